@@ -1,0 +1,25 @@
+"""``kurt`` and ``python -m kurt``.
+
+``kurt --version`` is answered from a constant before click is imported, so
+scripts that ask for the version pay for nothing else.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args == ["--version"]:
+        from kurt._version import __version__
+
+        sys.stdout.write(f"kurt {__version__}\n")
+        return 0
+    from kurt.cli.app import run
+
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

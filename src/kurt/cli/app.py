@@ -1,0 +1,137 @@
+"""The root ``kurt`` group and the one place errors become exit codes.
+
+Subcommands are imported only when invoked (or when their own ``--help`` is
+asked for), so ``kurt --help`` costs little more than importing click.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import traceback
+from typing import Any
+
+import click
+
+from kurt._version import __version__
+from kurt.cli.state import CliState
+from kurt.errors import KurtError
+
+# name -> (module, attribute, one-line help shown by `kurt --help`)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "init": ("kurt.cli.init", "init_command", "Create a Kurt project and trust it."),
+    "trust": (
+        "kurt.cli.trust",
+        "trust_command",
+        "Trust (or stop trusting) a project's own skills.",
+    ),
+    "fetch": ("kurt.cli.fetch", "fetch_command", "Fetch the content of URLs or local files."),
+    "map": ("kurt.cli.map", "map_command", "List the URLs a site, feed or folder leads to."),
+    "tool": ("kurt.cli.tool", "tool_group", "List, inspect and run tools, fetchers and mappers."),
+    "skill": ("kurt.cli.skill", "skill_group", "List, inspect, validate and create skills."),
+    "config": ("kurt.cli.config", "config_group", "Show and edit kurt.toml configuration."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        spec = COMMANDS.get(cmd_name)
+        if spec is None:
+            return None
+        module, attribute, _ = spec
+        command = getattr(importlib.import_module(module), attribute)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{module}.{attribute} is not a click command")
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, help_text) for name, (_, _, help_text) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and name not in COMMANDS:
+            from kurt.errors import did_you_mean
+
+            suggestion = did_you_mean(name, COMMANDS)
+            hint = f" Did you mean '{suggestion}'?" if suggestion else ""
+            ctx.fail(f"No such command '{name}'.{hint}")
+        return super().resolve_command(ctx, args)
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(__version__, "--version", prog_name="kurt", message="%(prog)s %(version)s")
+@click.option(
+    "--project",
+    type=click.Path(file_okay=False),
+    envvar="KURT_PROJECT_ROOT",
+    help="Project folder (default: the nearest folder upwards holding kurt.toml).",
+)
+@click.option("--debug", is_flag=True, envvar="KURT_DEBUG", help="Show tracebacks of errors.")
+@click.pass_context
+def cli(ctx: click.Context, project: str | None, debug: bool) -> None:
+    """Kurt fetches and maps web and local content through tools, fetchers and
+    mappers, and grows with skills: folders holding a SKILL.md and a skill.py.
+
+    \b
+    Examples:
+      kurt init                       start a project here
+      kurt map docs/ --json           list the files under docs/
+      kurt fetch https://example.com  fetch one page and store it
+      kurt skill list                 every skill Kurt found, and its status
+      kurt tool run NAME -p key=value run any tool
+    """
+    ctx.obj = CliState(project=project, debug=debug)
+
+
+def _debug_wanted(args: list[str]) -> bool:
+    return "--debug" in args or os.environ.get("KURT_DEBUG", "").lower() in {"1", "true", "yes"}
+
+
+def run(args: list[str]) -> int:
+    """Run the CLI with ``args``; return the exit code. Never lets a user error escape."""
+    debug = _debug_wanted(args)
+    try:
+        result: Any = cli.main(args=args, prog_name="kurt", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        return 1
+    except KurtError as exc:
+        if debug:
+            traceback.print_exc()
+        click.echo(f"Error: {exc}", err=True)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        return 130
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+        click.echo(
+            f"Internal error: {type(exc).__name__}: {exc}\n"
+            "  hint: this is a bug in Kurt or a skill; run again with --debug to see where",
+            err=True,
+        )
+        return 1
+    return result if isinstance(result, int) else 0
+
+
+def main() -> None:
+    sys.exit(run(sys.argv[1:]))

@@ -1,0 +1,44 @@
+"""A rich progress bar on stderr for multi-item work, fed by ProgressEvents.
+
+Quiet with ``--json`` or when stderr is not a terminal.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kurt.tools.progress import ProgressCallback, ProgressEvent
+
+
+@contextlib.contextmanager
+def progress_bar(enabled: bool) -> Iterator[ProgressCallback | None]:
+    """Yield an ``on_progress`` callback drawing a bar, or ``None`` when quiet."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+
+    tasks: dict[str, TaskID] = {}
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[item]}", style="dim"),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+
+        def on_progress(event: ProgressEvent) -> None:
+            key = f"{event.tool}:{event.stage}"
+            if key not in tasks:
+                tasks[key] = bar.add_task(key, total=event.total, item="")
+            bar.update(
+                tasks[key], completed=event.current, total=event.total, item=event.item or ""
+            )
+
+        yield on_progress

@@ -1,0 +1,130 @@
+"""``kurt tool``: list, inspect and run tools, fetchers and mappers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import click
+
+from kurt.cli.output import print_json, print_table
+from kurt.cli.state import CliState
+from kurt.errors import UsageError
+
+
+@click.group("tool")
+def tool_group() -> None:
+    """List, inspect and run tools, fetchers and mappers."""
+
+
+@tool_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_obj
+def tool_list(state: CliState, as_json: bool) -> None:
+    """Every tool, fetcher and mapper: kind, name, skill (or built-in), description.
+
+    Skill-provided names come from their manifests; no skill code is imported.
+    """
+    rows = state.runtime.catalog()
+    if as_json:
+        print_json(rows)
+        return
+    print_table(
+        ["kind", "name", "skill", "description"],
+        [[r["kind"], r["name"], r["skill"] or "(built-in)", r["description"]] for r in rows],
+    )
+
+
+@tool_group.command("info")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_obj
+def tool_info(state: CliState, name: str, as_json: bool) -> None:
+    """Kind, skill, description and input schema of NAME."""
+    info = state.runtime.describe(name)
+    if as_json:
+        print_json(info)
+        return
+    for row in info:
+        click.echo(f"{row['kind']} {row['name']}")
+        click.echo(f"  skill:       {row['skill'] or '(built-in)'}")
+        click.echo(f"  description: {row['description']}")
+        if row.get("input_schema") is not None:
+            click.echo("  input schema:")
+            schema = json.dumps(row["input_schema"], indent=2)
+            click.echo("\n".join("    " + line for line in schema.splitlines()))
+        elif row.get("note"):
+            click.echo(f"  note:        {row['note']}")
+
+
+def parse_params(pairs: tuple[str, ...], raw_input: str | None) -> dict[str, Any]:
+    """Merge ``--input JSON`` with ``-p key=value`` pairs (pairs win).
+
+    A value that looks like a JSON array or object is parsed as JSON; any other
+    value stays a string (the tool's InputModel converts "2" to 2 for an int).
+    A key given twice becomes a list.
+    """
+    params: dict[str, Any] = {}
+    if raw_input:
+        try:
+            loaded = json.loads(raw_input)
+        except json.JSONDecodeError as exc:
+            raise UsageError(
+                f"--input is not valid JSON: {exc.msg} at column {exc.colno}",
+                hint='pass an object, for example --input \'{"url": "https://example.com"}\'',
+            ) from None
+        if not isinstance(loaded, dict):
+            raise UsageError(
+                "--input must be a JSON object", hint="for example --input '{\"a\": 1}'"
+            )
+        params.update(loaded)
+    seen: set[str] = set()
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(
+                f"-p expects key=value, got '{pair}'", hint="for example -p url=https://example.com"
+            )
+        parsed: Any = value
+        if value[:1] in "[{":
+            try:
+                parsed = json.loads(value)
+            except json.JSONDecodeError:
+                parsed = value
+        if key in seen:
+            current = params[key]
+            params[key] = [*current, parsed] if isinstance(current, list) else [current, parsed]
+        else:
+            params[key] = parsed
+            seen.add(key)
+    return params
+
+
+@tool_group.command("run")
+@click.argument("name")
+@click.option("--input", "raw_input", metavar="JSON", help="Input as a JSON object.")
+@click.option(
+    "-p",
+    "--param",
+    "pairs",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="One input field (repeatable).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the ToolResult as JSON.")
+@click.pass_obj
+def tool_run(
+    state: CliState, name: str, raw_input: str | None, pairs: tuple[str, ...], as_json: bool
+) -> None:
+    """Run the tool NAME with input from --input and -p; the result goes to stdout.
+
+    \b
+    Examples:
+      kurt tool run fetch -p urls=https://example.com --json
+      kurt tool run map --input '{"source": "docs/"}'
+    """
+    from kurt.cli.results import run_and_report
+
+    params = parse_params(pairs, raw_input)
+    asyncio.run(run_and_report(state.runtime, name, params, as_json=as_json))

@@ -1,0 +1,47 @@
+"""``kurt trust``: allow (or stop allowing) a project's own skill code to run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kurt.cli.state import CliState
+from kurt.config.locations import PROJECT_FILE
+from kurt.errors import UsageError
+
+
+@click.command("trust")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--revoke", is_flag=True, help="Stop trusting the project.")
+@click.pass_obj
+def trust_command(state: CliState, directory: Path | None, revoke: bool) -> None:
+    """Trust the project in DIRECTORY (default: the current project).
+
+    Skills that come with a project (its skills/ folder and [skills].paths) run
+    only in a project you trust, so cloning a repository and running kurt in it
+    never executes its code unasked. Trust is recorded under KURT_HOME, for this
+    folder only; a copy of the project elsewhere is not trusted.
+    """
+    from kurt.skills.trust import set_trusted
+
+    if directory is not None:
+        root = directory.resolve()
+        if not (root / PROJECT_FILE).is_file():
+            raise UsageError(
+                f"'{directory}' is not a Kurt project (no {PROJECT_FILE}).",
+                hint="create one with: kurt init DIR",
+            )
+    else:
+        found = state.locations.project_root
+        if found is None:
+            raise UsageError(
+                "Not inside a Kurt project (no kurt.toml here or above).",
+                hint="pass the folder: kurt trust DIR, or create a project with kurt init",
+            )
+        root = found
+    changed = set_trusted(state.locations.trust_file, root, trusted=not revoke)
+    if revoke:
+        click.echo(f"{root} is {'no longer' if changed else 'not'} trusted.")
+    else:
+        click.echo(f"{root} is {'now' if changed else 'already'} trusted.")

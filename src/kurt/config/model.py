@@ -1,0 +1,123 @@
+"""Kurt's own configuration, read with pydantic-settings.
+
+Sources, highest first: keyword arguments, environment (``KURT_FETCH__TIMEOUT=5``),
+the project's kurt.toml, the user's ``~/.kurt/kurt.toml``, then the defaults
+below. The ``[skills]`` section is kept raw here: its merge rules (paths from
+both files, ``disabled`` as a union, ...) and per-skill settings are handled
+by :mod:`kurt.config.skills`.
+"""
+
+from __future__ import annotations
+
+from importlib.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from kurt._version import __version__
+from kurt.config.files import read_toml
+from kurt.config.locations import Locations
+from kurt.errors import ConfigError
+
+
+class FetchSection(BaseModel):
+    """``[fetch]``: defaults of the ``fetch`` tool and Kurt's fetchers."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    engine: str | None = Field(
+        default=None,
+        description="Fetcher to use; unset picks `file` for paths, else `trafilatura`.",
+    )
+    timeout: float = Field(default=30.0, gt=0, description="Seconds per request.")
+    retries: int = Field(default=2, ge=0, description="Retries of a transient failure.")
+    max_bytes: int = Field(default=10_000_000, gt=0, description="Largest body accepted.")
+    concurrency: int = Field(default=8, ge=1, description="URLs fetched at once.")
+    user_agent: str = Field(default=f"kurt/{__version__}", description="User-Agent header.")
+
+
+class MapSection(BaseModel):
+    """``[map]``: defaults of the ``map`` tool and Kurt's mappers."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    engine: str | None = Field(
+        default=None, description="Mapper to use; unset picks one from the source's shape."
+    )
+    max_depth: int = Field(default=2, ge=0, description="Crawl depth from the start page.")
+    max_urls: int = Field(default=1000, ge=1, description="Most URLs one map returns.")
+    include: list[str] = Field(default_factory=list, description="Patterns a URL must match.")
+    exclude: list[str] = Field(default_factory=list, description="Patterns that drop a URL.")
+
+
+class DatabaseSection(BaseModel):
+    """``[database]``: where documents are stored (SQLAlchemy URL)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str | None = Field(
+        default=None, description="SQLAlchemy URL; unset means SQLite at .kurt/kurt.sqlite."
+    )
+
+
+class _LocatedTomlSource(TomlConfigSettingsSource):
+    """pydantic-settings' TOML source, reading through Kurt's located parser."""
+
+    def _read_file(self, file_path: Path | Traversable) -> dict[str, Any]:
+        return read_toml(Path(str(file_path)))
+
+
+class KurtConfig(BaseSettings):
+    """The merged configuration of one project and one user."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="KURT_", env_nested_delimiter="__", extra="ignore", toml_file=None
+    )
+
+    fetch: FetchSection = Field(default_factory=FetchSection)
+    map: MapSection = Field(default_factory=MapSection)
+    database: DatabaseSection = Field(default_factory=DatabaseSection)
+    skills: dict[str, Any] = Field(default_factory=dict, exclude=True)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        files = settings_cls.model_config.get("toml_file") or []
+        # Later files win inside one source: user first, then project.
+        toml = _LocatedTomlSource(settings_cls, toml_file=files)
+        return init_settings, env_settings, toml
+
+
+def load_config(locations: Locations) -> KurtConfig:
+    """Read the user's and the project's kurt.toml (project wins) plus environment."""
+    files = [locations.user_file]
+    if locations.project_file is not None:
+        files.append(locations.project_file)
+
+    class _Bound(KurtConfig):
+        model_config = SettingsConfigDict(toml_file=files)
+
+    try:
+        return _Bound()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(part) for part in first["loc"])
+        raise ConfigError(
+            f"invalid value for '{key}': {first['msg']}",
+            file=locations.project_file or locations.user_file,
+            key=key,
+            hint="fix it in kurt.toml (or the KURT_... environment variable that sets it)",
+        ) from None

@@ -1,0 +1,219 @@
+"""One generic registry, three instances: tools, fetchers and mappers.
+
+Everything Kurt runs comes in through ``@register_tool``, ``@register_fetcher``
+or ``@register_mapper`` (Kurt's own engines included). A registry knows nothing
+of skills: the skill manager plugs a :class:`Resolver` into it, which loads the
+skill that provides a missing name on first use, and registrations made while a
+skill's code is imported are attributed to that skill (:func:`attributed_to`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Generic, Protocol, TypeVar, overload
+
+import attrs
+
+from kurt.errors import DuplicateNameError, UnknownNameError
+from kurt.tools.base import Tool
+from kurt.tools.fetch.base import BaseFetcher
+from kurt.tools.map.base import BaseMapper
+
+__all__ = [
+    "FETCHERS",
+    "MAPPERS",
+    "TOOLS",
+    "Entry",
+    "Registry",
+    "Resolver",
+    "attributed_to",
+    "register_fetcher",
+    "register_mapper",
+    "register_tool",
+]
+
+T = TypeVar("T")
+C = TypeVar("C", bound=type[Any])
+
+_current_skill: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "kurt_current_skill", default=None
+)
+
+
+@contextlib.contextmanager
+def attributed_to(skill: str | None) -> Iterator[None]:
+    """Attribute every registration made inside the block to ``skill``."""
+    token = _current_skill.set(skill)
+    try:
+        yield
+    finally:
+        _current_skill.reset(token)
+
+
+class Resolver(Protocol):
+    """What a registry asks when a name is not registered yet."""
+
+    def resolve(self, kind: str, name: str) -> None:
+        """Load whatever provides ``name`` (it registers itself), or do nothing."""
+
+    def names(self, kind: str) -> Iterable[str]:
+        """Names of this kind that could be resolved, known without loading code."""
+
+
+@attrs.frozen
+class Entry(Generic[T]):
+    """One registered class and where it came from."""
+
+    kind: str
+    name: str
+    obj: type[T]
+    module: str
+    skill: str | None = None
+    description: str = ""
+
+    @property
+    def owner(self) -> str:
+        where = f"{self.module}.{self.obj.__qualname__}"
+        return f"skill '{self.skill}' ({where})" if self.skill else f"kurt ({where})"
+
+
+class Registry(Generic[T]):
+    """Named classes of one kind (tool, fetcher or mapper) deriving from one base."""
+
+    def __init__(self, kind: str, base: type[Any]) -> None:
+        self.kind = kind
+        self.base: type[Any] = base
+        self._entries: dict[str, Entry[T]] = {}
+        self._resolver: Resolver | None = None
+
+    def __repr__(self) -> str:
+        return f"<Registry {self.kind}: {len(self._entries)} registered>"
+
+    def fresh(self) -> Registry[T]:
+        """An empty registry of the same kind and base, with no resolver (for tests)."""
+        return Registry(self.kind, self.base)
+
+    # -- registration ---------------------------------------------------------
+
+    @overload
+    def register(self, cls: C, /) -> C: ...
+
+    @overload
+    def register(
+        self, cls: None = None, /, *, name: str | None = None, description: str | None = None
+    ) -> Callable[[C], C]: ...
+
+    def register(
+        self,
+        cls: C | None = None,
+        /,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+    ) -> C | Callable[[C], C]:
+        """Register a class; works bare (``@register_tool``) or with arguments."""
+
+        def decorate(target: C) -> C:
+            self.add(target, name=name, description=description)
+            return target
+
+        return decorate if cls is None else decorate(cls)
+
+    def add(
+        self, cls: type[Any], *, name: str | None = None, description: str | None = None
+    ) -> Entry[T]:
+        """Register ``cls`` and return its entry (the decorators call this)."""
+        if not isinstance(cls, type) or not issubclass(cls, self.base):
+            raise TypeError(
+                f"Cannot register {cls!r} as a {self.kind}: it must be a class deriving "
+                f"from {self.base.__module__}.{self.base.__qualname__}."
+            )
+        resolved_name = name or getattr(cls, "name", None)
+        if not isinstance(resolved_name, str) or not resolved_name:
+            raise TypeError(
+                f"Cannot register {cls.__qualname__} as a {self.kind}: give it a `name` "
+                f"class attribute or pass name=... to the decorator."
+            )
+        entry: Entry[T] = Entry(
+            kind=self.kind,
+            name=resolved_name,
+            obj=cls,
+            module=cls.__module__,
+            skill=_current_skill.get(),
+            description=description or _describe(cls),
+        )
+        taken = self._entries.get(resolved_name)
+        if taken is not None:
+            if taken.obj is cls:
+                return taken
+            raise DuplicateNameError(
+                f"The {self.kind} name '{resolved_name}' is already registered by "
+                f"{taken.owner}; {entry.owner} cannot register it too.",
+                hint="rename one of them (name=... in the decorator) or disable one skill",
+            )
+        self._entries[resolved_name] = entry
+        return entry
+
+    def unregister(self, name: str) -> None:
+        """Forget ``name`` (a no-op when it is not registered)."""
+        self._entries.pop(name, None)
+
+    # -- lookup ---------------------------------------------------------------
+
+    def set_resolver(self, resolver: Resolver | None) -> None:
+        """Plug in (or remove, with ``None``) what loads missing names on demand."""
+        self._resolver = resolver
+
+    def entry(self, name: str) -> Entry[T]:
+        """The entry for ``name``, loading its provider on first use."""
+        found = self._entries.get(name)
+        if found is None and self._resolver is not None:
+            self._resolver.resolve(self.kind, name)
+            found = self._entries.get(name)
+        if found is None:
+            raise UnknownNameError(self.kind, name, self.names())
+        return found
+
+    def get(self, name: str) -> type[T]:
+        """The class registered as ``name``; ``UnknownNameError`` says what was meant."""
+        return self.entry(name).obj
+
+    def names(self) -> list[str]:
+        """Every name registered or resolvable, sorted, without loading anything."""
+        known = set(self._entries)
+        if self._resolver is not None:
+            known.update(self._resolver.names(self.kind))
+        return sorted(known)
+
+    def registered(self, name: str) -> Entry[T] | None:
+        """The entry for ``name`` if it is registered now, never loading anything."""
+        return self._entries.get(name)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name in self.names()
+
+    def __iter__(self) -> Iterator[Entry[T]]:
+        # A copy, because loading a skill while iterating may register more names.
+        return iter(list(self._entries.values()))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def _describe(cls: type[Any]) -> str:
+    text = getattr(cls, "description", None)
+    if isinstance(text, str) and text:
+        return text
+    doc = (cls.__doc__ or "").strip()
+    return doc.splitlines()[0] if doc else ""
+
+
+TOOLS: Registry[Tool[Any, Any]] = Registry("tool", Tool)
+FETCHERS: Registry[BaseFetcher] = Registry("fetcher", BaseFetcher)
+MAPPERS: Registry[BaseMapper] = Registry("mapper", BaseMapper)
+
+register_tool = TOOLS.register
+register_fetcher = FETCHERS.register
+register_mapper = MAPPERS.register

@@ -1,0 +1,82 @@
+"""Everything one command needs, built lazily: configuration, registries wired
+to the skill manager, and the resources of a :class:`ToolContext`.
+
+The CLI creates one :class:`Runtime` per invocation; so can tests and scripts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from functools import cached_property
+from typing import Any
+
+from kurt.config.locations import Locations
+from kurt.config.model import KurtConfig, load_config
+from kurt.tools.context import ToolContext
+
+
+class Runtime:
+    """Configuration, registries and run-time resources of one project."""
+
+    def __init__(self, locations: Locations) -> None:
+        self.locations = locations
+
+    @cached_property
+    def config(self) -> KurtConfig:
+        return load_config(self.locations)
+
+    def prepare_registries(self) -> None:
+        """Register Kurt's built-ins and let the registries load skills on demand."""
+        from kurt.tools.builtin import load_builtins
+
+        load_builtins()
+
+    def settings_for(self, skill: str | None) -> Any:
+        """The validated settings of ``skill`` (``None``: Kurt's own code)."""
+        from types import SimpleNamespace
+
+        return SimpleNamespace()
+
+    def catalog(self) -> list[dict[str, Any]]:
+        """``kurt tool list`` rows: every tool, fetcher and mapper, without loading skills."""
+        from kurt.registry import FETCHERS, MAPPERS, TOOLS
+
+        self.prepare_registries()
+        rows: list[dict[str, Any]] = []
+        for registry in (TOOLS, FETCHERS, MAPPERS):
+            for entry in registry:
+                rows.append(
+                    {
+                        "kind": entry.kind,
+                        "name": entry.name,
+                        "skill": entry.skill,
+                        "description": entry.description,
+                    }
+                )
+        return sorted(rows, key=lambda row: (_KIND_ORDER[row["kind"]], row["name"]))
+
+    def describe(self, name: str) -> list[dict[str, Any]]:
+        """``kurt tool info`` rows for ``name`` (a name may be a tool and an engine)."""
+        from kurt.errors import UnknownNameError
+        from kurt.registry import FETCHERS, MAPPERS, TOOLS
+
+        rows = [dict(row) for row in self.catalog() if row["name"] == name]
+        if not rows:
+            known = {*TOOLS.names(), *FETCHERS.names(), *MAPPERS.names()}
+            raise UnknownNameError("tool", name, known)
+        for row in rows:
+            entry = TOOLS.registered(name) if row["kind"] == "tool" else None
+            row["input_schema"] = (
+                entry.obj.InputModel.model_json_schema() if entry is not None else None
+            )
+        return rows
+
+    @contextlib.asynccontextmanager
+    async def context(self) -> AsyncIterator[ToolContext]:
+        """A ToolContext with this project's database and a shared HTTP client."""
+        self.prepare_registries()
+        yield ToolContext(config=self.config, settings_for=self.settings_for)
+
+
+_KIND_ORDER = {"tool": 0, "fetcher": 1, "mapper": 2}

@@ -1,0 +1,1 @@
+"""Skills: SKILL.md manifests, discovery, validation, trust and lazy loading."""

@@ -1,0 +1,66 @@
+"""What a tool, fetcher or mapper gets at run time: :class:`ToolContext`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from kurt.registry import FETCHERS, MAPPERS, TOOLS, Registry
+from kurt.tools.base import Tool
+from kurt.tools.fetch.base import BaseFetcher
+from kurt.tools.map.base import BaseMapper
+
+if TYPE_CHECKING:
+    import httpx
+
+    from kurt.tools.progress import ProgressCallback
+    from kurt.tools.result import ToolResult
+
+SettingsFactory = Callable[[str | None], Any]
+
+
+def no_settings(skill: str | None) -> Any:
+    """Settings for code that declares none: an empty namespace."""
+    return SimpleNamespace()
+
+
+@attrs.frozen(kw_only=True)
+class ToolContext:
+    """Shared resources of one run, plus the running skill's own settings.
+
+    ``settings`` holds the validated settings of the skill that provides the
+    running tool, fetcher or mapper, and nothing else: :meth:`for_skill` gives a
+    copy with another skill's settings, built by ``settings_for``.
+    ``config`` is Kurt's own configuration (``[fetch]``, ``[map]``, ...).
+    """
+
+    db: Any = None
+    http: httpx.AsyncClient | None = None
+    llm: Any = None
+    settings: Any = attrs.field(factory=SimpleNamespace)
+    config: Any = None
+    skill: str | None = None
+    tools: Registry[Tool[Any, Any]] = TOOLS
+    fetchers: Registry[BaseFetcher] = FETCHERS
+    mappers: Registry[BaseMapper] = MAPPERS
+    settings_for: SettingsFactory = no_settings
+
+    def for_skill(self, skill: str | None) -> ToolContext:
+        """This context with ``skill``'s settings in place of the current ones."""
+        if skill == self.skill and self.skill is not None:
+            return self
+        return attrs.evolve(self, settings=self.settings_for(skill), skill=skill)
+
+    async def run_tool(
+        self,
+        name: str,
+        params: Mapping[str, Any] | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> ToolResult:
+        """Run another registered tool by name, with its own skill's settings."""
+        from kurt.tools.execute import execute_tool
+
+        return await execute_tool(name, params or {}, self, on_progress)

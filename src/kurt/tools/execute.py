@@ -1,0 +1,95 @@
+"""Run a tool by name: look it up, validate input, time it, catch its crash."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from kurt.errors import KurtError, SkillError, ToolInputError, UsageError
+from kurt.tools.context import ToolContext
+from kurt.tools.progress import ProgressCallback
+from kurt.tools.result import ErrorInfo, ToolResult
+
+
+async def execute_tool(
+    name: str,
+    params: Mapping[str, Any] | BaseModel,
+    context: ToolContext,
+    on_progress: ProgressCallback | None = None,
+) -> ToolResult:
+    """Run the tool registered as ``name`` with ``params``.
+
+    An unknown name raises :class:`~kurt.errors.UnknownNameError`; input that
+    fails the tool's ``InputModel`` raises :class:`~kurt.errors.ToolInputError`
+    (both usage errors, exit 2). A skill that may not load or run raises its
+    :class:`~kurt.errors.SkillError`. Anything raised inside the tool becomes a
+    failed :class:`ToolResult` carrying the message, never a traceback.
+    """
+    entry = context.tools.entry(name)
+    tool_cls = entry.obj
+    payload = params.model_dump() if isinstance(params, BaseModel) else dict(params)
+    try:
+        validated = tool_cls.InputModel.model_validate(payload)
+    except ValidationError as exc:
+        raise ToolInputError(
+            f"Invalid input for tool '{name}': {describe_validation_error(exc)}",
+            hint=f"see the input schema with: kurt tool info {name}",
+        ) from None
+
+    run_context = context.for_skill(entry.skill)
+    started_at = datetime.now(UTC)
+    start = time.perf_counter()
+    try:
+        result = await tool_cls().run(validated, run_context, on_progress)
+        result = _check_output(tool_cls.OutputModel, result)
+    except (UsageError, SkillError):
+        raise
+    except KurtError as exc:
+        result = ToolResult(success=False, errors=[ErrorInfo(message=str(exc), type="KurtError")])
+    except Exception as exc:
+        result = ToolResult(
+            success=False,
+            errors=[ErrorInfo(message=f"{type(exc).__name__}: {exc}", type=type(exc).__name__)],
+        )
+    duration_ms = round((time.perf_counter() - start) * 1000, 3)
+    result.metadata = {
+        **result.metadata,
+        "tool": name,
+        "skill": entry.skill,
+        "started_at": started_at.isoformat(),
+        "duration_ms": duration_ms,
+    }
+    return result
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """``field 'url': Field required; field 'depth': ...`` from a pydantic error."""
+    parts = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error["loc"]) or "input"
+        found = error.get("input")
+        detail = error["msg"]
+        if error["type"] not in {"missing", "extra_forbidden"} and isinstance(
+            found, str | int | float | bool
+        ):
+            detail = f"{detail} (got {found!r})"
+        parts.append(f"field '{where}': {detail}")
+    return "; ".join(parts)
+
+
+def _check_output(model: type[BaseModel], result: Any) -> ToolResult:
+    if not isinstance(result, ToolResult):
+        raise TypeError(f"run() returned {type(result).__name__}, not a ToolResult")
+    for item in result.data:
+        try:
+            model.model_validate(item)
+        except ValidationError as exc:
+            raise TypeError(
+                f"run() returned data that does not match {model.__name__}: "
+                f"{describe_validation_error(exc)}"
+            ) from None
+    return result

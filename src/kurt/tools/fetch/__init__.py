@@ -1,0 +1,1 @@
+"""The ``fetch`` tool and its engines (fetchers)."""

@@ -1,0 +1,1 @@
+"""The ``map`` tool and its engines (mappers)."""
