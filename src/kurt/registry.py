@@ -95,6 +95,17 @@ class Registry(Generic[T]):
         """An empty registry of the same kind and base, with no resolver (for tests)."""
         return Registry(self.kind, self.base)
 
+    @contextlib.contextmanager
+    def isolated(self) -> Iterator[Registry[T]]:
+        """Within the block this registry starts empty, with no resolver; its
+        entries and resolver are put back afterwards (for tests of global state)."""
+        saved_entries, saved_resolver = self._entries, self._resolver
+        self._entries, self._resolver = {}, None
+        try:
+            yield self
+        finally:
+            self._entries, self._resolver = saved_entries, saved_resolver
+
     # -- registration ---------------------------------------------------------
 
     @overload

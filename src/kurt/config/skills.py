@@ -1,0 +1,133 @@
+"""The ``[skills]`` section of the project's and the user's kurt.toml, merged.
+
+Standard library only: discovery and ``kurt skill list`` read this on their
+fast path. Merge rules (SPEC section 3): ``paths`` from both files are searched
+(project first), each relative to the file naming it; ``disabled`` is the
+union; the project's ``enabled``, when present, replaces the user's. Every
+other key under ``[skills]`` is a table of one skill's settings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from kurt.config.files import read_toml
+from kurt.config.locations import Locations
+from kurt.errors import ConfigError
+
+RESERVED = frozenset({"paths", "enabled", "disabled"})
+
+# Why a skill is enabled or not, as shown by listings (`reason` in JSON).
+REASON_DEFAULT = "default"
+REASON_ALLOW_LIST = "allow-list"
+REASON_NOT_IN_ALLOW_LIST = "not-in-allow-list"
+REASON_DISABLED_LIST = "disabled-list"
+
+
+class SearchPath(NamedTuple):
+    """One folder named in ``[skills].paths``, resolved against its file."""
+
+    path: Path
+    declared_in: Path
+    scope: str  # "project" or "user"
+
+
+class SettingsTable(NamedTuple):
+    """One skill's ``[skills.<name>]`` table as written in one file."""
+
+    scope: str  # "project" or "user"
+    file: Path
+    values: dict[str, Any]
+
+
+class SkillsConfig(NamedTuple):
+    """The merged ``[skills]`` section of one project and one user."""
+
+    project_paths: tuple[SearchPath, ...] = ()
+    user_paths: tuple[SearchPath, ...] = ()
+    enabled: frozenset[str] | None = None
+    disabled: frozenset[str] = frozenset()
+    tables: dict[str, tuple[SettingsTable, ...]] = {}  # noqa: RUF012 (never mutated)
+
+    def state(self, name: str) -> tuple[bool, str]:
+        """Whether the skill ``name`` is enabled, and why (a ``REASON_*``)."""
+        if name in self.disabled:
+            return False, REASON_DISABLED_LIST
+        if self.enabled is None:
+            return True, REASON_DEFAULT
+        if name in self.enabled:
+            return True, REASON_ALLOW_LIST
+        return False, REASON_NOT_IN_ALLOW_LIST
+
+    def settings_tables(self, name: str) -> tuple[SettingsTable, ...]:
+        """The skill's settings tables, highest precedence (project) first."""
+        return self.tables.get(name, ())
+
+
+def read_skills_config(locations: Locations) -> SkillsConfig:
+    """Read and merge ``[skills]`` from the project's and the user's kurt.toml."""
+    project = _section(locations.project_file, "project") if locations.project_file else _Section()
+    user = _section(locations.user_file, "user")
+    tables: dict[str, tuple[SettingsTable, ...]] = {}
+    for section in (project, user):
+        for name, table in section.tables.items():
+            tables[name] = (*tables.get(name, ()), table)
+    return SkillsConfig(
+        project_paths=project.paths,
+        user_paths=user.paths,
+        enabled=project.enabled if project.enabled is not None else user.enabled,
+        disabled=project.disabled | user.disabled,
+        tables=tables,
+    )
+
+
+class _Section(NamedTuple):
+    paths: tuple[SearchPath, ...] = ()
+    enabled: frozenset[str] | None = None
+    disabled: frozenset[str] = frozenset()
+    tables: dict[str, SettingsTable] = {}  # noqa: RUF012 (never mutated)
+
+
+def _section(file: Path, scope: str) -> _Section:
+    document = read_toml(file)
+    raw = document.get("skills", {})
+    if not isinstance(raw, dict):
+        raise ConfigError(
+            "'skills' must be a table",
+            file=file,
+            key="skills",
+            hint="write it as a [skills] section",
+        )
+    paths = tuple(
+        SearchPath(path=(file.parent / entry).resolve(), declared_in=file, scope=scope)
+        for entry in _names(raw, "paths", file)
+    )
+    enabled = frozenset(_names(raw, "enabled", file)) if "enabled" in raw else None
+    disabled = frozenset(_names(raw, "disabled", file))
+    tables: dict[str, SettingsTable] = {}
+    for name, values in raw.items():
+        if name in RESERVED:
+            continue
+        if not isinstance(values, dict):
+            raise ConfigError(
+                f"'skills.{name}' must be a table of that skill's settings, "
+                f"got {type(values).__name__}",
+                file=file,
+                key=f"skills.{name}",
+                hint=f"write its settings under a [skills.{name}] section",
+            )
+        tables[name] = SettingsTable(scope=scope, file=file, values=values)
+    return _Section(paths=paths, enabled=enabled, disabled=disabled, tables=tables)
+
+
+def _names(raw: dict[str, Any], key: str, file: Path) -> list[str]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(
+            f"'skills.{key}' must be a list of strings",
+            file=file,
+            key=f"skills.{key}",
+            hint=f'for example: {key} = ["web-archiver"]',
+        )
+    return value

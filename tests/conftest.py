@@ -1,0 +1,110 @@
+"""Fixtures shared by every test: an isolated KURT_HOME, temporary projects,
+and two ways to run the CLI (a real subprocess, and in-process)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+
+from kurt.registry import FETCHERS, MAPPERS, TOOLS
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+class Outcome(NamedTuple):
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture(autouse=True)
+def kurt_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own KURT_HOME and no KURT_* variables of the caller."""
+    for name in list(os.environ):
+        if name.startswith("KURT_"):
+            monkeypatch.delenv(name)
+    home = tmp_path / "kurt-home"
+    home.mkdir()
+    monkeypatch.setenv("KURT_HOME", str(home))
+    return home
+
+
+@pytest.fixture(autouse=True)
+def clean_registries() -> Iterator[None]:
+    """Whatever a test registers in the global registries is gone after it."""
+    with TOOLS.isolated(), FETCHERS.isolated(), MAPPERS.isolated():
+        yield
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> Callable[..., Path]:
+    """Create a project folder with kurt.toml; trusted unless trusted=False."""
+
+    def make(name: str = "project", toml: str = "", *, trusted: bool = True) -> Path:
+        from kurt.config.locations import user_home
+        from kurt.skills.trust import set_trusted
+
+        root = tmp_path / name
+        (root / "skills").mkdir(parents=True, exist_ok=True)
+        (root / "kurt.toml").write_text(toml, encoding="utf-8")
+        if trusted:
+            set_trusted(user_home() / "trusted-projects.json", root)
+        return root
+
+    return make
+
+
+@pytest.fixture
+def project(make_project: Callable[..., Path]) -> Path:
+    """A trusted, empty project."""
+    return make_project()
+
+
+@pytest.fixture
+def run_kurt() -> Callable[..., Outcome]:
+    """Run ``python -m kurt ARGS`` in a real subprocess (environment inherited)."""
+
+    def run(
+        *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 120
+    ) -> Outcome:
+        full_env = {**os.environ, **(env or {})}
+        done = subprocess.run(
+            [sys.executable, "-m", "kurt", *args],
+            cwd=cwd,
+            env=full_env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        return Outcome(done.returncode, done.stdout, done.stderr)
+
+    return run
+
+
+@pytest.fixture
+def invoke(capsys: pytest.CaptureFixture[str]) -> Callable[..., Outcome]:
+    """Run the CLI in-process (same registries as the test) and capture output."""
+    from kurt.cli.app import run
+
+    def call(*args: str) -> Outcome:
+        capsys.readouterr()
+        code = run(list(args))
+        captured = capsys.readouterr()
+        return Outcome(code, captured.out, captured.err)
+
+    return call
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared/, skipping the test when that folder is absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent (it exists only beside the developers' clone)")
+    return path
