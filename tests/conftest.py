@@ -25,10 +25,14 @@ class Outcome(NamedTuple):
 
 @pytest.fixture(autouse=True)
 def kurt_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own KURT_HOME and no KURT_* variables of the caller."""
+    """Every test gets its own KURT_HOME, no KURT_* variables of the caller, and
+    runs in an empty folder (the repository root is itself a Kurt demo project)."""
     for name in list(os.environ):
         if name.startswith("KURT_"):
             monkeypatch.delenv(name)
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
     home = tmp_path / "kurt-home"
     home.mkdir()
     monkeypatch.setenv("KURT_HOME", str(home))
