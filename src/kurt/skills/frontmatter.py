@@ -1,0 +1,305 @@
+"""Read the YAML front matter of a SKILL.md safely, once, with line numbers.
+
+A SKILL.md is ``---``, a YAML mapping, ``---``, then Markdown. Manifests come
+from anywhere (a cloned repository, a downloaded skill), so the reader refuses
+hostile shapes cheaply before anything is built from them (SPEC section 4):
+
+- front matter over 64 KiB (measured before the YAML parser sees it);
+- anchors and aliases (the "billion laughs" shape);
+- nesting deeper than 32 levels;
+- mapping keys that are not strings, and duplicate keys;
+- any tag that would construct something other than plain data
+  (``!!python/...``, ``!!binary``, ``!!set``, custom ``!tags``).
+
+The parse happens once: libyaml's ``CSafeLoader`` (pure-Python ``SafeLoader``
+when libyaml is missing) composes the node tree, one walk over the nodes
+checks it and records the line of every top-level key, and only then are
+Python values constructed from the same tree. Every failure, whatever the
+parser raised (``RecursionError`` included), becomes a
+:class:`~kurt.errors.ManifestError` naming the file and the line.
+
+Two deliberate readings differ from plain ``yaml.safe_load``: timestamps stay
+the text the author wrote (``date: 2024-01-01`` is the string
+``"2024-01-01"``, not a ``datetime``), and a top-level ``version`` is always a
+string (``version: 1.10`` means ``"1.10"``, not the float ``1.1``).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import attrs
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from kurt.errors import ManifestError
+
+#: Largest front matter accepted, in UTF-8 bytes (SPEC section 4).
+MAX_FRONT_MATTER_BYTES = 64 * 1024
+#: Deepest nesting accepted; the top-level mapping is depth 1.
+MAX_DEPTH = 32
+#: Manifest file names, the preferred one first.
+MANIFEST_NAMES = ("SKILL.md", "skill.md")
+
+# libyaml's loader is about ten times faster; the pure-Python one behaves the same.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_TAG = "tag:yaml.org,2002:"
+_STR = _TAG + "str"
+# Tags whose constructed value is plain data.
+_PLAIN_TAGS = frozenset(_TAG + t for t in ("str", "int", "float", "bool", "null", "seq", "map"))
+# Tags the resolver gives to plain-looking scalars, read as the text written:
+# dates, a lone "=" (YAML 1.1 "value") and "<<" (merge keys, useless without aliases).
+_AS_TEXT_TAGS = frozenset(_TAG + t for t in ("timestamp", "value", "merge"))
+# A line holding only "---" (trailing blanks allowed) closes the front matter.
+_CLOSING = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
+# Where the opening "---" line is cut short of the contract, say how to fix it.
+_OPEN_HINT = "the first line of SKILL.md must be exactly '---' (no blank line or byte-order mark)"
+
+
+@attrs.frozen
+class FrontMatter:
+    """What a SKILL.md holds, as read by :func:`read_front_matter`.
+
+    ``fields`` is the YAML mapping; ``key_lines`` maps each top-level key to
+    its 1-based line in SKILL.md; ``start_line`` is the line of the first YAML
+    line (the one after the opening ``---``); ``end_line`` is the line of the
+    closing ``---``; ``body`` is the Markdown after it.
+    """
+
+    fields: dict[str, Any]
+    key_lines: dict[str, int]
+    start_line: int
+    body: str
+    end_line: int = 0
+
+    def line_of(self, key: str) -> int:
+        """The line of top-level ``key``, or of the front matter's start if absent."""
+        return self.key_lines.get(key, self.start_line)
+
+
+def find_manifest(folder: Path) -> Path | None:
+    """The manifest file of a skill folder: ``SKILL.md``, else ``skill.md``, else None.
+
+    The listing is read once so that the preferred name wins even on a
+    case-insensitive file system (where both names reach the same file).
+    """
+    try:
+        present = {entry.name for entry in folder.iterdir()}
+    except OSError:
+        return None
+    for name in MANIFEST_NAMES:
+        if name in present and (folder / name).is_file():
+            return folder / name
+    return None
+
+
+def read_front_matter(data: bytes | str, path: Path) -> FrontMatter:
+    """Split ``data`` (the whole SKILL.md) into checked front matter and body.
+
+    Raises :class:`ManifestError` (and nothing else) naming ``path`` and a line.
+    """
+    text = _decode(data, path)
+    if not text.startswith("---"):
+        raise _error("SKILL.md must start with YAML front matter ('---')", path, 1, _OPEN_HINT)
+    first_end = text.find("\n")
+    first_line = text if first_end < 0 else text[:first_end]
+    if first_line.rstrip(" \t\r") != "---":
+        raise _error("the opening '---' must be alone on its line", path, 1, _OPEN_HINT)
+    start = len(text) if first_end < 0 else first_end + 1
+    # Search no further than the size limit allows: a huge file costs nothing.
+    closing = _CLOSING.search(text, start, start + MAX_FRONT_MATTER_BYTES + 8)
+    front = text[start : closing.start()] if closing else text[start:]
+    _check_size(
+        front, path, limit_hit=closing is None and len(text) - start > MAX_FRONT_MATTER_BYTES
+    )
+    if closing is None:
+        raise _error(
+            "front matter is not closed with a '---' line",
+            path,
+            1,
+            "end the YAML block with a line holding only '---'",
+        )
+    end_line = 2 + front.count("\n")
+    body = text[closing.end() :].removeprefix("\n")
+    fields, key_lines = _parse(front, path)
+    return FrontMatter(
+        fields=fields, key_lines=key_lines, start_line=2, body=body, end_line=end_line
+    )
+
+
+def _decode(data: bytes | str, path: Path) -> str:
+    if isinstance(data, str):
+        if data.startswith("\ufeff"):
+            raise _error(
+                "SKILL.md must start with YAML front matter ('---'), not a byte-order mark",
+                path,
+                1,
+                _OPEN_HINT,
+            )
+        return data
+    if data.startswith(b"\xef\xbb\xbf"):
+        return _decode("\ufeff", path)  # the same error as for text
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise _error(
+            f"SKILL.md is not valid UTF-8 (byte {exc.start})", path, line, "save the file as UTF-8"
+        ) from None
+
+
+def _check_size(front: str, path: Path, *, limit_hit: bool) -> None:
+    # Characters never outnumber bytes, so count bytes only when it could matter.
+    too_big = limit_hit or (
+        len(front) * 4 > MAX_FRONT_MATTER_BYTES
+        and len(front.encode("utf-8", "surrogatepass")) > MAX_FRONT_MATTER_BYTES
+    )
+    if too_big:
+        raise _error(
+            f"front matter is larger than {MAX_FRONT_MATTER_BYTES // 1024} KiB",
+            path,
+            1,
+            "keep the manifest short; put long documentation in the Markdown body",
+        )
+
+
+def _parse(front: str, path: Path) -> tuple[dict[str, Any], dict[str, int]]:
+    if "&" in front:
+        _refuse_anchors(front, path)  # rare: a second, event-only pass
+    loader = _Loader(front)
+    try:
+        try:
+            root = loader.get_single_node()
+            if root is None:
+                raise _error("front matter is empty; it must be a YAML mapping", path, 2, _MAP_HINT)
+            key_lines = _check_tree(root, path)
+            value = loader.construct_document(root)
+        except ManifestError:
+            raise
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 2 if mark is not None else 2
+            raise _error(
+                f"invalid YAML in front matter: {_yaml_problem(exc)}", path, line
+            ) from None
+        except RecursionError:
+            raise _error(f"front matter nests deeper than {MAX_DEPTH} levels", path, 2) from None
+        except Exception as exc:  # any other parser or constructor failure, by contract
+            raise _error(f"front matter cannot be read: {exc}", path, 2) from None
+    finally:
+        loader.dispose()
+    if not isinstance(value, dict):  # _check_tree guarantees it; keeps the types honest
+        raise _error("front matter must be a YAML mapping", path, 2, _MAP_HINT)
+    return value, key_lines
+
+
+_MAP_HINT = "write 'key: value' lines, e.g. 'name: my-skill' and 'description: ...'"
+
+
+def _refuse_anchors(front: str, path: Path) -> None:
+    """Fail on the first anchor or alias event (only run when '&' appears at all)."""
+    try:
+        for event in yaml.parse(front, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                mark = event.start_mark
+                raise _anchor_error(path, mark.line + 2 if mark is not None else 2)
+    except ManifestError:
+        raise
+    except Exception:
+        return  # malformed YAML is reported by the main parse, with its line
+
+
+def _anchor_error(path: Path, line: int) -> ManifestError:
+    return _error(
+        "YAML anchors and aliases ('&name', '*name') are not allowed in SKILL.md",
+        path,
+        line,
+        "write each value out in full",
+    )
+
+
+def _check_tree(root: Node, path: Path) -> dict[str, int]:
+    """Walk the node tree once: shape, depth, reuse, tags, keys; top-level key lines."""
+    if not isinstance(root, MappingNode):
+        raise _error(
+            "front matter must be a YAML mapping", path, root.start_mark.line + 2, _MAP_HINT
+        )
+    seen: set[int] = set()
+    key_lines: dict[str, int] = {}
+    stack: list[tuple[Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        line = node.start_mark.line + 2
+        if id(node) in seen:
+            # The composer hands out the same node object for every alias.
+            raise _anchor_error(path, line)
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise _error(f"front matter nests deeper than {MAX_DEPTH} levels", path, line)
+        _check_tag(node, path, line)
+        if isinstance(node, MappingNode):
+            keys: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                key_line = key_node.start_mark.line + 2
+                if id(key_node) in seen:
+                    raise _anchor_error(path, key_line)
+                _check_tag(key_node, path, key_line)
+                key = _check_key(key_node, path)
+                if key in keys:
+                    raise _error(
+                        f"duplicate key '{key}' (first at line {keys[key]})",
+                        path,
+                        key_line,
+                        "keep one of the two",
+                    )
+                keys[key] = key_line
+                seen.add(id(key_node))
+                if node is root and key == "version" and isinstance(value_node, ScalarNode):
+                    value_node.tag = _STR  # "1.10" stays "1.10"
+                stack.append((value_node, depth + 1))
+            if node is root:
+                key_lines = keys
+        elif isinstance(node, SequenceNode):
+            stack.extend((item, depth + 1) for item in node.value)
+    return key_lines
+
+
+def _check_tag(node: Node, path: Path, line: int) -> None:
+    tag = node.tag
+    if tag in _PLAIN_TAGS:
+        return
+    if tag in _AS_TEXT_TAGS and isinstance(node, ScalarNode):
+        node.tag = _STR
+        return
+    shown = "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
+    raise _error(
+        f"YAML tag '{shown}' is not allowed in SKILL.md (only plain strings, numbers, "
+        "booleans, lists and mappings)",
+        path,
+        line,
+        "remove the tag",
+    )
+
+
+def _check_key(key_node: Node, path: Path) -> str:
+    if isinstance(key_node, ScalarNode) and key_node.tag == _STR:
+        return str(key_node.value)
+    shown = repr(key_node.value) if isinstance(key_node, ScalarNode) else "a list or mapping"
+    raise _error(
+        f"mapping keys must be strings, found {shown}",
+        path,
+        key_node.start_mark.line + 2,
+        "quote the key",
+    )
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
+    parts = [p for p in (exc.context, exc.problem) if p]
+    return ", ".join(parts) if parts else "malformed YAML"
+
+
+def _error(message: str, path: Path, line: int, hint: str | None = None) -> ManifestError:
+    return ManifestError(message, file=path, line=line, hint=hint)
