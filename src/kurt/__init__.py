@@ -7,12 +7,15 @@ access, so ``import kurt`` (which every ``kurt`` command does) stays cheap.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
 from kurt._version import __version__
 
+# Not `from typing import TYPE_CHECKING`: importing typing costs more than the
+# whole of `kurt --version` may (bench/startup.py). Type checkers treat any
+# name TYPE_CHECKING as true.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from kurt.registry import (
         FETCHERS,
         MAPPERS,
@@ -78,6 +81,8 @@ def __getattr__(name: str) -> Any:
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'kurt' has no attribute {name!r}")
+    import importlib
+
     value = getattr(importlib.import_module(home), name)
     globals()[name] = value
     return value

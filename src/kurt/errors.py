@@ -8,9 +8,11 @@ usage error (including an unknown name given as an argument).
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the CLI imports this module at start-up: keep it cheap
+    from collections.abc import Iterable
+    from pathlib import Path
 
 
 class KurtError(Exception):
@@ -104,5 +106,7 @@ class ToolInputError(UsageError):
 
 def did_you_mean(name: str, known: Iterable[str]) -> str | None:
     """The closest known name to ``name``, if one is close enough."""
+    import difflib
+
     matches = difflib.get_close_matches(name, sorted(set(known)), n=1, cutoff=0.6)
     return matches[0] if matches else None

@@ -6,17 +6,16 @@ asked for), so ``kurt --help`` costs little more than importing click.
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
-import traceback
 from typing import Any
 
 import click
 
 from kurt._version import __version__
-from kurt.cli.state import CliState
 from kurt.errors import KurtError
+
+MAX_HELP_WIDTH = 100
 
 # name -> (module, attribute, one-line help shown by `kurt --help`)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -45,6 +44,8 @@ class LazyGroup(click.Group):
         if spec is None:
             return None
         module, attribute, _ = spec
+        import importlib
+
         command = getattr(importlib.import_module(module), attribute)
         if not isinstance(command, click.Command):
             raise TypeError(f"{module}.{attribute} is not a click command")
@@ -70,7 +71,7 @@ class LazyGroup(click.Group):
 
 @click.group(
     cls=LazyGroup,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": MAX_HELP_WIDTH},
 )
 @click.version_option(__version__, "--version", prog_name="kurt", message="%(prog)s %(version)s")
 @click.option(
@@ -93,6 +94,8 @@ def cli(ctx: click.Context, project: str | None, debug: bool) -> None:
       kurt skill list                 every skill Kurt found, and its status
       kurt tool run NAME -p key=value run any tool
     """
+    from kurt.cli.state import CliState  # not at the top: `kurt --help` never needs it
+
     ctx.obj = CliState(project=project, debug=debug)
 
 
@@ -104,7 +107,9 @@ def run(args: list[str]) -> int:
     """Run the CLI with ``args``; return the exit code. Never lets a user error escape."""
     debug = _debug_wanted(args)
     try:
-        result: Any = cli.main(args=args, prog_name="kurt", standalone_mode=False)
+        result: Any = cli.main(
+            args=args, prog_name="kurt", standalone_mode=False, terminal_width=_help_width()
+        )
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
@@ -115,7 +120,7 @@ def run(args: list[str]) -> int:
         return 1
     except KurtError as exc:
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         click.echo(f"Error: {exc}", err=True)
         return exc.exit_code
     except KeyboardInterrupt:
@@ -123,7 +128,7 @@ def run(args: list[str]) -> int:
         return 130
     except Exception as exc:
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         click.echo(
             f"Internal error: {type(exc).__name__}: {exc}\n"
             "  hint: this is a bug in Kurt or a skill; run again with --debug to see where",
@@ -131,6 +136,34 @@ def run(args: list[str]) -> int:
         )
         return 1
     return result if isinstance(result, int) else 0
+
+
+def _help_width() -> int:
+    """The width click would wrap help text to, found without importing shutil.
+
+    Left to itself click imports shutil (and with it zlib, bz2 and lzma) for
+    ``get_terminal_size``: a tenth of ``kurt --help``. Same rule as shutil's:
+    ``COLUMNS``, else the terminal of stdout, else 80 columns.
+    """
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    stream = sys.__stdout__
+    if columns <= 0 and stream is not None:
+        try:
+            columns = os.get_terminal_size(stream.fileno()).columns
+        except (AttributeError, ValueError, OSError):  # not a terminal, or no real file
+            columns = 0
+    if columns <= 0:
+        columns = 80
+    return max(min(columns, MAX_HELP_WIDTH) - 2, 50)
+
+
+def _print_traceback() -> None:
+    import traceback  # only on the error path: it costs start-up time
+
+    traceback.print_exc()
 
 
 def main() -> None:
