@@ -66,7 +66,8 @@ class FrontMatter:
     ``fields`` is the YAML mapping; ``key_lines`` maps each top-level key to
     its 1-based line in SKILL.md; ``start_line`` is the line of the first YAML
     line (the one after the opening ``---``); ``end_line`` is the line of the
-    closing ``---``; ``body`` is the Markdown after it.
+    closing ``---``; ``body`` is the Markdown after it; ``path`` is the file
+    it was read from.
     """
 
     fields: dict[str, Any]
@@ -74,6 +75,7 @@ class FrontMatter:
     start_line: int
     body: str
     end_line: int = 0
+    path: Path | None = None
 
     def line_of(self, key: str) -> int:
         """The line of top-level ``key``, or of the front matter's start if absent."""
@@ -126,7 +128,7 @@ def read_front_matter(data: bytes | str, path: Path) -> FrontMatter:
     body = text[closing.end() :].removeprefix("\n")
     fields, key_lines = _parse(front, path)
     return FrontMatter(
-        fields=fields, key_lines=key_lines, start_line=2, body=body, end_line=end_line
+        fields=fields, key_lines=key_lines, start_line=2, body=body, end_line=end_line, path=path
     )
 
 

@@ -1,0 +1,451 @@
+"""Every rule a skill is validated against, one small function each.
+
+Each ``check_*`` function returns a list of :class:`Problem` records (empty
+when the rule holds); none raises for bad content. They fall in three groups:
+
+- manifest rules, which depend on SKILL.md alone (:func:`manifest_checks`
+  runs them all; discovery caches their result with the manifest);
+- environment rules, which depend on this machine: the interpreter, the
+  installed distributions, the environment (:func:`environment_checks`);
+- code rules, which read ``skill.py`` statically (:func:`code_checks`).
+
+:func:`order_by_requirements` puts skills in ``requires_skills`` order.
+
+The module imports neither pydantic nor yaml: it reads a parsed
+:class:`~kurt.skills.models.Manifest` but never builds one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+
+from kurt.errors import SkillError
+
+if TYPE_CHECKING:
+    from kurt.skills.frontmatter import FrontMatter
+    from kurt.skills.models import Implementation, Manifest, SettingSpec
+
+Severity = Literal["error", "warning"]
+
+MAX_NAME = 64
+MAX_DESCRIPTION = 1024
+MAX_COMPATIBILITY = 500
+#: Names a skill may not take: they are keys of ``[skills]`` in kurt.toml.
+RESERVED_NAMES = frozenset({"paths", "enabled", "disabled"})
+#: Setting type names (``settings.<key>.type``) and the Python values each accepts.
+SETTING_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "int": (int,),
+    "float": (int, float),
+    "bool": (bool,),
+    "list": (list,),
+    "dict": (dict,),
+}
+
+_NAME_CHARS = re.compile(r"[a-z0-9-]+")
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SETTING_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+@attrs.frozen
+class Problem:
+    """One finding: where (file and line, when known), what, and how bad."""
+
+    file: Path | None
+    line: int | None
+    message: str
+    severity: Severity = "error"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+def matches_setting_type(type_name: str, value: Any) -> bool:
+    """Whether ``value`` is of setting type ``type_name`` (``True`` is not an int)."""
+    kinds = SETTING_TYPES.get(type_name)
+    if kinds is None:
+        return False
+    if isinstance(value, bool) and type_name != "bool":
+        return False
+    return isinstance(value, kinds)
+
+
+# --- manifest rules -----------------------------------------------------------------------
+
+
+def check_name(
+    name: str,
+    expected: str | None,
+    file: Path | None,
+    line: int | None,
+    *,
+    expected_from: str = "the folder name",
+) -> list[Problem]:
+    """Kurt's name rules; ``expected`` is the folder name (or, for a package, the entry point)."""
+
+    def error(message: str) -> Problem:
+        return Problem(file, line, message)
+
+    if not name.strip():
+        return [error("name must not be empty")]
+    problems = []
+    if len(name) > MAX_NAME:
+        problems.append(error(f"name '{name}' is longer than {MAX_NAME} characters ({len(name)})"))
+    if not _NAME_CHARS.fullmatch(name):
+        problems.append(
+            error(f"name '{name}' may hold only lowercase ASCII letters a-z, digits 0-9 and '-'")
+        )
+    if name.startswith("-") or name.endswith("-"):
+        problems.append(error(f"name '{name}' must not start or end with '-'"))
+    if "--" in name:
+        problems.append(error(f"name '{name}' must not contain '--'"))
+    if name in RESERVED_NAMES:
+        problems.append(error(f"name '{name}' is reserved (a key of [skills] in kurt.toml)"))
+    if expected is not None and name != expected:
+        problems.append(error(f"name '{name}' does not match {expected_from} '{expected}'"))
+    return problems
+
+
+def check_description(description: str, file: Path | None, line: int | None) -> list[Problem]:
+    """The description is 1 to 1024 characters and not blank."""
+    if not description.strip():
+        return [Problem(file, line, "description must not be empty")]
+    if len(description) > MAX_DESCRIPTION:
+        return [
+            Problem(
+                file,
+                line,
+                f"description is longer than {MAX_DESCRIPTION} characters ({len(description)})",
+            )
+        ]
+    return []
+
+
+def check_compatibility(value: str | None, file: Path | None, line: int | None) -> list[Problem]:
+    """``compatibility``, when present, is at most 500 characters."""
+    if value is not None and len(value) > MAX_COMPATIBILITY:
+        message = f"compatibility is longer than {MAX_COMPATIBILITY} characters ({len(value)})"
+        return [Problem(file, line, message)]
+    return []
+
+
+def check_metadata(coerced: Sequence[str], file: Path | None, line: int | None) -> list[Problem]:
+    """``metadata`` maps strings to strings; other values were read as text (a warning)."""
+    if not coerced:
+        return []
+    keys = ", ".join(coerced)
+    message = f"metadata values should be strings (read as text: {keys}); quote them"
+    return [Problem(file, line, message, "warning")]
+
+
+def check_unknown_keys(
+    extra_keys: Sequence[str], key_lines: Mapping[str, int], file: Path | None
+) -> list[Problem]:
+    """Top-level keys neither Kurt nor the open format knows: one warning each."""
+    return [
+        Problem(
+            file,
+            key_lines.get(key),
+            f"unknown top-level key '{key}' (ignored by Kurt)",
+            "warning",
+        )
+        for key in extra_keys
+    ]
+
+
+def check_provides_something(
+    implements: Sequence[Implementation], file: Path | None, line: int | None
+) -> list[Problem]:
+    """A skill without ``implements`` is valid but provides nothing (a warning)."""
+    if implements:
+        return []
+    message = "the skill implements nothing (no 'implements' key): it provides no tool"
+    return [Problem(file, line, message, "warning")]
+
+
+def check_implements_unique(
+    implements: Sequence[Implementation], file: Path | None, line: int | None
+) -> list[Problem]:
+    """No two ``implements`` items share a (type, name)."""
+    seen: set[tuple[str, str]] = set()
+    problems = []
+    for item in implements:
+        key = (item.type, item.name)
+        if key in seen:
+            problems.append(Problem(file, line, f"{item.type} '{item.name}' is implemented twice"))
+        seen.add(key)
+    return problems
+
+
+def check_settings(
+    settings: Mapping[str, SettingSpec], file: Path | None, line: int | None
+) -> list[Problem]:
+    """Each setting declaration makes sense: key, default's type, env name, flags."""
+    problems = []
+    env_forms: dict[str, str] = {}
+    for key, spec in settings.items():
+
+        def add(message: str, severity: Severity = "error", key: str = key) -> None:
+            problems.append(Problem(file, line, f"setting '{key}': {message}", severity))
+
+        if not _SETTING_KEY.fullmatch(key):
+            add("a setting name holds only letters, digits, '_' and '-', and starts with a letter")
+        env_form = key.upper().replace("-", "_")
+        if env_form in env_forms:
+            add(f"clashes with '{env_forms[env_form]}' as an environment variable ({env_form})")
+        env_forms.setdefault(env_form, key)
+        if spec.default is not None and not matches_setting_type(spec.type, spec.default):
+            add(f"default {spec.default!r} is not of type {spec.type}")
+        if spec.required and spec.default is not None:
+            add("is required but has a default, so it can never be missing", "warning")
+        if spec.secret and spec.default is not None:
+            add("is secret but has a default written in SKILL.md", "warning")
+        if spec.env is not None and not _ENV_NAME.fullmatch(spec.env):
+            add(f"env '{spec.env}' is not a valid environment variable name")
+    return problems
+
+
+def manifest_checks(
+    folder: Path,
+    front: FrontMatter,
+    manifest: Manifest,
+    *,
+    entry_point: str | None = None,
+) -> list[Problem]:
+    """Every rule that depends on SKILL.md alone.
+
+    The name must equal ``entry_point`` for a package skill, else the folder's name.
+    """
+    file = front.path
+    at = front.line_of
+    expected = entry_point if entry_point is not None else folder.name
+    expected_from = "the entry-point name" if entry_point is not None else "the folder name"
+    return [
+        *check_name(manifest.name, expected, file, at("name"), expected_from=expected_from),
+        *check_description(manifest.description, file, at("description")),
+        *check_compatibility(manifest.compatibility, file, at("compatibility")),
+        *check_metadata(manifest.metadata_coerced, file, at("metadata")),
+        *check_unknown_keys(manifest.extra_keys, front.key_lines, file),
+        *check_provides_something(manifest.implements, file, at("name")),
+        *check_implements_unique(manifest.implements, file, at("implements")),
+        *check_settings(manifest.settings, file, at("settings")),
+    ]
+
+
+# --- environment rules ----------------------------------------------------------------------
+
+
+def check_requires_python(
+    spec: str | None, file: Path | None, line: int | None, *, python: str | None = None
+) -> list[Problem]:
+    """The running interpreter (or ``python``, a version string) satisfies ``requires_python``."""
+    if spec is None:
+        return []
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    running = python or ".".join(str(part) for part in sys.version_info[:3])
+    try:
+        allowed = SpecifierSet(spec)
+    except InvalidSpecifier:
+        return [Problem(file, line, f"requires_python '{spec}' is not a PEP 440 specifier")]
+    if allowed.contains(running, prereleases=True):
+        return []
+    return [Problem(file, line, f"requires Python {spec}, but this is Python {running}")]
+
+
+def check_requires(requires: Sequence[str], file: Path | None, line: int | None) -> list[Problem]:
+    """Each required distribution is installed at a matching version (never imported)."""
+    from importlib import metadata
+
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    problems = []
+    for text in requires:
+        try:
+            requirement = Requirement(text)
+        except InvalidRequirement:
+            problems.append(Problem(file, line, f"'{text}' is not a PEP 508 requirement"))
+            continue
+        if requirement.marker is not None and not requirement.marker.evaluate():
+            continue  # not needed on this platform
+        try:
+            installed = metadata.version(requirement.name)
+        except metadata.PackageNotFoundError:
+            message = f"requires '{text}', but {requirement.name} is not installed"
+            problems.append(Problem(file, line, message))
+            continue
+        if not requirement.specifier.contains(installed, prereleases=True):
+            message = f"requires '{text}', but {requirement.name} {installed} is installed"
+            problems.append(Problem(file, line, message))
+    return problems
+
+
+def check_requires_env(
+    names: Sequence[str],
+    file: Path | None,
+    line: int | None,
+    *,
+    environ: Mapping[str, str] | None = None,
+) -> list[Problem]:
+    """Every variable in ``requires_env`` is set (and non-empty) in the environment."""
+    env = os.environ if environ is None else environ
+    problems = []
+    for name in names:
+        if not _ENV_NAME.fullmatch(name):
+            message = f"requires_env '{name}' is not a valid environment variable name"
+            problems.append(Problem(file, line, message))
+        elif not env.get(name):
+            problems.append(Problem(file, line, f"environment variable {name} is not set"))
+    return problems
+
+
+def environment_checks(front: FrontMatter, manifest: Manifest) -> list[Problem]:
+    """Every rule that depends on this machine rather than on the skill."""
+    file, at = front.path, front.line_of
+    return [
+        *check_requires_python(manifest.requires_python, file, at("requires_python")),
+        *check_requires(manifest.requires, file, at("requires")),
+        *check_requires_env(manifest.requires_env, file, at("requires_env")),
+    ]
+
+
+# --- code rules -----------------------------------------------------------------------------
+
+
+def check_implements_code(
+    code: Path,
+    implements: Sequence[Implementation],
+    manifest_file: Path | None,
+    line: int | None,
+) -> list[Problem]:
+    """Each ``implements`` class exists in ``code`` (skill.py) and derives from its base.
+
+    Static only (:mod:`kurt.skills.classcheck`): the file is parsed, never run.
+    """
+    if not implements:
+        return []
+    from kurt.skills.classcheck import BASES, Verdict, read_module
+
+    try:
+        source = code.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        return [Problem(manifest_file, line, f"'implements' needs {code.name}, which is missing")]
+    except (OSError, UnicodeDecodeError) as exc:
+        return [Problem(code, None, f"cannot read {code.name}: {exc}")]
+    try:
+        module = read_module(source, code)
+    except SyntaxError as exc:
+        return [Problem(code, exc.lineno, f"{code.name} does not parse: {exc.msg}")]
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return [Problem(code, None, f"{code.name} does not parse: {exc}")]
+    problems = []
+    for item in implements:
+        base = BASES[item.type]
+        info = module.classes.get(item.class_)
+        if info is None:
+            message = (
+                f"class '{item.class_}' ({item.type} '{item.name}') is not defined in {code.name}"
+            )
+            problems.append(Problem(manifest_file, line, message))
+            continue
+        verdict = module.derives_from(item.class_, base)
+        if verdict is Verdict.NO:
+            message = f"class '{item.class_}' must derive from kurt.{base} (it is a {item.type})"
+            problems.append(Problem(code, info.line, message))
+        elif verdict is Verdict.UNKNOWN:
+            message = (
+                f"class '{item.class_}' derives from kurt.{base} only through an import that "
+                "cannot be followed statically; it is checked when the skill is loaded"
+            )
+            problems.append(Problem(code, info.line, message, "warning"))
+    return problems
+
+
+def code_checks(folder: Path, front: FrontMatter, manifest: Manifest) -> list[Problem]:
+    """Every rule about ``skill.py`` (static)."""
+    line = front.line_of("implements")
+    return check_implements_code(folder / "skill.py", manifest.implements, front.path, line)
+
+
+# --- order of loading -----------------------------------------------------------------------
+
+
+@attrs.frozen
+class Resolution:
+    """Skills in loading order, and the skills that cannot load, with why."""
+
+    order: list[str]
+    problems: dict[str, str]
+
+
+def resolve_requirements(requires: Mapping[str, Sequence[str]]) -> Resolution:
+    """Order skills so each comes after the skills it requires.
+
+    ``requires`` maps every known skill to its ``requires_skills``. A skill in
+    a cycle, or requiring a missing skill (even through others), is left out
+    of ``order`` and given a problem naming the cycle (``a -> b -> a``) or the
+    missing skill. Others keep their order in ``requires``.
+    """
+    order: list[str] = []
+    problems: dict[str, str] = {}
+    done: set[str] = set()
+    path: list[str] = []  # the chain being visited, for naming cycles
+
+    def visit(name: str) -> str | None:
+        """Place ``name`` after its requirements; the problem if it cannot load."""
+        if name in problems:
+            return problems[name]
+        if name in done:
+            return None
+        if name in path:
+            cycle = [*path[path.index(name) :], name]
+            message = "requirement cycle: " + " -> ".join(cycle)
+            for member in cycle:
+                problems[member] = message
+            return message
+        path.append(name)
+        failure = None
+        for needed in requires[name]:
+            if needed not in requires:
+                failure = failure or f"requires skill '{needed}', which is not available"
+                continue
+            below = visit(needed)
+            if below is not None and failure is None:
+                failure = (
+                    below
+                    if name in problems
+                    else f"requires '{needed}', which cannot load: {below}"
+                )
+        path.pop()
+        if name in problems:
+            return problems[name]
+        if failure is not None:
+            problems[name] = failure
+            return failure
+        done.add(name)
+        order.append(name)
+        return None
+
+    for name in requires:
+        visit(name)
+    return Resolution(order, problems)
+
+
+def order_by_requirements(requires: Mapping[str, Sequence[str]]) -> list[str]:
+    """Skills in dependency order; a cycle or a missing skill raises :class:`SkillError`."""
+    resolution = resolve_requirements(requires)
+    if resolution.problems:
+        name, message = next(iter(resolution.problems.items()))
+        raise SkillError(
+            f"skill '{name}': {message}",
+            hint="fix 'requires_skills' in the SKILL.md of the skills named",
+        )
+    return resolution.order
