@@ -74,9 +74,23 @@ class Runtime:
 
     @contextlib.asynccontextmanager
     async def context(self) -> AsyncIterator[ToolContext]:
-        """A ToolContext with this project's database and a shared HTTP client."""
+        """A ToolContext with this project's database and a shared HTTP client.
+
+        Both live for the run and are closed afterwards. Outside a project the
+        database is an in-memory SQLite (tools then report ``stored: false``).
+        """
+        from kurt.db import open_database
+        from kurt.tools.http import make_client
+
         self.prepare_registries()
-        yield ToolContext(config=self.config, settings_for=self.settings_for)
+        database = open_database(self.locations, self.config)
+        try:
+            async with make_client(self.config.fetch) as http:
+                yield ToolContext(
+                    db=database, http=http, config=self.config, settings_for=self.settings_for
+                )
+        finally:
+            database.close()
 
 
 _KIND_ORDER = {"tool": 0, "fetcher": 1, "mapper": 2}

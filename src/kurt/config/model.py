@@ -38,6 +38,9 @@ class FetchSection(BaseModel):
     )
     timeout: float = Field(default=30.0, gt=0, description="Seconds per request.")
     retries: int = Field(default=2, ge=0, description="Retries of a transient failure.")
+    backoff: float = Field(
+        default=0.5, ge=0, description="Seconds before the first retry; doubles each time."
+    )
     max_bytes: int = Field(default=10_000_000, gt=0, description="Largest body accepted.")
     concurrency: int = Field(default=8, ge=1, description="URLs fetched at once.")
     user_agent: str = Field(default=f"kurt/{__version__}", description="User-Agent header.")
@@ -96,9 +99,14 @@ class KurtConfig(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         files = settings_cls.model_config.get("toml_file") or []
-        # Later files win inside one source: user first, then project.
-        toml = _LocatedTomlSource(settings_cls, toml_file=files)
-        return init_settings, env_settings, toml
+        if isinstance(files, str | Path):
+            files = [files]
+        # One source per file, the last named (the project's) first. Sources are
+        # deep-merged, so a project [fetch] table overrides the user's key by
+        # key instead of replacing the whole table (one source reading both
+        # files would merge only top-level tables).
+        tomls = [_LocatedTomlSource(settings_cls, toml_file=file) for file in reversed(files)]
+        return init_settings, env_settings, *tomls
 
 
 def load_config(locations: Locations) -> KurtConfig:
@@ -113,11 +121,40 @@ def load_config(locations: Locations) -> KurtConfig:
     try:
         return _Bound()
     except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(part) for part in first["loc"])
-        raise ConfigError(
-            f"invalid value for '{key}': {first['msg']}",
-            file=locations.project_file or locations.user_file,
-            key=key,
-            hint="fix it in kurt.toml (or the KURT_... environment variable that sets it)",
-        ) from None
+        raise _config_error(exc, files) from None
+
+
+def _config_error(exc: ValidationError, files: list[Path]) -> ConfigError:
+    """A ConfigError naming the first invalid key and where its value came from."""
+    first = exc.errors()[0]
+    loc = tuple(str(part) for part in first["loc"])
+    key = ".".join(loc)
+    detail = first["msg"]
+    if first["type"] not in {"missing", "extra_forbidden"} and isinstance(
+        first.get("input"), str | int | float | bool
+    ):
+        detail = f"{detail} (got {first['input']!r})"
+    for file in reversed(files):  # the project's file first: its values win
+        if _holds(read_toml(file), loc):
+            return ConfigError(
+                f"invalid value for '{key}': {detail}",
+                file=file,
+                key=key,
+                hint="fix the value in that file; see docs/configuration.md",
+            )
+    variable = "KURT_" + "__".join(loc).upper()
+    return ConfigError(
+        f"invalid value for '{key}' (environment variable {variable}): {detail}",
+        key=key,
+        hint=f"fix or unset {variable}",
+    )
+
+
+def _holds(document: dict[str, Any], loc: tuple[str, ...]) -> bool:
+    """Whether ``document`` has a value at the dotted path ``loc``."""
+    node: Any = document
+    for part in loc:
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True

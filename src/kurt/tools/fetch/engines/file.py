@@ -1,0 +1,68 @@
+"""The ``file`` fetcher: local paths and ``file://`` URLs (HTML, Markdown, text).
+
+HTML files go through the same extraction as web pages (main text, title,
+author, date, language); Markdown and text are kept as written, titled by their
+first heading. Binary files are refused, as are files over ``[fetch].max_bytes``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kurt.registry import register_fetcher
+from kurt.tools.fetch.base import BaseFetcher, FetchError, FetchResult
+from kurt.tools.fetch.extract import extract_async, kind_of
+from kurt.tools.http import fetch_options
+from kurt.tools.paths import to_path
+
+if TYPE_CHECKING:
+    from kurt.tools.context import ToolContext
+
+_CONTENT_TYPES = {"html": "text/html", "markdown": "text/markdown", "text": "text/plain"}
+
+
+@register_fetcher
+class FileFetcher(BaseFetcher):
+    """Read a local HTML, Markdown or text file (a path or a file:// URL)."""
+
+    name = "file"
+
+    async def fetch(self, url: str, context: ToolContext) -> FetchResult:
+        path = to_path(url)
+        max_bytes = fetch_options(context).max_bytes
+        body = await asyncio.to_thread(_read, url, path, max_bytes)
+        kind = kind_of(None, path.name)
+        found = await extract_async(body, kind, url=url, metadata=True)
+        return FetchResult(
+            url=url,
+            content=found.text,
+            content_type=_CONTENT_TYPES[kind],
+            title=found.title,
+            author=found.author,
+            date=found.date,
+            language=found.language,
+            metadata={"path": str(path.resolve())},
+        )
+
+
+def _read(url: str, path: Path, max_bytes: int) -> bytes:
+    try:
+        if path.is_dir():
+            raise FetchError(url, f"'{path}' is a folder; list its files with: kurt map {path}")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise FetchError(
+                url, f"file larger than the {max_bytes}-byte limit ([fetch].max_bytes)"
+            )
+        body = path.read_bytes()
+    except FileNotFoundError:
+        raise FetchError(url, f"no such file: {path}") from None
+    except PermissionError:
+        raise FetchError(url, f"permission denied: {path}") from None
+    except OSError as exc:
+        raise FetchError(url, f"cannot read {path}: {exc.strerror or exc}") from None
+    if b"\x00" in body[:8192]:  # text never holds NUL bytes; binaries nearly always do
+        raise FetchError(url, f"'{path.name}' is a binary file, not HTML, Markdown or text")
+    return body

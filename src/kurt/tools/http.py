@@ -1,0 +1,250 @@
+"""HTTP for Kurt's engines: one shared client per run, and a careful ``download``.
+
+:func:`make_client` builds the ``httpx.AsyncClient`` a run shares (the Runtime
+opens one in ``ToolContext.http``): timeouts, redirects, a Kurt ``User-Agent``
+and connection limits come from ``[fetch]`` in kurt.toml.
+
+:func:`download` fetches one URL the way every engine should: it retries
+transient failures (connection errors, timeouts, 429 and 5xx) with exponential
+backoff, refuses a content type the caller cannot use, stops reading a body
+past ``max_bytes`` instead of buffering it all, and turns every per-URL
+failure (a 404, a timeout, a body too big) into :class:`FetchError`, so that a
+batch reports it and goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Sequence
+from email.message import Message
+from typing import TYPE_CHECKING
+
+import attrs
+import httpx
+
+from kurt.config.model import FetchSection
+from kurt.tools.fetch.base import FetchError
+
+if TYPE_CHECKING:
+    from kurt.tools.context import ToolContext
+
+__all__ = [
+    "HTML_TYPES",
+    "TEXT_TYPES",
+    "Download",
+    "DownloadPolicy",
+    "client_for",
+    "download",
+    "fetch_options",
+    "make_client",
+]
+
+# Content types engines accept; a prefix ending in "/" matches a whole family.
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+TEXT_TYPES = (
+    "text/",
+    "application/xhtml+xml",
+    "application/xml",
+    "application/json",
+    "application/rss+xml",
+    "application/atom+xml",
+)
+
+# 429 asks us to slow down; these 5xx usually mean "try again shortly".
+_TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
+_MAX_DELAY = 10.0
+
+
+def fetch_options(context: ToolContext | None) -> FetchSection:
+    """Kurt's ``[fetch]`` settings from ``context.config`` (defaults without one)."""
+    section = getattr(getattr(context, "config", None), "fetch", None)
+    return section if isinstance(section, FetchSection) else FetchSection()
+
+
+def make_client(options: FetchSection | None = None) -> httpx.AsyncClient:
+    """The client a run shares: close it (``async with`` or ``aclose``) when done."""
+    options = options or FetchSection()
+    return httpx.AsyncClient(
+        follow_redirects=True,
+        max_redirects=10,
+        # Connecting should be quick even when a slow page may take its full time.
+        timeout=httpx.Timeout(options.timeout, connect=min(options.timeout, 10.0)),
+        headers={"User-Agent": options.user_agent},
+        limits=httpx.Limits(
+            max_connections=max(2 * options.concurrency, 10),
+            max_keepalive_connections=options.concurrency,
+        ),
+    )
+
+
+@contextlib.asynccontextmanager
+async def client_for(context: ToolContext | None) -> AsyncIterator[httpx.AsyncClient]:
+    """The run's shared client, or (without one) a client of its own, closed afterwards."""
+    shared = getattr(context, "http", None)
+    if isinstance(shared, httpx.AsyncClient):
+        yield shared
+        return
+    async with make_client(fetch_options(context)) as client:
+        yield client
+
+
+@attrs.frozen
+class DownloadPolicy:
+    """How hard :func:`download` tries, and how much it accepts."""
+
+    timeout: float = 30.0
+    retries: int = 2
+    backoff: float = 0.5
+    max_bytes: int = 10_000_000
+
+    @classmethod
+    def from_options(cls, options: FetchSection) -> DownloadPolicy:
+        return cls(
+            timeout=options.timeout,
+            retries=options.retries,
+            backoff=options.backoff,
+            max_bytes=options.max_bytes,
+        )
+
+
+@attrs.frozen
+class Download:
+    """A successful download: the final URL (after redirects) and its body."""
+
+    url: str
+    status_code: int
+    content_type: str | None
+    charset: str | None
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        """The body decoded with its declared charset (UTF-8 when none)."""
+        try:
+            return self.body.decode(self.charset or "utf-8", errors="replace")
+        except LookupError:  # an unknown charset name in the header
+            return self.body.decode("utf-8", errors="replace")
+
+
+async def download(
+    client: httpx.AsyncClient,
+    url: str,
+    policy: DownloadPolicy | None = None,
+    *,
+    accept: Sequence[str] | None = None,
+) -> Download:
+    """GET ``url``; raise :class:`FetchError` for anything that makes it unusable.
+
+    ``accept`` lists content types (or ``"family/"`` prefixes) the caller can
+    use; a response without a content type is let through to be sniffed.
+    """
+    policy = policy or DownloadPolicy()
+    attempt = 0
+    while True:
+        try:
+            return await _attempt(client, url, policy, accept)
+        except _Transient as transient:
+            if attempt >= policy.retries:
+                raise FetchError(url, transient.message, status_code=transient.status) from None
+            delay = transient.retry_after
+            if delay is None:
+                delay = policy.backoff * 2**attempt
+            await asyncio.sleep(min(delay, _MAX_DELAY))
+            attempt += 1
+
+
+class _Transient(Exception):
+    """A failure worth another try."""
+
+    def __init__(
+        self, message: str, *, status: int | None = None, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.retry_after = retry_after
+
+
+async def _attempt(
+    client: httpx.AsyncClient, url: str, policy: DownloadPolicy, accept: Sequence[str] | None
+) -> Download:
+    try:
+        async with client.stream("GET", url, timeout=policy.timeout) as response:
+            status = response.status_code
+            if status in _TRANSIENT_STATUS:
+                raise _Transient(
+                    _status_text(response),
+                    status=status,
+                    retry_after=_retry_after(response.headers.get("Retry-After")),
+                )
+            if status >= 400:
+                raise FetchError(url, _status_text(response), status_code=status)
+            media_type, charset = _parse_content_type(response.headers.get("Content-Type"))
+            if accept is not None and media_type is not None and not _accepted(media_type, accept):
+                raise FetchError(
+                    url, f"unsupported content type '{media_type}'", status_code=status
+                )
+            body = await _read_limited(response, url, policy.max_bytes)
+            return Download(
+                url=str(response.url),
+                status_code=status,
+                content_type=media_type,
+                charset=charset,
+                body=body,
+            )
+    except httpx.TimeoutException:
+        raise _Transient(f"timed out after {policy.timeout:g} s") from None
+    except httpx.TooManyRedirects:
+        raise FetchError(url, "too many redirects") from None
+    except httpx.TransportError as exc:
+        if isinstance(exc, httpx.UnsupportedProtocol):
+            raise FetchError(url, f"not an http(s) URL: {exc}") from None
+        raise _Transient(f"could not connect: {exc or type(exc).__name__}") from None
+    except httpx.InvalidURL as exc:
+        raise FetchError(url, f"invalid URL: {exc}") from None
+
+
+async def _read_limited(response: httpx.Response, url: str, max_bytes: int) -> bytes:
+    too_big = f"body larger than the {max_bytes}-byte limit ([fetch].max_bytes)"
+    declared = response.headers.get("Content-Length")
+    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+        raise FetchError(url, too_big, status_code=response.status_code)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > max_bytes:  # stop reading: never buffer more than the limit
+            raise FetchError(url, too_big, status_code=response.status_code)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _status_text(response: httpx.Response) -> str:
+    return f"HTTP {response.status_code} {response.reason_phrase}".rstrip()
+
+
+def _retry_after(value: str | None) -> float | None:
+    # Only the seconds form; an HTTP date falls back to our own backoff.
+    if value is None:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        return None
+
+
+def _parse_content_type(value: str | None) -> tuple[str | None, str | None]:
+    if not value:
+        return None, None
+    message = Message()
+    message["Content-Type"] = value
+    charset = message.get_param("charset")
+    return message.get_content_type().lower(), charset if isinstance(charset, str) else None
+
+
+def _accepted(media_type: str, accept: Sequence[str]) -> bool:
+    return any(
+        media_type.startswith(allowed) if allowed.endswith("/") else media_type == allowed
+        for allowed in accept
+    )

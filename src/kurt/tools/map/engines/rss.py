@@ -1,0 +1,86 @@
+"""The ``rss`` mapper: the entry links of an RSS (0.9x, 1.0, 2.0) or Atom feed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin, urlsplit
+from xml.etree.ElementTree import Element
+
+from kurt.registry import register_mapper
+from kurt.tools.http import DownloadPolicy, client_for, download, fetch_options
+from kurt.tools.map.base import BaseMapper, MapResult
+from kurt.tools.map.options import map_options, url_wanted
+from kurt.tools.map.safexml import children, gunzip, local_name, parse_xml, text_of
+
+if TYPE_CHECKING:
+    from kurt.tools.context import ToolContext
+
+_FEED_TYPES = (
+    "text/",
+    "application/xml",
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/feed+xml",
+    "application/gzip",
+    "application/octet-stream",
+)
+_FEED_WORDS = ("rss", "atom", "feed")
+
+
+def looks_like_feed(source: str) -> bool:
+    """Whether ``source``'s path names a feed (``/feed``, ``rss.xml``, ``x.atom``, ...)."""
+    last = urlsplit(source).path.lower().rstrip("/").rpartition("/")[2]
+    return any(word in last for word in _FEED_WORDS)
+
+
+@register_mapper
+class RssMapper(BaseMapper):
+    """List the entry links of an RSS or Atom feed."""
+
+    name = "rss"
+
+    async def map(self, source: str, context: ToolContext) -> MapResult:
+        options = map_options(context)
+        fetch = fetch_options(context)
+        async with client_for(context) as client:
+            got = await download(
+                client, source, DownloadPolicy.from_options(fetch), accept=_FEED_TYPES
+            )
+        root = parse_xml(got.url, gunzip(got.url, got.body, fetch.max_bytes))
+        kind = local_name(root)
+        if kind == "feed":
+            links = [_atom_link(entry) for entry in children(root, "entry")]
+        elif kind in {"rss", "RDF"}:
+            # RSS 2.0 nests items in <channel>; RSS 1.0 (RDF) puts them beside it.
+            holders = [root, *children(root, "channel")]
+            links = [_rss_link(item) for holder in holders for item in children(holder, "item")]
+        else:
+            return MapResult(source=source, errors=[f"not an RSS or Atom feed (root <{kind}>)"])
+        result = MapResult(source=source, metadata={"format": "atom" if kind == "feed" else "rss"})
+        for link in links:
+            if link is None or len(result.urls) >= options.max_urls:
+                continue
+            absolute = urljoin(got.url, link)
+            if absolute not in result.urls and url_wanted(absolute, options):
+                result.urls.append(absolute)
+        return result
+
+
+def _rss_link(item: Element) -> str | None:
+    link = text_of(item, "link")
+    if link:
+        return link
+    # <guid> is a permalink unless it says otherwise.
+    for guid in children(item, "guid"):
+        if guid.get("isPermaLink", "true").lower() == "true" and (guid.text or "").strip():
+            return (guid.text or "").strip()
+    return None
+
+
+def _atom_link(entry: Element) -> str | None:
+    links = children(entry, "link")
+    for link in links:
+        if link.get("rel", "alternate") == "alternate" and link.get("href"):
+            return link.get("href")
+    return links[0].get("href") if links and links[0].get("href") else None

@@ -1,0 +1,122 @@
+"""The ``sitemap`` mapper: the URLs a site lists in its sitemaps.
+
+The source may be a sitemap (``.xml`` or gzip-compressed ``.xml.gz``), a
+``robots.txt``, or a site: then the ``Sitemap:`` lines of its robots.txt are
+read, and ``/sitemap.xml`` is tried when there are none. A sitemap index is
+followed recursively (each sitemap read once, nesting at most five deep).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin, urlsplit
+from urllib.robotparser import RobotFileParser
+
+import httpx
+
+from kurt.registry import register_mapper
+from kurt.tools.fetch.base import FetchError
+from kurt.tools.http import DownloadPolicy, client_for, download, fetch_options
+from kurt.tools.map.base import BaseMapper, MapResult
+from kurt.tools.map.options import map_options, url_wanted
+from kurt.tools.map.safexml import children, gunzip, local_name, parse_xml, text_of
+
+if TYPE_CHECKING:
+    from kurt.tools.context import ToolContext
+
+_MAX_NESTING = 5
+# Servers label sitemaps in many ways; the XML parser is the real check.
+_SITEMAP_TYPES = (
+    "text/",
+    "application/xml",
+    "application/gzip",
+    "application/x-gzip",
+    "application/octet-stream",
+    "application/rss+xml",
+    "application/atom+xml",
+)
+
+
+def looks_like_sitemap(source: str) -> bool:
+    """Whether ``source`` names a sitemap or robots.txt (rather than a site)."""
+    path = urlsplit(source).path.lower()
+    return path.endswith((".xml", ".xml.gz", "/robots.txt")) or "sitemap" in path
+
+
+@register_mapper
+class SitemapMapper(BaseMapper):
+    """List the URLs of a site's sitemaps (index files followed, gzip read)."""
+
+    name = "sitemap"
+
+    async def map(self, source: str, context: ToolContext) -> MapResult:
+        options = map_options(context)
+        fetch = fetch_options(context)
+        policy = DownloadPolicy.from_options(fetch)
+        result = MapResult(source=source)
+        async with client_for(context) as client:
+            if urlsplit(source).path.lower().endswith("/robots.txt"):
+                queue = await _robots_sitemaps(client, source, policy, required=True, result=result)
+            elif looks_like_sitemap(source):
+                queue = [source]
+            else:
+                robots = urljoin(source, "/robots.txt")
+                queue = await _robots_sitemaps(
+                    client, robots, policy, required=False, result=result
+                )
+                queue = queue or [urljoin(source, "/sitemap.xml")]
+            pending = [(url, 0) for url in queue]
+            read: set[str] = set()
+            while pending and len(result.urls) < options.max_urls:
+                url, depth = pending.pop(0)
+                if url in read:
+                    continue
+                read.add(url)
+                try:
+                    got = await download(client, url, policy, accept=_SITEMAP_TYPES)
+                    root = parse_xml(url, gunzip(url, got.body, fetch.max_bytes))
+                except FetchError as exc:
+                    result.errors.append(f"{url}: {exc}")
+                    continue
+                kind = local_name(root)
+                if kind == "sitemapindex":
+                    if depth >= _MAX_NESTING:
+                        result.errors.append(
+                            f"{url}: sitemap indexes nested too deep; not followed"
+                        )
+                        continue
+                    for entry in children(root, "sitemap"):
+                        loc = text_of(entry, "loc")
+                        if loc:
+                            pending.append((urljoin(url, loc), depth + 1))
+                elif kind == "urlset":
+                    for entry in children(root, "url"):
+                        loc = text_of(entry, "loc")
+                        if loc and len(result.urls) < options.max_urls:
+                            absolute = urljoin(url, loc)
+                            if absolute not in result.urls and url_wanted(absolute, options):
+                                result.urls.append(absolute)
+                else:
+                    result.errors.append(f"{url}: not a sitemap (root element <{kind}>)")
+            result.metadata["sitemaps"] = sorted(read)
+        return result
+
+
+async def _robots_sitemaps(
+    client: httpx.AsyncClient,
+    robots_url: str,
+    policy: DownloadPolicy,
+    *,
+    required: bool,
+    result: MapResult,
+) -> list[str]:
+    """The ``Sitemap:`` URLs of a robots.txt (a missing one is fine unless ``required``)."""
+    try:
+        got = await download(client, robots_url, policy, accept=("text/",))
+    except FetchError as exc:
+        if required:
+            result.errors.append(f"{robots_url}: {exc}")
+        return []
+    parser = RobotFileParser()
+    parser.parse(got.text.splitlines())
+    return [urljoin(robots_url, url) for url in parser.site_maps() or []]

@@ -1,0 +1,130 @@
+"""The ``map`` tool: list the URLs a site, sitemap, feed or folder leads to.
+
+The mapper is ``--engine`` when given, else ``folder`` for a local folder,
+else ``[map].engine`` from kurt.toml, else one chosen from the source's shape:
+``rss`` for a feed-looking path (``/feed``, ``rss.xml``, ``*.atom``),
+``sitemap`` for a sitemap or robots.txt, ``crawl`` for anything else. The
+``depth``, ``max_urls``, ``include`` and ``exclude`` inputs override ``[map]``
+for this run. Mapped URLs are stored in the database.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from kurt.config.model import KurtConfig
+from kurt.registry import register_tool
+from kurt.tools.base import Tool
+from kurt.tools.context import ToolContext
+from kurt.tools.fetch.base import FetchError
+from kurt.tools.map.base import MapResult
+from kurt.tools.map.engines.rss import looks_like_feed
+from kurt.tools.map.engines.sitemap import looks_like_sitemap
+from kurt.tools.map.options import map_options
+from kurt.tools.paths import canonical, is_local, to_path
+from kurt.tools.progress import ProgressCallback, ProgressEvent, report
+from kurt.tools.result import ErrorInfo, ToolResult
+
+
+class MapInput(BaseModel):
+    """Input of ``map``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: str = Field(description="A site or page URL, a sitemap, a feed, or a local folder.")
+    engine: str | None = Field(default=None, description="Mapper (default: chosen by shape).")
+    depth: int | None = Field(default=None, ge=0, description="Crawl depth ([map].max_depth).")
+    max_urls: int | None = Field(default=None, ge=1, description="Most URLs ([map].max_urls).")
+    include: list[str] | None = Field(default=None, description="Globs a URL must match.")
+    exclude: list[str] | None = Field(default=None, description="Globs that drop a URL.")
+
+    @field_validator("include", "exclude", mode="before")
+    @classmethod
+    def _one_pattern_is_a_list(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
+class MapOutput(BaseModel):
+    """One URL the source leads to."""
+
+    url: str
+    source: str
+    engine: str
+
+
+@register_tool
+class MapTool(Tool[MapInput, MapOutput]):
+    """List the URLs a site, sitemap, feed or folder leads to, and store them."""
+
+    name = "map"
+    description = "List the URLs a site, sitemap, feed or folder leads to, and store them."
+    InputModel = MapInput
+    OutputModel = MapOutput
+
+    async def run(
+        self,
+        params: MapInput,
+        context: ToolContext,
+        on_progress: ProgressCallback | None = None,
+    ) -> ToolResult:
+        source = canonical(params.source)
+        name = params.engine or choose_engine(source, map_options(context).engine)
+        entry = context.mappers.entry(name)  # unknown: a usage error with a did-you-mean
+        run_context = attrs.evolve(
+            context.for_skill(entry.skill), config=_with_overrides(context.config, params)
+        )
+        report(on_progress, ProgressEvent(tool=self.name, stage="map", total=1, item=source))
+        try:
+            mapped = await entry.obj().map(source, run_context)
+        except FetchError as exc:
+            error = ErrorInfo(message=str(exc), item=source, type="FetchError", engine=name)
+            return ToolResult.ok(errors=[error], engine=name, stored=False)
+        if not isinstance(mapped, MapResult):
+            raise TypeError(f"mapper '{name}' returned {type(mapped).__name__}, not a MapResult")
+        report(on_progress, ProgressEvent(tool=self.name, stage="map", current=1, total=1))
+        urls = list(dict.fromkeys(mapped.urls))
+        if context.db is not None:
+            context.db.save_mapped(source, urls, engine=name)
+        errors = [
+            ErrorInfo(message=message, item=source, type="MapError", engine=name)
+            for message in mapped.errors
+        ]
+        return ToolResult.ok(
+            [MapOutput(url=url, source=source, engine=name) for url in urls],
+            errors=errors,
+            engine=name,
+            count=len(urls),
+            stored=bool(context.db is not None and context.db.persistent),
+            **({"mapper": mapped.metadata} if mapped.metadata else {}),
+        )
+
+
+def choose_engine(source: str, configured: str | None) -> str:
+    """The mapper for ``source`` when none is named (see the module docstring)."""
+    if is_local(source) and to_path(source).is_dir():
+        return "folder"
+    if configured:
+        return configured
+    if is_local(source):
+        return "folder"  # a local file: the folder mapper says it is not a folder
+    if looks_like_feed(source):
+        return "rss"
+    if looks_like_sitemap(source):
+        return "sitemap"
+    return "crawl"
+
+
+def _with_overrides(config: Any, params: MapInput) -> KurtConfig:
+    """``config`` with this run's ``[map]`` overrides (each already validated)."""
+    base = config if isinstance(config, KurtConfig) else KurtConfig.model_construct()
+    updates = {
+        "max_depth": params.depth,
+        "max_urls": params.max_urls,
+        "include": params.include,
+        "exclude": params.exclude,
+    }
+    section = base.map.model_copy(update={k: v for k, v in updates.items() if v is not None})
+    return base.model_copy(update={"map": section})
