@@ -9,6 +9,7 @@ by :mod:`kurt.config.skills`.
 
 from __future__ import annotations
 
+import os
 from importlib.abc import Traversable
 from pathlib import Path
 from typing import Any
@@ -38,9 +39,6 @@ class FetchSection(BaseModel):
     )
     timeout: float = Field(default=30.0, gt=0, description="Seconds per request.")
     retries: int = Field(default=2, ge=0, description="Retries of a transient failure.")
-    backoff: float = Field(
-        default=0.5, ge=0, description="Seconds before the first retry; doubles each time."
-    )
     max_bytes: int = Field(default=10_000_000, gt=0, description="Largest body accepted.")
     concurrency: int = Field(default=8, ge=1, description="URLs fetched at once.")
     user_agent: str = Field(default=f"kurt/{__version__}", description="User-Agent header.")
@@ -98,9 +96,8 @@ class KurtConfig(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        files = settings_cls.model_config.get("toml_file") or []
-        if isinstance(files, str | Path):
-            files = [files]
+        configured = settings_cls.model_config.get("toml_file") or []
+        files = list(configured) if isinstance(configured, list | tuple) else [configured]
         # One source per file, the last named (the project's) first. Sources are
         # deep-merged, so a project [fetch] table overrides the user's key by
         # key instead of replacing the whole table (one source reading both
@@ -134,7 +131,15 @@ def _config_error(exc: ValidationError, files: list[Path]) -> ConfigError:
         first.get("input"), str | int | float | bool
     ):
         detail = f"{detail} (got {first['input']!r})"
-    for file in reversed(files):  # the project's file first: its values win
+    # Blame the source that won: the environment, then the project's file.
+    variable = "KURT_" + "__".join(loc).upper()
+    if any(name.upper() == variable for name in os.environ):
+        return ConfigError(
+            f"invalid value for '{key}' (environment variable {variable}): {detail}",
+            key=key,
+            hint=f"fix or unset {variable}",
+        )
+    for file in reversed(files):
         if _holds(read_toml(file), loc):
             return ConfigError(
                 f"invalid value for '{key}': {detail}",
@@ -142,12 +147,7 @@ def _config_error(exc: ValidationError, files: list[Path]) -> ConfigError:
                 key=key,
                 hint="fix the value in that file; see docs/configuration.md",
             )
-    variable = "KURT_" + "__".join(loc).upper()
-    return ConfigError(
-        f"invalid value for '{key}' (environment variable {variable}): {detail}",
-        key=key,
-        hint=f"fix or unset {variable}",
-    )
+    return ConfigError(f"invalid value for '{key}': {detail}", key=key)
 
 
 def _holds(document: dict[str, Any], loc: tuple[str, ...]) -> bool:

@@ -1,0 +1,110 @@
+"""Where the project and the user's home are (SPEC section 2)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kurt.config.locations import Locations, find_project_root, user_home
+from kurt.errors import UsageError
+
+
+def test_project_root_is_found_by_walking_up(
+    make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_project("walk")
+    deep = root / "a" / "b" / "c"
+    deep.mkdir(parents=True)
+    monkeypatch.chdir(deep)
+    assert find_project_root() == root.resolve()
+    assert Locations.discover().project_file == root.resolve() / "kurt.toml"
+
+
+def test_nearest_kurt_toml_wins(make_project: Callable[..., Path]) -> None:
+    outer = make_project("outer")
+    inner = outer / "nested"
+    inner.mkdir()
+    (inner / "kurt.toml").write_text("", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(inner)
+        assert find_project_root() == inner.resolve()
+        patch.chdir(outer)
+        assert find_project_root() == outer.resolve()
+
+
+def test_outside_any_project_there_is_no_root() -> None:
+    # The autouse fixture runs each test in an empty temporary folder.
+    assert find_project_root() is None
+    assert Locations.discover().project_file is None
+
+
+def test_explicit_folder_wins_over_walking_up(
+    make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    here = make_project("here")
+    there = make_project("there")
+    monkeypatch.chdir(here)
+    assert find_project_root(there) == there.resolve()
+
+
+def test_explicit_folder_need_not_hold_kurt_toml_yet(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert find_project_root(str(empty)) == empty.resolve()
+
+
+def test_kurt_project_root_selects_the_project(
+    make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_project("from-env")
+    monkeypatch.setenv("KURT_PROJECT_ROOT", str(root))
+    assert find_project_root() == root.resolve()
+
+
+def test_explicit_argument_wins_over_kurt_project_root(
+    make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KURT_PROJECT_ROOT", str(make_project("env")))
+    explicit = make_project("explicit")
+    assert find_project_root(explicit) == explicit.resolve()
+
+
+def test_a_missing_project_folder_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError) as caught:
+        find_project_root(tmp_path / "nowhere")
+    assert caught.value.exit_code == 2
+    assert str(caught.value) == (
+        f"Project folder '{tmp_path / 'nowhere'}' does not exist.\n"
+        "  hint: pass an existing folder to --project (or KURT_PROJECT_ROOT)"
+    )
+
+
+def test_kurt_home_sets_the_user_home(kurt_home: Path) -> None:
+    assert user_home() == kurt_home
+
+
+def test_user_home_defaults_to_dot_kurt_in_the_home_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("KURT_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert user_home() == tmp_path / ".kurt"
+
+
+def test_every_path_hangs_off_the_project_and_the_home(tmp_path: Path) -> None:
+    where = Locations(project_root=tmp_path / "p", home=tmp_path / "h")
+    assert where.project_file == tmp_path / "p" / "kurt.toml"
+    assert where.project_skills == tmp_path / "p" / "skills"
+    assert where.data_dir == tmp_path / "p" / ".kurt"
+    assert where.user_file == tmp_path / "h" / "kurt.toml"
+    assert where.user_skills == tmp_path / "h" / "skills"
+    assert where.cache_dir == tmp_path / "h" / "cache"
+    assert where.trust_file.parent == tmp_path / "h"
+
+
+def test_without_a_project_only_user_paths_exist(tmp_path: Path) -> None:
+    where = Locations(project_root=None, home=tmp_path)
+    assert (where.project_file, where.project_skills, where.data_dir) == (None, None, None)
+    assert where.user_file == tmp_path / "kurt.toml"
