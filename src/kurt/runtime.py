@@ -9,11 +9,14 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kurt.config.locations import Locations
 from kurt.config.model import KurtConfig, load_config
 from kurt.tools.context import ToolContext
+
+if TYPE_CHECKING:
+    from kurt.skills.manager import SkillManager
 
 
 class Runtime:
@@ -26,11 +29,21 @@ class Runtime:
     def config(self) -> KurtConfig:
         return load_config(self.locations)
 
+    @cached_property
+    def skills(self) -> SkillManager:
+        """The skills of this project and user (discovered on first use)."""
+        from kurt.skills.manager import SkillManager
+
+        return SkillManager(self.locations)
+
     def prepare_registries(self) -> None:
         """Register Kurt's built-ins and let the registries load skills on demand."""
+        from kurt.registry import FETCHERS, MAPPERS, TOOLS
         from kurt.tools.builtin import load_builtins
 
         load_builtins()
+        for registry in (TOOLS, FETCHERS, MAPPERS):
+            registry.set_resolver(self.skills)
 
     def settings_for(self, skill: str | None) -> Any:
         """The validated settings of ``skill`` (``None``: Kurt's own code)."""
@@ -54,6 +67,18 @@ class Runtime:
                         "description": entry.description,
                     }
                 )
+            # Names skills provide, from their manifests (their code stays unimported).
+            for name, record in self.skills.provided(registry.kind).items():
+                if registry.registered(name) is None and record.usable:
+                    provided = next(p for p in record.provides if p.name == name)
+                    rows.append(
+                        {
+                            "kind": registry.kind,
+                            "name": name,
+                            "skill": record.name,
+                            "description": provided.description or record.description,
+                        }
+                    )
         return sorted(rows, key=lambda row: (_KIND_ORDER[row["kind"]], row["name"]))
 
     def describe(self, name: str) -> list[dict[str, Any]]:
@@ -70,6 +95,11 @@ class Runtime:
             row["input_schema"] = (
                 entry.obj.InputModel.model_json_schema() if entry is not None else None
             )
+            if row["kind"] == "tool" and entry is None:
+                row["note"] = (
+                    f"the input schema is known once skill '{row['skill']}' is loaded; "
+                    f"its code is not imported to describe it (see kurt skill info {row['skill']})"
+                )
         return rows
 
     @contextlib.asynccontextmanager

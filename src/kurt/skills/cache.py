@@ -1,0 +1,270 @@
+"""Parsed manifests cached as JSON under ``KURT_HOME/cache/skills/``.
+
+The cache is derived data: deleting it is always safe. One file per set of
+search roots (a project and its user) holds
+
+- ``roots``: each search root with its folder's modification time;
+- ``path_stamps`` and ``packages``: the ``sys.path`` folders' modification
+  times and the ``kurt.skills`` entry points found then (installing a
+  distribution changes a ``sys.path`` folder, so the scan is redone);
+- ``skills``: each candidate in search order, with the manifest's size and
+  modification time (ns) and the facts read from it (:mod:`kurt.skills.facts`).
+
+Two ways to read it:
+
+- :func:`load_catalog` (``kurt skill list``, validation, settings): scans every
+  root and stats every manifest; an entry whose path, size or mtime differ is
+  parsed again. Unchanged manifests are never re-read.
+- :func:`load_quick` (running one tool): trusts the cached candidates when no
+  root folder changed and no distribution was installed, so that the caller
+  stats only the manifests of the skill it loads (:func:`still_fresh`).
+
+A cache file that is unreadable, of another format, or of the wrong shape is
+ignored and rebuilt; writes are atomic. Standard library only on the warm path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import zlib
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from kurt._version import __version__
+from kurt.config.locations import Locations
+from kurt.config.skills import SkillsConfig
+from kurt.skills.discovery import (
+    BUILTIN_DIR,
+    Candidate,
+    PackageSkill,
+    SearchRoot,
+    iter_candidates,
+    path_stamps,
+    search_roots,
+)
+from kurt.skills.precedence import Index, assemble, record_from_facts
+from kurt.skills.record import SkillRecord
+
+FORMAT = 1
+
+
+class Catalog(NamedTuple):
+    """Every discovered skill (before enabled state), the provided-name index
+    (``providers``: kind -> name -> skills in priority order),
+    and the (size, mtime_ns) each manifest had when it was read."""
+
+    records: list[SkillRecord]
+    providers: Index
+    stamps: dict[Path, tuple[int, int]]
+
+
+class _Stored(NamedTuple):
+    candidate: Candidate
+    facts: dict[str, Any]
+
+
+def cache_file(locations: Locations, roots: list[SearchRoot]) -> Path:
+    """The cache file for this set of roots (and this Kurt and interpreter)."""
+    import sys
+
+    key = json.dumps([__version__, sys.executable, [[r.source, str(r.path)] for r in roots]])
+    data = key.encode("utf-8")
+    # zlib, not hashlib: it is already loaded, and this is a file name, not a secret.
+    digest = f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
+    return locations.cache_dir / "skills" / f"{digest}.json"
+
+
+def load_catalog(
+    locations: Locations,
+    config: SkillsConfig,
+    *,
+    builtin_dir: Path | None = BUILTIN_DIR,
+    use_cache: bool = True,
+) -> Catalog:
+    """Scan every source, reusing cached facts of unchanged manifests."""
+    roots = search_roots(locations, config, builtin_dir)
+    path = cache_file(locations, roots)
+    cached = _read(path) if use_cache else None
+    stamps = path_stamps()
+    root_stamps = _root_stamps(roots)
+    packages = _cached_packages(cached, stamps)
+    if packages is None:
+        from kurt.skills.discovery import scan_packages
+
+        packages = scan_packages()
+    known = _stored_by_manifest(cached)
+    stored: list[_Stored] = []
+    changed = (
+        cached is None or cached.get("path_stamps") != stamps or cached.get("roots") != root_stamps
+    )
+    for candidate in iter_candidates(roots, packages):
+        previous = known.get(_candidate_key(candidate))
+        if previous is not None:
+            stored.append(_Stored(candidate, previous))
+            continue
+        changed = True
+        stored.append(_Stored(candidate, _facts(candidate)))
+    if len(stored) != len(known):
+        changed = True
+    if changed and use_cache:
+        _write(path, root_stamps, stamps, packages, stored)
+    return _catalog(stored)
+
+
+def load_quick(
+    locations: Locations, config: SkillsConfig, *, builtin_dir: Path | None = BUILTIN_DIR
+) -> Catalog | None:
+    """The cached catalog if no root folder changed and no package was
+    installed (a few ``stat`` calls); ``None`` when a full scan is needed."""
+    roots = search_roots(locations, config, builtin_dir)
+    cached = _read(cache_file(locations, roots))
+    if cached is None:
+        return None
+    try:
+        if cached["roots"] != _root_stamps(roots):
+            return None
+        if cached["path_stamps"] != path_stamps():
+            return None
+        return _catalog(
+            [_Stored(_candidate(row["candidate"]), row["facts"]) for row in cached["skills"]]
+        )
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
+
+
+def still_fresh(catalog: Catalog, record: SkillRecord) -> bool:
+    """Whether ``record``'s manifest still has the size and mtime it was read with."""
+    stamp = catalog.stamps.get(record.manifest_path)
+    if stamp is None:
+        return False
+    try:
+        info = os.stat(record.manifest_path)
+    except OSError:
+        return False
+    return (info.st_size, info.st_mtime_ns) == stamp
+
+
+def _catalog(stored: list[_Stored]) -> Catalog:
+    records = [record_from_facts(s.candidate, s.facts) for s in stored]
+    stamps = {
+        s.candidate.manifest: (s.candidate.size, s.candidate.mtime_ns)
+        for s in stored
+        if s.candidate.manifest is not None
+    }
+    final, index = assemble(records)
+    return Catalog(final, index, stamps)
+
+
+# -- reading and writing ----------------------------------------------------------
+
+
+def _read(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return None
+    if not isinstance(data.get("skills"), list):
+        return None
+    return data
+
+
+def _write(
+    path: Path,
+    root_stamps: list[list[Any]],
+    stamps: list[list[Any]],
+    packages: list[PackageSkill],
+    stored: list[_Stored],
+) -> None:
+    from kurt.atomic import atomic_write
+
+    body = {
+        "format": FORMAT,
+        "roots": root_stamps,
+        "path_stamps": stamps,
+        "packages": [list(p) for p in packages],
+        "skills": [
+            {"candidate": [_plain(v) for v in s.candidate], "facts": s.facts} for s in stored
+        ],
+    }
+    # A read-only KURT_HOME costs speed, never correctness.
+    with contextlib.suppress(OSError):
+        atomic_write(path, json.dumps(body, ensure_ascii=False, default=str).encode("utf-8"))
+
+
+def _root_stamps(roots: list[SearchRoot]) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    for root in roots:
+        try:
+            mtime = os.stat(root.path).st_mtime_ns
+        except OSError:
+            mtime = -1
+        rows.append([root.source, str(root.path), mtime])
+    return rows
+
+
+def _cached_packages(
+    cached: dict[str, Any] | None, stamps: list[list[Any]]
+) -> list[PackageSkill] | None:
+    if cached is None or cached.get("path_stamps") != stamps:
+        return None
+    try:
+        return [PackageSkill(*row) for row in cached["packages"]]
+    except (KeyError, TypeError):
+        return None
+
+
+def _stored_by_manifest(cached: dict[str, Any] | None) -> dict[tuple[Any, ...], dict[str, Any]]:
+    if cached is None:
+        return {}
+    known: dict[tuple[Any, ...], dict[str, Any]] = {}
+    try:
+        for row in cached["skills"]:
+            facts = row["facts"]
+            if isinstance(facts, dict):
+                known[_candidate_key(_candidate(row["candidate"]))] = facts
+    except (KeyError, TypeError, ValueError, IndexError):
+        return {}
+    return known
+
+
+def _candidate(row: list[Any]) -> Candidate:
+    source, folder, manifest, size, mtime_ns, entry_point, refused = row
+    return Candidate(
+        str(source),
+        Path(folder),
+        Path(manifest) if manifest else None,
+        int(size),
+        int(mtime_ns),
+        entry_point,
+        refused,
+    )
+
+
+def _candidate_key(candidate: Candidate) -> tuple[Any, ...]:
+    return (
+        candidate.source,
+        str(candidate.folder),
+        str(candidate.manifest),
+        candidate.size,
+        candidate.mtime_ns,
+        candidate.entry_point,
+        candidate.refused,
+    )
+
+
+def _facts(candidate: Candidate) -> dict[str, Any]:
+    if candidate.manifest is None or candidate.refused:
+        from kurt.skills.precedence import refused_facts
+
+        return refused_facts(candidate)
+    from kurt.skills.facts import read_facts
+
+    return read_facts(candidate)
+
+
+def _plain(value: Any) -> Any:
+    return str(value) if isinstance(value, Path) else value

@@ -1,0 +1,137 @@
+"""What a SKILL.md says, reduced to plain JSON "facts" for records and the cache.
+
+This is the one place that reads a manifest on behalf of discovery: it runs
+the parser (:mod:`kurt.skills.models`, yaml and pydantic) and the checks that
+depend on the manifest alone (:mod:`kurt.skills.checks`), and keeps the result
+as plain data, so that a warm listing rebuilds records from JSON without
+importing yaml, pydantic or attrs. Checks that depend on the environment
+(installed distributions, environment variables, the Python version) are not
+cached: ``kurt skill validate`` and loading run them each time.
+
+A facts dict holds: ``name``, ``version``, ``description``, ``provides``
+(``[kind, name, class, description]`` rows), ``requires_skills``,
+``settings`` (the raw schema), ``problems`` (``[severity, message, file,
+line]`` rows) and ``extra`` (the other manifest keys, for ``kurt skill info``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kurt.errors import ManifestError
+from kurt.skills.discovery import Candidate
+from kurt.skills.record import ERROR, WARNING, SkillProblem, SkillRecord
+
+# Where `extra` keeps the line of each top-level key of SKILL.md.
+LINES = "_lines"
+
+# Manifest keys shown by `kurt skill info` beyond what the record holds.
+_EXTRA_KEYS = (
+    "license",
+    "compatibility",
+    "metadata",
+    "allowed-tools",
+    "author",
+    "tags",
+    "requires_python",
+    "requires",
+    "requires_env",
+    "requires_api",
+)
+
+
+def read_facts(candidate: Candidate) -> dict[str, Any]:
+    """Parse and statically check one candidate's manifest; never raises for its content."""
+    from kurt.skills.frontmatter import read_front_matter
+    from kurt.skills.models import parse_manifest
+
+    path = candidate.manifest
+    fallback = candidate.entry_point or candidate.folder.name
+    if path is None:
+        return {
+            "name": fallback,
+            "problems": [[ERROR, candidate.refused or "no SKILL.md", None, None]],
+        }
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return _failed(fallback, ManifestError(f"cannot read SKILL.md: {exc.strerror}", file=path))
+    try:
+        front = read_front_matter(data, path)
+    except ManifestError as exc:
+        return _failed(fallback, exc)
+    raw_name = front.fields.get("name")
+    name = raw_name if isinstance(raw_name, str) and raw_name else fallback
+    try:
+        manifest = parse_manifest(front, path)
+    except ManifestError as exc:
+        facts = _failed(name, exc)
+        description = front.fields.get("description")
+        if isinstance(description, str):
+            facts["description"] = description
+        return facts
+    problems = [list(p) for p in static_problems(candidate, front, manifest)]
+    plain = manifest.to_cache()
+    return {
+        "name": manifest.name,
+        "version": manifest.version,
+        "description": manifest.description,
+        "provides": [
+            [item.type, item.name, item.class_, item.description or ""]
+            for item in manifest.implements
+        ],
+        "requires_skills": list(manifest.requires_skills),
+        "settings": manifest.settings_spec(),
+        "problems": problems,
+        "extra": {
+            key: plain.get(key) for key in _EXTRA_KEYS if plain.get(key) not in (None, [], {})
+        },
+    }
+
+
+def environment_problems(record: SkillRecord) -> list[SkillProblem]:
+    """The environment checks (interpreter, distributions, variables) for a
+    record, from its cached facts: no manifest is parsed again."""
+    from kurt.skills import checks
+
+    lines = record.extra.get(LINES) or {}
+    file = record.manifest_path
+    extra = record.extra
+    found = [
+        *checks.check_requires_python(
+            extra.get("requires_python"), file, lines.get("requires_python")
+        ),
+        *checks.check_requires(extra.get("requires") or [], file, lines.get("requires")),
+        *checks.check_requires_env(
+            extra.get("requires_env") or [], file, lines.get("requires_env")
+        ),
+    ]
+    return [_problem(p) for p in found]
+
+
+def _problem(problem: Any) -> SkillProblem:
+    severity = ERROR if problem.severity == "error" else WARNING
+    file = str(problem.file) if problem.file is not None else None
+    return SkillProblem(severity, problem.message, file, problem.line)
+
+
+def _failed(name: str, exc: ManifestError) -> dict[str, Any]:
+    message = exc.message if not exc.hint else f"{exc.message} (hint: {exc.hint})"
+    return {"name": name, "problems": [[ERROR, message, exc.file, exc.line]]}
+
+
+def static_problems(
+    candidate: Candidate, front: Any, manifest: Any
+) -> list[tuple[str, str, str | None, int | None]]:
+    """The manifest-only checks of :mod:`kurt.skills.checks`, as plain rows."""
+    from kurt.skills import checks
+
+    found = checks.manifest_checks(
+        candidate.folder, front, manifest, entry_point=candidate.entry_point
+    )
+    rows = []
+    for problem in found:
+        severity = ERROR if problem.severity == "error" else WARNING
+        file = str(problem.file) if problem.file is not None else None
+        rows.append((severity, problem.message, file, problem.line))
+    return rows

@@ -1,0 +1,285 @@
+"""The skill manager: discovered skills, the provided-name index, lazy loading.
+
+:class:`SkillManager` is what the registries ask when a name is missing
+(it implements :class:`kurt.registry.Resolver`): ``TOOLS.get("archive")``
+finds the one enabled skill that provides ``archive`` in the index built from
+manifests, checks trust, loads the skills it requires first, lets the
+``before_load`` hook validate its settings, and imports its ``skill.py``,
+once. Every other skill stays unimported.
+
+Two views of the skills:
+
+- :attr:`SkillManager.records` scans every source (``kurt skill list``,
+  ``validate``, ``config``): each manifest is stat-ed, changed ones re-read.
+- Resolution uses the cached catalog when no search folder changed and stats
+  only the manifests of the skills it loads; anything stale falls back to a
+  full scan. So running one tool among a thousand skills costs a few ``stat``
+  calls more than among one.
+
+A skill that is invalid, disabled or fails to load raises a clear
+:class:`~kurt.errors.SkillError` when its name is used, and is otherwise
+skipped: every other skill and every built-in keeps working.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from kurt.config.locations import Locations
+from kurt.config.skills import (
+    REASON_DISABLED_LIST,
+    REASON_NOT_IN_ALLOW_LIST,
+    SkillsConfig,
+    read_skills_config,
+)
+from kurt.errors import SkillError, UnknownNameError, UntrustedProjectError
+from kurt.skills.cache import Catalog, load_catalog, load_quick, still_fresh
+from kurt.skills.discovery import BUILTIN_DIR
+from kurt.skills.precedence import apply_state
+from kurt.skills.record import STATUS_DISABLED, STATUS_SHADOWED, SkillRecord
+
+BeforeLoad = Callable[[SkillRecord], None]
+
+
+class SkillManager:
+    """Discovered skills of one project and user, and their lazy loading."""
+
+    def __init__(
+        self,
+        locations: Locations,
+        skills_config: SkillsConfig | None = None,
+        *,
+        before_load: BeforeLoad | None = None,
+        builtin_dir: Path | None = BUILTIN_DIR,
+        use_cache: bool = True,
+    ) -> None:
+        self.locations = locations
+        self.config = skills_config if skills_config is not None else read_skills_config(locations)
+        self.before_load = before_load
+        self.builtin_dir = builtin_dir
+        self.use_cache = use_cache
+        self._full: Catalog | None = None
+        self._quick: Catalog | None = None
+        self._loaded: set[str] = set()
+        self._failed: dict[str, SkillError] = {}
+
+    # -- views ----------------------------------------------------------------
+
+    def catalog(self) -> Catalog:
+        """Every source scanned now (manifests re-read where they changed)."""
+        if self._full is None:
+            full = load_catalog(
+                self.locations, self.config, builtin_dir=self.builtin_dir, use_cache=self.use_cache
+            )
+            self._full = Catalog(
+                apply_state(full.records, self.config), full.providers, full.stamps
+            )
+            self._quick = self._full
+        return self._full
+
+    def _fast(self) -> Catalog:
+        """The catalog for resolution: cached when no search folder changed."""
+        if self._quick is None:
+            quick = (
+                load_quick(self.locations, self.config, builtin_dir=self.builtin_dir)
+                if self.use_cache
+                else None
+            )
+            if quick is None:
+                return self.catalog()
+            self._quick = quick._replace(records=apply_state(quick.records, self.config))
+        return self._quick
+
+    @property
+    def records(self) -> list[SkillRecord]:
+        """Every discovered skill in search order, shadowed and invalid ones included."""
+        return self.catalog().records
+
+    def record(self, name: str) -> SkillRecord:
+        """The skill ``name`` (the one that wins); ``UnknownNameError`` (exit 2) otherwise."""
+        found = _by_name(self.records, name)
+        if found is None:
+            raise UnknownNameError("skill", name, {r.name for r in self.records})
+        return found
+
+    def provider(self, kind: str, name: str) -> SkillRecord | None:
+        """The skill that would provide ``name`` of ``kind`` (no code is imported)."""
+        catalog = self._fast()
+        candidates = [
+            _by_name(catalog.records, s) for s in catalog.providers.get(kind, {}).get(name, [])
+        ]
+        present = [r for r in candidates if r is not None]
+        usable = [r for r in present if r.usable]
+        return usable[0] if usable else (present[0] if present else None)
+
+    def provided(self, kind: str) -> dict[str, SkillRecord]:
+        """Every name of ``kind`` provided by a skill, with the skill that wins it."""
+        catalog = self._fast()
+        found: dict[str, SkillRecord] = {}
+        for name in catalog.providers.get(kind, {}):
+            record = self.provider(kind, name)
+            if record is not None:
+                found[name] = record
+        return found
+
+    # -- the registry Resolver protocol ----------------------------------------
+
+    def names(self, kind: str) -> Iterable[str]:
+        """Names of ``kind`` that skills provide (known from manifests)."""
+        return list(self._fast().providers.get(kind, {}))
+
+    def resolve(self, kind: str, name: str) -> None:
+        """Load the skill providing ``name`` (it registers itself), or do nothing."""
+        record = self.provider(kind, name)
+        if record is None:
+            return
+        quick = self._fast()
+        if quick is not self._full and not all(
+            still_fresh(quick, r) for r in self._closure(quick, record)
+        ):
+            # A manifest this run uses changed since it was cached: scan everything.
+            self._quick = self._full = None
+            self.catalog()
+            record = self.provider(kind, name)
+            if record is None:
+                return
+        self.load(record)
+
+    @staticmethod
+    def _closure(catalog: Catalog, record: SkillRecord) -> list[SkillRecord]:
+        """``record`` and every skill it requires, directly or not (no order)."""
+        found = [record]
+        for current in found:
+            for needed in current.requires_skills:
+                dependency = _by_name(catalog.records, needed)
+                if dependency is not None and dependency not in found:
+                    found.append(dependency)
+        return found
+
+    # -- loading ------------------------------------------------------------------
+
+    def load(self, record: SkillRecord) -> None:
+        """Import ``record``'s code, and the skills it requires first; once."""
+        if record.name in self._loaded:
+            return
+        if record.name in self._failed:
+            raise self._failed[record.name]
+        for required in self._load_order(record):
+            self._load_one(required)
+
+    def _load_order(self, record: SkillRecord) -> list[SkillRecord]:
+        """``record`` and its ``requires_skills`` (transitively), dependencies first."""
+        from kurt.skills.checks import order_by_requirements
+
+        catalog = self._fast()
+        closure = self._closure(catalog, record)
+        order = order_by_requirements({r.name: r.requires_skills for r in closure})
+        by_name = {r.name: r for r in closure}
+        return [by_name[name] for name in order]
+
+    def _load_one(self, record: SkillRecord) -> None:
+        from kurt.skills.loader import load_skill
+
+        if record.name in self._loaded:
+            return
+        if record.name in self._failed:
+            raise self._failed[record.name]
+        self.check_usable(record)
+        self.check_environment(record)
+        self.check_trusted(record)
+        if self.before_load is not None:
+            self.before_load(record)
+        if record.provides:
+            try:
+                load_skill(record)
+            except SkillError as exc:
+                self._failed[record.name] = exc
+                raise
+        self._loaded.add(record.name)
+
+    def check_usable(self, record: SkillRecord) -> None:
+        """Raise a clear SkillError when ``record`` is disabled, invalid or shadowed."""
+        if record.status == STATUS_DISABLED:
+            raise SkillError(
+                f"skill '{record.name}' is disabled in kurt.toml "
+                f"({_REASONS.get(record.reason, record.reason)})",
+                file=self.locations.project_file or self.locations.user_file,
+                hint=f"enable it with: kurt config skills enable {record.name}",
+            )
+        if record.status == STATUS_SHADOWED:
+            raise SkillError(
+                f"skill '{record.name}' at {record.path} is shadowed by {record.shadowed_by}"
+            )
+        errors = record.errors
+        if errors:
+            first = errors[0]
+            more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+            raise SkillError(
+                f"skill '{record.name}' is invalid: {first.message}{more}",
+                file=first.file or record.manifest_path,
+                line=first.line,
+                hint=f"run: kurt skill validate {record.name}",
+            )
+
+    def check_environment(self, record: SkillRecord) -> None:
+        """``requires_python``, ``requires`` and ``requires_env`` hold on this machine."""
+        from kurt.skills.facts import environment_problems
+
+        problems = environment_problems(record)
+        if problems:
+            first = problems[0]
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise SkillError(
+                f"skill '{record.name}' cannot run here: {first.message}{more}",
+                file=first.file,
+                line=first.line,
+                hint=f"run: kurt skill validate {record.name}",
+            )
+
+    def is_trusted(self, record: SkillRecord) -> bool:
+        """Whether ``record``'s code may run: installed skills always; a
+        project's own (``project``, and ``path`` from the project's kurt.toml)
+        only in a project the user trusts."""
+        if not self.needs_trust(record):
+            return True
+        from kurt.skills.trust import is_trusted
+
+        root = self.locations.project_root
+        return root is not None and is_trusted(self.locations.trust_file, root)
+
+    def needs_trust(self, record: SkillRecord) -> bool:
+        if record.source == "project":
+            return True
+        if record.source != "path":
+            return False
+        project_roots = {str(p.path) for p in self.config.project_paths}
+        return str(record.path.parent) in project_roots or not self._declared_by_user(record)
+
+    def _declared_by_user(self, record: SkillRecord) -> bool:
+        return str(record.path.parent) in {str(p.path) for p in self.config.user_paths}
+
+    def check_trusted(self, record: SkillRecord) -> None:
+        if self.is_trusted(record):
+            return
+        root = self.locations.project_root
+        raise UntrustedProjectError(
+            f"skill '{record.name}' comes with the project at {root}, which you have not "
+            "trusted, so its code does not run here",
+            file=record.path / "skill.py",
+            hint=f"review the project's skills, then trust it with: kurt trust {root}",
+        )
+
+
+_REASONS = {
+    REASON_DISABLED_LIST: "listed in [skills].disabled",
+    REASON_NOT_IN_ALLOW_LIST: "not listed in [skills].enabled",
+}
+
+
+def _by_name(records: list[SkillRecord], name: str) -> SkillRecord | None:
+    """The non-shadowed record called ``name``."""
+    for record in records:
+        if record.name == name and record.status != STATUS_SHADOWED:
+            return record
+    return None
