@@ -199,7 +199,7 @@ async def _attempt(
         raise FetchError(url, "too many redirects") from None
     except httpx.TransportError as exc:
         if isinstance(exc, httpx.UnsupportedProtocol):
-            raise FetchError(url, f"not an http(s) URL: {exc}") from None
+            raise FetchError(url, f"unsupported URL: {exc}") from None
         raise _Transient(f"could not connect: {exc or type(exc).__name__}") from None
     except httpx.InvalidURL as exc:
         raise FetchError(url, f"invalid URL: {exc}") from None
