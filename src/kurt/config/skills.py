@@ -9,6 +9,7 @@ other key under ``[skills]`` is a table of one skill's settings.
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -49,6 +50,8 @@ class SkillsConfig(NamedTuple):
     enabled: frozenset[str] | None = None
     disabled: frozenset[str] = frozenset()
     tables: dict[str, tuple[SettingsTable, ...]] = {}  # noqa: RUF012 (never mutated)
+    project_file: Path | None = None
+    user_file: Path | None = None
 
     def state(self, name: str) -> tuple[bool, str]:
         """Whether the skill ``name`` is enabled, and why (a ``REASON_*``)."""
@@ -79,6 +82,8 @@ def read_skills_config(locations: Locations) -> SkillsConfig:
         enabled=project.enabled if project.enabled is not None else user.enabled,
         disabled=project.disabled | user.disabled,
         tables=tables,
+        project_file=locations.project_file,
+        user_file=locations.user_file,
     )
 
 
@@ -89,8 +94,16 @@ class _Section(NamedTuple):
     tables: dict[str, SettingsTable] = {}  # noqa: RUF012 (never mutated)
 
 
+def check_document(document: dict[str, Any], file: Path) -> None:
+    """Raise a located ConfigError unless ``document``'s ``[skills]`` has the right shape."""
+    _parse_section(document, file, "project")
+
+
 def _section(file: Path, scope: str) -> _Section:
-    document = read_toml(file)
+    return _parse_section(read_toml(file), file, scope)
+
+
+def _parse_section(document: dict[str, Any], file: Path, scope: str) -> _Section:
     raw = document.get("skills", {})
     if not isinstance(raw, dict):
         raise ConfigError(
@@ -114,6 +127,7 @@ def _section(file: Path, scope: str) -> _Section:
                 f"'skills.{name}' must be a table of that skill's settings, "
                 f"got {type(values).__name__}",
                 file=file,
+                line=locate_key(file, name),
                 key=f"skills.{name}",
                 hint=f"write its settings under a [skills.{name}] section",
             )
@@ -127,7 +141,79 @@ def _names(raw: dict[str, Any], key: str, file: Path) -> list[str]:
         raise ConfigError(
             f"'skills.{key}' must be a list of strings",
             file=file,
+            line=locate_key(file, key),
             key=f"skills.{key}",
             hint=f'for example: {key} = ["web-archiver"]',
         )
     return value
+
+
+def is_reserved(name: str) -> bool:
+    """Whether ``name`` is a reserved key of ``[skills]`` (no skill may be named so)."""
+    return name in RESERVED
+
+
+def check_skill_name(name: str, *, file: Path | None = None) -> None:
+    """Refuse a skill named after a reserved ``[skills]`` key (its settings table
+    would collide with ``paths``, ``enabled`` or ``disabled``)."""
+    if name in RESERVED:
+        raise ConfigError(
+            f"a skill may not be named '{name}': it is a reserved key of [skills]",
+            file=file,
+            key=f"skills.{name}",
+            hint=f"rename the skill (reserved: {', '.join(sorted(RESERVED))})",
+        )
+
+
+def locate_key(file: Path, skill: str, key: str | None = None) -> int | None:
+    """The 1-based line of ``skills.<skill>.<key>`` (or of the skill's table) in ``file``.
+
+    Best effort and only used on the error path: the standard library's parser
+    keeps no positions, so each line is read on its own (a table header, or the
+    keys left of ``=``). ``None`` when nothing matches.
+    """
+    target = ("skills", skill) if key is None else ("skills", skill, key)
+    try:
+        lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    table: tuple[str, ...] = ()
+    for number, line in enumerate(lines, start=1):
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        if text.startswith("["):
+            header = _key_path(text)
+            if header is None:
+                continue
+            table = header
+            if table[: len(target)] == target:
+                return number
+            continue
+        if "=" not in text:
+            continue
+        found = _key_path(text) or _key_path(text.split("=", 1)[0] + "= 0")
+        if found is None:
+            continue
+        path = table + found
+        # Either the key itself, or an inline table holding it (`name = {key = 1}`).
+        if path[: len(target)] == target or target[: len(path)] == path:
+            return number
+    return None
+
+
+def _key_path(text: str) -> tuple[str, ...] | None:
+    """The dotted key path one TOML line defines (``[a.b]`` or ``a.b = 1``)."""
+    try:
+        node: Any = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    path: list[str] = []
+    while isinstance(node, list) and node:
+        node = node[-1]
+    while isinstance(node, dict) and len(node) == 1:
+        ((name, node),) = node.items()
+        path.append(name)
+        while isinstance(node, list) and node:
+            node = node[-1]
+    return tuple(path) if path else None

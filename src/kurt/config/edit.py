@@ -1,0 +1,346 @@
+"""Safe edits of kurt.toml: keep the user's file as it was, change one thing.
+
+Every edit is a read-modify-write under a lock file beside kurt.toml
+(``.kurt.toml.lock``, :mod:`filelock`), so concurrent ``kurt config skills``
+processes never lose an update. The document is round-tripped with
+:mod:`tomlkit`, which keeps every comment, blank line, key order and unrelated
+value; the new text is checked (it must parse, ``[skills]`` must keep its
+shape, plus the caller's own check) before it is written through
+:func:`kurt.atomic.atomic_write` (temporary file in the same folder, fsync,
+``os.replace``), so a crash leaves the old file or the new one, never a mix.
+An edit that changes nothing writes nothing; a refused edit writes nothing.
+
+The operations are minimal so that each has an exact inverse:
+
+- a name is inserted into a list before the first greater name (appended when
+  none is greater), so a list's text depends only on which names it holds;
+- a ``disabled`` list, a ``[skills.<name>]`` table or a ``[skills]`` table left
+  empty by an edit is removed (never ``enabled``: an empty allow-list means
+  "nothing enabled", its absence "everything").
+
+Test hook: with ``KURT_TEST_CRASH_AFTER_TEMP_WRITE=1`` in the environment the
+writer process exits abruptly (``os._exit``) after the temporary file is
+complete and before it replaces kurt.toml, so a test can kill a writer
+mid-edit. Nothing else reads that variable.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+from filelock import FileLock, Timeout
+from tomlkit.container import Container, OutOfOrderTableProxy
+from tomlkit.items import AoT, Array, InlineTable, Null, Table, Whitespace
+from tomlkit.toml_document import TOMLDocument
+
+from kurt.atomic import atomic_write
+from kurt.config.files import parse_toml
+from kurt.config.skills import RESERVED, check_document
+from kurt.errors import ConfigError
+
+CRASH_HOOK = "KURT_TEST_CRASH_AFTER_TEMP_WRITE"
+LOCK_TIMEOUT = 30.0
+
+Check = Callable[[dict[str, Any]], None]
+Change = Callable[[TOMLDocument], None]
+
+
+def lock_path(path: Path) -> Path:
+    """The lock file guarding ``path`` (beside it, hidden)."""
+    return path.with_name(f".{path.name}.lock")
+
+
+def edit_toml(path: Path, change: Change, *, check: Check | None = None) -> bool:
+    """Apply ``change`` to the document at ``path``; return whether the file changed.
+
+    ``check`` receives the new document as plain data and raises to refuse the
+    edit (the file is then left byte-identical). A missing file reads as empty
+    and is only created if the edit adds something.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with FileLock(str(lock_path(path)), timeout=LOCK_TIMEOUT):
+            return _edit_locked(path, change, check)
+    except Timeout:
+        raise ConfigError(
+            f"another process has held the lock for more than {LOCK_TIMEOUT:.0f} seconds",
+            file=lock_path(path),
+            hint="wait for the other `kurt config` to finish, or delete a stale lock file",
+        ) from None
+
+
+def enable(path: Path, name: str, *, check: Check | None = None) -> bool:
+    """Remove ``name`` from ``disabled``; add it to ``enabled`` when that allow-list exists."""
+
+    def change(document: TOMLDocument) -> None:
+        skills = _skills(document, create=False)
+        if skills is None:
+            return
+        _discard(skills, "disabled", name, drop_empty=True)
+        enabled = skills.get("enabled")
+        if isinstance(enabled, Array) and name not in enabled:
+            _insert(skills, "enabled", name)
+        _drop_if_empty(document, "skills")
+        _collapse_header(document.get("skills"))
+
+    return edit_toml(path, change, check=check)
+
+
+def disable(path: Path, name: str, *, check: Check | None = None) -> bool:
+    """Add ``name`` to ``disabled`` (created if absent); remove it from ``enabled``."""
+
+    def change(document: TOMLDocument) -> None:
+        skills = _skills(document, create=True)
+        if skills is None:  # pragma: no cover - create=True always gives a table
+            return
+        disabled = skills.get("disabled")
+        if disabled is None:
+            disabled = tomlkit.array()
+            skills.append("disabled", disabled)
+        if not isinstance(disabled, Array):
+            raise ConfigError(
+                "'skills.disabled' must be a list of strings",
+                file=path,
+                key="skills.disabled",
+                hint='for example: disabled = ["legacy-crawler"]',
+            )
+        if name not in disabled:
+            _insert(skills, "disabled", name)
+        _discard(skills, "enabled", name, drop_empty=False)
+
+    return edit_toml(path, change, check=check)
+
+
+def set_value(path: Path, name: str, key: str, value: Any, *, check: Check | None = None) -> bool:
+    """Set ``[skills.<name>].<key> = value`` (the table is created if absent)."""
+    _refuse_reserved(name, path)
+
+    def change(document: TOMLDocument) -> None:
+        skills = _skills(document, create=True, super_table=True)
+        if skills is None:  # pragma: no cover - create=True always gives a table
+            return
+        table = skills.get(name)
+        if table is None:
+            _append_table(skills, name)
+            table = skills[name]
+        if not isinstance(table, Table | InlineTable | OutOfOrderTableProxy):
+            raise ConfigError(
+                f"'skills.{name}' must be a table of that skill's settings",
+                file=path,
+                key=f"skills.{name}",
+                hint=f"write its settings under a [skills.{name}] section",
+            )
+        if key in table and _same(_plain(table[key]), value):
+            return  # same value: keep the user's spelling of it
+        table[key] = value  # replaces in place, or appends a new key at the end
+
+    return edit_toml(path, change, check=check)
+
+
+def unset(path: Path, name: str, key: str, *, check: Check | None = None) -> bool:
+    """Remove ``[skills.<name>].<key>``; drop the table (and ``[skills]``) if left empty."""
+    _refuse_reserved(name, path)
+
+    def change(document: TOMLDocument) -> None:
+        skills = _skills(document, create=False)
+        if skills is None:
+            return
+        table = skills.get(name)
+        if not isinstance(table, Table | InlineTable | OutOfOrderTableProxy) or key not in table:
+            return
+        del table[key]
+        _drop_if_empty(skills, name)
+        _drop_if_empty(document, "skills")
+        _collapse_header(document.get("skills"))
+
+    return edit_toml(path, change, check=check)
+
+
+# -- internals ---------------------------------------------------------------------------
+
+
+def _edit_locked(path: Path, change: Change, check: Check | None) -> bool:
+    try:
+        before = path.read_bytes()
+    except FileNotFoundError:
+        before = b""
+    try:
+        text = before.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"the file is not UTF-8 (byte {exc.start})", file=path, hint="save it as UTF-8"
+        ) from None
+    parse_toml(text, path)  # a malformed file is a located error, never "empty"
+    document = tomlkit.parse(text)
+    change(document)
+    after = document.as_string()
+    if after == text:
+        return False
+    if len(after) < len(text) and after.endswith("\n\n") and not text.endswith("\n\n"):
+        # A table removed from the end leaves the blank line that separated
+        # it (tomlkit added one when the table was created): drop that too.
+        after = after[:-1]
+    data = parse_toml(after, path)
+    check_document(data, path)
+    if check is not None:
+        check(data)
+    atomic_write(path, after.encode("utf-8"), before_replace=_crash_hook)
+    return True
+
+
+def _crash_hook(temporary: Path) -> None:
+    """Test hook (see the module docstring): die between write and replace."""
+    if os.environ.get(CRASH_HOOK) == "1":
+        os._exit(75)
+
+
+def _skills(document: TOMLDocument, *, create: bool, super_table: bool = False) -> Any:
+    """The ``[skills]`` table, created when asked (as a super-table when it will
+    only hold sub-tables, so no bare ``[skills]`` header is written)."""
+    skills = document.get("skills")
+    if skills is None and create:
+        document.append("skills", tomlkit.table(is_super_table=super_table))
+        return document["skills"]
+    if skills is not None and not isinstance(skills, Table | InlineTable | OutOfOrderTableProxy):
+        raise ConfigError(
+            "'skills' must be a table", key="skills", hint="write it as a [skills] section"
+        )
+    return skills
+
+
+def _append_table(parent: Any, key: str) -> None:
+    """Add an empty table ``key`` at the end of ``parent``.
+
+    The blank lines that ended ``parent`` (separating it from the next section)
+    stay where they are, in front of the new table, and the new table gets one
+    blank line after it; removing the table later restores the text exactly.
+    """
+    trailing = _pop_trailing_blanks(parent) if isinstance(parent, Table) else []
+    table = tomlkit.table()
+    if trailing:
+        table.trivia.indent = "".join(item.as_string() for item in trailing)
+    parent.append(key, table)
+    if trailing:
+        parent.value.append(None, tomlkit.ws("\n"))
+
+
+def _pop_trailing_blanks(table: Table) -> list[Whitespace]:
+    """Remove and return the blank lines at the very end of ``table``'s text
+    (which may sit in its last sub-table's body)."""
+    body = table.value.body
+    if body and isinstance(body[-1][1], Table):
+        return _pop_trailing_blanks(body[-1][1])
+    trailing: list[Whitespace] = []
+    while body and body[-1][0] is None and isinstance(body[-1][1], Whitespace):
+        blank = body.pop()[1]
+        if isinstance(blank, Whitespace):
+            trailing.insert(0, blank)
+    return trailing
+
+
+def _collapse_header(skills: Any) -> None:
+    """A ``[skills]`` left holding only sub-tables loses its bare header (as if
+    the file had only ``[skills.<name>]`` sections), so undoing a ``disable``
+    that had to write the header removes it again."""
+    if not isinstance(skills, Table):
+        return
+    body = skills.value.body
+    tables = [item for key, item in body if key is not None]
+    if not tables or not all(isinstance(item, Table) for item in tables):
+        return
+    if any(key is None and not isinstance(item, Whitespace | Null) for key, item in body):
+        return  # a comment belongs to the header: keep it
+    while body and body[0][0] is None:
+        body.pop(0)
+    skills._is_super_table = True  # tomlkit has no public setter for this
+
+
+def _insert(skills: Any, key: str, name: str) -> None:
+    """Insert ``name`` into ``skills[key]`` before the first greater string, so a
+    list's order depends only on which names it holds (and undoing is exact)."""
+    array = skills[key]
+    index = next(
+        (i for i, item in enumerate(array) if isinstance(item, str) and item > name), len(array)
+    )
+    _change_array(skills, key, lambda values: values.insert(index, name))
+
+
+def _discard(skills: Any, key: str, name: str, *, drop_empty: bool) -> None:
+    array = skills.get(key)
+    if not isinstance(array, Array) or name not in array:
+        return
+    if drop_empty and len(array) == 1:
+        del skills[key]
+        return
+    _change_array(skills, key, lambda values: values.remove(name))
+
+
+def _change_array(skills: Any, key: str, change: Callable[[list[Any]], None]) -> None:
+    """Change a list in place, in the user's layout; an array written the way
+    tomlkit writes a new one (``["a", "b"]``) is rewritten that way again,
+    because tomlkit's own insert leaves it as ``["a","b"]``."""
+    array: Array = skills[key]
+    values = list(array.unwrap())
+    canonical = tomlkit.item(values).as_string() == array.as_string()
+    change(values)
+    if canonical:
+        fresh = tomlkit.item(values)
+        fresh.trivia.comment_ws = array.trivia.comment_ws
+        fresh.trivia.comment = array.trivia.comment
+        fresh.trivia.trail = array.trivia.trail
+        skills[key] = fresh
+        return
+    old = list(array.unwrap())
+    if len(values) > len(old):
+        index = next(
+            (i for i, (a, b) in enumerate(zip(values, old, strict=False)) if a != b), len(old)
+        )
+        if index == len(old):
+            array.append(values[index])
+        else:
+            array.insert(index, values[index])
+    else:
+        index = next(
+            (i for i, (a, b) in enumerate(zip(old, values, strict=False)) if a != b), len(values)
+        )
+        del array[index]
+
+
+def _drop_if_empty(parent: Any, key: str) -> None:
+    """Delete ``parent[key]`` when it is a table holding nothing (no keys, no comments)."""
+    table = parent.get(key)
+    if isinstance(table, AoT) or not isinstance(table, Table | InlineTable):
+        return
+    body = table.value.body if isinstance(table.value, Container) else []
+    if all(item_key is None and isinstance(item, Whitespace | Null) for item_key, item in body):
+        del parent[key]
+
+
+def _plain(item: Any) -> Any:
+    unwrap = getattr(item, "unwrap", None)
+    return unwrap() if callable(unwrap) else item
+
+
+def _same(left: Any, right: Any) -> bool:
+    """Equal and of the same types all the way down (``1`` is not ``true``)."""
+    if type(left) is not type(right):
+        return False
+    if isinstance(left, list):
+        return len(left) == len(right) and all(map(_same, left, right))
+    if isinstance(left, dict):
+        return left.keys() == right.keys() and all(_same(left[k], right[k]) for k in left)
+    return bool(left == right)
+
+
+def _refuse_reserved(name: str, path: Path) -> None:
+    if name in RESERVED:
+        raise ConfigError(
+            f"'{name}' is a reserved key of [skills], not a skill",
+            file=path,
+            key=f"skills.{name}",
+            hint="name a skill; `paths`, `enabled` and `disabled` are edited by hand",
+        )

@@ -1,0 +1,439 @@
+"""A skill's settings: its SKILL.md schema as a pydantic model, resolved values.
+
+The schema comes from the manifest (``settings:`` in SKILL.md), never from the
+skill's code, so settings are checked in any project, trusted or not, before
+anything of the skill runs. Each key is resolved on its own, highest first
+(SPEC section 3):
+
+1. ``KURT_SKILLS__<SKILL>__<KEY>`` (name upper-cased, ``-`` -> ``_``)  source ``env``
+2. the setting's own ``env`` variable                                   source ``env:<NAME>``
+3. the project's kurt.toml ``[skills.<skill>]``                         source ``project``
+4. the user's ``~/.kurt/kurt.toml`` ``[skills.<skill>]``                source ``user``
+5. the manifest ``default``                                             source ``default``
+
+Values written in kurt.toml are typed already and checked strictly (``timeout =
+"45"`` is a string, not a number); environment variables are text and are
+converted leniently (``"45"`` is a fine ``int``; a list or table is read as a
+TOML or JSON value). A secret (``secret: true``) becomes a
+:class:`pydantic.SecretStr` and its value never appears in any message.
+"""
+
+from __future__ import annotations
+
+import json
+import keyword
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+from pydantic import BaseModel, ConfigDict, Field, Secret, SecretStr, TypeAdapter, ValidationError
+from pydantic import create_model as _create_model
+
+from kurt.config.skills import SkillsConfig, locate_key
+from kurt.errors import ConfigError, ManifestError, did_you_mean
+
+# Type names a SKILL.md may use, with the Python type each stands for.
+TYPES: dict[str, Any] = {
+    "str": str,
+    "string": str,
+    "int": int,
+    "integer": int,
+    "float": float,
+    "number": float,
+    "bool": bool,
+    "boolean": bool,
+    "list": list[Any],
+    "array": list[Any],
+    "list[str]": list[str],
+    "list[int]": list[int],
+    "list[float]": list[float],
+    "dict": dict[str, Any],
+    "table": dict[str, Any],
+    "object": dict[str, Any],
+}
+
+SOURCE_ENV = "env"
+SOURCE_PROJECT = "project"
+SOURCE_USER = "user"
+SOURCE_DEFAULT = "default"
+MASK = "***"
+
+# Attribute names a settings model cannot use as field names.
+_TAKEN = frozenset(name for name in dir(BaseModel) if not name.startswith("_"))
+
+
+class SettingsModel(BaseModel):
+    """Base of every generated settings model: frozen, strict about extra keys."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, protected_namespaces=()
+    )
+
+
+@attrs.frozen
+class Spec:
+    """One setting as declared in SKILL.md, normalised."""
+
+    key: str
+    type_name: str
+    annotation: Any
+    default: Any
+    has_default: bool
+    description: str | None
+    required: bool
+    secret: bool
+    env: str | None
+
+    @property
+    def field(self) -> str:
+        """The attribute name on the settings model (``max-depth`` -> ``max_depth``)."""
+        name = "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in self.key)
+        if not name or name[0].isdigit() or keyword.iskeyword(name) or name in _TAKEN:
+            name = f"{name}_"
+        return name
+
+
+@attrs.frozen
+class ResolvedValue:
+    """The effective value of one setting and where it came from."""
+
+    key: str
+    value: Any
+    source: str  # env | env:<NAME> | project | user | default
+    secret: bool
+    file: Path | None = None
+
+    @property
+    def shown(self) -> Any:
+        """The value as a listing may print it (secrets masked)."""
+        if self.secret and self.value is not None:
+            return MASK
+        if isinstance(self.value, SecretStr | Secret):
+            return MASK
+        return self.value
+
+
+@attrs.frozen
+class ResolvedSettings:
+    """A skill's validated settings model plus, per key, its value and source."""
+
+    skill: str
+    model: BaseModel
+    values: tuple[ResolvedValue, ...]
+
+    def shown(self) -> dict[str, Any]:
+        """``{key: value}`` with secrets as ``"***"`` (SPEC section 6)."""
+        return {item.key: item.shown for item in self.values}
+
+    def sources(self) -> dict[str, str]:
+        return {item.key: item.source for item in self.values}
+
+
+@attrs.frozen
+class _Problem:
+    message: str
+    key: str
+    file: Path | None = None
+    line: int | None = None
+    hint: str | None = None
+
+    def error(self) -> ConfigError:
+        return ConfigError(
+            self.message, file=self.file, line=self.line, key=self.key, hint=self.hint
+        )
+
+
+def specs(skill: str, schema: Mapping[str, Any]) -> tuple[Spec, ...]:
+    """Normalise a raw ``settings`` schema (key -> dict or SettingSpec-like object)."""
+    out = []
+    for key, raw in schema.items():
+        data = _as_dict(raw)
+        type_name = str(data.get("type") or "str")
+        if type_name not in TYPES:
+            raise ManifestError(
+                f"setting '{key}' of skill '{skill}' has unknown type '{type_name}'",
+                key=f"settings.{key}.type",
+                hint=f"use one of: {', '.join(sorted(TYPES))}",
+            )
+        secret = bool(data.get("secret", False))
+        annotation: Any = TYPES[type_name]
+        if secret:
+            annotation = SecretStr if annotation is str else Secret[annotation]
+        has_default = data.get("default") is not None
+        out.append(
+            Spec(
+                key=str(key),
+                type_name=type_name,
+                annotation=annotation,
+                default=data.get("default"),
+                has_default=has_default,
+                description=data.get("description"),
+                required=bool(data.get("required", False)) and not has_default,
+                secret=secret,
+                env=data.get("env") or None,
+            )
+        )
+    return tuple(out)
+
+
+def settings_model(skill: str, schema: Mapping[str, Any]) -> type[BaseModel]:
+    """The pydantic model of ``skill``'s settings (never imports the skill)."""
+    fields: dict[str, Any] = {}
+    for spec in specs(skill, schema):
+        annotation = spec.annotation if spec.required else spec.annotation | None
+        default: Any = ... if spec.required else (spec.default if spec.has_default else None)
+        fields[spec.field] = (
+            annotation,
+            Field(default, alias=spec.key, description=spec.description),
+        )
+    name = "Settings_" + "".join(ch if ch.isalnum() else "_" for ch in skill)
+    model: type[BaseModel] = _create_model(name, __base__=SettingsModel, **fields)
+    return model
+
+
+def env_name(skill: str, key: str) -> str:
+    """``KURT_SKILLS__<SKILL>__<KEY>``: upper-cased, ``-`` -> ``_``."""
+    return f"KURT_SKILLS__{_env_part(skill)}__{_env_part(key)}"
+
+
+def resolve_settings(
+    skill_name: str,
+    schema: Mapping[str, Any],
+    skills_config: SkillsConfig,
+    environ: Mapping[str, str],
+) -> ResolvedSettings:
+    """Validate and resolve ``skill_name``'s settings, or raise a located ConfigError."""
+    outcome = _resolve(skill_name, schema, skills_config, environ)
+    if isinstance(outcome, list):
+        raise outcome[0].error()
+    return outcome
+
+
+def settings_problems(
+    skill_name: str,
+    schema: Mapping[str, Any],
+    skills_config: SkillsConfig,
+    environ: Mapping[str, str],
+) -> tuple[ResolvedSettings | None, list[str]]:
+    """Like :func:`resolve_settings`, but every problem as a message (for listings)."""
+    try:
+        outcome = _resolve(skill_name, schema, skills_config, environ)
+    except ManifestError as exc:
+        return None, [str(exc)]
+    if isinstance(outcome, list):
+        return None, [str(problem.error()) for problem in outcome]
+    return outcome, []
+
+
+def check_value(skill: str, schema: Mapping[str, Any], key: str, value: Any, file: Path) -> None:
+    """Raise a ConfigError unless ``value`` is valid for ``key`` as written in ``file``."""
+    by_key = {spec.key: spec for spec in specs(skill, schema)}
+    spec = by_key.get(key)
+    if spec is None:
+        raise _unknown(skill, key, by_key, file, None).error()
+    _, problem = _convert(skill, spec, value, file=file, origin=None)
+    if problem is not None:
+        raise problem.error()
+
+
+# -- internals ---------------------------------------------------------------------------
+
+
+def _resolve(
+    skill: str,
+    schema: Mapping[str, Any],
+    config: SkillsConfig,
+    environ: Mapping[str, str],
+) -> ResolvedSettings | list[_Problem]:
+    """The resolved settings, or every problem found (never a partial model)."""
+    all_specs = specs(skill, schema)
+    by_key = {spec.key: spec for spec in all_specs}
+    tables = config.settings_tables(skill)
+    problems: list[_Problem] = []
+
+    # Keys nobody declared: in a file, or as KURT_SKILLS__<SKILL>__<KEY>.
+    for table in tables:
+        for key in table.values:
+            if key not in by_key:
+                problems.append(
+                    _unknown(skill, key, by_key, table.file, locate_key(table.file, skill, key))
+                )
+    prefix = f"KURT_SKILLS__{_env_part(skill)}__"
+    env_keys = {env_name(skill, spec.key): spec.key for spec in all_specs}
+    for variable in sorted(environ):
+        if variable.startswith(prefix) and variable not in env_keys:
+            problems.append(
+                _Problem(
+                    f"environment variable {variable} names no setting of skill '{skill}'",
+                    key=f"skills.{skill}.{variable[len(prefix) :].lower()}",
+                    hint=_known_hint(skill, by_key),
+                )
+            )
+
+    values: list[ResolvedValue] = []
+    checked: dict[str, Any] = {}
+    for spec in all_specs:
+        found = _lookup(skill, spec, tables, environ)
+        if found is None:
+            if spec.required:
+                problems.append(_missing(skill, spec, config))
+                continue
+            value = spec.default if spec.has_default else None
+            values.append(ResolvedValue(spec.key, value, SOURCE_DEFAULT, spec.secret))
+            checked[spec.key] = value
+            continue
+        raw, source, file, origin = found
+        value, problem = _convert(skill, spec, raw, file=file, origin=origin)
+        if problem is not None:
+            problems.append(problem)
+            continue
+        values.append(ResolvedValue(spec.key, value, source, spec.secret, file))
+        checked[spec.key] = value
+    if problems:
+        return problems
+    model = settings_model(skill, schema).model_validate(checked)
+    return ResolvedSettings(skill=skill, model=model, values=tuple(values))
+
+
+def _lookup(
+    skill: str, spec: Spec, tables: tuple[Any, ...], environ: Mapping[str, str]
+) -> tuple[Any, str, Path | None, str | None] | None:
+    """(raw value, source, file, environment variable) of the winning source, if any."""
+    variable = env_name(skill, spec.key)
+    if variable in environ:
+        return environ[variable], SOURCE_ENV, None, variable
+    if spec.env and spec.env in environ:
+        return environ[spec.env], f"env:{spec.env}", None, spec.env
+    for table in tables:  # project first, then user
+        if spec.key in table.values:
+            return table.values[spec.key], table.scope, table.file, None
+    return None
+
+
+def _convert(
+    skill: str, spec: Spec, raw: Any, *, file: Path | None, origin: str | None
+) -> tuple[Any, _Problem | None]:
+    """``raw`` as a value of ``spec``, or a problem (whose message never shows a secret).
+
+    Values from a file are typed by TOML and checked strictly; text from an
+    environment variable (``origin``) is converted leniently.
+    """
+    try:
+        value = _adapter(spec.annotation).validate_python(
+            _from_env(spec, raw) if origin else raw, strict=origin is None
+        )
+    except ValidationError as exc:
+        detail = "" if spec.secret else f" ({exc.errors()[0]['msg']})"
+        where = f" from environment variable {origin}" if origin else ""
+        return None, _Problem(
+            f"invalid value for 'skills.{skill}.{spec.key}'{where}: expected {spec.type_name}, "
+            f"found {_describe(raw, spec.secret)}{detail}",
+            key=f"skills.{skill}.{spec.key}",
+            file=file,
+            line=locate_key(file, skill, spec.key) if file else None,
+            hint=_fix_hint(skill, spec, origin),
+        )
+    return value, None
+
+
+def _from_env(spec: Spec, text: Any) -> Any:
+    """Environment text as a value: lists and tables are read as TOML, then JSON."""
+    if not isinstance(text, str) or spec.type_name not in {
+        "list", "array", "list[str]", "list[int]", "list[float]", "dict", "table", "object",
+    }:  # fmt: skip
+        return text
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        pass
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _describe(value: Any, secret: bool) -> str:
+    kind = _toml_type(value)
+    if secret:
+        return f"a {kind} (hidden: the setting is secret)"
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    if len(text) > 80:
+        text = text[:77] + "..."
+    return f"{text} ({kind})"
+
+
+def _toml_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, dict):
+        return "table"
+    if isinstance(value, list):
+        return "list"
+    return type(value).__name__
+
+
+def _unknown(
+    skill: str, key: str, by_key: Mapping[str, Spec], file: Path | None, line: int | None
+) -> _Problem:
+    suggestion = did_you_mean(key, by_key)
+    message = f"unknown setting 'skills.{skill}.{key}'"
+    if suggestion:
+        message += f"; did you mean '{suggestion}'?"
+    return _Problem(
+        message, key=f"skills.{skill}.{key}", file=file, line=line, hint=_known_hint(skill, by_key)
+    )
+
+
+def _missing(skill: str, spec: Spec, config: SkillsConfig) -> _Problem:
+    variables = [env_name(skill, spec.key), *([spec.env] if spec.env else [])]
+    file = config.project_file or config.user_file
+    return _Problem(
+        f"missing required setting 'skills.{skill}.{spec.key}' (expected {spec.type_name})",
+        key=f"skills.{skill}.{spec.key}",
+        file=file,
+        hint=(
+            f"set it with `kurt config skills set {skill} {spec.key} VALUE`"
+            f" or the environment variable {' or '.join(variables)}"
+        ),
+    )
+
+
+def _known_hint(skill: str, by_key: Mapping[str, Spec]) -> str:
+    if not by_key:
+        return f"skill '{skill}' declares no settings; remove the key"
+    return f"settings of '{skill}': {', '.join(sorted(by_key))}"
+
+
+def _fix_hint(skill: str, spec: Spec, origin: str | None) -> str:
+    if origin:
+        return f"set {origin} to a {spec.type_name}, or unset it"
+    return f"write a {spec.type_name}, e.g. `kurt config skills set {skill} {spec.key} VALUE`"
+
+
+_ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
+
+
+def _adapter(annotation: Any) -> TypeAdapter[Any]:
+    key = repr(annotation)
+    if key not in _ADAPTERS:
+        _ADAPTERS[key] = TypeAdapter(annotation)
+    return _ADAPTERS[key]
+
+
+def _env_part(name: str) -> str:
+    return name.upper().replace("-", "_")
+
+
+def _as_dict(raw: Any) -> dict[str, Any]:
+    if isinstance(raw, Mapping):
+        return dict(raw)
+    dump = getattr(raw, "model_dump", None)
+    if callable(dump):
+        result = dump()
+        if isinstance(result, dict):
+            return result
+    if attrs.has(type(raw)):
+        return attrs.asdict(raw)
+    raise ManifestError(f"a setting must be a mapping, got {type(raw).__name__}")
