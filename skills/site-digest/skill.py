@@ -29,13 +29,19 @@ class PageDigest(BaseModel):
     excerpt: str = Field(description="The first `max_words` words of the page.")
 
 
-def summarize(text: str, max_words: int) -> tuple[int, str]:
-    """The word count of ``text`` and its first ``max_words`` words (with … when cut)."""
-    words = text.split()
+def summarize(text: str, max_words: int, title: str | None = None) -> tuple[int, str]:
+    """The word count of ``text`` and its first ``max_words`` words (with … when cut).
+
+    Markdown heading marks and a leading copy of the title are skipped: the
+    digest shows the title on its own, and the excerpt should add to it.
+    """
+    words = [word for word in text.split() if word.strip("#")]
+    if title and words[: len(title.split())] == title.split():
+        words = words[len(title.split()) :]
     excerpt = " ".join(words[:max_words])
     if len(words) > max_words:
         excerpt += " …"
-    return len(words), excerpt
+    return len(text.split()), excerpt
 
 
 @register_tool
@@ -65,7 +71,7 @@ class SiteDigestTool(Tool[DigestInput, PageDigest]):
         label = context.settings.label
         digests = []
         for page in fetched.data:
-            words, excerpt = summarize(page.get("content") or "", max_words)
+            words, excerpt = summarize(page.get("content") or "", max_words, page.get("title"))
             digests.append(
                 PageDigest(
                     label=label,

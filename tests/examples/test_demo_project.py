@@ -1,0 +1,95 @@
+"""The repository root is a Kurt demo project: kurt.toml, the site-digest
+skill and a sample site. The README's main-job command runs offline, in a
+copy of the project (the clone itself stays untouched)."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tomllib
+from pathlib import Path
+
+import pytest
+from example_helpers import REPO, json_of
+
+from kurt.testing import KurtProject
+
+MAIN_JOB = ("tool", "run", "site-digest", "-p", "source=examples/site", "--json")
+PAGES = {"index.html", "about.html", "notes.txt", "compost.md", "sowing.md"}
+
+
+@pytest.fixture
+def demo(kurt_project: KurtProject) -> KurtProject:
+    """A copy of the repository's demo project (kurt.toml, skills/, examples/site/), untrusted
+    as a fresh clone is."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copy(REPO / "kurt.toml", kurt_project.config_file)
+    shutil.copytree(REPO / "skills", kurt_project.skills_dir, ignore=ignore, dirs_exist_ok=True)
+    shutil.copytree(REPO / "examples" / "site", kurt_project.root / "examples" / "site")
+    kurt_project.trust(False)
+    return kurt_project
+
+
+def digest_of(project: KurtProject) -> list[dict[str, object]]:
+    outcome = project.kurt(*MAIN_JOB)
+    assert outcome.exit_code == 0, outcome.stdout + outcome.stderr
+    return list(json_of(outcome)["data"])
+
+
+def test_the_root_kurt_toml_parses_and_configures_the_demo_skill() -> None:
+    config = tomllib.loads((REPO / "kurt.toml").read_text(encoding="utf-8"))
+    assert config["skills"]["site-digest"] == {"label": "page", "max_words": 12}
+    assert {"paths", "disabled"} <= set(config["skills"])
+
+
+def test_the_demo_skill_validates_in_the_clone_itself(kurt_project: KurtProject) -> None:
+    outcome = kurt_project.kurt("--project", str(REPO), "skill", "validate", "site-digest")
+    assert outcome.exit_code == 0, outcome.stdout + outcome.stderr
+
+
+def test_a_fresh_clone_refuses_to_run_its_skill_until_trusted(demo: KurtProject) -> None:
+    outcome = demo.kurt(*MAIN_JOB[:-1])
+    assert outcome.exit_code == 1
+    assert "kurt trust" in outcome.stderr
+    assert "Traceback" not in outcome.stderr
+
+
+def test_the_main_job_maps_fetches_stores_and_digests(demo: KurtProject) -> None:
+    assert demo.kurt("trust").exit_code == 0
+
+    digest = digest_of(demo)
+
+    assert {Path(str(item["url"])).name for item in digest} == PAGES
+    compost = next(item for item in digest if str(item["url"]).endswith("compost.md"))
+    assert compost["label"] == "page"
+    assert compost["title"] == "A patient guide to compost"
+    assert compost["excerpt"] == (
+        "Compost is slow cooking for soil. Mix green matter (grass, peelings) with brown …"
+    )
+    with sqlite3.connect(demo.root / ".kurt" / "kurt.sqlite") as db:
+        stored = db.execute("select url, title from documents where status = 'ok'").fetchall()
+    assert {Path(url).name for url, _ in stored} == PAGES
+
+
+def test_a_setting_set_from_the_cli_reaches_the_skill(demo: KurtProject) -> None:
+    demo.trust()
+    before = demo.config_file.read_text(encoding="utf-8")
+
+    outcome = demo.kurt("config", "skills", "set", "site-digest", "max_words", "3")
+
+    assert outcome.exit_code == 0, outcome.stderr
+    after = demo.config_file.read_text(encoding="utf-8")
+    assert after == before.replace("max_words = 12", "max_words = 3")
+    excerpts = {Path(str(item["url"])).name: item["excerpt"] for item in digest_of(demo)}
+    assert excerpts["sowing.md"] == "Sow little and …"
+
+
+def test_a_disabled_skill_does_not_run(demo: KurtProject) -> None:
+    demo.trust()
+    assert demo.kurt("config", "skills", "disable", "site-digest").exit_code == 0
+
+    outcome = demo.kurt(*MAIN_JOB[:-1])
+
+    assert outcome.exit_code == 1
+    assert "site-digest" in outcome.stderr
+    assert "Traceback" not in outcome.stderr
