@@ -171,31 +171,42 @@ def _check_size(front: str, path: Path, *, limit_hit: bool) -> None:
 def _parse(front: str, path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     if "&" in front:
         _refuse_anchors(front, path)  # rare: a second, event-only pass
-    loader = _Loader(front)
+    loader = None
     try:
-        try:
-            root = loader.get_single_node()
-            if root is None:
-                raise _error("front matter is empty; it must be a YAML mapping", path, 2, _MAP_HINT)
-            key_lines = _check_tree(root, path)
-            value = loader.construct_document(root)
-        except ManifestError:
-            raise
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 2 if mark is not None else 2
-            raise _error(
-                f"invalid YAML in front matter: {_yaml_problem(exc)}", path, line
-            ) from None
-        except RecursionError:
-            raise _error(f"front matter nests deeper than {MAX_DEPTH} levels", path, 2) from None
-        except Exception as exc:  # any other parser or constructor failure, by contract
-            raise _error(f"front matter cannot be read: {exc}", path, 2) from None
+        loader = _Loader(front)  # the pure-Python reader checks characters here
+        root = loader.get_single_node()
+        if root is None:
+            raise _error("front matter is empty; it must be a YAML mapping", path, 2, _MAP_HINT)
+        key_lines = _check_tree(root, path)
+        value = loader.construct_document(root)
+    except ManifestError:
+        raise
+    except yaml.YAMLError as exc:
+        raise _error(
+            f"invalid YAML in front matter: {_yaml_problem(exc)}", path, _line(exc, front)
+        ) from None
+    except RecursionError:
+        raise _error(f"front matter nests deeper than {MAX_DEPTH} levels", path, 2) from None
+    except Exception as exc:  # any other parser or constructor failure, by contract
+        raise _error(f"front matter cannot be read: {exc}", path, 2) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if not isinstance(value, dict):  # _check_tree guarantees it; keeps the types honest
         raise _error("front matter must be a YAML mapping", path, 2, _MAP_HINT)
     return value, key_lines
+
+
+def _line(exc: yaml.YAMLError, front: str) -> int:
+    """The SKILL.md line a YAML error points at (front matter starts on line 2)."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        if mark is not None:
+            return int(mark.line) + 2
+    position = getattr(exc, "position", None)  # a ReaderError knows only its offset
+    if isinstance(position, int):
+        return front.count("\n", 0, position) + 2
+    return 2
 
 
 _MAP_HINT = "write 'key: value' lines, e.g. 'name: my-skill' and 'description: ...'"
@@ -298,7 +309,9 @@ def _check_key(key_node: Node, path: Path) -> str:
     )
 
 
-def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return str(exc).split("\n")[0]
     parts = [p for p in (exc.context, exc.problem) if p]
     return ", ".join(parts) if parts else "malformed YAML"
 
