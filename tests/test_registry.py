@@ -1,0 +1,438 @@
+"""Registry[T]: one generic class, three instances (SPEC sections 1 and 7)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import BaseModel
+
+from kurt.errors import DuplicateNameError, UnknownNameError
+from kurt.registry import (
+    FETCHERS,
+    MAPPERS,
+    TOOLS,
+    Entry,
+    Registry,
+    attributed_to,
+    register_fetcher,
+    register_mapper,
+    register_tool,
+)
+from kurt.tools.base import Tool
+from kurt.tools.context import ToolContext
+from kurt.tools.fetch.base import BaseFetcher, FetchResult
+from kurt.tools.map.base import BaseMapper, MapResult
+from kurt.tools.result import ToolResult
+
+
+class Widget:
+    """Base class of the test registry."""
+
+    name = ""
+
+
+def widget(name: str, serial: int = 0) -> type[Widget]:
+    """A new Widget subclass called ``name`` (``serial`` tells twins apart)."""
+    return type(f"Widget_{name.replace('-', '_')}_{serial}", (Widget,), {"name": name})
+
+
+class Params(BaseModel):
+    text: str = ""
+
+
+class Echo(Tool[Params, Params]):
+    """Echo the text back."""
+
+    name = "echo"
+    InputModel = Params
+    OutputModel = Params
+
+    async def run(
+        self, params: Params, context: ToolContext, on_progress: Any = None
+    ) -> ToolResult:
+        return ToolResult.ok([params])
+
+
+# -- properties ---------------------------------------------------------------
+
+NAMES = st.sampled_from(["search", "fetch", "map", "archive", "a-b"])
+OPERATIONS = st.lists(
+    st.tuples(st.sampled_from(["register", "get"]), NAMES, st.integers(0, 2)), max_size=40
+)
+
+
+@given(OPERATIONS)
+def test_any_sequence_keeps_names_unique_and_get_returns_what_was_registered(
+    operations: list[tuple[str, str, int]],
+) -> None:
+    registry: Registry[Widget] = Registry("widget", Widget)
+    classes: dict[tuple[str, int], type[Widget]] = {}
+    expected: dict[str, type[Widget]] = {}
+    for operation, name, serial in operations:
+        cls = classes.setdefault((name, serial), widget(name, serial))
+        if operation == "register":
+            owner = expected.get(name)
+            if owner is None or owner is cls:
+                assert registry.register(cls) is cls
+                expected[name] = cls
+            else:
+                with pytest.raises(DuplicateNameError) as caught:
+                    registry.register(cls)
+                # The error names both owners, the one holding the name first.
+                message = str(caught.value)
+                assert owner.__qualname__ in message
+                assert cls.__qualname__ in message
+                assert message.index(owner.__qualname__) < message.index(cls.__qualname__)
+        elif name in expected:
+            assert registry.get(name) is expected[name]
+        else:
+            with pytest.raises(UnknownNameError):
+                registry.get(name)
+        names = registry.names()
+        assert names == sorted(set(names)) == sorted(expected)
+        assert [entry.name for entry in registry] == list(expected)
+        assert len(registry) == len(expected)
+
+
+@given(st.lists(NAMES, unique=True))
+def test_every_registered_name_is_in_the_registry(names: list[str]) -> None:
+    registry: Registry[Widget] = Registry("widget", Widget)
+    for name in names:
+        registry.add(widget(name))
+    for name in names:
+        assert name in registry
+        assert registry.registered(name) == registry.entry(name)
+    assert "missing" not in registry
+
+
+# -- registration ---------------------------------------------------------------
+
+
+def test_a_class_not_deriving_from_the_base_is_a_type_error() -> None:
+    class Stranger:
+        name = "stranger"
+
+    with pytest.raises(TypeError) as caught:
+        TOOLS.register(Stranger)
+    assert str(caught.value) == (
+        f"Cannot register {Stranger!r} as a tool: it must be a class deriving "
+        "from kurt.tools.base.Tool."
+    )
+    assert "stranger" not in TOOLS
+
+
+def test_a_function_is_a_type_error() -> None:
+    def not_a_class() -> None: ...
+
+    with pytest.raises(TypeError, match="must be a class deriving from"):
+        register_fetcher(not_a_class)  # type: ignore[type-var]
+
+
+def test_an_engine_is_not_a_tool() -> None:
+    class Engine(BaseFetcher):
+        name = "engine"
+
+        async def fetch(self, url: str, context: ToolContext) -> FetchResult:
+            return FetchResult(url=url)
+
+    with pytest.raises(TypeError, match=r"as a mapper: .*kurt\.tools\.map\.base\.BaseMapper"):
+        register_mapper(Engine)
+
+
+def test_a_class_without_a_name_is_a_type_error() -> None:
+    class Nameless(Widget):
+        pass
+
+    with pytest.raises(TypeError, match="give it a `name` class attribute or pass name="):
+        Registry("widget", Widget).register(Nameless)
+
+
+def test_registering_the_same_class_twice_is_harmless() -> None:
+    registry: Registry[Widget] = Registry("widget", Widget)
+    cls = widget("twice")
+    first = registry.add(cls)
+    assert registry.add(cls) is first
+    assert registry.names() == ["twice"]
+
+
+def test_duplicate_error_names_both_owners() -> None:
+    registry: Registry[Widget] = Registry("widget", Widget)
+    first, second = widget("search", 1), widget("search", 2)
+    with attributed_to("finder"):
+        registry.register(first)
+    with pytest.raises(DuplicateNameError) as caught, attributed_to("seeker"):
+        registry.register(second)
+    assert caught.value.exit_code == 1
+    assert str(caught.value) == (
+        f"The widget name 'search' is already registered by skill 'finder' "
+        f"({__name__}.{first.__qualname__}); skill 'seeker' ({__name__}.{second.__qualname__}) "
+        "cannot register it too.\n"
+        "  hint: rename one of them (name=... in the decorator) or disable one skill"
+    )
+    assert registry.get("search") is first
+
+
+def test_duplicate_error_names_kurt_for_its_own_code() -> None:
+    registry: Registry[Widget] = Registry("widget", Widget)
+    registry.add(widget("map", 1))
+    with pytest.raises(DuplicateNameError, match=r"already registered by kurt \("):
+        registry.add(widget("map", 2))
+
+
+def test_bare_decorator_returns_the_class_unchanged() -> None:
+    decorated = register_tool(Echo)
+    assert decorated is Echo
+    assert TOOLS.get("echo") is Echo
+
+
+def test_decorator_with_name_returns_the_class_unchanged() -> None:
+    @register_tool(name="shout", description="Shout the text.")
+    class Shout(Echo):
+        pass
+
+    assert Shout.__name__ == "Shout"
+    assert issubclass(Shout, Echo)
+    assert TOOLS.get("shout") is Shout
+    assert TOOLS.entry("shout").description == "Shout the text."
+    assert "echo" not in TOOLS  # the class attribute `name` was overridden
+
+
+def test_decorator_with_empty_parentheses() -> None:
+    @register_fetcher()
+    class Plain(BaseFetcher):
+        name = "plain"
+
+        async def fetch(self, url: str, context: ToolContext) -> FetchResult:
+            return FetchResult(url=url)
+
+    assert FETCHERS.get("plain") is Plain
+
+
+def test_three_registries_for_three_kinds() -> None:
+    @register_mapper
+    class Lister(BaseMapper):
+        """List nothing at all.
+
+        More text that is not the description."""
+
+        name = "lister"
+
+        async def map(self, source: str, context: ToolContext) -> MapResult:
+            return MapResult(source=source)
+
+    assert (TOOLS.kind, FETCHERS.kind, MAPPERS.kind) == ("tool", "fetcher", "mapper")
+    assert (TOOLS.base, FETCHERS.base, MAPPERS.base) == (Tool, BaseFetcher, BaseMapper)
+    entry = MAPPERS.entry("lister")
+    assert entry.description == "List nothing at all."
+    assert "lister" not in TOOLS
+    assert "lister" not in FETCHERS
+
+
+def test_entries_remember_where_they_came_from() -> None:
+    register_tool(Echo)
+    with attributed_to("echo-skill"):
+        register_tool(name="echo2")(Echo)
+    entries = {entry.name: entry for entry in TOOLS}
+    assert entries["echo"] == Entry(
+        kind="tool",
+        name="echo",
+        obj=Echo,
+        module=__name__,
+        skill=None,
+        description="Echo the text back.",
+    )
+    assert entries["echo2"].skill == "echo-skill"
+    assert entries["echo2"].owner == f"skill 'echo-skill' ({__name__}.Echo)"
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        entries["echo"].name = "changed"  # type: ignore[misc]
+
+
+def test_attribution_ends_with_the_block() -> None:
+    registry: Registry[Widget] = Registry("widget", Widget)
+    with attributed_to("outer"):
+        with attributed_to("inner"):
+            registry.add(widget("a"))
+        registry.add(widget("b"))
+    registry.add(widget("c"))
+    assert [e.skill for e in registry] == ["inner", "outer", None]
+
+
+def test_unregister_forgets_a_name() -> None:
+    registry: Registry[Widget] = Registry("widget", Widget)
+    registry.add(widget("gone"))
+    registry.unregister("gone")
+    registry.unregister("never-there")
+    assert registry.names() == []
+
+
+# -- lookup ---------------------------------------------------------------------
+
+
+def test_unknown_name_suggests_the_closest() -> None:
+    @register_tool(name="search")
+    class Search(Echo):
+        pass
+
+    with pytest.raises(UnknownNameError) as caught:
+        TOOLS.get("serch")
+    assert str(caught.value) == "Unknown tool 'serch'. Did you mean 'search'?"
+    assert caught.value.exit_code == 2
+    assert isinstance(caught.value, LookupError)
+
+
+def test_unknown_name_without_a_close_one() -> None:
+    with pytest.raises(UnknownNameError) as caught:
+        FETCHERS.get("zzz")
+    assert str(caught.value) == "Unknown fetcher 'zzz'."
+
+
+def test_membership_is_false_for_other_types() -> None:
+    assert 3 not in TOOLS
+    assert None not in TOOLS
+
+
+class FakeResolver:
+    """Provides ``lazy`` (a skill's tool) on demand and counts the calls."""
+
+    def __init__(self, registry: Registry[Widget]) -> None:
+        self.registry = registry
+        self.calls: list[tuple[str, str]] = []
+
+    def resolve(self, kind: str, name: str) -> None:
+        self.calls.append((kind, name))
+        if name == "lazy":
+            with attributed_to("lazy-skill"):
+                self.registry.add(widget("lazy"))
+
+    def names(self, kind: str) -> list[str]:
+        return ["lazy"]
+
+
+def test_the_resolver_registers_on_demand_once() -> None:
+    registry: Registry[Widget] = Registry("widget", Widget)
+    resolver = FakeResolver(registry)
+    registry.set_resolver(resolver)
+
+    assert "lazy" in registry  # known from the resolver, nothing loaded
+    assert registry.names() == ["lazy"]
+    assert registry.registered("lazy") is None
+    assert resolver.calls == []
+
+    cls = registry.get("lazy")
+    assert cls.name == "lazy"
+    assert registry.get("lazy") is cls
+    assert registry.entry("lazy").skill == "lazy-skill"
+    assert resolver.calls == [("widget", "lazy")]
+
+
+def test_resolver_names_feed_did_you_mean() -> None:
+    registry: Registry[Widget] = Registry("widget", Widget)
+    resolver = FakeResolver(registry)
+    registry.set_resolver(resolver)
+    with pytest.raises(UnknownNameError) as caught:
+        registry.get("lazzy")
+    assert str(caught.value) == "Unknown widget 'lazzy'. Did you mean 'lazy'?"
+    assert resolver.calls == [("widget", "lazzy")]
+
+
+def test_removing_the_resolver() -> None:
+    registry: Registry[Widget] = Registry("widget", Widget)
+    registry.set_resolver(FakeResolver(registry))
+    registry.set_resolver(None)
+    assert "lazy" not in registry
+    with pytest.raises(UnknownNameError):
+        registry.get("lazy")
+
+
+# -- fresh and isolated registries ---------------------------------------------
+
+
+def test_fresh_gives_an_empty_independent_registry() -> None:
+    register_tool(Echo)
+    TOOLS.set_resolver(FakeResolver(Registry("widget", Widget)))
+    other = TOOLS.fresh()
+    assert (other.kind, other.base, other.names()) == ("tool", Tool, [])
+    other.register(name="only-here")(Echo)
+    assert "only-here" not in TOOLS
+    assert TOOLS.get("echo") is Echo
+
+
+def test_isolated_empties_and_then_restores() -> None:
+    register_tool(Echo)
+    resolver = FakeResolver(Registry("widget", Widget))
+    TOOLS.set_resolver(resolver)
+    with TOOLS.isolated() as inside:
+        assert inside is TOOLS
+        assert TOOLS.names() == []
+        register_tool(name="temporary")(Echo)
+    assert TOOLS.names() == ["echo", "lazy"]
+    assert "temporary" not in TOOLS
+
+
+def test_isolated_restores_after_an_error() -> None:
+    register_tool(Echo)
+    with pytest.raises(RuntimeError), FETCHERS.isolated(), TOOLS.isolated():
+        raise RuntimeError
+    assert TOOLS.get("echo") is Echo
+
+
+# -- static typing -------------------------------------------------------------
+
+TYPED_USE = """
+    from typing import Any, assert_type
+
+    from pydantic import BaseModel
+
+    from kurt import FETCHERS, TOOLS, BaseFetcher, Tool, ToolResult, register_tool
+    from kurt.registry import Entry
+
+
+    class In(BaseModel):
+        x: int
+
+
+    class Bare(Tool[In, In]):
+        name = "bare"
+        InputModel = In
+        OutputModel = In
+
+        async def run(self, params: In, context: Any, on_progress: Any = None) -> ToolResult:
+            return ToolResult(success=True)
+
+
+    assert_type(register_tool(Bare), type[Bare])
+
+
+    @register_tool(name="named")
+    class Named(Bare):
+        pass
+
+
+    assert_type(Named, type[Named])
+    assert_type(TOOLS.get("x"), type[Tool[Any, Any]])
+    assert_type(TOOLS.entry("x"), Entry[Tool[Any, Any]])
+    assert_type(FETCHERS.get("x"), type[BaseFetcher])
+"""
+
+
+def test_mypy_sees_precise_types(tmp_path: Path) -> None:
+    pytest.importorskip("mypy", reason="mypy comes with the dev extra")
+    snippet = tmp_path / "typed_use.py"
+    snippet.write_text(textwrap.dedent(TYPED_USE), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(snippet)],
+        cwd=tmp_path,  # away from the project's mypy configuration
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
