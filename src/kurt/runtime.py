@@ -16,7 +16,9 @@ from kurt.config.model import KurtConfig, load_config
 from kurt.tools.context import ToolContext
 
 if TYPE_CHECKING:
+    from kurt.config.settings import ResolvedSettings
     from kurt.skills.manager import SkillManager
+    from kurt.skills.record import SkillRecord
 
 
 class Runtime:
@@ -24,6 +26,7 @@ class Runtime:
 
     def __init__(self, locations: Locations) -> None:
         self.locations = locations
+        self._settings: dict[str, ResolvedSettings] = {}
 
     @cached_property
     def config(self) -> KurtConfig:
@@ -34,7 +37,7 @@ class Runtime:
         """The skills of this project and user (discovered on first use)."""
         from kurt.skills.manager import SkillManager
 
-        return SkillManager(self.locations)
+        return SkillManager(self.locations, before_load=self.check_settings)
 
     def prepare_registries(self) -> None:
         """Register Kurt's built-ins and let the registries load skills on demand."""
@@ -46,10 +49,28 @@ class Runtime:
             registry.set_resolver(self.skills)
 
     def settings_for(self, skill: str | None) -> Any:
-        """The validated settings of ``skill`` (``None``: Kurt's own code)."""
+        """The validated settings model of ``skill`` (``None``: Kurt's own code,
+        an empty namespace). Built from the manifest's schema and kurt.toml;
+        a skill gets only its own section."""
         from types import SimpleNamespace
 
-        return SimpleNamespace()
+        if skill is None:
+            return SimpleNamespace()
+        if skill not in self._settings:
+            self.check_settings(self.skills.record(skill))
+        return self._settings[skill].model
+
+    def check_settings(self, record: SkillRecord) -> None:
+        """Validate ``record``'s settings, or raise a located ConfigError. The
+        manager's ``before_load`` hook: invalid settings stop the run before any
+        of the skill's code is imported."""
+        import os
+
+        from kurt.config.settings import resolve_settings
+
+        self._settings[record.name] = resolve_settings(
+            record.name, record.settings, self.skills.config, os.environ
+        )
 
     def catalog(self) -> list[dict[str, Any]]:
         """``kurt tool list`` rows: every tool, fetcher and mapper, without loading skills."""
