@@ -1,0 +1,230 @@
+"""kurt.testing, the pytest plugin for skill authors, tested the way an author
+uses it: pytester writes a skill and its test suite into a temporary folder
+and runs pytest there (the plugin comes in through its ``pytest11`` entry
+point, with nothing imported or configured by the suite)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+
+from kurt.errors import ConfigError
+from kurt.testing import KurtProject, load_skill, make_context, run_tool
+
+pytest_plugins = ["pytester"]
+
+SKILL_MD = """\
+---
+name: greeter
+description: Greets people, for the kurt.testing tests.
+version: 0.1.0
+implements:
+  - {type: tool, class: GreetTool, name: greet}
+settings:
+  greeting: {type: str, default: Hello, description: First word}
+  times: {type: int, default: 1}
+  api_key: {type: str, secret: true, required: false}
+---
+"""
+
+SKILL_PY = """\
+from pydantic import BaseModel
+from kurt import Tool, ToolResult, register_tool
+
+
+class In(BaseModel):
+    name: str = "world"
+
+
+class Out(BaseModel):
+    message: str
+    has_key: bool
+
+
+@register_tool
+class GreetTool(Tool[In, Out]):
+    name = "greet"
+    InputModel = In
+    OutputModel = Out
+
+    async def run(self, params, context, on_progress=None):
+        s = context.settings
+        text = " ".join([f"{s.greeting}, {params.name}!"] * s.times)
+        return ToolResult.ok([Out(message=text, has_key=s.api_key is not None)])
+"""
+
+AUTHOR_TESTS = """\
+import os
+from pathlib import Path
+
+import pytest
+
+from kurt.errors import KurtError
+from kurt.testing import load_skill
+
+SKILL = Path(__file__).parent / "greeter"
+
+
+def test_defaults(kurt_project):
+    kurt_project.add_skill(SKILL)
+    result = kurt_project.run_tool("greet", name="Ada")
+    assert result.success, result.errors
+    assert result.data == [{"message": "Hello, Ada!", "has_key": False}]
+
+
+def test_configured(kurt_project):
+    kurt_project.add_skill(SKILL)
+    kurt_project.configure("greeter", greeting="Hi", times=2)
+    result = kurt_project.run_tool("greet", {"name": "Bo"})
+    assert result.data[0]["message"] == "Hi, Bo! Hi, Bo!"
+
+
+def test_secret_from_env(kurt_project, monkeypatch):
+    kurt_project.add_skill(SKILL)
+    monkeypatch.setenv("KURT_SKILLS__GREETER__API_KEY", "k-123")
+    assert kurt_project.run_tool("greet").data[0]["has_key"] is True
+
+
+def test_own_home(kurt_project):
+    assert os.environ["KURT_HOME"] == str(kurt_project.home)
+    assert kurt_project.home.is_dir() and (kurt_project.root / "kurt.toml").is_file()
+
+
+def test_untrusted(kurt_project):
+    kurt_project.add_skill(SKILL)
+    kurt_project.trust(False)
+    with pytest.raises(KurtError, match="kurt trust"):
+        kurt_project.run_tool("greet")
+
+
+def test_cli(kurt_project):
+    kurt_project.add_skill(SKILL)
+    outcome = kurt_project.kurt("tool", "run", "greet", "-p", "name=Cy")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert "Hello, Cy!" in outcome.stdout
+
+
+def test_unit(kurt_context, run_tool):
+    load_skill(SKILL)
+    context = kurt_context({"greeting": "Hey"}, skill_dir=SKILL)
+    assert run_tool("greet", name="Di", context=context).data[0]["message"] == "Hey, Di!"
+
+
+async def _arun(arun_tool, context):
+    return await arun_tool("greet", name="Ed", context=context)
+
+
+def test_async_variant(kurt_context, arun_tool):
+    import asyncio
+
+    load_skill(SKILL)
+    result = asyncio.run(_arun(arun_tool, kurt_context(skill_dir=SKILL)))
+    assert result.data[0]["message"] == "Hello, Ed!"
+
+
+def test_a_real_failure_is_reported(kurt_project):
+    kurt_project.add_skill(SKILL)
+    assert kurt_project.run_tool("greet").data[0]["message"] == "Goodbye"
+"""
+
+
+@pytest.fixture
+def author_suite(pytester: pytest.Pytester) -> pytest.Pytester:
+    """A skill author's folder: ``greeter/`` (SKILL.md, skill.py) and ``test_greeter.py``."""
+    skill = pytester.path / "greeter"
+    skill.mkdir()
+    (skill / "SKILL.md").write_text(SKILL_MD, encoding="utf-8")
+    (skill / "skill.py").write_text(SKILL_PY, encoding="utf-8")
+    pytester.makepyfile(test_greeter=AUTHOR_TESTS)
+    return pytester
+
+
+def test_the_plugin_offers_its_fixtures(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest_subprocess("--fixtures", "-p", "no:cacheprovider")
+    listed = result.stdout.str()
+    for fixture in ("kurt_project", "kurt_context", "run_tool", "arun_tool"):
+        assert f"{fixture} -- " in listed or f"{fixture}\n" in listed, fixture
+    assert "kurt/testing.py" in listed
+
+
+def test_an_author_suite_runs_with_the_plugin(author_suite: pytest.Pytester) -> None:
+    result = author_suite.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=8, failed=1)
+    result.stdout.fnmatch_lines(["*test_a_real_failure_is_reported*", "*Goodbye*"])
+
+
+def test_each_project_is_fresh(kurt_project: KurtProject, tmp_path: Path) -> None:
+    assert kurt_project.read_config() == {"skills": {}}
+    assert kurt_project.home != tmp_path / "kurt-home"  # not the suite's own KURT_HOME
+    kurt_project.configure("greeter", greeting="Hi")
+    kurt_project.configure("greeter", times=3, greeting=None)
+    assert kurt_project.read_config()["skills"]["greeter"] == {"times": 3}
+
+
+def test_add_path_is_searched_in_place(kurt_project: KurtProject, tmp_path: Path) -> None:
+    kurt_project.add_path(tmp_path / "shared-skills")
+    kurt_project.add_path(tmp_path / "shared-skills")
+    assert kurt_project.read_config()["skills"]["paths"] == [str(tmp_path / "shared-skills")]
+
+
+def test_add_skill_refuses_a_folder_without_manifest(
+    kurt_project: KurtProject, tmp_path: Path
+) -> None:
+    with pytest.raises(FileNotFoundError, match=r"holds no SKILL\.md"):
+        kurt_project.add_skill(tmp_path)
+
+
+@pytest.fixture
+def greeter(tmp_path: Path) -> Path:
+    skill = tmp_path / "greeter"
+    skill.mkdir()
+    (skill / "SKILL.md").write_text(SKILL_MD, encoding="utf-8")
+    (skill / "skill.py").write_text(SKILL_PY, encoding="utf-8")
+    return skill
+
+
+def test_make_context_checks_settings_against_the_manifest(greeter: Path) -> None:
+    context = make_context({"times": 2, "api_key": "k"}, skill_dir=greeter)
+
+    assert (context.settings.greeting, context.settings.times) == ("Hello", 2)
+    assert isinstance(context.settings.api_key, SecretStr)
+    assert context.skill == "greeter"
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"times": "two"}, "times"),
+        ({"volume": 11}, "volume"),
+    ],
+)
+def test_make_context_refuses_what_kurt_toml_would(
+    greeter: Path, settings: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ConfigError, match=message):
+        make_context(settings, skill_dir=greeter)
+
+
+def test_make_context_without_a_manifest_takes_settings_as_given() -> None:
+    context = make_context({"anything": [1, 2]})
+    assert context.settings.anything == [1, 2]
+    assert context.for_skill("other").settings.anything == [1, 2]
+
+
+def test_load_skill_twice_is_fine_and_attributes_the_tool(greeter: Path) -> None:
+    load_skill(greeter)
+    load_skill(greeter)
+    result = run_tool("greet", context=make_context(skill_dir=greeter))
+    assert result.metadata["skill"] == "greeter"
+    assert result.data == [{"message": "Hello, world!", "has_key": False}]
+
+
+def test_fixtures_are_usable_in_kurts_own_suite(
+    kurt_context: Callable[..., Any], run_tool: Callable[..., Any]
+) -> None:
+    assert kurt_context is make_context
+    assert run_tool.__name__ == "run_tool"
