@@ -184,6 +184,8 @@ class Manifest(BaseModel):
 
 
 def _as_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
     if isinstance(value, bool) or value is None:
         return json.dumps(value)  # true / false / null, as YAML wrote them
     if isinstance(value, (int, float)):
