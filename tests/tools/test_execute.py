@@ -1,0 +1,290 @@
+"""execute_tool and ToolContext: look up, validate, time, catch (SPEC sections 1 and 7)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from pydantic import BaseModel, Field
+
+from kurt.errors import ConfigError, ToolInputError, UnknownNameError
+from kurt.registry import TOOLS, attributed_to, register_tool
+from kurt.tools.base import Tool
+from kurt.tools.context import ToolContext
+from kurt.tools.execute import execute_tool
+from kurt.tools.progress import ProgressCallback, ProgressEvent, report
+from kurt.tools.result import ToolResult
+
+
+class CountIn(BaseModel):
+    n: int = Field(ge=0)
+    label: str = "item"
+
+
+class CountOut(BaseModel):
+    index: int
+    label: str
+
+
+class Count(Tool[CountIn, CountOut]):
+    """Count from 0 to n - 1, reporting progress."""
+
+    name = "count"
+    InputModel = CountIn
+    OutputModel = CountOut
+
+    async def run(
+        self, params: CountIn, context: ToolContext, on_progress: ProgressCallback | None = None
+    ) -> ToolResult:
+        items = []
+        for index in range(params.n):
+            items.append(CountOut(index=index, label=params.label))
+            report(on_progress, ProgressEvent(tool=self.name, stage="count", current=index + 1))
+        return ToolResult.ok(items, substeps=[{"name": "count", "duration_ms": 0.0}])
+
+
+class Empty(BaseModel):
+    pass
+
+
+class Boom(Tool[Empty, Empty]):
+    name = "boom"
+    InputModel = Empty
+    OutputModel = Empty
+
+    async def run(self, params: Empty, context: ToolContext, on_progress: Any = None) -> ToolResult:
+        raise ValueError("the disk is on fire")
+
+
+def run(name: str, params: Any, context: ToolContext | None = None, **kwargs: Any) -> ToolResult:
+    return asyncio.run(execute_tool(name, params, context or ToolContext(), **kwargs))
+
+
+@pytest.fixture(autouse=True)
+def tools() -> None:
+    register_tool(Count)
+    register_tool(Boom)
+
+
+def test_good_input_runs_the_tool() -> None:
+    result = run("count", {"n": "2", "label": "x"})  # "2" is converted by the InputModel
+    assert result.success is True
+    assert result.data == [{"index": 0, "label": "x"}, {"index": 1, "label": "x"}]
+    assert result.errors == []
+
+
+def test_a_model_instance_is_accepted_as_input() -> None:
+    assert len(run("count", CountIn(n=3)).data) == 3
+
+
+def test_metadata_records_timing_and_keeps_the_tools_own() -> None:
+    metadata = run("count", {"n": 1}).metadata
+    assert metadata["tool"] == "count"
+    assert metadata["skill"] is None
+    assert isinstance(metadata["duration_ms"], float)
+    assert metadata["duration_ms"] >= 0
+    assert datetime.fromisoformat(metadata["started_at"]).tzinfo is not None
+    assert metadata["substeps"] == [{"name": "count", "duration_ms": 0.0}]
+
+
+def test_progress_events_reach_the_callback() -> None:
+    events: list[ProgressEvent] = []
+    run("count", {"n": 3}, on_progress=events.append)
+    assert [(e.tool, e.stage, e.current) for e in events] == [
+        ("count", "count", 1),
+        ("count", "count", 2),
+        ("count", "count", 3),
+    ]
+
+
+def test_bad_input_is_an_error_naming_the_field() -> None:
+    with pytest.raises(ToolInputError) as caught:
+        run("count", {"n": "many"})
+    assert caught.value.exit_code == 2
+    assert str(caught.value) == (
+        "Invalid input for tool 'count': field 'n': Input should be a valid integer, "
+        "unable to parse string as an integer (got 'many')\n"
+        "  hint: see the input schema with: kurt tool info count"
+    )
+
+
+def test_missing_and_out_of_range_fields_are_all_named() -> None:
+    with pytest.raises(ToolInputError) as caught:
+        run("count", {})
+    assert "field 'n': Field required" in str(caught.value)
+    with pytest.raises(ToolInputError) as caught:
+        run("count", {"n": -1})
+    assert "field 'n': Input should be greater than or equal to 0 (got -1)" in str(caught.value)
+
+
+def test_an_unknown_tool_suggests_the_closest() -> None:
+    with pytest.raises(UnknownNameError) as caught:
+        run("cont", {})
+    assert str(caught.value) == "Unknown tool 'cont'. Did you mean 'count'?"
+
+
+def test_a_raising_tool_gives_a_failed_result_with_the_message() -> None:
+    result = run("boom", {})
+    assert result.success is False
+    assert result.data == []
+    assert [(e.message, e.type) for e in result.errors] == [
+        ("ValueError: the disk is on fire", "ValueError")
+    ]
+    assert result.metadata["tool"] == "boom"
+    assert "duration_ms" in result.metadata
+
+
+def test_a_kurt_error_inside_a_tool_keeps_its_message() -> None:
+    @register_tool
+    class Misconfigured(Boom):
+        name = "misconfigured"
+
+        async def run(
+            self, params: Empty, context: ToolContext, on_progress: Any = None
+        ) -> ToolResult:
+            raise ConfigError("no token", key="skills.x.token", hint="set it")
+
+    result = run("misconfigured", {})
+    assert result.success is False
+    assert result.errors[0].message == "no token (key 'skills.x.token')\n  hint: set it"
+
+
+def test_output_not_matching_the_output_model_fails_the_run() -> None:
+    @register_tool
+    class Liar(Count):
+        name = "liar"
+
+        async def run(
+            self, params: CountIn, context: ToolContext, on_progress: Any = None
+        ) -> ToolResult:
+            return ToolResult.ok([{"index": "first", "label": "x"}])
+
+    result = run("liar", {"n": 1})
+    assert result.success is False
+    assert result.errors[0].message == (
+        "TypeError: run() returned data that does not match CountOut: field 'index': "
+        "Input should be a valid integer, unable to parse string as an integer (got 'first')"
+    )
+
+
+def test_returning_something_else_than_a_tool_result_fails_the_run() -> None:
+    @register_tool
+    class Sloppy(Count):
+        name = "sloppy"
+
+        async def run(  # type: ignore[override]
+            self, params: CountIn, context: ToolContext, on_progress: Any = None
+        ) -> list[int]:
+            return [1, 2]
+
+    result = run("sloppy", {"n": 1})
+    assert result.success is False
+    assert result.errors[0].message == "TypeError: run() returned list, not a ToolResult"
+
+
+def test_a_failed_result_returned_by_the_tool_is_kept() -> None:
+    @register_tool
+    class Refuses(Boom):
+        name = "refuses"
+
+        async def run(
+            self, params: Empty, context: ToolContext, on_progress: Any = None
+        ) -> ToolResult:
+            return ToolResult.failure("nothing to do")
+
+    result = run("refuses", {})
+    assert (result.success, result.errors[0].message) == (False, "nothing to do")
+    assert result.metadata["tool"] == "refuses"
+
+
+# -- ToolContext ---------------------------------------------------------------
+
+
+class Seen(BaseModel):
+    skill: str | None
+    settings: dict[str, Any]
+
+
+class Peek(Tool[Empty, Seen]):
+    """Report the skill and settings the tool was given."""
+
+    name = "peek"
+    InputModel = Empty
+    OutputModel = Seen
+
+    async def run(self, params: Empty, context: ToolContext, on_progress: Any = None) -> ToolResult:
+        return ToolResult.ok([Seen(skill=context.skill, settings=vars(context.settings))])
+
+
+def settings_by_skill(skill: str | None) -> SimpleNamespace:
+    return SimpleNamespace(owner=skill or "kurt")
+
+
+def test_a_tool_gets_its_own_skills_settings_only() -> None:
+    with attributed_to("peeker"):
+        register_tool(Peek)
+    context = ToolContext(settings=SimpleNamespace(owner="caller"), settings_for=settings_by_skill)
+    result = run("peek", {}, context)
+    assert result.data == [{"skill": "peeker", "settings": {"owner": "peeker"}}]
+    assert result.metadata["skill"] == "peeker"
+
+
+def test_for_skill_swaps_settings_and_keeps_the_rest() -> None:
+    base = ToolContext(db="the-db", llm="the-llm", settings_for=settings_by_skill)
+    derived = base.for_skill("web-archiver")
+    assert (derived.skill, derived.settings.owner) == ("web-archiver", "web-archiver")
+    assert (derived.db, derived.llm, derived.tools) == ("the-db", "the-llm", TOOLS)
+    assert base.skill is None  # frozen: the original is untouched
+    assert derived.for_skill("web-archiver") is derived
+    assert derived.for_skill(None).settings.owner == "kurt"
+
+
+def test_without_a_settings_factory_settings_are_empty() -> None:
+    context = ToolContext().for_skill("anything")
+    assert vars(context.settings) == {}
+
+
+def test_run_tool_reaches_another_tool_with_its_own_settings() -> None:
+    with attributed_to("peeker"):
+        register_tool(Peek)
+
+    class Relay(Tool[Empty, Seen]):
+        name = "relay"
+        InputModel = Empty
+        OutputModel = Seen
+
+        async def run(
+            self, params: Empty, context: ToolContext, on_progress: Any = None
+        ) -> ToolResult:
+            inner = await context.run_tool("peek")
+            return ToolResult.ok(
+                [*inner.data, Seen(skill=context.skill, settings=vars(context.settings))]
+            )
+
+    with attributed_to("relayer"):
+        register_tool(Relay)
+    result = run("relay", {}, ToolContext(settings_for=settings_by_skill))
+    assert result.data == [
+        {"skill": "peeker", "settings": {"owner": "peeker"}},
+        {"skill": "relayer", "settings": {"owner": "relayer"}},
+    ]
+
+
+def test_run_tool_validates_input_like_execute_tool() -> None:
+    context = ToolContext()
+    with pytest.raises(ToolInputError, match="field 'n'"):
+        asyncio.run(context.run_tool("count", {"n": "x"}))
+    result = asyncio.run(context.run_tool("count", {"n": 1}))
+    assert result.data == [{"index": 0, "label": "item"}]
+
+
+def test_a_context_can_use_a_fresh_registry() -> None:
+    tools = TOOLS.fresh()
+    tools.register(name="only-here")(Count)
+    context = ToolContext(tools=tools)
+    assert asyncio.run(execute_tool("only-here", {"n": 1}, context)).success is True
+    with pytest.raises(UnknownNameError):
+        asyncio.run(execute_tool("count", {"n": 1}, context))
