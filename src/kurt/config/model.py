@@ -39,6 +39,9 @@ class FetchSection(BaseModel):
     )
     timeout: float = Field(default=30.0, gt=0, description="Seconds per request.")
     retries: int = Field(default=2, ge=0, description="Retries of a transient failure.")
+    backoff: float = Field(
+        default=0.5, ge=0, description="Seconds before the first retry; doubles each time."
+    )
     max_bytes: int = Field(default=10_000_000, gt=0, description="Largest body accepted.")
     concurrency: int = Field(default=8, ge=1, description="URLs fetched at once.")
     user_agent: str = Field(default=f"kurt/{__version__}", description="User-Agent header.")

@@ -205,26 +205,41 @@ def resolve_settings(
     environ: Mapping[str, str],
 ) -> ResolvedSettings:
     """Validate and resolve ``skill_name``'s settings, or raise a located ConfigError."""
-    outcome = _resolve(skill_name, schema, skills_config, environ)
-    if isinstance(outcome, list):
-        raise outcome[0].error()
-    return outcome
+    values, checked, problems = _resolve(skill_name, schema, skills_config, environ)
+    if problems:
+        raise problems[0].error()
+    model = settings_model(skill_name, schema).model_validate(checked)
+    return ResolvedSettings(skill=skill_name, model=model, values=tuple(values))
 
 
-def settings_problems(
+@attrs.frozen
+class SettingsReport:
+    """What a listing shows of a skill's settings: each value found (invalid
+    ones as found, secrets masked by :attr:`ResolvedValue.shown`) and every
+    problem as a message."""
+
+    values: tuple[ResolvedValue, ...]
+    problems: tuple[str, ...]
+
+    def shown(self) -> dict[str, Any]:
+        return {item.key: item.shown for item in self.values}
+
+    def sources(self) -> dict[str, str]:
+        return {item.key: item.source for item in self.values}
+
+
+def inspect_settings(
     skill_name: str,
     schema: Mapping[str, Any],
     skills_config: SkillsConfig,
     environ: Mapping[str, str],
-) -> tuple[ResolvedSettings | None, list[str]]:
-    """Like :func:`resolve_settings`, but every problem as a message (for listings)."""
+) -> SettingsReport:
+    """Like :func:`resolve_settings`, but never raises: for listings."""
     try:
-        outcome = _resolve(skill_name, schema, skills_config, environ)
+        values, _, problems = _resolve(skill_name, schema, skills_config, environ)
     except ManifestError as exc:
-        return None, [str(exc)]
-    if isinstance(outcome, list):
-        return None, [str(problem.error()) for problem in outcome]
-    return outcome, []
+        return SettingsReport((), (str(exc),))
+    return SettingsReport(tuple(values), tuple(str(problem.error()) for problem in problems))
 
 
 def check_value(skill: str, schema: Mapping[str, Any], key: str, value: Any, file: Path) -> None:
@@ -246,8 +261,8 @@ def _resolve(
     schema: Mapping[str, Any],
     config: SkillsConfig,
     environ: Mapping[str, str],
-) -> ResolvedSettings | list[_Problem]:
-    """The resolved settings, or every problem found (never a partial model)."""
+) -> tuple[list[ResolvedValue], dict[str, Any], list[_Problem]]:
+    """Each value found, the valid ones by key, and every problem."""
     all_specs = specs(skill, schema)
     by_key = {spec.key: spec for spec in all_specs}
     tables = config.settings_tables(skill)
@@ -288,13 +303,11 @@ def _resolve(
         value, problem = _convert(skill, spec, raw, file=file, origin=origin)
         if problem is not None:
             problems.append(problem)
+            values.append(ResolvedValue(spec.key, raw, source, spec.secret, file))
             continue
         values.append(ResolvedValue(spec.key, value, source, spec.secret, file))
         checked[spec.key] = value
-    if problems:
-        return problems
-    model = settings_model(skill, schema).model_validate(checked)
-    return ResolvedSettings(skill=skill, model=model, values=tuple(values))
+    return values, checked, problems
 
 
 def _lookup(
@@ -357,7 +370,7 @@ def _from_env(spec: Spec, text: Any) -> Any:
 def _describe(value: Any, secret: bool) -> str:
     kind = _toml_type(value)
     if secret:
-        return f"a {kind} (hidden: the setting is secret)"
+        return f"a value of type {kind} (hidden: the setting is secret)"
     text = json.dumps(value, ensure_ascii=False, default=str)
     if len(text) > 80:
         text = text[:77] + "..."
@@ -408,8 +421,8 @@ def _known_hint(skill: str, by_key: Mapping[str, Spec]) -> str:
 
 def _fix_hint(skill: str, spec: Spec, origin: str | None) -> str:
     if origin:
-        return f"set {origin} to a {spec.type_name}, or unset it"
-    return f"write a {spec.type_name}, e.g. `kurt config skills set {skill} {spec.key} VALUE`"
+        return f"set {origin} to a value of type {spec.type_name}, or unset it"
+    return f"write a value of type {spec.type_name}, e.g. `kurt config skills set {skill} {spec.key} VALUE`"
 
 
 _ADAPTERS: dict[Any, TypeAdapter[Any]] = {}

@@ -68,10 +68,29 @@ class SkillsConfig(NamedTuple):
         return self.tables.get(name, ())
 
 
-def read_skills_config(locations: Locations) -> SkillsConfig:
-    """Read and merge ``[skills]`` from the project's and the user's kurt.toml."""
-    project = _section(locations.project_file, "project") if locations.project_file else _Section()
-    user = _section(locations.user_file, "user")
+def read_skills_config(
+    locations: Locations,
+    *,
+    project_document: dict[str, Any] | None = None,
+    user_document: dict[str, Any] | None = None,
+) -> SkillsConfig:
+    """Read and merge ``[skills]`` from the project's and the user's kurt.toml.
+
+    A ``*_document`` given is used instead of reading that file (to check an
+    edit before it is written).
+    """
+    project = _Section()
+    if locations.project_file is not None:
+        project = (
+            _parse_section(project_document, locations.project_file, "project")
+            if project_document is not None
+            else _section(locations.project_file, "project")
+        )
+    user = (
+        _parse_section(user_document, locations.user_file, "user")
+        if user_document is not None
+        else _section(locations.user_file, "user")
+    )
     tables: dict[str, tuple[SettingsTable, ...]] = {}
     for section in (project, user):
         for name, table in section.tables.items():
