@@ -123,7 +123,7 @@ def scan_root(root: SearchRoot) -> list[Candidate]:
             if not _inside(_real(folder), real_root):
                 found.append(_refused(root, folder, "the folder is a symlink leading outside"))
                 continue
-        manifest, info = _manifest_stat(folder)
+        manifest, info = manifest_stat(folder)
         if manifest is None or info is None:
             continue
         if stat.S_ISLNK(info.st_mode):
@@ -152,7 +152,7 @@ def _refused(root: SearchRoot, folder: Path, what: str) -> Candidate:
     )
 
 
-def _manifest_stat(folder: Path) -> tuple[Path | None, os.stat_result | None]:
+def manifest_stat(folder: Path) -> tuple[Path | None, os.stat_result | None]:
     for name in MANIFEST_NAMES:
         path = folder / name
         try:
@@ -260,7 +260,7 @@ def package_candidates(packages: list[PackageSkill]) -> list[Candidate]:
             )
             continue
         folder = Path(pkg.folder)
-        manifest, info = _manifest_stat(folder)
+        manifest, info = manifest_stat(folder)
         if manifest is None or info is None:
             found.append(
                 Candidate(

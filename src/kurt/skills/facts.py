@@ -106,10 +106,10 @@ def environment_problems(record: SkillRecord) -> list[SkillProblem]:
             extra.get("requires_env") or [], file, lines.get("requires_env")
         ),
     ]
-    return [_problem(p) for p in found]
+    return [as_problem(p) for p in found]
 
 
-def _problem(problem: Any) -> SkillProblem:
+def as_problem(problem: Any) -> SkillProblem:
     severity = ERROR if problem.severity == "error" else WARNING
     file = str(problem.file) if problem.file is not None else None
     return SkillProblem(severity, problem.message, file, problem.line)

@@ -97,10 +97,15 @@ class SkillManager:
         return self.catalog().records
 
     def record(self, name: str) -> SkillRecord:
-        """The skill ``name`` (the one that wins); ``UnknownNameError`` (exit 2) otherwise."""
-        found = _by_name(self.records, name)
+        """The skill ``name`` (the one that wins); ``UnknownNameError`` (exit 2) otherwise.
+
+        Answered from the catalog resolution uses (cached while no search
+        folder changed); call :meth:`catalog` first for a full scan.
+        """
+        records = self._fast().records
+        found = _by_name(records, name)
         if found is None:
-            raise UnknownNameError("skill", name, {r.name for r in self.records})
+            raise UnknownNameError("skill", name, {r.name for r in records})
         return found
 
     def provider(self, kind: str, name: str) -> SkillRecord | None:
@@ -197,6 +202,17 @@ class SkillManager:
                 self._failed[record.name] = exc
                 raise
         self._loaded.add(record.name)
+
+    def import_code(self, record: SkillRecord) -> None:
+        """Import ``record``'s code to validate it, whatever its enabled state
+        (its required skills load as usual); the trust check still applies."""
+        from kurt.skills.loader import load_skill
+
+        self.check_trusted(record)
+        for required in self._load_order(record)[:-1]:
+            self._load_one(required)
+        if record.provides:
+            load_skill(record)
 
     def check_usable(self, record: SkillRecord) -> None:
         """Raise a clear SkillError when ``record`` is disabled, invalid or shadowed."""

@@ -1,0 +1,288 @@
+"""``kurt skill``: list, inspect, validate and create skills.
+
+``list`` and ``info`` read manifests only (through the manifest cache) and
+never import skill code; ``validate`` imports it only for skills that may run
+here (a trusted project's, the user's, installed and built-in ones).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from kurt.cli.output import print_json, print_table
+from kurt.cli.state import CliState
+
+if TYPE_CHECKING:
+    from kurt.skills.manager import SkillManager
+    from kurt.skills.record import SkillRecord
+    from kurt.skills.validate import Report
+
+MASK = "***"
+
+
+@click.group("skill")
+def skill_group() -> None:
+    """List, inspect, validate and create skills."""
+
+
+def _manager(state: CliState) -> SkillManager:
+    # Not state.runtime.skills: the Runtime imports pydantic-settings, and a
+    # warm `kurt skill list` must cost little more than importing click.
+    from kurt.skills.manager import SkillManager
+
+    return SkillManager(state.locations)
+
+
+@skill_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_obj
+def skill_list(state: CliState, as_json: bool) -> None:
+    """Every discovered skill: name, version, source, status, what it provides.
+
+    Shadowed, disabled and invalid skills are listed too, with the reason.
+    No skill code is imported.
+    """
+    records = _manager(state).records
+    if as_json:
+        print_json([record.to_json() for record in records])
+        return
+    if not records:
+        click.echo("No skills found. Create one with: kurt skill new NAME", err=True)
+        return
+    print_table(
+        ["name", "version", "source", "status", "provides", "path"],
+        [
+            [
+                r.name,
+                r.version or "",
+                r.source,
+                r.status,
+                ", ".join(f"{p.kind} {p.name}" for p in r.provides),
+                str(r.path),
+            ]
+            for r in records
+        ],
+    )
+    for record in records:
+        for problem in record.problems:
+            click.echo(f"{record.name}: {problem.severity}: {problem}", err=True)
+
+
+@skill_group.command("info")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_obj
+def skill_info(state: CliState, name: str, as_json: bool) -> None:
+    """Manifest, settings (effective values, secrets masked), provided names,
+    path and status of the skill NAME. No skill code is imported."""
+    manager = _manager(state)
+    manager.catalog()  # a full scan: info shows the manifest as it is now
+    record = manager.record(name)
+    info = _info(manager, record)
+    if as_json:
+        print_json(info)
+        return
+    for key in ("name", "version", "description", "source", "status", "path"):
+        click.echo(f"{key + ':':13}{info[key] if info[key] is not None else ''}")
+    click.echo(f"{'enabled:':13}{'yes' if info['enabled'] else 'no'} ({info['reason']})")
+    for key in ("requires_skills", "requires", "requires_env", "requires_api"):
+        if info[key]:
+            click.echo(f"{key + ':':13}{', '.join(info[key])}")
+    for problem in info["problems"]:
+        click.echo(f"problem:     {problem}")
+    if info["provides"]:
+        print_table(
+            ["type", "name", "class", "description"],
+            [[p["type"], p["name"], p["class"], p["description"]] for p in info["provides"]],
+            title="Provides",
+        )
+    if info["settings"]:
+        print_table(
+            ["key", "type", "value", "source", "default", "description"],
+            [
+                [
+                    k,
+                    s.get("type"),
+                    _shown(s.get("value")),
+                    s.get("source"),
+                    _shown(s.get("default")),
+                    s.get("description") or "",
+                ]
+                for k, s in info["settings"].items()
+            ],
+            title="Settings",
+        )
+    for problem in info["settings_problems"]:
+        click.echo(f"settings: {problem}", err=True)
+
+
+def _shown(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _info(manager: SkillManager, record: SkillRecord) -> dict[str, Any]:
+    data = record.to_json()
+    extra = record.extra
+    data.update(
+        {
+            "manifest_path": str(record.manifest_path),
+            "provides": [
+                {
+                    "type": p.kind,
+                    "name": p.name,
+                    "class": p.class_name,
+                    "description": p.description,
+                }
+                for p in record.provides
+            ],
+            "requires": list(extra.get("requires") or []),
+            "requires_env": list(extra.get("requires_env") or []),
+            "requires_api": list(extra.get("requires_api") or []),
+            "requires_python": extra.get("requires_python"),
+            "license": extra.get("license"),
+            "author": extra.get("author"),
+            "tags": list(extra.get("tags") or []),
+            "trusted": manager.is_trusted(record),
+        }
+    )
+    data["settings"], data["settings_problems"] = _settings(manager, record)
+    return data
+
+
+def _settings(manager: SkillManager, record: SkillRecord) -> tuple[dict[str, Any], list[str]]:
+    """The settings schema with effective values (secrets masked), and problems."""
+    schema = {key: dict(spec) for key, spec in record.settings.items()}
+    for spec in schema.values():
+        if spec.get("secret") and spec.get("default") is not None:
+            spec["default"] = MASK
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    problems: list[str] = []
+    try:
+        from kurt.config.settings import inspect_settings
+    except ImportError:  # settings resolution unavailable: show the manifest defaults
+        values = {k: s.get("default") for k, s in schema.items()}
+        sources = dict.fromkeys(schema, "default")
+    else:
+        report = inspect_settings(record.name, record.settings, manager.config, os.environ)
+        values, sources, problems = report.shown(), report.sources(), list(report.problems)
+    for key, spec in schema.items():
+        spec["value"] = values.get(key)
+        spec["source"] = sources.get(key)
+    return schema, problems
+
+
+@skill_group.command("validate")
+@click.argument("targets", nargs=-1, metavar="[NAME|PATH]...")
+@click.option(
+    "--agentskills",
+    is_flag=True,
+    help="Judge conformance to the open Agent Skills format instead (strict keys).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_obj
+def skill_validate(
+    state: CliState, targets: tuple[str, ...], agentskills: bool, as_json: bool
+) -> None:
+    """Check skills (default: every discovered skill); exit 1 on any error.
+
+    Checks the manifest, the environment (requires_python, requires,
+    requires_env), each implements class in skill.py (statically), and, where
+    the skill's code may run (a trusted project; user, installed and built-in
+    skills), imports it to prove its classes register.
+
+    \b
+    Examples:
+      kurt skill validate                     every skill
+      kurt skill validate web-archiver        one skill, by name
+      kurt skill validate ./my-skill --json   a folder
+      kurt skill validate --agentskills DIR   open Agent Skills conformance
+    """
+    from kurt.skills.validate import validate
+
+    runtime = state.runtime
+    manager = runtime.skills
+    reports: list[Report] = []
+    pending = _targets(manager, targets)
+    if any(manager.is_trusted(r) and r.provides for r, found in pending if found):
+        runtime.prepare_registries()  # built-ins first: a skill may not take their names
+    for record, discovered in pending:
+        importer = manager.import_code if discovered and manager.is_trusted(record) else None
+        reason = None if discovered else "it is not in a search path"
+        reports.append(
+            validate(record, importer=importer, agentskills=agentskills, static_reason=reason)
+        )
+    if as_json:
+        print_json([report.to_json() for report in reports])
+    else:
+        _print_reports(reports)
+    if any(not report.valid for report in reports):
+        raise click.exceptions.Exit(1)
+
+
+def _targets(manager: SkillManager, targets: tuple[str, ...]) -> list[tuple[SkillRecord, bool]]:
+    """``(record, discovered)`` for each NAME or PATH (default: every skill)."""
+    from kurt.errors import UnknownNameError
+    from kurt.skills.validate import folder_record
+
+    if not targets:
+        return [(record, True) for record in manager.records]
+    by_folder = {os.path.realpath(r.path): r for r in manager.records if r.status != "shadowed"}
+    chosen: list[tuple[SkillRecord, bool]] = []
+    for target in targets:
+        as_path = Path(target)
+        if os.sep in target or target.startswith(".") or as_path.is_dir():
+            if not as_path.is_dir():
+                raise UnknownNameError("skill", target, {r.name for r in manager.records})
+            found = by_folder.get(os.path.realpath(as_path))
+            chosen.append((found, True) if found else (folder_record(as_path.resolve()), False))
+        else:
+            chosen.append((manager.record(target), True))
+    return chosen
+
+
+def _print_reports(reports: list[Report]) -> None:
+    for report in reports:
+        verdict = "ok" if report.valid else "INVALID"
+        how = "imported" if report.imported else "static"
+        click.echo(f"{verdict:8}{report.name}  ({report.path}; {how})")
+        for problem in report.errors:
+            click.echo(f"    error: {problem}")
+        for problem in report.warnings:
+            click.echo(f"    warning: {problem}")
+    invalid = sum(1 for r in reports if not r.valid)
+    click.echo(f"{len(reports)} skill(s) checked, {invalid} invalid", err=True)
+
+
+@skill_group.command("new")
+@click.argument("name")
+@click.option(
+    "--path",
+    "parent",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to create the skill in (default: the project's skills/).",
+)
+@click.pass_obj
+def skill_new(state: CliState, name: str, parent: Path | None) -> None:
+    """Create a working skill NAME (SKILL.md, skill.py and a test).
+
+    It validates and runs at once: kurt tool run NAME -p name=Ada
+    """
+    from kurt.errors import UsageError
+    from kurt.skills.scaffold import create_skill
+
+    if parent is None:
+        parent = state.locations.project_skills
+        if parent is None:
+            raise UsageError(
+                "Not inside a Kurt project (no kurt.toml here or above).",
+                hint="create one with kurt init, or pass --path DIR",
+            )
+    folder = create_skill(name, parent)
+    click.echo(f"Created {folder}")
+    click.echo(f"  validate it: kurt skill validate {name}")
+    click.echo(f"  run it:      kurt tool run {name} -p name=Ada")

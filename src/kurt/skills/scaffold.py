@@ -1,0 +1,135 @@
+"""``kurt skill new NAME``: a working skill to start from.
+
+The scaffold is one tool (named after the skill) that greets someone: a
+SKILL.md that validates, a skill.py with the tool, and a test that runs it
+the way a user does. It validates and runs at once::
+
+    kurt skill new hello-world
+    kurt tool run hello-world -p name=Ada
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kurt.errors import KurtError, UsageError
+
+_SKILL_MD = """\
+---
+name: {name}
+description: Greet someone by name (a skill made with `kurt skill new`; describe yours here).
+version: 0.1.0
+license: MIT
+implements:
+  - type: tool
+    class: {cls}
+    name: {name}
+    description: Greet someone by name
+# Settings a user can set in kurt.toml under [skills.{name}], for example:
+# settings:
+#   greeting: {{type: str, default: Hello, description: "The word to greet with"}}
+---
+
+# {name}
+
+What this skill does, for the people and agents who use it.
+
+```console
+$ kurt tool run {name} -p name=Ada
+```
+"""
+
+_SKILL_PY = '''\
+"""The {name} skill: one tool, `{name}`."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from kurt import Tool, ToolContext, ToolResult, register_tool
+from kurt.tools.progress import ProgressCallback
+
+
+class GreetInput(BaseModel):
+    name: str = Field(default="world", description="Who to greet.")
+
+
+class Greeting(BaseModel):
+    message: str
+
+
+@register_tool
+class {cls}(Tool[GreetInput, Greeting]):
+    """Greet someone by name."""
+
+    name = "{name}"
+    description = "Greet someone by name"
+    InputModel = GreetInput
+    OutputModel = Greeting
+
+    async def run(
+        self,
+        params: GreetInput,
+        context: ToolContext,
+        on_progress: ProgressCallback | None = None,
+    ) -> ToolResult:
+        return ToolResult.ok([Greeting(message=f"Hello, {{params.name}}!")])
+'''
+
+_TEST_PY = '''\
+"""Run the `{name}` tool the way `kurt tool run` does (discovery, trust, loading)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from kurt import execute_tool
+from kurt.config.locations import Locations
+from kurt.runtime import Runtime
+
+# The nearest folder above this file holding kurt.toml (else: the current project).
+PROJECT = next((p for p in Path(__file__).resolve().parents if (p / "kurt.toml").is_file()), None)
+
+
+def test_greets() -> None:
+    runtime = Runtime(Locations.discover(PROJECT))
+
+    async def run():
+        async with runtime.context() as context:
+            return await execute_tool("{name}", {{"name": "Ada"}}, context)
+
+    result = asyncio.run(run())
+    assert result.success, result.errors
+    assert result.data == [{{"message": "Hello, Ada!"}}]
+'''
+
+
+def class_name(name: str) -> str:
+    """``web-archiver`` -> ``WebArchiverTool``."""
+    return "".join(part.capitalize() for part in name.split("-") if part) + "Tool"
+
+
+def create_skill(name: str, parent: Path) -> Path:
+    """Write the scaffold of skill ``name`` into ``parent/name``; return the folder."""
+    from kurt.skills.checks import check_name
+
+    problems = check_name(name, None, None, None)
+    if problems:
+        raise UsageError(
+            f"'{name}' cannot be a skill name: {problems[0].message}",
+            hint="use lowercase letters, digits and single '-', e.g. web-archiver",
+        )
+    folder = parent / name
+    if folder.exists():
+        raise KurtError(
+            f"{folder} already exists",
+            hint="choose another name, or remove the folder first",
+        )
+    cls = class_name(name)
+    (folder / "tests").mkdir(parents=True)
+    (folder / "SKILL.md").write_text(_SKILL_MD.format(name=name, cls=cls), encoding="utf-8")
+    (folder / "skill.py").write_text(_SKILL_PY.format(name=name, cls=cls), encoding="utf-8")
+    test_file = folder / "tests" / f"test_{name.replace('-', '_')}.py"
+    test_file.write_text(_TEST_PY.format(name=name), encoding="utf-8")
+    return folder

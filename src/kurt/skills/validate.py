@@ -1,0 +1,141 @@
+"""``kurt skill validate``: every check of a skill, in one report per skill.
+
+A report gathers, in this order:
+
+1. what discovery found (the manifest-only checks of
+   :func:`kurt.skills.checks.manifest_checks`, shadowing, name collisions);
+2. the environment checks (``requires_python``, ``requires``, ``requires_env``);
+3. the static code checks (each ``implements`` class exists in skill.py and
+   derives from the right base, read with :mod:`ast`, never run);
+4. in a trusted project (or for user, package and built-in skills), an import
+   through the loader, which proves the classes really register. In an
+   untrusted project the code is not run, and the report says so.
+
+With ``agentskills=True`` the verdict (``valid`` and ``errors``) is the open
+Agent Skills format's (:func:`kurt.skills.agentskills.check_agentskills`,
+which agrees with its reference validator); Kurt's own findings are then
+reported as warnings, prefixed ``kurt:``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from kurt.errors import SkillError
+from kurt.skills.discovery import Candidate, manifest_stat
+from kurt.skills.record import ERROR, WARNING, SkillProblem, SkillRecord
+
+
+class Report(NamedTuple):
+    """The outcome of validating one skill."""
+
+    name: str
+    path: Path
+    errors: list[SkillProblem]
+    warnings: list[SkillProblem]
+    imported: bool  # whether the code was imported (else checked statically only)
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``kurt skill validate --json`` row (SPEC section 6)."""
+        return {
+            "name": self.name,
+            "path": str(self.path),
+            "valid": self.valid,
+            "errors": [p.to_json() for p in self.errors],
+            "warnings": [p.to_json() for p in self.warnings],
+            "imported": self.imported,
+        }
+
+
+def folder_record(folder: Path) -> SkillRecord:
+    """A record for a folder given by path that discovery did not find."""
+    from kurt.skills.facts import read_facts
+    from kurt.skills.precedence import record_from_facts
+
+    manifest, info = manifest_stat(folder)
+    if manifest is None or info is None:
+        candidate = Candidate("path", folder, None, refused=f"{folder} holds no SKILL.md")
+        facts: dict[str, Any] = {
+            "name": folder.name,
+            "problems": [[ERROR, f"no SKILL.md in {folder}", str(folder), None]],
+        }
+    else:
+        candidate = Candidate("path", folder, manifest, info.st_size, info.st_mtime_ns)
+        facts = read_facts(candidate)
+    return record_from_facts(candidate, facts)
+
+
+def validate(
+    record: SkillRecord,
+    *,
+    importer: Any | None,
+    agentskills: bool = False,
+    static_reason: str | None = None,
+) -> Report:
+    """Validate ``record``; ``importer(record)`` imports its code (``None``: static
+    only, for ``static_reason``, by default an untrusted project)."""
+    from kurt.skills.facts import environment_problems
+
+    problems = list(record.problems)
+    problems += environment_problems(record)
+    problems += _code_problems(record)
+    imported = False
+    if importer is not None and record.provides and not any(p.severity == ERROR for p in problems):
+        try:
+            importer(record)
+            imported = True
+        except SkillError as exc:
+            problems.append(SkillProblem(ERROR, exc.message, exc.file, exc.line))
+    if record.provides and importer is None:
+        why = static_reason or (
+            "the project is not trusted, so its code was not imported (trust it with: kurt trust)"
+        )
+        problems.append(
+            SkillProblem(
+                WARNING,
+                f"implements checked statically only: {why}",
+                str(record.path / "skill.py"),
+                None,
+            )
+        )
+    if agentskills:
+        return _open_format(record, problems, imported)
+    errors = [p for p in problems if p.severity == ERROR]
+    warnings = [p for p in problems if p.severity != ERROR]
+    return Report(record.name, record.path, errors, warnings, imported)
+
+
+def _open_format(record: SkillRecord, problems: list[SkillProblem], imported: bool) -> Report:
+    from kurt.skills.agentskills import check_agentskills
+
+    manifest = str(record.manifest_path)
+    errors = [SkillProblem(ERROR, text, manifest, None) for text in check_agentskills(record.path)]
+    warnings = [
+        SkillProblem(WARNING, f"kurt: {p.message}", p.file, p.line)
+        for p in problems
+        if p.severity == ERROR or p.severity == WARNING
+    ]
+    return Report(record.name, record.path, errors, warnings, imported)
+
+
+def _code_problems(record: SkillRecord) -> list[SkillProblem]:
+    """The static checks of skill.py (the manifest is parsed again for them)."""
+    if not record.provides or record.manifest_path is None:
+        return []
+    from kurt.errors import ManifestError
+    from kurt.skills import checks
+    from kurt.skills.facts import as_problem
+    from kurt.skills.frontmatter import read_front_matter
+    from kurt.skills.models import parse_manifest
+
+    try:
+        front = read_front_matter(record.manifest_path.read_bytes(), record.manifest_path)
+        manifest = parse_manifest(front, record.manifest_path)
+    except (OSError, ManifestError):
+        return []  # already reported by discovery
+    return [as_problem(p) for p in checks.code_checks(record.path, front, manifest)]
