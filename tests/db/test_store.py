@@ -1,0 +1,97 @@
+"""The embedded database: upserts, failures that keep content, where it lives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kurt.config.locations import Locations
+from kurt.config.model import DatabaseSection, KurtConfig
+from kurt.db import Database, open_database
+from kurt.tools.fetch.base import FetchResult
+
+URL = "https://site.test/page"
+
+
+def fetched(content: str, title: str = "T") -> FetchResult:
+    return FetchResult(url=URL, content=content, title=title, status_code=200)
+
+
+def test_fetching_again_updates_the_row_in_place(tmp_path: Path) -> None:
+    with Database(f"sqlite:///{tmp_path / 'k.sqlite'}") as db:
+        first = db.save_document(fetched("one", "First"), engine="httpx")
+        second = db.save_document(fetched("two", "Second"), engine="trafilatura")
+        rows = db.documents()
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row.url, row.status, row.title, row.content, row.engine) == (
+        URL,
+        "fetched",
+        "Second",
+        "two",
+        "trafilatura",
+    )
+    assert first != second == row.content_hash
+    assert row.fetched_at is not None
+
+
+def test_a_failed_fetch_keeps_earlier_content(tmp_path: Path) -> None:
+    with Database(f"sqlite:///{tmp_path / 'k.sqlite'}") as db:
+        db.save_document(fetched("kept"), engine="httpx")
+        before = db.document(URL)
+        db.save_failure(URL, engine="httpx", error="HTTP 503 SERVICE UNAVAILABLE")
+        after = db.document(URL)
+    assert before is not None
+    assert after is not None
+    assert (after.status, after.error) == ("error", "HTTP 503 SERVICE UNAVAILABLE")
+    assert (after.content, after.title, after.content_hash, after.fetched_at) == (
+        before.content,
+        before.title,
+        before.content_hash,
+        before.fetched_at,
+    )
+    assert after.attempted_at >= before.attempted_at
+
+
+def test_a_failure_first_then_success_clears_the_error() -> None:
+    with Database.in_memory() as db:
+        db.save_failure(URL, engine="httpx", error="timed out")
+        failed = db.document(URL)
+        db.save_document(fetched("now"), engine="httpx")
+        ok = db.document(URL)
+    assert failed is not None
+    assert ok is not None
+    assert (failed.status, failed.content, failed.fetched_at) == ("error", None, None)
+    assert (ok.status, ok.error, ok.content) == ("fetched", None, "now")
+
+
+def test_rows_survive_reopening_and_long_urls_fit(tmp_path: Path) -> None:
+    long_url = "https://site.test/" + "x" * 5000
+    path = tmp_path / "k.sqlite"
+    with Database(f"sqlite:///{path}") as db:
+        db.save_document(FetchResult(url=long_url, content="c"), engine="file")
+        db.save_mapped("https://site.test/", [long_url, URL], engine="crawl")
+    with Database(f"sqlite:///{path}") as db:
+        assert [d.url for d in db.documents()] == [long_url]
+        assert db.mapped("https://site.test/") == [long_url, URL]
+        assert db.mapped("https://other.test/") == []
+
+
+def test_the_project_database_lives_in_dot_kurt(tmp_path: Path) -> None:
+    locations = Locations(project_root=tmp_path, home=tmp_path / "home")
+    db = open_database(locations, KurtConfig())
+    assert (db.url, db.persistent) == (f"sqlite:///{tmp_path}/.kurt/kurt.sqlite", True)
+    with db:
+        db.save_document(fetched("x"), engine="file")
+    assert (tmp_path / ".kurt" / "kurt.sqlite").is_file()
+
+
+def test_a_configured_url_wins_and_no_project_means_memory(tmp_path: Path) -> None:
+    other = f"sqlite:///{tmp_path / 'elsewhere.db'}"
+    config = KurtConfig(database=DatabaseSection(url=other))
+    inside = Locations(project_root=tmp_path, home=tmp_path / "home")
+    assert open_database(inside, config).url == other
+    outside = open_database(Locations(project_root=None, home=tmp_path / "home"), KurtConfig())
+    assert (outside.url, outside.persistent) == ("sqlite://", False)
+    with outside:
+        outside.save_document(fetched("in memory"), engine="file")
+        assert outside.document(URL) is not None  # one shared in-memory connection

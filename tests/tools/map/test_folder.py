@@ -1,0 +1,61 @@
+"""The folder mapper: recursive, sorted, hidden entries skipped, globs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kurt.registry import MAPPERS
+from kurt.tools.fetch.base import FetchError
+from kurt.tools.map.base import MapResult
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    root = tmp_path / "docs"
+    for name in (
+        "b.md",
+        "a.txt",
+        "guide/intro.md",
+        "guide/deep/more.md",
+        "drafts/x.md",
+        ".hidden.md",
+        ".git/config",
+        "img/logo.png",
+    ):
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(name, encoding="utf-8")
+    return root
+
+
+def walk(arun: Callable[..., Any], source: str, **map_config: Any) -> list[str]:
+    mapper = MAPPERS.get("folder")()
+    result: MapResult = arun(lambda context: mapper.map(source, context), map=map_config)
+    return result.urls
+
+
+def uris(root: Path, *names: str) -> list[str]:
+    return [(root / name).resolve().as_uri() for name in names]
+
+
+def test_every_visible_file_sorted_as_file_uris(docs: Path, arun: Callable[..., Any]) -> None:
+    assert walk(arun, str(docs)) == uris(
+        docs, "a.txt", "b.md", "drafts/x.md", "guide/intro.md", "guide/deep/more.md", "img/logo.png"
+    )
+
+
+def test_globs_match_the_relative_path(docs: Path, arun: Callable[..., Any]) -> None:
+    found = walk(arun, docs.as_uri(), include=["*.md"], exclude=["drafts/*"])
+    assert found == uris(docs, "b.md", "guide/intro.md", "guide/deep/more.md")
+    assert walk(arun, str(docs), include=["guide/*"], max_urls=1) == uris(docs, "guide/intro.md")
+
+
+def test_a_file_or_missing_path_is_not_a_folder(docs: Path, arun: Callable[..., Any]) -> None:
+    with pytest.raises(FetchError, match="not a folder: "):
+        walk(arun, str(docs / "b.md"))
+    with pytest.raises(FetchError, match="not a folder: "):
+        walk(arun, str(docs / "nope"))
