@@ -250,7 +250,8 @@ def check_value(skill: str, schema: Mapping[str, Any], key: str, value: Any, fil
         raise _unknown(skill, key, by_key, file, None).error()
     _, problem = _convert(skill, spec, value, file=file, origin=None)
     if problem is not None:
-        raise problem.error()
+        # The value is not in the file (yet): no line to point at.
+        raise attrs.evolve(problem, line=None).error()
 
 
 # -- internals ---------------------------------------------------------------------------
@@ -422,7 +423,8 @@ def _known_hint(skill: str, by_key: Mapping[str, Spec]) -> str:
 def _fix_hint(skill: str, spec: Spec, origin: str | None) -> str:
     if origin:
         return f"set {origin} to a value of type {spec.type_name}, or unset it"
-    return f"write a value of type {spec.type_name}, e.g. `kurt config skills set {skill} {spec.key} VALUE`"
+    command = f"kurt config skills set {skill} {spec.key} VALUE"
+    return f"write a value of type {spec.type_name}, e.g. `{command}`"
 
 
 _ADAPTERS: dict[Any, TypeAdapter[Any]] = {}

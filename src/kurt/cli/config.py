@@ -1,0 +1,365 @@
+"""``kurt config``: show and edit kurt.toml.
+
+``kurt config skills`` lists the skill search paths, each skill's enabled
+state and why, its effective settings with their source (secrets masked) and
+its problems. It reads manifests only: no skill code is imported, so it works
+in any project, trusted or not. ``enable``, ``disable``, ``set`` and ``unset``
+edit the project's kurt.toml (``--user``: ``~/.kurt/kurt.toml``) through
+:mod:`kurt.config.edit`: comments and layout kept, atomic, locked, checked
+before writing. ``kurt config schema`` prints a JSON Schema of kurt.toml.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from kurt.cli.state import CliState
+
+if TYPE_CHECKING:
+    from kurt.config.skills import SkillsConfig
+    from kurt.skills.record import SkillRecord
+
+USER_HELP = "Edit the user's ~/.kurt/kurt.toml instead of the project's."
+
+
+@click.group(name="config")
+def config_group() -> None:
+    """Show and edit kurt.toml configuration.
+
+    \b
+    Examples:
+      kurt config skills                        paths, skills, settings, problems
+      kurt config skills disable legacy-crawler
+      kurt config skills set web-archiver timeout 45
+      kurt config schema > kurt.schema.json     for editors (see docs/configuration.md)
+    """
+
+
+@config_group.group(name="skills", invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (stable keys) instead of tables.")
+@click.pass_context
+def config_skills(ctx: click.Context, as_json: bool) -> None:
+    """Search paths, each skill's enabled state and why, its settings and problems."""
+    if ctx.invoked_subcommand is not None:
+        return
+    state: CliState = ctx.obj
+    report = skills_report(state)
+    if as_json:
+        from kurt.cli.output import print_json
+
+        print_json(report)
+        return
+    _print_report(report)
+
+
+@config_skills.command(name="enable")
+@click.argument("name")
+@click.option("--user", is_flag=True, help=USER_HELP)
+@click.pass_obj
+def config_skills_enable(state: CliState, name: str, user: bool) -> None:
+    """Enable skill NAME (remove it from `disabled`; add it to an `enabled` allow-list)."""
+    from kurt.config import edit
+
+    file = _target(state, user)
+    _check_name(state, name, file)
+    changed = edit.enable(file, name)
+    _report_edit(changed, f"Enabled '{name}' in {file}.", f"'{name}' is already enabled in {file}")
+    _warn_state(state, name, want=True)
+
+
+@config_skills.command(name="disable")
+@click.argument("name")
+@click.option("--user", is_flag=True, help=USER_HELP)
+@click.pass_obj
+def config_skills_disable(state: CliState, name: str, user: bool) -> None:
+    """Disable skill NAME (add it to `disabled`; remove it from `enabled`)."""
+    from kurt.config import edit
+
+    file = _target(state, user)
+    _check_name(state, name, file)
+    changed = edit.disable(file, name)
+    _report_edit(
+        changed, f"Disabled '{name}' in {file}.", f"'{name}' is already disabled in {file}"
+    )
+
+
+@config_skills.command(name="set")
+@click.argument("name")
+@click.argument("key")
+@click.argument("value")
+@click.option("--user", is_flag=True, help=USER_HELP)
+@click.pass_obj
+def config_skills_set(state: CliState, name: str, key: str, value: str, user: bool) -> None:
+    """Set setting KEY of skill NAME to VALUE (a TOML value, else a string).
+
+    \b
+    Examples:
+      kurt config skills set web-archiver timeout 45
+      kurt config skills set web-archiver tags '["a", "b"]'
+      kurt config skills set web-archiver label "plain text"
+    """
+    from kurt.config import edit
+    from kurt.config.settings import check_value, specs
+    from kurt.errors import UsageError, did_you_mean
+
+    file = _target(state, user)
+    record = _record(state, name)
+    known = {spec.key: spec for spec in specs(name, record.settings)}
+    if key not in known:
+        suggestion = did_you_mean(key, known)
+        raise UsageError(
+            f"Unknown setting '{key}' of skill '{name}'."
+            + (f" Did you mean '{suggestion}'?" if suggestion else ""),
+            hint=f"settings of '{name}': {', '.join(sorted(known)) or '(none)'}",
+        )
+    parsed = parse_value(value)
+    check_value(name, record.settings, key, parsed, file)
+    changed = edit.set_value(file, name, key, parsed, check=_settings_check(state, record, file))
+    shown = "***" if known[key].secret else _toml(parsed)
+    _report_edit(
+        changed,
+        f"Set skills.{name}.{key} = {shown} in {file}.",
+        f"skills.{name}.{key} already has that value in {file}",
+    )
+
+
+@config_skills.command(name="unset")
+@click.argument("name")
+@click.argument("key")
+@click.option("--user", is_flag=True, help=USER_HELP)
+@click.pass_obj
+def config_skills_unset(state: CliState, name: str, key: str, user: bool) -> None:
+    """Remove setting KEY of skill NAME (it falls back to the next source)."""
+    from kurt.config import edit
+
+    file = _target(state, user)
+    _check_name(state, name, file)
+    record = _find(state, name)
+    check = _settings_check(state, record, file) if record is not None else None
+    changed = edit.unset(file, name, key, check=check)
+    _report_edit(
+        changed,
+        f"Removed skills.{name}.{key} from {file}.",
+        f"skills.{name}.{key} is not set in {file}",
+    )
+
+
+@config_group.command(name="schema")
+@click.pass_obj
+def config_schema(state: CliState) -> None:
+    """Print a JSON Schema of kurt.toml, including each discovered skill's settings.
+
+    \b
+    Use it in an editor (Taplo / Even Better TOML): first line of kurt.toml
+      #:schema ./kurt.schema.json
+    after: kurt config schema > kurt.schema.json
+    """
+    from kurt.cli.output import print_json
+    from kurt.config.schema import kurt_toml_schema
+
+    records = _winning(state)
+    print_json(kurt_toml_schema({record.name: record.settings for record in records}))
+
+
+# -- the report ---------------------------------------------------------------------------
+
+
+def skills_report(state: CliState) -> dict[str, Any]:
+    """The ``kurt config skills --json`` document (SPEC section 6)."""
+    import os
+
+    from kurt.config.settings import inspect_settings
+    from kurt.errors import did_you_mean
+    from kurt.skills.discovery import search_roots
+
+    manager = state.runtime.skills
+    config = manager.config
+    paths = [
+        {"path": str(root.path), "source": root.source, "exists": root.path.is_dir()}
+        for root in search_roots(state.locations, config, builtin_dir=None)
+    ]
+    skills: list[dict[str, Any]] = []
+    for record in _winning(state):
+        report = inspect_settings(record.name, record.settings, config, os.environ)
+        skills.append(
+            {
+                "name": record.name,
+                "enabled": record.enabled,
+                "reason": record.reason,
+                "settings": report.shown(),
+                "problems": [*report.problems, *(str(p) for p in record.errors)],
+                "sources": report.sources(),
+                "source": record.source,
+                "status": record.status,
+            }
+        )
+    names = {record.name for record in manager.records}
+    problems = [
+        f"{table.file}: [skills.{name}] configures no discovered skill"
+        + (f"; did you mean '{hint}'?" if (hint := did_you_mean(name, names)) else "")
+        for name, tables in sorted(config.tables.items())
+        if name not in names
+        for table in tables
+    ]
+    return {"paths": paths, "skills": skills, "problems": problems}
+
+
+def _print_report(report: dict[str, Any]) -> None:
+    from kurt.cli.output import print_table
+
+    print_table(
+        ["path", "source", "exists"],
+        [(row["path"], row["source"], "yes" if row["exists"] else "no") for row in report["paths"]],
+        title="Skill search paths",
+    )
+    rows = []
+    for skill in report["skills"]:
+        settings = "\n".join(
+            f"{key} = {_toml(value)} ({skill['sources'][key]})"
+            for key, value in skill["settings"].items()
+        )
+        rows.append(
+            (
+                skill["name"],
+                "yes" if skill["enabled"] else "no",
+                skill["reason"],
+                settings,
+                "\n".join(skill["problems"]),
+            )
+        )
+    print_table(["skill", "enabled", "why", "settings (source)", "problems"], rows, title="Skills")
+    for problem in report["problems"]:
+        click.echo(f"warning: {problem}", err=True)
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def parse_value(text: str) -> Any:
+    """VALUE as a TOML value when it parses as one (``45``, ``true``, ``[1, 2]``),
+    else as the string itself."""
+    import tomllib
+
+    try:
+        return tomllib.loads(f"value = {text}")["value"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
+def _toml(value: Any) -> str:
+    if value is None:
+        return "(unset)"
+    if value == "***":
+        return "***"
+    import tomlkit
+
+    return str(tomlkit.item(value).as_string())
+
+
+def _target(state: CliState, user: bool) -> Path:
+    """The kurt.toml an edit changes."""
+    from kurt.errors import UsageError
+
+    if user:
+        return state.locations.user_file
+    file = state.locations.project_file
+    if file is None or not file.is_file():
+        raise UsageError(
+            "Not in a Kurt project: no kurt.toml here or in any parent folder.",
+            hint="run `kurt init`, pass --project DIR, or use --user to edit ~/.kurt/kurt.toml",
+        )
+    return file
+
+
+def _winning(state: CliState) -> list[SkillRecord]:
+    from kurt.skills.record import STATUS_SHADOWED
+
+    return [r for r in state.runtime.skills.records if r.status != STATUS_SHADOWED]
+
+
+def _find(state: CliState, name: str) -> SkillRecord | None:
+    return next((r for r in _winning(state) if r.name == name), None)
+
+
+def _record(state: CliState, name: str) -> SkillRecord:
+    from kurt.config.skills import RESERVED
+    from kurt.errors import UnknownNameError, UsageError
+
+    if name in RESERVED:
+        raise UsageError(
+            f"'{name}' is a reserved key of [skills], not a skill name.",
+            hint="edit `paths` by hand in kurt.toml",
+        )
+    record = _find(state, name)
+    if record is None:
+        raise UnknownNameError("skill", name, [r.name for r in _winning(state)])
+    return record
+
+
+def _check_name(state: CliState, name: str, file: Path) -> None:
+    """``name`` must be a discovered skill, or at least be named in ``file``
+    (so a stale entry for a skill that is gone can still be cleaned up)."""
+    from kurt.config.files import read_toml
+
+    if _find(state, name) is not None:
+        _record(state, name)  # refuses reserved names
+        return
+    raw = read_toml(file).get("skills", {})
+    mentioned = isinstance(raw, dict) and (
+        name in raw
+        or any(
+            name in (raw.get(k) or [])
+            for k in ("enabled", "disabled")
+            if isinstance(raw.get(k), list)
+        )
+    )
+    if not mentioned:
+        _record(state, name)
+
+
+def _settings_check(state: CliState, record: SkillRecord, file: Path) -> Any:
+    """A check for :func:`kurt.config.edit.edit_toml`: refuse an edit that adds
+    a problem to ``record``'s settings (an unset required value, say)."""
+    import os
+
+    from kurt.config.settings import inspect_settings
+    from kurt.config.skills import read_skills_config
+    from kurt.errors import ConfigError
+
+    locations = state.locations
+    before = inspect_settings(record.name, record.settings, state.runtime.skills.config, os.environ)
+
+    def check(document: dict[str, Any]) -> None:
+        is_user = file == locations.user_file
+        after_config: SkillsConfig = read_skills_config(
+            locations,
+            project_document=None if is_user else document,
+            user_document=document if is_user else None,
+        )
+        after = inspect_settings(record.name, record.settings, after_config, os.environ)
+        new = [problem for problem in after.problems if problem not in before.problems]
+        if new:
+            raise ConfigError(
+                f"edit refused, the file is unchanged: {new[0]}",
+                hint="fix the value, or set it another way (see docs/configuration.md)",
+            )
+
+    return check
+
+
+def _report_edit(changed: bool, done: str, unchanged: str) -> None:
+    click.echo(done if changed else f"{unchanged}; nothing to change.")
+
+
+def _warn_state(state: CliState, name: str, *, want: bool) -> None:
+    """Say so when the other file still decides otherwise."""
+    from kurt.config.skills import read_skills_config
+
+    enabled, reason = read_skills_config(state.locations).state(name)
+    if enabled != want:
+        click.echo(
+            f"note: '{name}' is still disabled ({reason}); check both kurt.toml files", err=True
+        )
