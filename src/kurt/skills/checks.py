@@ -9,7 +9,8 @@ when the rule holds); none raises for bad content. They fall in three groups:
   installed distributions, the environment (:func:`environment_checks`);
 - code rules, which read ``skill.py`` statically (:func:`code_checks`).
 
-:func:`order_by_requirements` puts skills in ``requires_skills`` order.
+:func:`order_by_requirements` (from :mod:`kurt.skills.ordering`) puts skills
+in ``requires_skills`` order.
 
 The module imports neither pydantic nor yaml: it reads a parsed
 :class:`~kurt.skills.models.Manifest` but never builds one.
@@ -26,7 +27,17 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from kurt.errors import SkillError
+from kurt.skills.ordering import Resolution, order_by_requirements, resolve_requirements
+
+__all__ = [
+    "Problem",
+    "Resolution",
+    "code_checks",
+    "environment_checks",
+    "manifest_checks",
+    "order_by_requirements",
+    "resolve_requirements",
+]
 
 if TYPE_CHECKING:
     from kurt.skills.frontmatter import FrontMatter
@@ -373,79 +384,3 @@ def code_checks(folder: Path, front: FrontMatter, manifest: Manifest) -> list[Pr
     """Every rule about ``skill.py`` (static)."""
     line = front.line_of("implements")
     return check_implements_code(folder / "skill.py", manifest.implements, front.path, line)
-
-
-# --- order of loading -----------------------------------------------------------------------
-
-
-@attrs.frozen
-class Resolution:
-    """Skills in loading order, and the skills that cannot load, with why."""
-
-    order: list[str]
-    problems: dict[str, str]
-
-
-def resolve_requirements(requires: Mapping[str, Sequence[str]]) -> Resolution:
-    """Order skills so each comes after the skills it requires.
-
-    ``requires`` maps every known skill to its ``requires_skills``. A skill in
-    a cycle, or requiring a missing skill (even through others), is left out
-    of ``order`` and given a problem naming the cycle (``a -> b -> a``) or the
-    missing skill. Others keep their order in ``requires``.
-    """
-    order: list[str] = []
-    problems: dict[str, str] = {}
-    done: set[str] = set()
-    path: list[str] = []  # the chain being visited, for naming cycles
-
-    def visit(name: str) -> str | None:
-        """Place ``name`` after its requirements; the problem if it cannot load."""
-        if name in problems:
-            return problems[name]
-        if name in done:
-            return None
-        if name in path:
-            cycle = [*path[path.index(name) :], name]
-            message = "requirement cycle: " + " -> ".join(cycle)
-            for member in cycle:
-                problems[member] = message
-            return message
-        path.append(name)
-        failure = None
-        for needed in requires[name]:
-            if needed not in requires:
-                failure = failure or f"requires skill '{needed}', which is not available"
-                continue
-            below = visit(needed)
-            if below is not None and failure is None:
-                failure = (
-                    below
-                    if name in problems
-                    else f"requires '{needed}', which cannot load: {below}"
-                )
-        path.pop()
-        if name in problems:
-            return problems[name]
-        if failure is not None:
-            problems[name] = failure
-            return failure
-        done.add(name)
-        order.append(name)
-        return None
-
-    for name in requires:
-        visit(name)
-    return Resolution(order, problems)
-
-
-def order_by_requirements(requires: Mapping[str, Sequence[str]]) -> list[str]:
-    """Skills in dependency order; a cycle or a missing skill raises :class:`SkillError`."""
-    resolution = resolve_requirements(requires)
-    if resolution.problems:
-        name, message = next(iter(resolution.problems.items()))
-        raise SkillError(
-            f"skill '{name}': {message}",
-            hint="fix 'requires_skills' in the SKILL.md of the skills named",
-        )
-    return resolution.order

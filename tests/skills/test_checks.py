@@ -1,0 +1,501 @@
+"""Each validation rule of kurt.skills.checks on its own, then the groups."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from kurt.errors import SkillError
+from kurt.skills import checks
+from kurt.skills.checks import Problem
+from kurt.skills.frontmatter import FrontMatter, read_front_matter
+from kurt.skills.models import Implementation, Manifest, SettingSpec, parse_manifest
+
+F = Path("s/SKILL.md")
+
+
+def messages(problems: list[Problem]) -> list[str]:
+    return [p.message for p in problems]
+
+
+def tool(cls: str, name: str = "t", kind: str = "tool") -> Implementation:
+    return Implementation.model_validate({"type": kind, "class": cls, "name": name})
+
+
+# --- name -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["a", "web-archiver", "x2", "a-b-c", "a" * 64])
+def test_good_names(name: str) -> None:
+    assert checks.check_name(name, name, F, 2) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("", "name must not be empty"),
+        ("  ", "name must not be empty"),
+        ("a" * 65, f"name '{'a' * 65}' is longer than 64 characters (65)"),
+        ("Web", "name 'Web' may hold only lowercase ASCII letters a-z, digits 0-9 and '-'"),
+        ("a_b", "name 'a_b' may hold only lowercase ASCII letters a-z, digits 0-9 and '-'"),
+        ("café", "name 'café' may hold only lowercase ASCII letters a-z, digits 0-9 and '-'"),
+        ("-a", "name '-a' must not start or end with '-'"),
+        ("a-", "name 'a-' must not start or end with '-'"),
+        ("a--b", "name 'a--b' must not contain '--'"),
+        ("paths", "name 'paths' is reserved (a key of [skills] in kurt.toml)"),
+    ],
+)
+def test_bad_names(name: str, message: str) -> None:
+    problems = checks.check_name(name, None, F, 2)
+    assert messages(problems) == [message]
+    assert problems[0] == Problem(F, 2, message, "error")
+
+
+def test_name_must_equal_the_folder_or_entry_point() -> None:
+    [problem] = checks.check_name("web", "web-archiver", F, 2)
+    assert problem.message == "name 'web' does not match the folder name 'web-archiver'"
+    [problem] = checks.check_name("web", "pkg", F, 2, expected_from="the entry-point name")
+    assert problem.message == "name 'web' does not match the entry-point name 'pkg'"
+
+
+def test_several_name_problems_at_once() -> None:
+    assert len(checks.check_name("-Bad--", "bad", F, 2)) == 4
+
+
+# --- description, compatibility, metadata, unknown keys ------------------------------------
+
+
+def test_description() -> None:
+    assert checks.check_description("d" * 1024, F, 3) == []
+    assert messages(checks.check_description(" \n", F, 3)) == ["description must not be empty"]
+    assert messages(checks.check_description("d" * 1025, F, 3)) == [
+        "description is longer than 1024 characters (1025)"
+    ]
+
+
+def test_compatibility() -> None:
+    assert checks.check_compatibility(None, F, 4) == []
+    assert checks.check_compatibility("c" * 500, F, 4) == []
+    assert messages(checks.check_compatibility("c" * 501, F, 4)) == [
+        "compatibility is longer than 500 characters (501)"
+    ]
+
+
+def test_metadata_values_that_were_not_strings_warn() -> None:
+    assert checks.check_metadata([], F, 5) == []
+    [problem] = checks.check_metadata(["a", "b"], F, 5)
+    assert problem.severity == "warning"
+    assert problem.line == 5
+    assert problem.message == "metadata values should be strings (read as text: a, b); quote them"
+
+
+def test_unknown_keys_warn_at_their_own_lines() -> None:
+    problems = checks.check_unknown_keys(["effort", "type"], {"effort": 4, "type": 6}, F)
+    assert problems == [
+        Problem(F, 4, "unknown top-level key 'effort' (ignored by Kurt)", "warning"),
+        Problem(F, 6, "unknown top-level key 'type' (ignored by Kurt)", "warning"),
+    ]
+
+
+# --- implements (manifest side) -------------------------------------------------------------
+
+
+def test_a_skill_without_implements_warns() -> None:
+    [problem] = checks.check_provides_something([], F, 2)
+    assert problem.severity == "warning"
+    assert "implements nothing" in problem.message
+    assert checks.check_provides_something([tool("A")], F, 2) == []
+
+
+def test_duplicate_implements() -> None:
+    items = [tool("A", "x"), tool("B", "x"), tool("C", "x", "fetcher")]
+    assert messages(checks.check_implements_unique(items, F, 7)) == [
+        "tool 'x' is implemented twice"
+    ]
+
+
+# --- settings -------------------------------------------------------------------------------
+
+
+def spec(**fields: object) -> SettingSpec:
+    return SettingSpec.model_validate(fields)
+
+
+@pytest.mark.parametrize(
+    ("type_name", "good", "bad"),
+    [
+        ("str", "x", 1),
+        ("int", 3, 3.5),
+        ("int", 0, True),
+        ("float", 1, "1.0"),
+        ("float", 1.5, False),
+        ("bool", False, 0),
+        ("list", [1], "a"),
+        ("dict", {"a": 1}, [1]),
+    ],
+)
+def test_matches_setting_type(type_name: str, good: object, bad: object) -> None:
+    assert checks.matches_setting_type(type_name, good)
+    assert not checks.matches_setting_type(type_name, bad)
+
+
+def test_unknown_setting_type_matches_nothing() -> None:
+    assert not checks.matches_setting_type("number", 1)
+
+
+def test_settings_sanity() -> None:
+    settings = {
+        "timeout": spec(type="float", default="slow"),
+        "token": spec(type="str", secret=True, default="abc", required=True, env="BAD-NAME"),
+        "bad key": spec(type="int"),
+        "max-n": spec(type="int"),
+        "max_n": spec(type="int"),
+        "fine": spec(type="int", default=3, env="FINE_N"),
+    }
+    problems = checks.check_settings(settings, F, 9)
+    assert [(p.severity, p.message) for p in problems] == [
+        ("error", "setting 'timeout': default 'slow' is not of type float"),
+        ("warning", "setting 'token': is required but has a default, so it can never be missing"),
+        ("warning", "setting 'token': is secret but has a default written in SKILL.md"),
+        ("error", "setting 'token': env 'BAD-NAME' is not a valid environment variable name"),
+        (
+            "error",
+            "setting 'bad key': a setting name holds only letters, digits, '_' and '-', "
+            "and starts with a letter",
+        ),
+        ("error", "setting 'max_n': clashes with 'max-n' as an environment variable (MAX_N)"),
+    ]
+    assert all(p.line == 9 for p in problems)
+
+
+# --- environment ----------------------------------------------------------------------------
+
+
+def test_requires_python() -> None:
+    assert checks.check_requires_python(None, F, 2) == []
+    assert checks.check_requires_python(">=3.8", F, 2) == []
+    running = ".".join(map(str, sys.version_info[:3]))
+    assert messages(checks.check_requires_python("<3", F, 2)) == [
+        f"requires Python <3, but this is Python {running}"
+    ]
+    # The interpreter's release counts, as for pip's Requires-Python: 3.14.0rc1 is "3.14.0".
+    assert checks.check_requires_python(">=3.14", F, 2, python="3.14.0") == []
+    assert len(checks.check_requires_python("<3.12", F, 2, python="3.12.1")) == 1
+    assert messages(checks.check_requires_python("nonsense", F, 2)) == [
+        "requires_python 'nonsense' is not a PEP 440 specifier"
+    ]
+
+
+def test_requires_installed_distributions() -> None:
+    from importlib.metadata import version
+
+    installed = version("packaging")
+    good = ["packaging", "PACKAGING>=1", "pydantic_core", 'nothing-here>=1; python_version < "3"']
+    assert checks.check_requires(good, F, 3) == []
+    problems = checks.check_requires(
+        ["surely-not-installed-kurt-dist", "packaging<1", "not a requirement!"], F, 3
+    )
+    assert messages(problems) == [
+        "requires 'surely-not-installed-kurt-dist', but surely-not-installed-kurt-dist "
+        "is not installed",
+        f"requires 'packaging<1', but packaging {installed} is installed",
+        "'not a requirement!' is not a PEP 508 requirement",
+    ]
+    assert {(p.file, p.line, p.severity) for p in problems} == {(F, 3, "error")}
+
+
+def test_requires_never_imports_the_distribution() -> None:
+    # A fresh interpreter: in this one, pytest may have imported anything already.
+    script = (
+        "import sys; from kurt.skills.checks import check_requires;"
+        "assert check_requires(['trafilatura'], None, None) == [];"
+        "print('trafilatura' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "False"
+
+
+def test_requires_env() -> None:
+    env = {"SET": "1", "EMPTY": ""}
+    assert checks.check_requires_env(["SET"], F, 4, environ=env) == []
+    assert messages(checks.check_requires_env(["EMPTY", "MISSING", "1BAD"], F, 4, environ=env)) == [
+        "environment variable EMPTY is not set",
+        "environment variable MISSING is not set",
+        "requires_env '1BAD' is not a valid environment variable name",
+    ]
+
+
+def test_requires_env_reads_the_real_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KURT_TEST_TOKEN", "x")
+    assert checks.check_requires_env(["KURT_TEST_TOKEN"], F, 4) == []
+    monkeypatch.delenv("KURT_TEST_TOKEN")
+    assert len(checks.check_requires_env(["KURT_TEST_TOKEN"], F, 4)) == 1
+
+
+# --- implements against skill.py (static) ---------------------------------------------------
+
+
+def write(folder: Path, source: str) -> Path:
+    code = folder / "skill.py"
+    code.write_text(textwrap.dedent(source), encoding="utf-8")
+    return code
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from kurt import Tool\nclass A(Tool): ...\n",
+        "from kurt import Tool as T\nclass A(T[In, Out]): ...\n",
+        "import kurt\nclass A(kurt.Tool): ...\n",
+        "import kurt as k\nclass A(k.Tool): ...\n",
+        "from kurt import tools\nclass A(tools.base.Tool): ...\n",
+        "from kurt.tools.base import Tool\nclass Base(Tool): ...\nclass A(Base): ...\n",
+        "class A(Tool): ...\n",  # by name (imported some way we do not follow)
+        "try:\n    from kurt import Tool\nexcept ImportError:\n    raise\nelse:\n"
+        "    class A(Tool): ...\n",
+    ],
+)
+def test_a_class_deriving_from_tool_passes(tmp_path: Path, source: str) -> None:
+    code = write(tmp_path, source)
+    assert checks.check_implements_code(code, [tool("A")], F, 8) == []
+
+
+def test_fetchers_and_mappers_need_their_bases(tmp_path: Path) -> None:
+    code = write(
+        tmp_path,
+        """\
+        from kurt import BaseFetcher, BaseMapper
+        class F(BaseFetcher): ...
+        class M(BaseMapper): ...
+        """,
+    )
+    items = [tool("F", "f", "fetcher"), tool("M", "m", "mapper")]
+    assert checks.check_implements_code(code, items, F, 8) == []
+    problems = checks.check_implements_code(code, [tool("F", "f", "mapper")], F, 8)
+    assert problems == [
+        Problem(code, 2, "class 'F' must derive from kurt.BaseMapper (it is a mapper)", "error")
+    ]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "class A: ...\n",
+        "class A(object): ...\n",
+        "from kurt import BaseFetcher\nclass A(BaseFetcher): ...\n",
+        "import kurt\nclass A(kurt.BaseMapper): ...\n",
+        "from pydantic import BaseModel\nclass A(BaseModel): ...\n",
+        "class A(B): ...\nclass B(A): ...\n",  # a cycle never counts
+    ],
+)
+def test_a_class_with_the_wrong_base_fails_at_its_line(tmp_path: Path, source: str) -> None:
+    code = write(tmp_path, source)
+    [problem] = checks.check_implements_code(code, [tool("A")], F, 8)
+    assert problem.message == "class 'A' must derive from kurt.Tool (it is a tool)"
+    assert (problem.file, problem.line, problem.severity) == (
+        code,
+        source.count("\n", 0, source.index("class A")) + 1,
+        "error",
+    )
+
+
+def test_a_base_from_a_helper_module_cannot_be_judged_statically(tmp_path: Path) -> None:
+    code = write(tmp_path, "from .helpers import MyTool\nclass A(MyTool): ...\n")
+    [problem] = checks.check_implements_code(code, [tool("A")], F, 8)
+    assert problem.severity == "warning"
+    assert "checked when the skill is loaded" in problem.message
+
+
+def test_a_missing_class(tmp_path: Path) -> None:
+    code = write(tmp_path, "from kurt import Tool\nclass Other(Tool): ...\n")
+    assert checks.check_implements_code(code, [tool("A", "archive")], F, 8) == [
+        Problem(F, 8, "class 'A' (tool 'archive') is not defined in skill.py", "error")
+    ]
+
+
+def test_a_class_defined_only_inside_a_function_does_not_count(tmp_path: Path) -> None:
+    code = write(tmp_path, "def make():\n    class A(Tool): ...\n    return A\n")
+    assert len(checks.check_implements_code(code, [tool("A")], F, 8)) == 1
+
+
+def test_a_missing_skill_py(tmp_path: Path) -> None:
+    [problem] = checks.check_implements_code(tmp_path / "skill.py", [tool("A")], F, 8)
+    assert (problem.file, problem.line) == (F, 8)
+    assert problem.message == "'implements' needs skill.py, which is missing"
+
+
+def test_no_implements_needs_no_skill_py(tmp_path: Path) -> None:
+    assert checks.check_implements_code(tmp_path / "skill.py", [], F, 8) == []
+
+
+def test_a_syntax_error_names_skill_py_and_its_line(tmp_path: Path) -> None:
+    code = write(tmp_path, "from kurt import Tool\n\nclass A(Tool)\n    pass\n")
+    [problem] = checks.check_implements_code(code, [tool("A")], F, 8)
+    assert (problem.file, problem.line) == (code, 3)
+    assert problem.message.startswith("skill.py does not parse: ")
+
+
+def test_skill_py_that_is_not_utf8_or_has_nul_bytes(tmp_path: Path) -> None:
+    code = tmp_path / "skill.py"
+    code.write_bytes(b"x = '\xff'\n")
+    [problem] = checks.check_implements_code(code, [tool("A")], F, 8)
+    assert problem.message.startswith("cannot read skill.py")
+    code.write_bytes(b"x = 1\x00\n")
+    [problem] = checks.check_implements_code(code, [tool("A")], F, 8)
+    assert problem.message.startswith("skill.py does not parse")
+
+
+def test_skill_py_is_never_imported(tmp_path: Path) -> None:
+    marker = tmp_path / "imported"
+    code = write(
+        tmp_path, f"open({str(marker)!r}, 'w').close()\nfrom kurt import Tool\nclass A(Tool): ...\n"
+    )
+    assert checks.check_implements_code(code, [tool("A")], F, 8) == []
+    assert not marker.exists()
+
+
+# --- the groups -----------------------------------------------------------------------------
+
+
+def skill(
+    tmp_path: Path, folder: str, manifest: str, code: str | None = None
+) -> tuple[Path, FrontMatter, Manifest]:
+    root = tmp_path / folder
+    root.mkdir()
+    path = root / "SKILL.md"
+    path.write_text(textwrap.dedent(manifest), encoding="utf-8")
+    if code is not None:
+        write(root, code)
+    front = read_front_matter(path.read_bytes(), path)
+    return root, front, parse_manifest(front, path)
+
+
+def test_manifest_checks_collect_every_manifest_rule(tmp_path: Path) -> None:
+    root, front, manifest = skill(
+        tmp_path,
+        "web",
+        """\
+        ---
+        name: Web
+        description: ""
+        metadata: {n: 1}
+        effort: high
+        ---
+        """,
+    )
+    path = root / "SKILL.md"
+    problems = checks.manifest_checks(root, front, manifest)
+    assert [(p.line, p.severity, p.message) for p in problems] == [
+        (2, "error", "name 'Web' may hold only lowercase ASCII letters a-z, digits 0-9 and '-'"),
+        (2, "error", "name 'Web' does not match the folder name 'web'"),
+        (3, "error", "description must not be empty"),
+        (4, "warning", "metadata values should be strings (read as text: n); quote them"),
+        (5, "warning", "unknown top-level key 'effort' (ignored by Kurt)"),
+        (2, "warning", "the skill implements nothing (no 'implements' key): it provides no tool"),
+    ]
+    assert {p.file for p in problems} == {path}
+
+
+def test_manifest_checks_for_a_package_skill_use_the_entry_point_name(tmp_path: Path) -> None:
+    root, front, manifest = skill(tmp_path, "web_pkg", "---\nname: web\ndescription: d\n---\n")
+    problems = checks.manifest_checks(root, front, manifest, entry_point="web")
+    assert [p.severity for p in problems] == ["warning"]  # implements nothing
+
+
+def test_a_healthy_skill_has_no_problems(tmp_path: Path) -> None:
+    root, front, manifest = skill(
+        tmp_path,
+        "archiver",
+        """\
+        ---
+        name: archiver
+        description: Archive pages.
+        requires_python: ">=3.8"
+        requires: [packaging]
+        implements:
+          - {type: tool, class: ArchiveTool, name: archive}
+        settings:
+          timeout: {type: float, default: 30}
+        ---
+        """,
+        "from kurt import Tool\n\nclass ArchiveTool(Tool): ...\n",
+    )
+    assert checks.manifest_checks(root, front, manifest) == []
+    assert checks.environment_checks(front, manifest) == []
+    assert checks.code_checks(root, front, manifest) == []
+
+
+def test_environment_and_code_checks_point_at_their_keys(tmp_path: Path) -> None:
+    root, front, manifest = skill(
+        tmp_path,
+        "archiver",
+        """\
+        ---
+        name: archiver
+        description: Archive pages.
+        requires_python: "<3"
+        requires: [surely-not-installed-kurt-dist]
+        requires_env: [KURT_SURELY_UNSET_VARIABLE]
+        implements:
+          - {type: tool, class: Missing, name: archive}
+        ---
+        """,
+        "x = 1\n",
+    )
+    env = checks.environment_checks(front, manifest)
+    assert [p.line for p in env] == [4, 5, 6]
+    [code] = checks.code_checks(root, front, manifest)
+    assert code.line == 7
+
+
+# --- requirement order ----------------------------------------------------------------------
+
+
+def test_order_puts_requirements_first_and_keeps_the_given_order() -> None:
+    requires = {"app": ["db", "http"], "http": [], "db": ["http"], "other": []}
+    assert checks.order_by_requirements(requires) == ["http", "db", "app", "other"]
+
+
+def test_a_cycle_is_named() -> None:
+    with pytest.raises(SkillError) as info:
+        checks.order_by_requirements({"a": ["b"], "b": ["a"]})
+    assert info.value.message == "skill 'a': requirement cycle: a -> b -> a"
+    assert info.value.hint
+
+
+def test_a_skill_requiring_itself() -> None:
+    resolution = checks.resolve_requirements({"a": ["a"], "b": []})
+    assert resolution.order == ["b"]
+    assert resolution.problems == {"a": "requirement cycle: a -> a"}
+
+
+def test_a_missing_requirement_is_an_error() -> None:
+    with pytest.raises(SkillError, match="requires skill 'nope', which is not available"):
+        checks.order_by_requirements({"a": ["nope"]})
+
+
+def test_skills_above_a_broken_one_cannot_load_and_the_rest_still_can() -> None:
+    resolution = checks.resolve_requirements(
+        {"top": ["mid"], "mid": ["x"], "x": ["y"], "y": ["x"], "ok": [], "lost": ["gone"]}
+    )
+    assert resolution.order == ["ok"]
+    cycle = "requirement cycle: x -> y -> x"
+    assert resolution.problems == {
+        "x": cycle,
+        "y": cycle,
+        "mid": f"requires 'x', which cannot load: {cycle}",
+        "top": f"requires 'mid', which cannot load: requires 'x', which cannot load: {cycle}",
+        "lost": "requires skill 'gone', which is not available",
+    }
+
+
+def test_a_long_chain_does_not_hit_the_recursion_limit() -> None:
+    n = 5000
+    requires = {f"s{i}": [f"s{i + 1}"] if i + 1 < n else [] for i in range(n)}
+    assert checks.order_by_requirements(requires)[0] == f"s{n - 1}"
