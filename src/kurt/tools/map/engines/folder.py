@@ -3,8 +3,9 @@
 Recursive; hidden files and folders (a leading ``.``: ``.git``, ``.kurt``)
 are skipped, symbolic links to folders are not followed (no loops), and
 ``[map].include`` / ``[map].exclude`` globs are matched against each file's
-path relative to the folder (``*.md``, ``drafts/*``). Sorted, so a run is
-repeatable; at most ``[map].max_urls`` files.
+path relative to the folder (``*.md``, ``drafts/*``). A folder's own files
+come first, then its subfolders, each sorted by name, so a run is repeatable;
+at most ``[map].max_urls`` files.
 """
 
 from __future__ import annotations

@@ -1,0 +1,154 @@
+"""`kurt fetch` and `kurt map` end to end, in real subprocesses."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pytest_httpserver import HTTPServer
+
+from kurt.db import Database
+
+FAST = {"KURT_FETCH__RETRIES": "0", "KURT_FETCH__TIMEOUT": "5"}
+
+
+def page(title: str) -> str:
+    return f"<html><head><title>{title}</title></head><body><p>About {title}.</p></body></html>"
+
+
+def test_fetch_stores_pages_and_reports_failures_per_url(
+    run_kurt: Callable[..., Any], project: Path, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/ok").respond_with_data(page("Okay"), content_type="text/html")
+    httpserver.expect_request("/gone").respond_with_data("no", status=404)
+    ok, gone = httpserver.url_for("/ok"), httpserver.url_for("/gone")
+
+    done = run_kurt("fetch", ok, gone, "--json", cwd=project, env=FAST)
+
+    assert done.exit_code == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["success"] is True
+    assert [(i["url"], i["engine"], i["title"]) for i in result["data"]] == [
+        (ok, "trafilatura", "Okay")
+    ]
+    assert result["errors"] == [
+        {
+            "message": "HTTP 404 NOT FOUND",
+            "item": gone,
+            "type": "FetchError",
+            "status_code": 404,
+            "engine": "trafilatura",
+        }
+    ]
+    assert result["metadata"]["stored"] is True
+    with Database(f"sqlite:///{project / '.kurt' / 'kurt.sqlite'}") as db:
+        stored = sorted((d.url, d.status) for d in db.documents())
+    assert stored == [(gone, "error"), (ok, "fetched")]
+    assert "Traceback" not in done.stderr
+
+
+def test_fetch_that_fails_entirely_prints_json_and_exits_1(
+    run_kurt: Callable[..., Any], project: Path, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/gone").respond_with_data("no", status=404)
+    done = run_kurt("fetch", httpserver.url_for("/gone"), "--json", cwd=project, env=FAST)
+    assert done.exit_code == 1
+    result = json.loads(done.stdout)
+    assert (result["success"], result["data"]) == (False, [])
+    assert result["errors"][0]["message"] == "HTTP 404 NOT FOUND"
+    assert "Traceback" not in done.stderr
+
+
+def test_fetch_human_output_names_each_failure(
+    run_kurt: Callable[..., Any], project: Path, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/gone").respond_with_data("no", status=404)
+    gone = httpserver.url_for("/gone")
+    done = run_kurt("fetch", gone, cwd=project, env=FAST)
+    assert done.exit_code == 1
+    assert f"error: {gone}: HTTP 404 NOT FOUND\n" in done.stderr
+    assert "0 item(s), 1 error(s), failed in " in done.stderr
+
+
+def test_an_unknown_engine_is_a_usage_error_with_a_suggestion(
+    run_kurt: Callable[..., Any], project: Path
+) -> None:
+    done = run_kurt("fetch", "https://example.com", "--engine", "htpx", cwd=project)
+    assert (done.exit_code, done.stdout) == (2, "")
+    assert done.stderr == "Error: Unknown fetcher 'htpx'. Did you mean 'httpx'?\n"
+    done = run_kurt("map", "docs", "--engine", "folders", "--json", cwd=project)
+    assert (done.exit_code, done.stdout) == (2, "")
+    assert done.stderr == "Error: Unknown mapper 'folders'. Did you mean 'folder'?\n"
+
+
+def test_map_a_folder_then_fetch_what_it_found(run_kurt: Callable[..., Any], project: Path) -> None:
+    docs = project / "docs"
+    (docs / "guide").mkdir(parents=True)
+    (docs / "index.md").write_text("# Home\n\nWelcome.\n", encoding="utf-8")
+    (docs / "guide" / "setup.html").write_text(page("Setup"), encoding="utf-8")
+    (docs / "notes.txt").write_text("notes", encoding="utf-8")
+
+    mapped = run_kurt("map", "docs", "--exclude", "*.txt", "--json", cwd=project)
+    assert mapped.exit_code == 0, mapped.stderr
+    urls = [item["url"] for item in json.loads(mapped.stdout)["data"]]
+    # A folder's own files first, then its subfolders, each sorted by name.
+    assert urls == [(docs / "index.md").as_uri(), (docs / "guide" / "setup.html").as_uri()]
+
+    fetched = run_kurt("fetch", *urls, "--json", cwd=project)
+    assert fetched.exit_code == 0, fetched.stderr
+    titles = [(i["engine"], i["title"]) for i in json.loads(fetched.stdout)["data"]]
+    assert titles == [("file", "Home"), ("file", "Setup")]
+    with Database(f"sqlite:///{project / '.kurt' / 'kurt.sqlite'}") as db:
+        assert db.mapped() == urls
+        assert sorted(d.url for d in db.documents()) == sorted(urls)
+
+
+def test_map_a_sitemap_over_http(
+    run_kurt: Callable[..., Any], project: Path, httpserver: HTTPServer
+) -> None:
+    body = (
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        "<url><loc>/a</loc></url><url><loc>/b</loc></url></urlset>"
+    )
+    httpserver.expect_request("/sitemap.xml").respond_with_data(body, content_type="text/xml")
+    done = run_kurt(
+        "map",
+        httpserver.url_for("/sitemap.xml"),
+        "--max-urls",
+        "1",
+        "--json",
+        cwd=project,
+        env=FAST,
+    )
+    assert done.exit_code == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert [i["url"] for i in result["data"]] == [httpserver.url_for("/a")]
+    assert result["metadata"]["engine"] == "sitemap"
+
+
+def test_map_options_are_validated_by_the_cli(run_kurt: Callable[..., Any], project: Path) -> None:
+    done = run_kurt("map", "docs", "--depth", "-1", cwd=project)
+    assert done.exit_code == 2
+    assert "Invalid value for '--depth': -1 is not in the range x>=0." in done.stderr
+
+
+def test_outside_a_project_nothing_is_stored(run_kurt: Callable[..., Any], tmp_path: Path) -> None:
+    work = tmp_path / "loose"
+    work.mkdir()
+    (work / "a.md").write_text("# A\n", encoding="utf-8")
+    done = run_kurt("fetch", "a.md", "--json", cwd=work)
+    assert done.exit_code == 0, done.stderr
+    assert json.loads(done.stdout)["metadata"]["stored"] is False
+    assert not (work / ".kurt").exists()
+
+
+def test_tool_run_gives_the_same_result_shape(run_kurt: Callable[..., Any], project: Path) -> None:
+    (project / "a.md").write_text("# A\n", encoding="utf-8")
+    via_tool = run_kurt("tool", "run", "fetch", "-p", "urls=a.md", "--json", cwd=project)
+    via_fetch = run_kurt("fetch", "a.md", "--json", cwd=project)
+    assert via_tool.exit_code == via_fetch.exit_code == 0
+    tool_result, fetch_result = json.loads(via_tool.stdout), json.loads(via_fetch.stdout)
+    assert tool_result["data"] == fetch_result["data"]
+    assert set(tool_result["metadata"]) == set(fetch_result["metadata"])
