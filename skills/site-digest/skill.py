@@ -15,6 +15,8 @@ from kurt import Tool, ToolContext, ToolResult, register_tool
 from kurt.tools.progress import ProgressCallback
 from kurt.tools.result import ErrorInfo
 
+from .digest import page_name, summarize
+
 
 class DigestInput(BaseModel):
     source: str = Field(description="A folder, file, sitemap, feed or site URL to digest.")
@@ -23,25 +25,10 @@ class DigestInput(BaseModel):
 
 class PageDigest(BaseModel):
     label: str = Field(description="The skill's `label` setting.")
-    url: str
+    page: str = Field(description="The page's path below the source (or its URL path).")
     title: str | None = None
     words: int = Field(description="Words in the page's main text.")
     excerpt: str = Field(description="The first `max_words` words of the page.")
-
-
-def summarize(text: str, max_words: int, title: str | None = None) -> tuple[int, str]:
-    """The word count of ``text`` and its first ``max_words`` words (with … when cut).
-
-    Markdown heading marks and a leading copy of the title are skipped: the
-    digest shows the title on its own, and the excerpt should add to it.
-    """
-    words = [word for word in text.split() if word.strip("#")]
-    if title and words[: len(title.split())] == title.split():
-        words = words[len(title.split()) :]
-    excerpt = " ".join(words[:max_words])
-    if len(words) > max_words:
-        excerpt += " …"
-    return len(text.split()), excerpt
 
 
 @register_tool
@@ -61,6 +48,7 @@ class SiteDigestTool(Tool[DigestInput, PageDigest]):
     ) -> ToolResult:
         mapped = await context.run_tool("map", {"source": params.source})
         urls = [item["url"] for item in mapped.data][: params.limit]
+        source = mapped.data[0]["source"] if mapped.data else params.source
         if not urls:
             return ToolResult(
                 success=False,
@@ -75,7 +63,7 @@ class SiteDigestTool(Tool[DigestInput, PageDigest]):
             digests.append(
                 PageDigest(
                     label=label,
-                    url=page["url"],
+                    page=page_name(page["url"], source),
                     title=page.get("title"),
                     words=words,
                     excerpt=excerpt,

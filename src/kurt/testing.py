@@ -44,11 +44,13 @@ level: Kurt's runtime, pydantic and httpx are imported when a fixture is used.
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
+import importlib.machinery
 import os
 import shutil
 import subprocess
 import sys
+import types
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -56,8 +58,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import pytest
 
 if TYPE_CHECKING:
-    from types import ModuleType
-
     from kurt.config.locations import Locations
     from kurt.runtime import Runtime
     from kurt.tools.context import ToolContext
@@ -247,12 +247,14 @@ def make_context(
     ``resources`` are the context's other fields (``db``, ``http``, ``llm``,
     ``config``).
     Every skill run through this context (other tools it calls included) sees
-    these settings.
+    these settings. Kurt's built-in tools and engines are registered.
     """
     from types import SimpleNamespace
 
+    from kurt.tools.builtin import load_builtins
     from kurt.tools.context import ToolContext
 
+    load_builtins()  # a tool under test may call `map`, `fetch` or use Kurt's engines
     skill: str | None = None
     if skill_dir is not None:
         skill, value = _validated_settings(Path(skill_dir), dict(settings or {}))
@@ -311,7 +313,7 @@ def run_tool(
     return asyncio.run(arun_tool(name, params, context=context, **fields))
 
 
-def load_skill(skill_dir: str | os.PathLike[str]) -> ModuleType:
+def load_skill(skill_dir: str | os.PathLike[str]) -> types.ModuleType:
     """Import a skill's ``skill.py`` so that what it registers is attributed to it.
 
     For unit tests with :func:`make_context` and :func:`run_tool`. Whatever the
@@ -327,24 +329,29 @@ def load_skill(skill_dir: str | os.PathLike[str]) -> ModuleType:
         for entry in registry:
             if entry.skill == name:
                 registry.unregister(entry.name)
-    module_name = "kurt_testing_skill_" + "".join(c if c.isalnum() else "_" for c in name)
-    spec = importlib.util.spec_from_file_location(
-        module_name, folder / "skill.py", submodule_search_locations=[str(folder)]
-    )
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot import {folder / 'skill.py'}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module
+    # Like Kurt's loader: the folder is a package of its own, skill.py its
+    # submodule, so ``from .helpers import x`` works inside the skill.
+    package_name = "kurt_testing_skill_" + "".join(c if c.isalnum() else "_" for c in name)
+    for loaded in [m for m in sys.modules if m == package_name or m.startswith(package_name + ".")]:
+        del sys.modules[loaded]
+    package = types.ModuleType(package_name, f"skill '{name}' loaded by kurt.testing")
+    package.__path__ = [str(folder)]
+    package.__spec__ = importlib.machinery.ModuleSpec(package_name, None, is_package=True)
+    package.__spec__.submodule_search_locations = [str(folder)]
+    sys.modules[package_name] = package
     try:
         with attributed_to(name):
-            spec.loader.exec_module(module)
+            module = importlib.import_module(f"{package_name}.skill")
     except BaseException:
-        sys.modules.pop(module_name, None)
+        sys.modules.pop(package_name, None)
         raise
     return module
 
 
 # -- fixtures ---------------------------------------------------------------
+
+# Module names under which Kurt's loader and :func:`load_skill` import skill code.
+_SKILL_MODULE_PREFIXES = ("kurt_skill_", "kurt_testing_skill_")
 
 
 @pytest.fixture
@@ -365,8 +372,16 @@ def kurt_project(
     home = base / "kurt-home"
     monkeypatch.setenv("KURT_HOME", str(home))
     project = KurtProject(base / "project", home)
-    with TOOLS.isolated(), FETCHERS.isolated(), MAPPERS.isolated():
-        yield project
+    modules_before = set(sys.modules)
+    try:
+        with TOOLS.isolated(), FETCHERS.isolated(), MAPPERS.isolated():
+            yield project
+    finally:
+        # Skill code imported during the test goes with its registrations, so
+        # the next test imports (and registers) it afresh.
+        for name in set(sys.modules) - modules_before:
+            if name.startswith(_SKILL_MODULE_PREFIXES):
+                del sys.modules[name]
 
 
 @pytest.fixture

@@ -7,15 +7,14 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import tomllib
-from pathlib import Path
 
 import pytest
 from example_helpers import REPO, json_of
 
-from kurt.testing import KurtProject
+from kurt.testing import KurtProject, load_skill, make_context, run_tool
 
 MAIN_JOB = ("tool", "run", "site-digest", "-p", "source=examples/site", "--json")
-PAGES = {"index.html", "about.html", "notes.txt", "compost.md", "sowing.md"}
+PAGES = {"index.html", "about.html", "notes.txt", "guide/compost.md", "guide/sowing.md"}
 
 
 @pytest.fixture
@@ -59,16 +58,16 @@ def test_the_main_job_maps_fetches_stores_and_digests(demo: KurtProject) -> None
 
     digest = digest_of(demo)
 
-    assert {Path(str(item["url"])).name for item in digest} == PAGES
-    compost = next(item for item in digest if str(item["url"]).endswith("compost.md"))
+    assert {str(item["page"]) for item in digest} == PAGES
+    compost = next(item for item in digest if item["page"] == "guide/compost.md")
     assert compost["label"] == "page"
     assert compost["title"] == "A patient guide to compost"
     assert compost["excerpt"] == (
-        "Compost is slow cooking for soil. Mix green matter (grass, peelings) with brown …"
+        "Compost is slow cooking for soil. Mix green matter (grass, peelings) with …"
     )
     with sqlite3.connect(demo.root / ".kurt" / "kurt.sqlite") as db:
-        stored = db.execute("select url, title from documents where status = 'ok'").fetchall()
-    assert {Path(url).name for url, _ in stored} == PAGES
+        stored = db.execute("select url, title from documents where status = 'fetched'").fetchall()
+    assert {url.split("/examples/site/")[1] for url, _ in stored} == PAGES
 
 
 def test_a_setting_set_from_the_cli_reaches_the_skill(demo: KurtProject) -> None:
@@ -80,8 +79,8 @@ def test_a_setting_set_from_the_cli_reaches_the_skill(demo: KurtProject) -> None
     assert outcome.exit_code == 0, outcome.stderr
     after = demo.config_file.read_text(encoding="utf-8")
     assert after == before.replace("max_words = 12", "max_words = 3")
-    excerpts = {Path(str(item["url"])).name: item["excerpt"] for item in digest_of(demo)}
-    assert excerpts["sowing.md"] == "Sow little and …"
+    excerpts = {item["page"]: item["excerpt"] for item in digest_of(demo)}
+    assert excerpts["guide/sowing.md"] == "Sow little and …"
 
 
 def test_a_disabled_skill_does_not_run(demo: KurtProject) -> None:
@@ -93,3 +92,32 @@ def test_a_disabled_skill_does_not_run(demo: KurtProject) -> None:
     assert outcome.exit_code == 1
     assert "site-digest" in outcome.stderr
     assert "Traceback" not in outcome.stderr
+
+
+def test_unit_the_skill_and_its_helper_module_with_kurt_testing() -> None:
+    skill = REPO / "skills" / "site-digest"
+    load_skill(skill)  # skill.py imports its helper relatively: from .digest import ...
+    context = make_context({"max_words": 2, "label": "note"}, skill_dir=skill)
+
+    result = run_tool("site-digest", source=str(REPO / "examples" / "site"), context=context)
+
+    assert result.success, result.errors
+    assert {item["label"] for item in result.data} == {"note"}
+    notes = next(item for item in result.data if item["page"] == "notes.txt")
+    assert notes == {
+        "label": "note",
+        "page": "notes.txt",
+        "title": None,
+        "words": 21,
+        "excerpt": "Seed swap: …",
+    }
+
+
+def test_an_empty_source_is_a_failed_result(demo: KurtProject) -> None:
+    demo.trust()
+    (demo.root / "empty").mkdir()
+
+    outcome = demo.kurt("tool", "run", "site-digest", "-p", "source=empty", "--json")
+
+    assert outcome.exit_code == 1
+    assert json_of(outcome)["errors"][-1]["message"] == "no pages found in empty"
