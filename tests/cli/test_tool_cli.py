@@ -1,0 +1,306 @@
+"""``kurt tool list | info | run`` (SPEC section 6), in-process on tools the
+test registers, and through real subprocesses."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from pydantic import BaseModel, Field
+
+from kurt.registry import attributed_to, register_tool
+from kurt.tools.base import Tool
+from kurt.tools.context import ToolContext
+from kurt.tools.result import ToolResult
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+class GreetIn(BaseModel):
+    name: str = Field(description="Who to greet.")
+    times: int = Field(default=1, ge=1, description="How many greetings.")
+    tags: list[str] = Field(default_factory=list)
+
+
+class Greeting(BaseModel):
+    greeting: str
+    tags: list[str]
+
+
+class Greet(Tool[GreetIn, Greeting]):
+    """Greet someone politely."""
+
+    name = "greet"
+    InputModel = GreetIn
+    OutputModel = Greeting
+
+    async def run(
+        self, params: GreetIn, context: ToolContext, on_progress: Any = None
+    ) -> ToolResult:
+        item = Greeting(greeting=f"Hello, {params.name}!", tags=params.tags)
+        return ToolResult.ok([item] * params.times)
+
+
+class Crash(Tool[GreetIn, Greeting]):
+    """Always fails."""
+
+    name = "crash"
+    InputModel = GreetIn
+    OutputModel = Greeting
+
+    async def run(
+        self, params: GreetIn, context: ToolContext, on_progress: Any = None
+    ) -> ToolResult:
+        raise ConnectionError(f"cannot reach {params.name}")
+
+
+@pytest.fixture(autouse=True)
+def tools() -> None:
+    register_tool(Greet)
+    register_tool(Crash)
+    # As if skill "whisperer" provided it (listing and info need no skill code).
+    with attributed_to("whisperer"):
+        register_tool(name="whisper", description="Greet someone quietly.")(Greet)
+
+
+def result_of(stdout: str) -> dict[str, Any]:
+    parsed = json.loads(stdout)
+    assert isinstance(parsed, dict)
+    assert set(parsed) >= {"success", "data", "errors", "metadata"}
+    return parsed
+
+
+# -- tool run ------------------------------------------------------------------
+
+
+def test_run_with_params_prints_the_result_as_json(invoke: Run) -> None:
+    code, stdout, stderr = invoke("tool", "run", "greet", "-p", "name=Ada", "--json")
+    assert (code, stderr) == (0, "")
+    result = result_of(stdout)
+    assert result["success"] is True
+    assert result["data"] == [{"greeting": "Hello, Ada!", "tags": []}]
+    assert result["errors"] == []
+    assert result["metadata"]["tool"] == "greet"
+    assert result["metadata"]["duration_ms"] >= 0
+
+
+def test_run_with_input_json(invoke: Run) -> None:
+    code, stdout, _ = invoke(
+        "tool", "run", "greet", "--input", '{"name": "Bo", "times": 2}', "--json"
+    )
+    assert code == 0
+    assert [item["greeting"] for item in result_of(stdout)["data"]] == ["Hello, Bo!"] * 2
+
+
+def test_params_win_over_input_and_convert_through_the_model(invoke: Run) -> None:
+    code, stdout, _ = invoke(
+        "tool", "run", "greet", "--input", '{"name": "Bo", "times": 3}', "-p", "times=1", "--json"
+    )
+    assert code == 0
+    assert len(result_of(stdout)["data"]) == 1
+
+
+def test_a_repeated_param_becomes_a_list_and_json_values_are_parsed(invoke: Run) -> None:
+    code, stdout, _ = invoke(
+        "tool", "run", "greet", "-p", "name=Cy", "-p", "tags=a", "-p", "tags=b", "--json"
+    )
+    assert result_of(stdout)["data"][0]["tags"] == ["a", "b"]
+    code, stdout, _ = invoke(
+        "tool", "run", "greet", "-p", "name=Cy", "-p", 'tags=["x", "y"]', "--json"
+    )
+    assert (code, result_of(stdout)["data"][0]["tags"]) == (0, ["x", "y"])
+
+
+def test_run_without_json_prints_a_table_and_a_summary(invoke: Run) -> None:
+    code, stdout, stderr = invoke("tool", "run", "greet", "-p", "name=Di")
+    assert code == 0
+    assert "Hello, Di!" in stdout
+    assert re.fullmatch(r"1 item\(s\), 0 error\(s\), ok in \d+ ms\n", stderr)
+
+
+def test_bad_param_exits_2_naming_the_field(invoke: Run) -> None:
+    assert invoke("tool", "run", "greet", "-p", "name=Ed", "-p", "times=often") == (
+        2,
+        "",
+        "Error: Invalid input for tool 'greet': field 'times': Input should be a valid "
+        "integer, unable to parse string as an integer (got 'often')\n"
+        "  hint: see the input schema with: kurt tool info greet\n",
+    )
+
+
+def test_missing_field_exits_2_naming_it(invoke: Run) -> None:
+    code, stdout, stderr = invoke("tool", "run", "greet", "--json")
+    assert (code, stdout) == (2, "")
+    assert stderr.startswith("Error: Invalid input for tool 'greet': field 'name': Field required")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-p", "name"], "Error: -p expects key=value, got 'name'"),
+        (["-p", "=x"], "Error: -p expects key=value, got '=x'"),
+        (["--input", "{name"], "Error: --input is not valid JSON: "),
+        (["--input", "[1, 2]"], "Error: --input must be a JSON object"),
+    ],
+)
+def test_malformed_input_is_a_usage_error(invoke: Run, args: list[str], message: str) -> None:
+    code, stdout, stderr = invoke("tool", "run", "greet", *args)
+    assert (code, stdout) == (2, "")
+    assert stderr.startswith(message)
+    assert "Traceback" not in stderr
+
+
+def test_a_failing_tool_exits_1_and_still_prints_json(invoke: Run) -> None:
+    code, stdout, stderr = invoke("tool", "run", "crash", "-p", "name=mars", "--json")
+    assert (code, stderr) == (1, "")
+    result = result_of(stdout)
+    assert result["success"] is False
+    assert result["errors"][0]["message"] == "ConnectionError: cannot reach mars"
+    assert result["metadata"]["skill"] is None
+
+
+def test_a_failing_tool_without_json_reports_on_stderr(invoke: Run) -> None:
+    code, _, stderr = invoke("tool", "run", "crash", "-p", "name=mars")
+    assert code == 1
+    assert stderr.startswith("error: ConnectionError: cannot reach mars\n")
+    assert "Traceback" not in stderr
+
+
+def test_unknown_tool_exits_2_with_did_you_mean(invoke: Run) -> None:
+    assert invoke("tool", "run", "gret", "-p", "name=x") == (
+        2,
+        "",
+        "Error: Unknown tool 'gret'. Did you mean 'greet'?\n",
+    )
+
+
+# -- tool list and tool info ---------------------------------------------------------
+
+
+def test_list_json_has_the_documented_keys(invoke: Run) -> None:
+    code, stdout, _ = invoke("tool", "list", "--json")
+    assert code == 0
+    rows = json.loads(stdout)
+    assert {
+        "kind": "tool",
+        "name": "greet",
+        "skill": None,
+        "description": "Greet someone politely.",
+    } in rows
+    assert {
+        "kind": "tool",
+        "name": "whisper",
+        "skill": "whisperer",
+        "description": "Greet someone quietly.",
+    } in rows
+    for row in rows:
+        assert set(row) >= {"kind", "name", "skill", "description"}
+        assert row["kind"] in {"tool", "fetcher", "mapper"}
+
+
+def test_list_as_a_table(invoke: Run) -> None:
+    code, stdout, _ = invoke("tool", "list")
+    assert code == 0
+    assert re.search(r"tool\s+.\s+greet\s+.\s+\(built-in\)\s+.\s+Greet someone politely\.", stdout)
+    assert re.search(r"whisper\s+.\s+whisperer\s+.\s+Greet someone quietly\.", stdout)
+
+
+def test_info_json_includes_the_input_schema(invoke: Run) -> None:
+    code, stdout, _ = invoke("tool", "info", "greet", "--json")
+    assert code == 0
+    [row] = json.loads(stdout)
+    assert (row["kind"], row["name"], row["skill"]) == ("tool", "greet", None)
+    assert row["description"] == "Greet someone politely."
+    schema = row["input_schema"]
+    assert schema["required"] == ["name"]
+    assert schema["properties"]["times"]["description"] == "How many greetings."
+
+
+def test_info_for_people(invoke: Run) -> None:
+    code, stdout, _ = invoke("tool", "info", "whisper")
+    assert code == 0
+    assert stdout.startswith(
+        "tool whisper\n  skill:       whisperer\n  description: Greet someone quietly.\n"
+    )
+    assert '"name"' in stdout  # the input schema follows
+
+
+def test_info_of_an_unknown_name_exits_2_with_did_you_mean(invoke: Run) -> None:
+    assert invoke("tool", "info", "gret") == (
+        2,
+        "",
+        "Error: Unknown tool 'gret'. Did you mean 'greet'?\n",
+    )
+
+
+# -- real subprocesses -------------------------------------------------------------
+
+
+def test_list_json_in_a_subprocess(run_kurt: Run) -> None:
+    code, stdout, stderr = run_kurt("tool", "list", "--json")
+    assert (code, stderr) == (0, "")
+    for row in json.loads(stdout):
+        assert set(row) >= {"kind", "name", "skill", "description"}
+
+
+def test_info_of_an_unknown_name_in_a_subprocess(run_kurt: Run) -> None:
+    code, stdout, stderr = run_kurt("tool", "info", "no-such-tool-here")
+    assert (code, stdout) == (2, "")
+    assert stderr.startswith("Error: Unknown tool 'no-such-tool-here'.")
+
+
+# A script that registers a tool, then runs the CLI as `kurt` would: the test
+# suite's own tool through a real process, its exit code and its streams.
+REGISTER_AND_RUN = """
+    import sys
+    from pydantic import BaseModel
+    from kurt import Tool, ToolResult, register_tool
+    from kurt.__main__ import main
+
+    class In(BaseModel):
+        count: int
+
+    @register_tool
+    class Double(Tool[In, In]):
+        "Double a number."
+        name = "double"
+        InputModel = In
+        OutputModel = In
+
+        async def run(self, params, context, on_progress=None):
+            if params.count < 0:
+                raise ValueError("negative")
+            return ToolResult.ok([In(count=params.count * 2)])
+
+    sys.exit(main(sys.argv[1:]))
+"""
+
+
+DOUBLE = ("tool", "run", "double")
+
+
+@pytest.mark.parametrize(
+    ("params", "exit_code"), [("count=21", 0), ("count=-1", 1), ("count=many", 2)]
+)
+def test_run_in_a_subprocess(params: str, exit_code: int) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(REGISTER_AND_RUN), *DOUBLE, "-p", params, "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == exit_code
+    assert "Traceback" not in done.stderr
+    if exit_code == 0:
+        assert result_of(done.stdout)["data"] == [{"count": 42}]
+    elif exit_code == 1:
+        assert result_of(done.stdout)["errors"][0]["message"] == "ValueError: negative"
+    else:
+        assert done.stdout == ""
+        assert done.stderr.startswith("Error: Invalid input for tool 'double': field 'count': ")
