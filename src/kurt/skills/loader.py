@@ -167,7 +167,7 @@ def _class_line(code: Path, class_name: str) -> int | None:
         text = code.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
-    match = re.search(rf"^\s*class\s+{re.escape(class_name)}\b", text, re.MULTILINE)
+    match = re.search(rf"^[ \t]*class[ \t]+{re.escape(class_name)}\b", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 

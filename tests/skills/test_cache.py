@@ -1,0 +1,131 @@
+"""The manifest cache: reused when fresh, rebuilt when stale or corrupt."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from skill_helpers import write_skill
+
+from kurt.config.locations import Locations
+from kurt.config.skills import read_skills_config
+from kurt.skills.cache import cache_file, load_catalog, load_quick
+from kurt.skills.discovery import search_roots
+from kurt.skills.manager import SkillManager
+
+
+def descriptions(root: Path, home: Path) -> dict[str, str]:
+    return {r.name: r.description for r in SkillManager(Locations(root, home)).records}
+
+
+def the_cache(root: Path, home: Path) -> Path:
+    locations = Locations(root, home)
+    return cache_file(locations, search_roots(locations, read_skills_config(locations)))
+
+
+def test_first_listing_writes_the_cache_atomically(project: Path, kurt_home: Path) -> None:
+    write_skill(project / "skills", "one")
+    descriptions(project, kurt_home)
+    path = the_cache(project, kurt_home)
+    data = json.loads(path.read_text("utf-8"))
+    assert [row["facts"]["name"] for row in data["skills"]] == ["one"]
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
+
+
+def test_changed_manifest_is_read_again(project: Path, kurt_home: Path) -> None:
+    folder = write_skill(project / "skills", "one", description="first")
+    assert descriptions(project, kurt_home)["one"] == "first"
+    write_skill(project / "skills", "one", description="second, longer")
+    assert descriptions(project, kurt_home)["one"] == "second, longer"
+
+
+def test_same_size_but_new_mtime_is_read_again(project: Path, kurt_home: Path) -> None:
+    folder = write_skill(project / "skills", "one", description="aaaa")
+    manifest = folder / "SKILL.md"
+    before = manifest.stat()
+    assert descriptions(project, kurt_home)["one"] == "aaaa"
+    manifest.write_text(manifest.read_text("utf-8").replace("aaaa", "bbbb"), "utf-8")
+    os.utime(manifest, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000))
+    assert manifest.stat().st_size == before.st_size
+    assert descriptions(project, kurt_home)["one"] == "bbbb"
+
+
+def test_cached_facts_are_used_when_nothing_changed(project: Path, kurt_home: Path) -> None:
+    write_skill(project / "skills", "one", description="real")
+    descriptions(project, kurt_home)
+    path = the_cache(project, kurt_home)
+    data = json.loads(path.read_text("utf-8"))
+    data["skills"][0]["facts"]["description"] = "from the cache"
+    path.write_text(json.dumps(data), "utf-8")
+    # Same path, size and mtime: the cached facts answer (the file is not re-read).
+    assert descriptions(project, kurt_home)["one"] == "from the cache"
+
+
+def test_corrupt_cache_is_ignored_and_rebuilt(project: Path, kurt_home: Path) -> None:
+    write_skill(project / "skills", "one", description="real")
+    descriptions(project, kurt_home)
+    path = the_cache(project, kurt_home)
+    for garbage in ("{not json", "[]", '{"format": 1, "skills": [["x"]]}', '{"format": 99}'):
+        path.write_text(garbage, "utf-8")
+        assert descriptions(project, kurt_home) == {"one": "real"}
+        assert json.loads(path.read_text("utf-8"))["format"] == 1
+
+
+def test_unwritable_cache_costs_speed_not_correctness(project: Path, kurt_home: Path) -> None:
+    write_skill(project / "skills", "one", description="real")
+    (kurt_home / "cache").write_text("a file where the cache folder should be", "utf-8")
+    assert descriptions(project, kurt_home) == {"one": "real"}
+
+
+def test_quick_catalog_needs_unchanged_roots(project: Path, kurt_home: Path) -> None:
+    locations = Locations(project, kurt_home)
+    config = read_skills_config(locations)
+    write_skill(project / "skills", "one")
+    assert load_quick(locations, config) is None  # nothing cached yet
+    load_catalog(locations, config)
+    quick = load_quick(locations, config)
+    assert quick is not None
+    assert [r.name for r in quick.records] == ["one"]
+    write_skill(project / "skills", "two")  # a new folder changes the root's mtime
+    assert load_quick(locations, config) is None
+
+
+def test_quick_catalog_stats_only_what_it_uses(project: Path, kurt_home: Path) -> None:
+    """Resolution trusts the cache for skills it does not load: deleting another
+    skill's manifest goes unnoticed there (a listing notices)."""
+    write_skill(project / "skills", "used")
+    other = write_skill(project / "skills", "other")
+    manager = SkillManager(Locations(project, kurt_home))
+    manager.catalog()
+    (other / "SKILL.md").unlink()
+    quick = SkillManager(Locations(project, kurt_home))
+    assert quick.provider("tool", "used") is not None
+    assert quick.provider("tool", "other") is not None  # from the cache, unchecked
+    assert {r.name for r in SkillManager(Locations(project, kurt_home)).records} == {"used"}
+
+
+def test_warm_listing_imports_no_yaml_pydantic_or_attrs(project: Path, kurt_home: Path) -> None:
+    write_skill(project / "skills", "one")
+    script = (
+        "import sys\n"
+        "from kurt.cli.app import run\n"
+        "code = run(['--project', sys.argv[1], 'skill', 'list', '--json'])\n"
+        "heavy = sorted(m for m in ('yaml', 'pydantic', 'pydantic_settings', 'attrs',"
+        " 'rich', 'importlib.metadata') if m in sys.modules)\n"
+        "print('HEAVY', heavy, file=sys.stderr)\n"
+    )
+    outcomes = [
+        subprocess.run(
+            [sys.executable, "-c", script, str(project)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=os.environ.copy(),
+        ).stderr.strip()
+        for _ in range(2)
+    ]
+    assert "yaml" in outcomes[0]  # cold: the manifest is parsed
+    assert outcomes[1] == "HEAVY []"

@@ -1,0 +1,220 @@
+"""The loader: source only, unique names, helpers, errors with file and line."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import py_compile
+import sys
+from pathlib import Path
+
+import pytest
+from skill_helpers import imported, write_skill
+
+from kurt.config.locations import Locations
+from kurt.errors import SkillError
+from kurt.registry import FETCHERS, MAPPERS, TOOLS, register_tool
+from kurt.skills.loader import is_loaded, load_skill, module_name
+from kurt.skills.manager import SkillManager
+from kurt.skills.record import SkillRecord
+from kurt.tools.base import Tool
+
+
+def record_of(root: Path, home: Path, name: str) -> SkillRecord:
+    return SkillManager(Locations(root, home)).record(name)
+
+
+def test_loads_every_kind_attributed_to_the_skill(project: Path, kurt_home: Path) -> None:
+    provides = [("tool", "k-tool"), ("fetcher", "k-fetch"), ("mapper", "k-map")]
+    write_skill(project / "skills", "kinds", provides=provides)
+    record = record_of(project, kurt_home, "kinds")
+    module = load_skill(record)
+    assert module.__name__ == f"{module_name(record)}.skill"
+    assert module_name(record).startswith("kurt_skill_kinds_")
+    for registry, name in ((TOOLS, "k-tool"), (FETCHERS, "k-fetch"), (MAPPERS, "k-map")):
+        entry = registry.registered(name)
+        assert entry is not None
+        assert entry.skill == "kinds"
+    assert is_loaded(record)
+    assert load_skill(record) is module  # once
+    assert (project / "skills" / ".markers" / "kinds").read_text() == "imported\n"
+
+
+def test_skill_imports_its_own_helpers_relatively(project: Path, kurt_home: Path) -> None:
+    for name, word in (("first", "one"), ("second", "two")):
+        folder = write_skill(
+            project / "skills",
+            name,
+            code=f"""
+            from . import util
+            from .sub.deep import VALUE
+
+            @register_tool
+            class {name.capitalize()}Impl(Tool):
+                name = {name!r}
+                description = util.WORD + VALUE
+            """,
+        )
+        (folder / "util.py").write_text(f"WORD = {word!r}\n", "utf-8")
+        (folder / "sub").mkdir()
+        (folder / "sub" / "__init__.py").write_text("", "utf-8")
+        (folder / "sub" / "deep.py").write_text(f"VALUE = '-{name}'\n", "utf-8")
+        load_skill(record_of(project, kurt_home, name))
+    assert TOOLS.entry("first").description == "one-first"
+    assert TOOLS.entry("second").description == "two-second"  # its own util.py, not first's
+
+
+def _forge_pyc(source: Path, evil: str) -> None:
+    """Plant a __pycache__ .pyc of ``evil`` whose header matches ``source``."""
+    good = source.read_text("utf-8") + "#" * len(evil) + "\n"  # longer than evil
+    source.write_text(good, "utf-8")
+    padded = evil + "#" * (len(good.encode()) - len(evil.encode()) - 1) + "\n"
+    assert len(padded.encode()) == len(good.encode())
+    stat = source.stat()
+    source.write_text(padded, "utf-8")
+    os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    py_compile.compile(str(source), cfile=importlib.util.cache_from_source(str(source)))
+    source.write_text(good, "utf-8")
+    os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def test_a_shipped_pyc_never_runs(project: Path, kurt_home: Path, tmp_path: Path) -> None:
+    folder = write_skill(
+        project / "skills",
+        "safe",
+        code="""
+    from .helper import X
+
+    @register_tool
+    class SafeImpl(Tool):
+        name = "safe"
+        description = X
+    """,
+    )
+    (folder / "helper.py").write_text("X = 'reviewed'\n", "utf-8")
+    evil_marker = tmp_path / "evil-ran"
+    evil = f"open({str(evil_marker)!r}, 'w').write('pwned')\nX = 'evil'\n"
+    _forge_pyc(folder / "helper.py", evil)
+    _forge_pyc(folder / "skill.py", evil)
+    # The forged bytecode is what Python's ordinary import would run:
+    spec = importlib.util.spec_from_file_location("probe_helper", folder / "helper.py")
+    assert spec is not None and spec.loader is not None
+    probe = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(probe)
+    assert probe.X == "evil"
+    evil_marker.unlink()
+    load_skill(record_of(project, kurt_home, "safe"))
+    assert TOOLS.entry("safe").description == "reviewed"
+    assert not evil_marker.exists()
+
+
+def test_loading_writes_no_bytecode_into_the_skill(project: Path, kurt_home: Path) -> None:
+    folder = write_skill(
+        project / "skills",
+        "clean",
+        code="""
+    from . import helper
+
+    @register_tool
+    class CleanImpl(Tool):
+        name = "clean"
+        description = "x"
+    """,
+    )
+    (folder / "helper.py").write_text("", "utf-8")
+    load_skill(record_of(project, kurt_home, "clean"))
+    assert not (folder / "__pycache__").exists()
+
+
+def line_in(file: Path, needle: str) -> int:
+    """The 1-based line of ``file`` holding ``needle``."""
+    lines = file.read_text("utf-8").splitlines()
+    return next(number for number, text in enumerate(lines, 1) if needle in text)
+
+
+def failing(project: Path, kurt_home: Path, name: str, code: str) -> SkillError:
+    write_skill(project / "skills", name, code=code)
+    with pytest.raises(SkillError) as caught:
+        load_skill(record_of(project, kurt_home, name))
+    return caught.value
+
+
+def test_syntax_error_names_file_and_line(project: Path, kurt_home: Path) -> None:
+    error = failing(project, kurt_home, "syntax", "x = 1\ndef broken(:\n")
+    assert error.file == str(project / "skills" / "syntax" / "skill.py")
+    assert error.line == line_in(Path(error.file), "def broken(:")
+    assert "skill 'syntax' has a syntax error: SyntaxError" in error.message
+
+
+def test_exception_at_import_names_the_raising_line(project: Path, kurt_home: Path) -> None:
+    error = failing(project, kurt_home, "raiser", "\nraise RuntimeError('boom at import')\n")
+    assert error.file == str(project / "skills" / "raiser" / "skill.py")
+    assert error.line == line_in(Path(error.file), "raise RuntimeError")
+    assert error.message == ("skill 'raiser' failed to load: RuntimeError: boom at import")
+
+
+def test_error_in_a_helper_names_the_helper(project: Path, kurt_home: Path) -> None:
+    folder = project / "skills" / "helped"
+    folder.mkdir(parents=True)
+    (folder / "helper.py").write_text("\n\n1 / 0\n", "utf-8")
+    error = failing(project, kurt_home, "helped", "from . import helper\n")
+    assert (error.file, error.line) == (str(folder / "helper.py"), 3)
+    assert "ZeroDivisionError" in error.message
+
+
+def test_import_error_is_a_skill_error(project: Path, kurt_home: Path) -> None:
+    error = failing(project, kurt_home, "importer", "import no_such_module_here\n")
+    assert "ModuleNotFoundError: No module named 'no_such_module_here'" in error.message
+    assert error.line == line_in(Path(str(error.file)), "import no_such_module_here")
+
+
+def test_missing_class_names_skill_py(project: Path, kurt_home: Path) -> None:
+    error = failing(project, kurt_home, "classless", "class ClasslessImpl:\n    pass\n")
+    assert error.file == str(project / "skills" / "classless" / "skill.py")
+    assert error.line == line_in(Path(error.file), "class ClasslessImpl:")
+    assert "class ClasslessImpl (tool 'classless' in SKILL.md) was not registered" in error.message
+
+
+def test_system_exit_at_import_is_a_skill_error(project: Path, kurt_home: Path) -> None:
+    error = failing(project, kurt_home, "quitter", "import sys\nsys.exit(3)\n")
+    assert "SystemExit" in error.message
+
+
+def test_failure_leaves_nothing_registered_or_imported(project: Path, kurt_home: Path) -> None:
+    code = """
+    @register_tool
+    class HalfImpl(Tool):
+        name = "half-done"
+        description = "x"
+
+    raise ValueError("after registering")
+    """
+    failing(project, kurt_home, "half", code)
+    assert TOOLS.registered("half-done") is None
+    assert not [m for m in sys.modules if m.startswith("kurt_skill_half_")]
+
+
+def test_taking_a_registered_name_is_a_skill_error(project: Path, kurt_home: Path) -> None:
+    @register_tool
+    class Owner(Tool):  # type: ignore[type-arg]
+        name = "taken"
+        description = "Kurt's own"
+
+    write_skill(project / "skills", "taker", provides=[("tool", "taken")])
+    with pytest.raises(SkillError) as caught:
+        load_skill(record_of(project, kurt_home, "taker"))
+    assert "The tool name 'taken' is already registered" in caught.value.message
+    assert TOOLS.entry("taken").obj is Owner
+
+
+def test_skill_py_symlink_leading_outside_is_refused(
+    project: Path, kurt_home: Path, tmp_path: Path
+) -> None:
+    folder = write_skill(project / "skills", "linked")
+    outside = tmp_path / "outside.py"
+    outside.write_text((folder / "skill.py").read_text("utf-8"), "utf-8")
+    (folder / "skill.py").unlink()
+    os.symlink(outside, folder / "skill.py")
+    with pytest.raises(SkillError, match="symlink leading outside its folder"):
+        load_skill(record_of(project, kurt_home, "linked"))
+    assert imported(project / "skills" / ".markers") == set()
