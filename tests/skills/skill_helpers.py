@@ -89,14 +89,15 @@ def write_skill(
     if manifest is None:
         lines = [
             "---",
-            f"name: {name}",
+            f"name: {json.dumps(name)}",
             f"description: {json.dumps(description or f'The {name} skill.')}",
             f"version: {version}",
         ]
         if provides:
             lines.append("implements:")
             for kind, tool in provides:
-                lines.append(f"  - {{type: {kind}, class: {class_for(tool)}, name: {tool}}}")
+                entry = f"type: {kind}, class: {class_for(tool)}, name: {json.dumps(tool)}"
+                lines.append(f"  - {{{entry}}}")
         lines += [line for line in textwrap.dedent(manifest_extra).splitlines() if line]
         lines += ["---", "", f"# {name}", ""]
         manifest = "\n".join(lines)

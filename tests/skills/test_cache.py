@@ -36,7 +36,7 @@ def test_first_listing_writes_the_cache_atomically(project: Path, kurt_home: Pat
 
 
 def test_changed_manifest_is_read_again(project: Path, kurt_home: Path) -> None:
-    folder = write_skill(project / "skills", "one", description="first")
+    write_skill(project / "skills", "one", description="first")
     assert descriptions(project, kurt_home)["one"] == "first"
     write_skill(project / "skills", "one", description="second, longer")
     assert descriptions(project, kurt_home)["one"] == "second, longer"

@@ -98,7 +98,8 @@ def test_a_shipped_pyc_never_runs(project: Path, kurt_home: Path, tmp_path: Path
     _forge_pyc(folder / "skill.py", evil)
     # The forged bytecode is what Python's ordinary import would run:
     spec = importlib.util.spec_from_file_location("probe_helper", folder / "helper.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     probe = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(probe)
     assert probe.X == "evil"
