@@ -272,3 +272,32 @@ def test_structured_yaml(text: str) -> None:
 )
 def test_huge_inputs(chunk: str, repeat: int) -> None:
     _only_manifest_error("---\n" + chunk * repeat * 50 + "\n---\n")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ("---\na: !!int abc\n---\n", "'abc' is not a valid int"),
+        ("---\na: !!bool maybe\n---\n", "'maybe' is not a valid bool"),
+        ("---\na: !!map x\n---\n", "tag '!!map'"),
+        ("---\na: !!str {b: 1}\n---\n", "tag '!!str'"),
+        ("---\n!!python/name:x y: 1\n---\n", "tag '!!python/name:x'"),
+        ("---\na: 1" + "0" * 5000 + "\n---\n", "is not a valid int"),
+    ],
+)
+def test_scalars_that_cannot_be_built(data: str, message: str) -> None:
+    error = fails(data)
+    assert message in error.message
+    assert error.line == 2
+    assert len(error.message) < 200
+
+
+def test_plain_scalars_follow_yaml_1_1_as_safe_load_does() -> None:
+    text = "---\na: 0x1f\nb: 1_000\nc: .inf\nd: ~\ne: Yes\nf: !!float 1\ng: '007'\n---\n"
+    fields = read_front_matter(text, PATH).fields
+    assert fields == yaml.safe_load(text.split("---")[1]) | {"f": 1.0}
+    assert fields["g"] == "007"
+
+
+def test_a_date_key_is_text() -> None:
+    assert read_front_matter("---\n2024-01-01: x\n---\n", PATH).fields == {"2024-01-01": "x"}
