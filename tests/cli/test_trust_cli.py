@@ -1,0 +1,79 @@
+"""``kurt trust``: the user, and nothing inside a project, decides what runs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "skills"))
+from skill_helpers import imported, write_skill
+
+Run = Callable[..., Any]
+
+
+def test_trust_and_revoke(
+    make_project: Callable[..., Path], run_kurt: Run, kurt_home: Path
+) -> None:
+    root = make_project("p", trusted=False)
+    first = run_kurt("trust", str(root))
+    assert (first.exit_code, first.stdout) == (0, f"{root} is now trusted.\n")
+    again = run_kurt("trust", cwd=root)
+    assert again.stdout == f"{root} is already trusted.\n"
+    record = json.loads((kurt_home / "trusted-projects.json").read_text("utf-8"))
+    assert record == {"trusted": [str(root)]}
+    revoked = run_kurt("trust", "--revoke", str(root))
+    assert revoked.stdout == f"{root} is no longer trusted.\n"
+    assert run_kurt("trust", "--revoke", str(root)).stdout == f"{root} is not trusted.\n"
+
+
+def test_trust_needs_a_project(run_kurt: Run, tmp_path: Path) -> None:
+    outcome = run_kurt("trust", str(tmp_path))
+    assert outcome.exit_code == 2
+    assert outcome.stderr == (
+        f"Error: '{tmp_path}' is not a Kurt project (no kurt.toml).\n"
+        "  hint: create one with: kurt init DIR\n"
+    )
+
+
+def test_nothing_inside_a_project_grants_trust(
+    make_project: Callable[..., Path], run_kurt: Run
+) -> None:
+    root = make_project("sneaky", "trusted = true\n", trusted=False)
+    (root / ".env").write_text("KURT_TRUSTED=1\n", "utf-8")
+    write_skill(root / "skills", "local")
+    outcome = run_kurt("--project", str(root), "tool", "run", "local")
+    assert outcome.exit_code == 1
+    assert "which you have not trusted" in outcome.stderr
+    assert imported(root / "skills" / ".markers") == set()
+
+
+def test_revoking_stops_project_code(make_project: Callable[..., Path], run_kurt: Run) -> None:
+    root = make_project("p")
+    write_skill(root / "skills", "local")
+    assert run_kurt("--project", str(root), "tool", "run", "local").exit_code == 0
+    run_kurt("trust", "--revoke", str(root))
+    assert run_kurt("--project", str(root), "tool", "run", "local").exit_code == 1
+
+
+def test_a_copy_of_a_trusted_project_is_not_trusted(
+    make_project: Callable[..., Path], run_kurt: Run, tmp_path: Path
+) -> None:
+    root = make_project("original")
+    write_skill(root / "skills", "local")
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    outcome = run_kurt("--project", str(copy), "tool", "run", "local")
+    assert outcome.exit_code == 1
+    assert f"trust it with: kurt trust {copy}" in outcome.stderr
+
+
+def test_editing_a_skill_keeps_trust(make_project: Callable[..., Path], run_kurt: Run) -> None:
+    root = make_project("p")
+    write_skill(root / "skills", "local", description="first")
+    assert run_kurt("--project", str(root), "tool", "run", "local").exit_code == 0
+    write_skill(root / "skills", "local", description="edited")
+    assert run_kurt("--project", str(root), "tool", "run", "local").exit_code == 0
