@@ -87,7 +87,15 @@ def test_the_manifest_keys_include_the_nested_ones() -> None:
 
 @pytest.mark.parametrize(
     "page",
-    ["index.md", "skills.md", "configuration.md", "cli.md", "architecture.md", "migration.md"],
+    [
+        "index.md",
+        "skills.md",
+        "configuration.md",
+        "cli.md",
+        "architecture.md",
+        "migration.md",
+        "performance.md",
+    ],
 )
 def test_promised_pages_exist(page: str) -> None:
     assert (DOCS / page).is_file(), f"docs/{page} is missing"
