@@ -77,29 +77,26 @@ class {cls}(Tool[GreetInput, Greeting]):
 '''
 
 _TEST_PY = '''\
-"""Run the `{name}` tool the way `kurt tool run` does (discovery, trust, loading)."""
+"""Tests of the `{name}` skill, with Kurt's pytest plugin `kurt.testing` (see docs/skills.md).
+
+`kurt_project` is a fresh, trusted project in a temporary folder with its own
+KURT_HOME; its `run_tool` runs a tool the way `kurt tool run` does (discovery,
+trust, settings from kurt.toml, loading). `kurt_project.configure("{name}", key=value)`
+sets this skill's settings for a test.
+"""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
-from kurt import execute_tool
-from kurt.config.locations import Locations
-from kurt.runtime import Runtime
+from kurt.testing import KurtProject
 
-# The nearest folder above this file holding kurt.toml (else: the current project).
-PROJECT = next((p for p in Path(__file__).resolve().parents if (p / "kurt.toml").is_file()), None)
+SKILL = Path(__file__).resolve().parents[1]  # the folder holding SKILL.md
 
 
-def test_greets() -> None:
-    runtime = Runtime(Locations.discover(PROJECT))
-
-    async def run():
-        async with runtime.context() as context:
-            return await execute_tool("{name}", {{"name": "Ada"}}, context)
-
-    result = asyncio.run(run())
+def test_greets(kurt_project: KurtProject) -> None:
+    kurt_project.add_skill(SKILL)
+    result = kurt_project.run_tool("{name}", name="Ada")
     assert result.success, result.errors
     assert result.data == [{{"message": "Hello, Ada!"}}]
 '''
