@@ -27,6 +27,7 @@ mid-edit. Nothing else reads that variable.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -80,12 +81,13 @@ def enable(path: Path, name: str, *, check: Check | None = None) -> bool:
         skills = _skills(document, create=False)
         if skills is None:
             return
-        _discard(skills, "disabled", name, drop_empty=True)
+        removed = _discard(skills, "disabled", name, drop_empty=True)
         enabled = skills.get("enabled")
         if isinstance(enabled, Array) and name not in enabled:
             _insert(skills, "enabled", name)
-        _drop_if_empty(document, "skills")
-        _collapse_header(document.get("skills"))
+        if removed:  # tidy only what this edit emptied
+            _drop_if_empty(document, "skills")
+            _collapse_header(document.get("skills"))
 
     return edit_toml(path, change, check=check)
 
@@ -99,8 +101,8 @@ def disable(path: Path, name: str, *, check: Check | None = None) -> bool:
             return
         disabled = skills.get("disabled")
         if disabled is None:
-            disabled = tomlkit.array()
-            skills.append("disabled", disabled)
+            _add_key(skills, "disabled", tomlkit.array())
+            disabled = skills["disabled"]
         if not isinstance(disabled, Array):
             raise ConfigError(
                 "'skills.disabled' must be a list of strings",
@@ -125,8 +127,7 @@ def set_value(path: Path, name: str, key: str, value: Any, *, check: Check | Non
             return
         table = skills.get(name)
         if table is None:
-            _append_table(skills, name)
-            table = skills[name]
+            table = _append_table(document, skills, name)
         if not isinstance(table, Table | InlineTable | OutOfOrderTableProxy):
             raise ConfigError(
                 f"'skills.{name}' must be a table of that skill's settings",
@@ -212,20 +213,51 @@ def _skills(document: TOMLDocument, *, create: bool, super_table: bool = False) 
     return skills
 
 
-def _append_table(parent: Any, key: str) -> None:
-    """Add an empty table ``key`` at the end of ``parent``.
+def _append_table(document: TOMLDocument, parent: Any, key: str) -> Any:
+    """Add an empty table ``key`` at the end of ``parent`` (``[skills]``).
 
-    The blank lines that ended ``parent`` (separating it from the next section)
-    stay where they are, in front of the new table, and the new table gets one
-    blank line after it; removing the table later restores the text exactly.
+    Chosen so that removing the table later restores the text exactly:
+
+    - blank lines that ended ``parent`` (separating it from the next section)
+      stay in front of the new table, which gets one blank line after it;
+    - with no blank line there, the new table is written right after, as the
+      user wrote their sections; at the very end of the file it gets one blank
+      line before it (removed again by :func:`_edit_locked`).
     """
-    trailing = _pop_trailing_blanks(parent) if isinstance(parent, Table) else []
+    if isinstance(parent, OutOfOrderTableProxy):  # [skills] split around other tables
+        parent = parent._tables[-1]  # tomlkit offers no public way to the parts
+    trailing = _pop_trailing_blanks(parent)
+    at_end = not trailing and _is_last(document, parent)
     table = tomlkit.table()
     if trailing:
         table.trivia.indent = "".join(item.as_string() for item in trailing)
     parent.append(key, table)
     if trailing:
         parent.value.append(None, tomlkit.ws("\n"))
+    elif not at_end:
+        table.trivia.indent = ""  # tomlkit would add a blank line we could not undo
+    return parent[key]
+
+
+def _add_key(table: Any, key: str, value: Any) -> None:
+    """Add a plain key to ``[skills]``. tomlkit puts it before the sub-tables and
+    adds a blank line in front of the first one; that line is taken back (the
+    user's spacing stays as it was, and removing the key restores the text)."""
+    parts = table._tables if isinstance(table, OutOfOrderTableProxy) else [table]
+    body = [entry for part in parts if isinstance(part, Table) for entry in part.value.body]
+    indents = [(item, item.trivia.indent) for _, item in body if isinstance(item, Table)]
+    table[key] = value
+    for item, indent in indents:
+        item.trivia.indent = indent
+
+
+def _is_last(document: TOMLDocument, table: Table) -> bool:
+    """Whether ``table`` is the last section of ``document``."""
+    for _, item in reversed(document.body):
+        if isinstance(item, Whitespace | Null):
+            continue
+        return item is table
+    return False
 
 
 def _pop_trailing_blanks(table: Table) -> list[Whitespace]:
@@ -246,6 +278,10 @@ def _collapse_header(skills: Any) -> None:
     """A ``[skills]`` left holding only sub-tables loses its bare header (as if
     the file had only ``[skills.<name>]`` sections), so undoing a ``disable``
     that had to write the header removes it again."""
+    if isinstance(skills, OutOfOrderTableProxy):
+        for part in skills._tables:
+            _collapse_header(part)
+        return
     if not isinstance(skills, Table):
         return
     body = skills.value.body
@@ -262,56 +298,98 @@ def _collapse_header(skills: Any) -> None:
 def _insert(skills: Any, key: str, name: str) -> None:
     """Insert ``name`` into ``skills[key]`` before the first greater string, so a
     list's order depends only on which names it holds (and undoing is exact)."""
-    array = skills[key]
+    array = _holder(skills, key)[key]
     index = next(
         (i for i, item in enumerate(array) if isinstance(item, str) and item > name), len(array)
     )
-    _change_array(skills, key, lambda values: values.insert(index, name))
+    _edit_array(skills, key, index, name)
 
 
-def _discard(skills: Any, key: str, name: str, *, drop_empty: bool) -> None:
+def _holder(skills: Any, key: str) -> Any:
+    """The table that really holds ``key``: a ``[skills]`` split in parts around
+    other tables is a proxy in tomlkit, and deleting through the proxy can drop
+    the comments of the part that held the key."""
+    if isinstance(skills, OutOfOrderTableProxy):
+        for part in skills._tables:  # tomlkit offers no public way to the parts
+            if key in part:
+                return part
+    return skills
+
+
+def _discard(skills: Any, key: str, name: str, *, drop_empty: bool) -> bool:
+    """Remove ``name`` from the list ``skills[key]``; whether it was there."""
+    skills = _holder(skills, key)
     array = skills.get(key)
     if not isinstance(array, Array) or name not in array:
-        return
+        return False
     if drop_empty and len(array) == 1:
         del skills[key]
-        return
-    _change_array(skills, key, lambda values: values.remove(name))
+        return True
+    _edit_array(skills, key, list(array).index(name), None)
+    return True
 
 
-def _change_array(skills: Any, key: str, change: Callable[[list[Any]], None]) -> None:
-    """Change a list in place, in the user's layout; an array written the way
-    tomlkit writes a new one (``["a", "b"]``) is rewritten that way again,
-    because tomlkit's own insert leaves it as ``["a","b"]``."""
+def _edit_array(skills: Any, key: str, index: int, name: str | None) -> None:
+    """Insert ``name`` at ``index`` of the list ``skills[key]`` (``None``: delete
+    the item there), keeping the user's layout.
+
+    A one-line array is rewritten in its own style (space inside the brackets,
+    separator, trailing comma), because tomlkit's insert and delete there are
+    not exact inverses of each other (``[ "a" ]`` comes back as ``["a" ]``).
+    A multi-line array, possibly with comments, is left to tomlkit.
+    """
+    skills = _holder(skills, key)
     array: Array = skills[key]
-    values = list(array.unwrap())
-    canonical = tomlkit.item(values).as_string() == array.as_string()
-    change(values)
-    if canonical:
-        fresh = tomlkit.item(values)
-        fresh.trivia.comment_ws = array.trivia.comment_ws
-        fresh.trivia.comment = array.trivia.comment
-        fresh.trivia.trail = array.trivia.trail
-        skills[key] = fresh
-        return
-    old = list(array.unwrap())
-    if len(values) > len(old):
-        index = next(
-            (i for i, (a, b) in enumerate(zip(values, old, strict=False)) if a != b), len(old)
-        )
-        if index == len(old):
-            array.append(values[index])
+    texts = [array[i].as_string() for i in range(len(array))]
+    style = _inline_style(array.as_string(), texts)
+    if style is None:
+        if name is None:
+            del array[index]
+        elif index == len(array):
+            array.append(name)
         else:
-            array.insert(index, values[index])
+            array.insert(index, name)
+        return
+    if name is None:
+        del texts[index]
     else:
-        index = next(
-            (i for i, (a, b) in enumerate(zip(old, values, strict=False)) if a != b), len(values)
-        )
-        del array[index]
+        texts.insert(index, tomlkit.item(name).as_string())
+    lead, separator, rest = style
+    fresh: Array = tomlkit.parse(f"x = [{lead}{separator.join(texts)}{rest if texts else ''}]")["x"]
+    fresh.trivia.comment_ws = array.trivia.comment_ws
+    fresh.trivia.comment = array.trivia.comment
+    fresh.trivia.trail = array.trivia.trail
+    skills[key] = fresh
+
+
+def _inline_style(text: str, items: list[str]) -> tuple[str, str, str] | None:
+    """(space after ``[``, separator, what precedes ``]``) of a one-line array
+    whose separators are all alike; ``None`` for any other layout."""
+    if "\n" in text or not (text.startswith("[") and text.endswith("]")):
+        return None
+    inner = text[1:-1]
+    lead = inner[: len(inner) - len(inner.lstrip())] if items else ""
+    position = len(lead)
+    separators: list[str] = []
+    for number, item in enumerate(items):
+        if not inner.startswith(item, position):
+            return None
+        position += len(item)
+        if number < len(items) - 1:
+            found = re.match(r"\s*,\s*", inner[position:])
+            if found is None:
+                return None
+            separators.append(found.group())
+            position += len(found.group())
+    rest = inner[position:]
+    if len(set(separators)) > 1 or re.fullmatch(r"\s*,?\s*", rest) is None:
+        return None
+    return lead, separators[0] if separators else ", ", rest
 
 
 def _drop_if_empty(parent: Any, key: str) -> None:
     """Delete ``parent[key]`` when it is a table holding nothing (no keys, no comments)."""
+    parent = _holder(parent, key)
     table = parent.get(key)
     if isinstance(table, AoT) or not isinstance(table, Table | InlineTable):
         return

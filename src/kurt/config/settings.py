@@ -304,7 +304,8 @@ def _resolve(
         value, problem = _convert(skill, spec, raw, file=file, origin=origin)
         if problem is not None:
             problems.append(problem)
-            values.append(ResolvedValue(spec.key, raw, source, spec.secret, file))
+            shown = MASK if spec.secret else raw  # an invalid secret is not kept either
+            values.append(ResolvedValue(spec.key, shown, source, spec.secret, file))
             continue
         values.append(ResolvedValue(spec.key, value, source, spec.secret, file))
         checked[spec.key] = value

@@ -1,0 +1,277 @@
+"""Skill settings: schema -> model, precedence (one test per pair, by name),
+errors that name file, key, expected type and value, secrets never shown."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import BaseModel, SecretStr
+
+from kurt.config.locations import Locations
+from kurt.config.settings import (
+    env_name,
+    inspect_settings,
+    resolve_settings,
+    settings_model,
+)
+from kurt.config.skills import SkillsConfig, read_skills_config
+from kurt.errors import ConfigError, ManifestError
+
+SCHEMA: dict[str, Any] = {
+    "timeout": {"type": "float", "default": 30, "description": "Seconds per request"},
+    "token": {"type": "str", "secret": True, "env": "WAYBACK_TOKEN", "required": False},
+    "max-depth": {"type": "int", "default": 2},
+    "tags": {"type": "list", "default": []},
+    "verbose": {"type": "bool", "default": False},
+}
+SECRET = "hunter2-very-secret"
+
+
+@pytest.fixture
+def configure(tmp_path: Path) -> Callable[..., SkillsConfig]:
+    """Write the project's and the user's kurt.toml, return the merged [skills]."""
+
+    def write(project: str = "", user: str = "") -> SkillsConfig:
+        root = tmp_path / "project"
+        home = tmp_path / "home"
+        root.mkdir(exist_ok=True)
+        home.mkdir(exist_ok=True)
+        (root / "kurt.toml").write_text(project, encoding="utf-8")
+        (home / "kurt.toml").write_text(user, encoding="utf-8")
+        return read_skills_config(Locations(root, home))
+
+    return write
+
+
+def resolve(config: SkillsConfig, environ: dict[str, str] | None = None) -> Any:
+    return resolve_settings("web-archiver", SCHEMA, config, environ or {})
+
+
+# -- precedence, one pair per test ---------------------------------------------------------
+
+
+def test_precedence_env_over_project(configure: Callable[..., SkillsConfig]) -> None:
+    config = configure(project="[skills.web-archiver]\ntimeout = 45\n")
+    resolved = resolve(config, {"KURT_SKILLS__WEB_ARCHIVER__TIMEOUT": "5"})
+    assert resolved.model.timeout == 5.0
+    assert resolved.sources()["timeout"] == "env"
+
+
+def test_precedence_env_over_own_env(configure: Callable[..., SkillsConfig]) -> None:
+    resolved = resolve(
+        configure(), {"KURT_SKILLS__WEB_ARCHIVER__TOKEN": "kurt", "WAYBACK_TOKEN": "own"}
+    )
+    assert resolved.model.token.get_secret_value() == "kurt"
+    assert resolved.sources()["token"] == "env"
+
+
+def test_precedence_own_env_over_project(configure: Callable[..., SkillsConfig]) -> None:
+    config = configure(project='[skills.web-archiver]\ntoken = "from-file"\n')
+    resolved = resolve(config, {"WAYBACK_TOKEN": "from-env"})
+    assert resolved.model.token.get_secret_value() == "from-env"
+    assert resolved.sources()["token"] == "env:WAYBACK_TOKEN"
+
+
+def test_precedence_project_over_user(configure: Callable[..., SkillsConfig]) -> None:
+    config = configure(
+        project="[skills.web-archiver]\ntimeout = 45\n",
+        user="[skills.web-archiver]\ntimeout = 10\nmax-depth = 7\n",
+    )
+    resolved = resolve(config)
+    assert resolved.model.timeout == 45.0
+    assert resolved.sources()["timeout"] == "project"
+    # Merged key by key: what the project does not set still comes from the user.
+    assert resolved.model.max_depth == 7
+    assert resolved.sources()["max-depth"] == "user"
+
+
+def test_precedence_user_over_default(configure: Callable[..., SkillsConfig]) -> None:
+    resolved = resolve(configure(user="[skills.web-archiver]\ntimeout = 10\n"))
+    assert resolved.model.timeout == 10.0
+    assert resolved.sources()["timeout"] == "user"
+
+
+def test_precedence_default_when_nothing_set(configure: Callable[..., SkillsConfig]) -> None:
+    resolved = resolve(configure())
+    assert resolved.model.timeout == 30.0
+    assert resolved.model.token is None
+    assert resolved.sources() == {
+        "timeout": "default",
+        "token": "default",
+        "max-depth": "default",
+        "tags": "default",
+        "verbose": "default",
+    }
+
+
+def test_env_name_upper_cases_and_replaces_dashes() -> None:
+    assert env_name("web-archiver", "max-depth") == "KURT_SKILLS__WEB_ARCHIVER__MAX_DEPTH"
+
+
+def test_env_text_is_converted_to_the_declared_type(configure: Callable[..., SkillsConfig]) -> None:
+    resolved = resolve(
+        configure(),
+        {
+            "KURT_SKILLS__WEB_ARCHIVER__MAX_DEPTH": "4",
+            "KURT_SKILLS__WEB_ARCHIVER__VERBOSE": "true",
+            "KURT_SKILLS__WEB_ARCHIVER__TAGS": '["a", "b"]',
+        },
+    )
+    assert (resolved.model.max_depth, resolved.model.verbose) == (4, True)
+    assert resolved.model.tags == ["a", "b"]
+
+
+# -- the model -----------------------------------------------------------------------------
+
+
+def test_model_types_defaults_descriptions_and_attribute_access() -> None:
+    model = settings_model("web-archiver", SCHEMA)
+    fields = model.model_fields
+    assert fields["timeout"].description == "Seconds per request"
+    assert fields["max_depth"].alias == "max-depth"
+    instance = model.model_validate({"max-depth": 3, "token": "x"})
+    assert instance.max_depth == 3  # type: ignore[attr-defined]
+    assert isinstance(instance.token, SecretStr)  # type: ignore[attr-defined]
+    assert SECRET not in repr(model.model_validate({"token": SECRET}))
+
+
+def test_model_forbids_extra_keys() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        settings_model("web-archiver", SCHEMA).model_validate({"nope": 1})
+
+
+def test_unknown_setting_type_is_a_manifest_error() -> None:
+    with pytest.raises(ManifestError, match="unknown type 'complex'"):
+        settings_model("x", {"a": {"type": "complex"}})
+
+
+def test_key_named_like_a_model_method_still_works() -> None:
+    model = settings_model("x", {"json": {"type": "str", "default": "yes"}})
+    assert model.model_validate({}).json_ == "yes"  # type: ignore[attr-defined]
+
+
+def test_settings_model_is_a_pydantic_model() -> None:
+    assert issubclass(settings_model("x", {}), BaseModel)
+
+
+# -- errors --------------------------------------------------------------------------------
+
+
+def test_wrong_type_names_file_line_key_expected_type_and_value(
+    configure: Callable[..., SkillsConfig],
+) -> None:
+    config = configure(project='# comment\n[skills.web-archiver]\ntimeout = "fast"\n')
+    with pytest.raises(ConfigError) as caught:
+        resolve(config)
+    text = str(caught.value)
+    assert text.startswith(f"{config.project_file}:3: ")
+    assert "'skills.web-archiver.timeout'" in text
+    assert 'expected float, found "fast" (str)' in text
+
+
+def test_file_values_are_strict_a_string_is_not_a_number(
+    configure: Callable[..., SkillsConfig],
+) -> None:
+    with pytest.raises(ConfigError, match="expected int"):
+        resolve(configure(user='[skills.web-archiver]\nmax-depth = "3"\n'))
+
+
+def test_bool_is_not_an_int(configure: Callable[..., SkillsConfig]) -> None:
+    with pytest.raises(ConfigError, match=r"expected int, found true \(bool\)"):
+        resolve(configure(project="[skills.web-archiver]\nmax-depth = true\n"))
+
+
+def test_unknown_key_names_the_file_and_suggests(configure: Callable[..., SkillsConfig]) -> None:
+    config = configure(user="[skills.web-archiver]\ntimout = 4\n")
+    with pytest.raises(ConfigError) as caught:
+        resolve(config)
+    text = str(caught.value)
+    assert text.startswith(f"{config.user_file}:2: unknown setting 'skills.web-archiver.timout'")
+    assert "did you mean 'timeout'?" in text
+
+
+def test_missing_required_value_names_key_type_and_how_to_set_it(
+    configure: Callable[..., SkillsConfig],
+) -> None:
+    schema = {"api-key": {"type": "str", "required": True}}
+    config = configure()
+    with pytest.raises(ConfigError) as caught:
+        resolve_settings("web-archiver", schema, config, {})
+    text = str(caught.value)
+    assert f"{config.project_file}: missing required setting" in text
+    assert "'skills.web-archiver.api-key' (expected str)" in text
+    assert "KURT_SKILLS__WEB_ARCHIVER__API_KEY" in text
+
+
+def test_bad_environment_value_names_the_variable(configure: Callable[..., SkillsConfig]) -> None:
+    with pytest.raises(ConfigError) as caught:
+        resolve(configure(), {"KURT_SKILLS__WEB_ARCHIVER__MAX_DEPTH": "deep"})
+    text = str(caught.value)
+    assert "from environment variable KURT_SKILLS__WEB_ARCHIVER__MAX_DEPTH" in text
+    assert 'expected int, found "deep" (str)' in text
+
+
+def test_unknown_environment_variable_for_the_skill_is_an_error(
+    configure: Callable[..., SkillsConfig],
+) -> None:
+    with pytest.raises(ConfigError, match="KURT_SKILLS__WEB_ARCHIVER__NOPE names no setting"):
+        resolve(configure(), {"KURT_SKILLS__WEB_ARCHIVER__NOPE": "1"})
+
+
+def test_secret_of_wrong_type_is_never_echoed(configure: Callable[..., SkillsConfig]) -> None:
+    schema = {"pin": {"type": "int", "secret": True}}
+    config = configure(project='[skills.web-archiver]\npin = "hunter2-very-secret"\n')
+    with pytest.raises(ConfigError) as caught:
+        resolve_settings("web-archiver", schema, config, {})
+    text = str(caught.value)
+    assert SECRET not in text
+    assert "hidden: the setting is secret" in text
+    assert "input" not in text.lower()  # nothing of pydantic's input_value
+
+
+def test_secret_from_environment_of_wrong_type_is_never_echoed(
+    configure: Callable[..., SkillsConfig],
+) -> None:
+    schema = {"pin": {"type": "int", "secret": True, "env": "PIN"}}
+    report = inspect_settings("web-archiver", schema, configure(), {"PIN": SECRET})
+    assert report.problems
+    assert all(SECRET not in problem for problem in report.problems)
+    assert report.shown() == {"pin": "***"}
+    assert SECRET not in repr(report)
+
+
+# -- isolation and listings ----------------------------------------------------------------
+
+
+def test_a_skill_never_sees_another_skills_section(configure: Callable[..., SkillsConfig]) -> None:
+    config = configure(
+        project="[skills.alpha]\nshared = 1\n\n[skills.beta]\nshared = 2\nonly-beta = true\n"
+    )
+    alpha = resolve_settings("alpha", {"shared": {"type": "int"}}, config, {})
+    beta = resolve_settings(
+        "beta", {"shared": {"type": "int"}, "only-beta": {"type": "bool"}}, config, {}
+    )
+    assert alpha.model.model_dump() == {"shared": 1}
+    assert beta.model.model_dump() == {"shared": 2, "only_beta": True}
+    # Another skill's environment variables are not this skill's either.
+    env = {"KURT_SKILLS__BETA__SHARED": "9"}
+    assert resolve_settings("alpha", {"shared": {"type": "int"}}, config, env).model.shared == 1
+
+
+def test_listing_masks_secrets_and_keeps_invalid_values_visible(
+    configure: Callable[..., SkillsConfig],
+) -> None:
+    config = configure(project=f'[skills.web-archiver]\ntoken = "{SECRET}"\ntimeout = "x"\n')
+    report = inspect_settings("web-archiver", SCHEMA, config, {})
+    assert report.shown()["token"] == "***"
+    assert report.shown()["timeout"] == "x"
+    assert len(report.problems) == 1
+    assert SECRET not in repr(report)
+    resolved = resolve(configure(project=f'[skills.web-archiver]\ntoken = "{SECRET}"\n'))
+    assert resolved.shown()["token"] == "***"
+    assert SECRET not in repr(resolved.model)
