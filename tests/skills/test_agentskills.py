@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
+from shared_corpus import corpus, corpus_files
 
-from conftest import shared_path
 from kurt.skills.agentskills import check_agentskills
+
+__all__ = ["corpus"]  # a fixture, used by name
 
 ALLOWED = "Only ['allowed-tools', 'compatibility', 'description', 'license', 'metadata', 'name']"
 
@@ -186,30 +187,20 @@ def test_hostile_front_matter_is_refused_quickly(tmp_path: Path) -> None:
 # --- the real corpus -------------------------------------------------------------------------
 
 
-def corpus_cases() -> list[tuple[str, list[str]]]:
-    corpus = shared_path("corpus", "agent-skills")
+def test_verdicts_agree_with_the_reference_on_the_corpus(corpus: Path) -> None:
     verdicts = json.loads((corpus / "verdicts.json").read_text(encoding="utf-8"))
     fails = {f["file"]: f["errors"] for source in verdicts.values() for f in source["fails"]}
-    files = sorted(
-        str((Path(d) / "SKILL.md").relative_to(corpus))
-        for d, _, names in os.walk(corpus)
-        if "SKILL.md" in names
-    )
-    assert len(files) == sum(source["count"] for source in verdicts.values())
-    return [(file, fails.get(file, [])) for file in files]
-
-
-def test_verdicts_agree_with_the_reference_on_the_corpus() -> None:
-    corpus = shared_path("corpus", "agent-skills")
-    cases = corpus_cases()
+    files = corpus_files(corpus)
+    assert len(files) == sum(source["count"] for source in verdicts.values()) == 122
     disagreements = []
-    for file, expected in cases:
-        got = check_agentskills((corpus / file).parent)
+    for path in files:
+        expected = fails.get(str(path.relative_to(corpus)), [])
+        got = check_agentskills(path.parent)
         # The stored texts are cut at 200 characters: compare the start of each.
         same = len(got) == len(expected) and all(
             g.startswith(e) for g, e in zip(got, expected, strict=True)
         )
         if not same:
-            disagreements.append((file, got, expected))
+            disagreements.append((str(path.relative_to(corpus)), got, expected))
     assert disagreements == []
-    assert sum(1 for _, expected in cases if expected) == 23
+    assert len(fails) == 23

@@ -4,15 +4,16 @@ format's clients are, and every shape error naming file, line, key, expected, fo
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
+from shared_corpus import corpus, corpus_files
 
-from conftest import shared_path
 from kurt.errors import ManifestError
 from kurt.skills.frontmatter import read_front_matter
 from kurt.skills.models import Manifest, SettingSpec, load_manifest, parse_manifest
+
+__all__ = ["corpus"]  # a fixture, used by name
 
 PATH = Path("skills/web-archiver/SKILL.md")
 
@@ -285,9 +286,8 @@ def test_load_manifest_errors_name_the_real_file(tmp_path: Path) -> None:
     assert str(info.value).startswith(f"{path}:4: ")
 
 
-def test_every_corpus_manifest_parses() -> None:
-    corpus = shared_path("corpus", "agent-skills")
-    files = [Path(d) / "SKILL.md" for d, _, names in os.walk(corpus) if "SKILL.md" in names]
+def test_every_corpus_manifest_parses(corpus: Path) -> None:
+    files = corpus_files(corpus)
     assert len(files) == 122
     for path in files:
         manifest = load_manifest(path)
