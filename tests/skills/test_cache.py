@@ -6,13 +6,14 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from skill_helpers import write_skill
 
 from kurt.config.locations import Locations
 from kurt.config.skills import read_skills_config
-from kurt.skills.cache import cache_file, load_catalog, load_quick
+from kurt.skills.cache import cache_file, fast_listing, load_catalog, load_quick
 from kurt.skills.discovery import search_roots
 from kurt.skills.manager import SkillManager
 
@@ -32,7 +33,8 @@ def test_first_listing_writes_the_cache_atomically(project: Path, kurt_home: Pat
     path = the_cache(project, kurt_home)
     data = json.loads(path.read_text("utf-8"))
     assert [row["facts"]["name"] for row in data["skills"]] == ["one"]
-    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
+    listing = path.with_name(path.stem + ".list.json")
+    assert sorted(p.name for p in path.parent.iterdir()) == sorted([path.name, listing.name])
 
 
 def test_changed_manifest_is_read_again(project: Path, kurt_home: Path) -> None:
@@ -129,3 +131,46 @@ def test_warm_listing_imports_no_yaml_pydantic_or_attrs(project: Path, kurt_home
     ]
     assert "yaml" in outcomes[0]  # cold: the manifest is parsed
     assert outcomes[1] == "HEAVY []"
+
+
+def test_listing_snapshot_answers_when_nothing_changed(
+    make_project: Callable[..., Path], kurt_home: Path
+) -> None:
+    root = make_project("p")
+    write_skill(root / "skills", "one")
+    write_skill(root / "skills", "two")
+    locations = Locations(root, kurt_home)
+    full = [r.to_json() for r in SkillManager(locations).records]
+    config = read_skills_config(locations)
+    assert fast_listing(locations, config) == full
+    # The enabled state is applied anew: kurt.toml is not part of the snapshot.
+    (root / "kurt.toml").write_text('[skills]\ndisabled = ["two"]\n', "utf-8")
+    rows = fast_listing(locations, read_skills_config(locations))
+    assert rows is not None
+    assert [(r["name"], r["status"], r["reason"]) for r in rows] == [
+        ("one", "ok", "default"),
+        ("two", "disabled", "disabled-list"),
+    ]
+
+
+def test_listing_snapshot_is_refused_after_any_change(project: Path, kurt_home: Path) -> None:
+    locations = Locations(project, kurt_home)
+    config = read_skills_config(locations)
+    write_skill(project / "skills", "one", description="first")
+    SkillManager(locations).listing()
+    assert fast_listing(locations, config) is not None
+    write_skill(project / "skills", "one", description="changed")
+    assert fast_listing(locations, config) is None
+    rows = SkillManager(locations).listing()  # rebuilt, and the snapshot with it
+    assert rows[0]["description"] == "changed"
+    assert fast_listing(locations, config) == rows
+    write_skill(project / "skills", "two")
+    assert fast_listing(locations, config) is None
+    snapshot = the_cache(project, kurt_home).with_name(
+        the_cache(project, kurt_home).stem + ".list.json"
+    )
+    SkillManager(locations).listing()
+    snapshot.write_text("{corrupt", "utf-8")
+    assert fast_listing(locations, config) is None
+    assert [r["name"] for r in SkillManager(locations).listing()] == ["one", "two"]
+    assert fast_listing(locations, config) is not None

@@ -7,6 +7,7 @@ here (a trusted project's, the user's, installed and built-in ones).
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,10 +47,12 @@ def skill_list(state: CliState, as_json: bool) -> None:
     Shadowed, disabled and invalid skills are listed too, with the reason.
     No skill code is imported.
     """
-    records = _manager(state).records
+    manager = _manager(state)
     if as_json:
-        print_json([record.to_json() for record in records])
+        # Compact JSON: the C encoder (an indent would use the pure-Python one).
+        click.echo(json.dumps(manager.listing(), ensure_ascii=False))
         return
+    records = manager.records
     if not records:
         click.echo("No skills found. Create one with: kurt skill new NAME", err=True)
         return

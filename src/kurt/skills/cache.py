@@ -45,7 +45,7 @@ from kurt.skills.discovery import (
     search_roots,
 )
 from kurt.skills.precedence import Index, assemble, record_from_facts
-from kurt.skills.record import SkillRecord
+from kurt.skills.record import STATUS_DISABLED, STATUS_SHADOWED, SkillRecord
 
 FORMAT = 1
 
@@ -82,8 +82,13 @@ def load_catalog(
     *,
     builtin_dir: Path | None = BUILTIN_DIR,
     use_cache: bool = True,
+    write_listing: bool = False,
 ) -> Catalog:
-    """Scan every source, reusing cached facts of unchanged manifests."""
+    """Scan every source, reusing cached facts of unchanged manifests.
+
+    The listing snapshot (:func:`fast_listing`) is rewritten when anything
+    changed, or when ``write_listing`` says the caller found it stale.
+    """
     roots = search_roots(locations, config, builtin_dir)
     path = cache_file(locations, roots)
     cached = _read(path) if use_cache else None
@@ -100,7 +105,7 @@ def load_catalog(
         cached is None or cached.get("path_stamps") != stamps or cached.get("roots") != root_stamps
     )
     for candidate in iter_candidates(roots, packages):
-        previous = known.get(_candidate_key(candidate))
+        previous = known.get(tuple(_candidate_key(candidate)))
         if previous is not None:
             stored.append(_Stored(candidate, previous))
             continue
@@ -110,7 +115,63 @@ def load_catalog(
         changed = True
     if changed and use_cache:
         _write(path, root_stamps, stamps, packages, stored)
-    return _catalog(stored)
+    catalog = _catalog(stored)
+    if use_cache and (changed or write_listing):
+        keys = [_candidate_key(s.candidate) for s in stored]
+        rows = [record.to_json() for record in catalog.records]
+        body = {
+            "format": FORMAT,
+            "path_stamps": stamps,
+            "packages": [list(p) for p in packages],
+            "keys": keys,
+            "rows": rows,
+        }
+        _dump(listing_file(path), body)
+    return catalog
+
+
+def listing_file(cache: Path) -> Path:
+    """The listing snapshot beside the cache file ``cache``."""
+    return cache.with_name(cache.stem + ".list.json")
+
+
+def fast_listing(
+    locations: Locations, config: SkillsConfig, *, builtin_dir: Path | None = BUILTIN_DIR
+) -> list[dict[str, Any]] | None:
+    """``kurt skill list --json`` rows from the listing snapshot, or ``None``
+    when anything differs from when it was written.
+
+    Every search folder is listed and every manifest stat-ed, as strings (no
+    Path, no record objects): if the scan equals the snapshot's, its rows are
+    still true, and only the enabled state (from kurt.toml) is applied anew.
+    """
+    from kurt.skills.discovery import package_candidates, scan_folder
+
+    roots = search_roots(locations, config, builtin_dir)
+    try:
+        data = json.loads(listing_file(cache_file(locations, roots)).read_bytes())
+        if data["format"] != FORMAT or data["path_stamps"] != path_stamps():
+            return None
+        expected: list[Any] = data["keys"]
+        rows: list[dict[str, Any]] = data["rows"]
+        packages = [PackageSkill(*row) for row in data["packages"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    keys: list[list[Any]] = []
+    for root in roots:
+        if root.source == "builtin":
+            keys += [_candidate_key(c) for c in package_candidates(packages)]
+        keys += [[root.source, *f[:4], None, f.refused] for f in scan_folder(root)]
+    if not any(root.source == "builtin" for root in roots):
+        keys += [_candidate_key(c) for c in package_candidates(packages)]
+    if keys != expected or len(rows) != len(keys):
+        return None
+    for row in rows:
+        enabled, reason = config.state(row["name"])
+        row["enabled"], row["reason"] = enabled, reason
+        if row["status"] != STATUS_SHADOWED and not enabled:
+            row["status"] = STATUS_DISABLED
+    return rows
 
 
 def load_quick(
@@ -179,17 +240,19 @@ def _write(
     packages: list[PackageSkill],
     stored: list[_Stored],
 ) -> None:
-    from kurt.atomic import atomic_write
-
     body = {
         "format": FORMAT,
         "roots": root_stamps,
         "path_stamps": stamps,
         "packages": [list(p) for p in packages],
-        "skills": [
-            {"candidate": [_plain(v) for v in s.candidate], "facts": s.facts} for s in stored
-        ],
+        "skills": [{"candidate": _candidate_key(s.candidate), "facts": s.facts} for s in stored],
     }
+    _dump(path, body)
+
+
+def _dump(path: Path, body: dict[str, Any]) -> None:
+    from kurt.atomic import atomic_write
+
     # A read-only KURT_HOME costs speed, never correctness.
     with contextlib.suppress(OSError):
         atomic_write(path, json.dumps(body, ensure_ascii=False, default=str).encode("utf-8"))
@@ -220,15 +283,14 @@ def _cached_packages(
 def _stored_by_manifest(cached: dict[str, Any] | None) -> dict[tuple[Any, ...], dict[str, Any]]:
     if cached is None:
         return {}
-    known: dict[tuple[Any, ...], dict[str, Any]] = {}
     try:
-        for row in cached["skills"]:
-            facts = row["facts"]
-            if isinstance(facts, dict):
-                known[_candidate_key(_candidate(row["candidate"]))] = facts
-    except (KeyError, TypeError, ValueError, IndexError):
+        return {
+            tuple(row["candidate"]): row["facts"]
+            for row in cached["skills"]
+            if isinstance(row["facts"], dict)
+        }
+    except (KeyError, TypeError):
         return {}
-    return known
 
 
 def _candidate(row: list[Any]) -> Candidate:
@@ -244,16 +306,17 @@ def _candidate(row: list[Any]) -> Candidate:
     )
 
 
-def _candidate_key(candidate: Candidate) -> tuple[Any, ...]:
-    return (
+def _candidate_key(candidate: Candidate) -> list[Any]:
+    """The candidate as stored (and compared) in JSON: strings and numbers."""
+    return [
         candidate.source,
         str(candidate.folder),
-        str(candidate.manifest),
+        str(candidate.manifest) if candidate.manifest is not None else None,
         candidate.size,
         candidate.mtime_ns,
         candidate.entry_point,
         candidate.refused,
-    )
+    ]
 
 
 def _facts(candidate: Candidate) -> dict[str, Any]:
@@ -264,7 +327,3 @@ def _facts(candidate: Candidate) -> dict[str, Any]:
     from kurt.skills.facts import read_facts
 
     return read_facts(candidate)
-
-
-def _plain(value: Any) -> Any:
-    return str(value) if isinstance(value, Path) else value

@@ -95,61 +95,92 @@ def search_roots(
     return unique
 
 
-def scan_root(root: SearchRoot) -> list[Candidate]:
+class Found(NamedTuple):
+    """One entry of a scan, as plain strings (cheap: the warm listing compares
+    these with the cache without building a Path per skill)."""
+
+    folder: str
+    manifest: str | None
+    size: int
+    mtime_ns: int
+    refused: str | None = None
+
+
+def scan_folder(root: SearchRoot) -> list[Found]:
     """The skill folders directly inside ``root``, sorted by name.
 
     A folder or manifest that is a symlink resolving outside the search path
     is refused: a project cannot reach files elsewhere through its skills.
     """
+    base = str(root.path)
     try:
-        entries = sorted(os.scandir(root.path), key=lambda e: e.name)
-    except (FileNotFoundError, NotADirectoryError):
-        return []
+        with os.scandir(base) as listing:
+            entries = sorted((e for e in listing if e.name[:1] not in "._"), key=_name)
     except OSError:
         return []
     real_root: str | None = None
-    found: list[Candidate] = []
+    found: list[Found] = []
     for entry in entries:
-        if entry.name[:1] in "._":
-            continue
         try:
             if not entry.is_dir():
                 continue
         except OSError:
             continue
-        folder = Path(entry.path)
+        folder = entry.path
         if entry.is_symlink():
-            real_root = real_root or _real(root.path)
-            if not _inside(_real(folder), real_root):
+            real_root = real_root or os.path.realpath(base)
+            if not _inside(os.path.realpath(folder), real_root):
                 found.append(_refused(root, folder, "the folder is a symlink leading outside"))
                 continue
-        manifest, info = manifest_stat(folder)
+        manifest, info = _lstat_manifest(folder)
         if manifest is None or info is None:
             continue
         if stat.S_ISLNK(info.st_mode):
-            real_root = real_root or _real(root.path)
-            if not _inside(_real(manifest), real_root):
-                found.append(
-                    _refused(root, folder, f"{manifest.name} is a symlink leading outside")
-                )
+            real_root = real_root or os.path.realpath(base)
+            if not _inside(os.path.realpath(manifest), real_root):
+                name = os.path.basename(manifest)
+                found.append(_refused(root, folder, f"{name} is a symlink leading outside"))
                 continue
             try:
-                info = manifest.stat()
+                info = os.stat(manifest)
             except OSError:
                 continue
-        if not stat.S_ISREG(info.st_mode):
-            continue
-        found.append(Candidate(root.source, folder, manifest, info.st_size, info.st_mtime_ns))
+        if stat.S_ISREG(info.st_mode):
+            found.append(Found(folder, manifest, info.st_size, info.st_mtime_ns))
     return found
 
 
-def _refused(root: SearchRoot, folder: Path, what: str) -> Candidate:
-    return Candidate(
-        root.source,
-        folder,
-        None,
-        refused=f"{what} its search path {root.path}; refused",
-    )
+def scan_root(root: SearchRoot) -> list[Candidate]:
+    """:func:`scan_folder` as candidates."""
+    return [
+        Candidate(
+            root.source,
+            Path(f.folder),
+            Path(f.manifest) if f.manifest else None,
+            f.size,
+            f.mtime_ns,
+            refused=f.refused,
+        )
+        for f in scan_folder(root)
+    ]
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
+def _refused(root: SearchRoot, folder: str, what: str) -> Found:
+    return Found(folder, None, -1, -1, f"{what} its search path {root.path}; refused")
+
+
+def _lstat_manifest(folder: str) -> tuple[str | None, os.stat_result | None]:
+    for name in MANIFEST_NAMES:
+        path = folder + os.sep + name
+        try:
+            return path, os.lstat(path)
+        except OSError:
+            continue
+    return None, None
 
 
 def manifest_stat(folder: Path) -> tuple[Path | None, os.stat_result | None]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from kurt.config.locations import Locations
 from kurt.config.skills import (
@@ -34,7 +35,7 @@ from kurt.config.skills import (
     read_skills_config,
 )
 from kurt.errors import SkillError, UnknownNameError, UntrustedProjectError
-from kurt.skills.cache import Catalog, load_catalog, load_quick, still_fresh
+from kurt.skills.cache import Catalog, fast_listing, load_catalog, load_quick, still_fresh
 from kurt.skills.discovery import BUILTIN_DIR
 from kurt.skills.precedence import apply_state
 from kurt.skills.record import STATUS_DISABLED, STATUS_SHADOWED, SkillRecord
@@ -63,14 +64,29 @@ class SkillManager:
         self._quick: Catalog | None = None
         self._loaded: set[str] = set()
         self._failed: dict[str, SkillError] = {}
+        self._stale_listing = False
 
     # -- views ----------------------------------------------------------------
+
+    def listing(self) -> list[dict[str, Any]]:
+        """``kurt skill list --json`` rows: from the listing snapshot when every
+        manifest is unchanged (no record is built), else from :meth:`catalog`."""
+        if self.use_cache and self._full is None:
+            rows = fast_listing(self.locations, self.config, builtin_dir=self.builtin_dir)
+            if rows is not None:
+                return rows
+            self._stale_listing = True
+        return [record.to_json() for record in self.records]
 
     def catalog(self) -> Catalog:
         """Every source scanned now (manifests re-read where they changed)."""
         if self._full is None:
             full = load_catalog(
-                self.locations, self.config, builtin_dir=self.builtin_dir, use_cache=self.use_cache
+                self.locations,
+                self.config,
+                builtin_dir=self.builtin_dir,
+                use_cache=self.use_cache,
+                write_listing=self._stale_listing,
             )
             self._full = Catalog(
                 apply_state(full.records, self.config), full.providers, full.stamps
@@ -175,7 +191,7 @@ class SkillManager:
 
     def _load_order(self, record: SkillRecord) -> list[SkillRecord]:
         """``record`` and its ``requires_skills`` (transitively), dependencies first."""
-        from kurt.skills.checks import order_by_requirements
+        from kurt.skills.ordering import order_by_requirements
 
         catalog = self._fast()
         closure = self._closure(catalog, record)
