@@ -31,6 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
+BARE_GROUP_HELP = "import click\nclick.Group('bare', help='An empty group.').main(['--help'])"
 HEAVY = ("pydantic", "pydantic_settings", "httpx", "rich", "yaml", "attrs", "attr", "sqlalchemy")
 TARGETS = {"--version": 0.5, "--help": 1.1}
 
@@ -99,17 +100,23 @@ def measure(rounds: int, env: dict[str, str]) -> int:
     kurt = str(kurt_script())
     baseline = [sys.executable, "-c", "import click"]
     commands = {"--version": [kurt, "--version"], "--help": [kurt, "--help"]}
+    # For reference, not a target: what printing the help of an empty click
+    # group costs. Kurt's --help cannot be cheaper than this floor.
+    floor_help = [sys.executable, "-c", BARE_GROUP_HELP]
 
     # One untimed round fills the OS file cache and writes the .pyc files.
     wall_time(baseline, env)
+    wall_time(floor_help, env)
     for command in commands.values():
         wall_time(command, env)
 
     ratios: dict[str, list[float]] = {flag: [] for flag in commands}
+    floor_ratios: list[float] = []
     base_times: list[float] = []
     for _ in range(rounds):
         base = wall_time(baseline, env)
         base_times.append(base)
+        floor_ratios.append(wall_time(floor_help, env) / base)
         for flag, command in commands.items():
             ratios[flag].append(wall_time(command, env) / base)
 
@@ -126,6 +133,10 @@ def measure(rounds: int, env: dict[str, str]) -> int:
             f"kurt {flag:<9} {median:.2f}x import click "
             f"({spread}; target <= {TARGETS[flag]}x: {verdict})"
         )
+    print(
+        f"(reference: an empty click group's --help {statistics.median(floor_ratios):.2f}x "
+        "import click)"
+    )
 
     failed = False
     floor = imported_modules(baseline, env)
