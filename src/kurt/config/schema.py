@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kurt.config.model import DatabaseSection, FetchSection, MapSection
-from kurt.config.settings import settings_model
+from kurt.config.settings import specs
 
 SCHEMA_DIALECT = "http://json-schema.org/draft-07/schema#"
 
@@ -26,9 +26,7 @@ def kurt_toml_schema(skills: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     names = sorted(skills)
     skill_tables: dict[str, Any] = {}
     for name in names:
-        table = _section(settings_model(name, skills[name]))
-        table["description"] = f"Settings of skill '{name}' (from its SKILL.md)."
-        skill_tables[name] = table
+        skill_tables[name] = settings_schema(name, skills[name])
     name_list = {
         "type": "array",
         "items": {"type": "string", **({"examples": names} if names else {})},
@@ -67,6 +65,48 @@ def kurt_toml_schema(skills: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
                 "additionalProperties": {"type": "object"},
             },
         },
+    }
+
+
+# JSON Schema of each setting type a SKILL.md may declare.
+_JSON_TYPES: dict[str, dict[str, Any]] = {
+    "str": {"type": "string"},
+    "string": {"type": "string"},
+    "int": {"type": "integer"},
+    "integer": {"type": "integer"},
+    "float": {"type": "number"},
+    "number": {"type": "number"},
+    "bool": {"type": "boolean"},
+    "boolean": {"type": "boolean"},
+    "list": {"type": "array"},
+    "array": {"type": "array"},
+    "list[str]": {"type": "array", "items": {"type": "string"}},
+    "list[int]": {"type": "array", "items": {"type": "integer"}},
+    "list[float]": {"type": "array", "items": {"type": "number"}},
+    "dict": {"type": "object"},
+    "table": {"type": "object"},
+    "object": {"type": "object"},
+}
+
+
+def settings_schema(skill: str, schema: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``[skills.<skill>]`` table as JSON Schema. Nothing is ``required``
+    here: a required setting may come from the environment instead."""
+    properties: dict[str, Any] = {}
+    for spec in specs(skill, schema):
+        prop = dict(_JSON_TYPES[spec.type_name])
+        if spec.description:
+            prop["description"] = spec.description
+        if spec.has_default and not spec.secret:
+            prop["default"] = spec.default
+        if spec.secret:
+            prop["writeOnly"] = True
+        properties[spec.key] = prop
+    return {
+        "type": "object",
+        "description": f"Settings of skill '{skill}' (from its SKILL.md).",
+        "properties": properties,
+        "additionalProperties": False,
     }
 
 

@@ -1,0 +1,471 @@
+"""``kurt config skills`` and ``kurt config schema``, end to end (real
+subprocesses where it matters: concurrency, imports, exit codes)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+SECRET = "hunter2-very-secret"
+
+TOOL_CODE = """
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from kurt import Tool, ToolResult, register_tool
+
+Path(__file__).with_name("IMPORTED").write_text("yes")
+
+
+class Params(BaseModel):
+    pass
+
+
+@register_tool
+class SettingsTool(Tool[Params, Params]):
+    name = "{tool}"
+    description = "Report the settings this skill sees"
+    InputModel = Params
+    OutputModel = Params
+
+    async def run(self, params: Any, context: Any, on_progress: Any = None) -> ToolResult:
+        return ToolResult(success=True, data=[context.settings.model_dump(mode="json")])
+"""
+
+ARCHIVER_SETTINGS = """\
+settings:
+  timeout: {type: float, default: 30, description: "Seconds per request"}
+  token: {type: str, secret: true, env: WAYBACK_TOKEN, required: false}
+  retries: {type: int, default: 2}
+  tags: {type: list, default: []}
+"""
+
+
+def add_skill(root: Path, name: str, settings: str = "", tool: str | None = None) -> Path:
+    """A skill folder under ``root/skills`` (with a tool when ``tool`` is given)."""
+    folder = root / "skills" / name
+    folder.mkdir(parents=True)
+    implements = (
+        f"implements:\n  - {{type: tool, class: SettingsTool, name: {tool}}}\n" if tool else ""
+    )
+    (folder / "SKILL.md").write_text(
+        f"---\nname: {name}\ndescription: Skill {name}.\n{implements}{settings}---\nDocs.\n",
+        encoding="utf-8",
+    )
+    if tool:
+        (folder / "skill.py").write_text(TOOL_CODE.replace("{tool}", tool), encoding="utf-8")
+    return folder
+
+
+PROJECT_TOML = """\
+# The demo project: comments stay where they are.
+[fetch]
+timeout = 10  # seconds
+
+[skills.web-archiver]
+timeout = 45  # slow archive
+"""
+
+
+@pytest.fixture
+def demo(make_project: Callable[..., Path]) -> Path:
+    root = make_project("demo", PROJECT_TOML)
+    add_skill(root, "web-archiver", ARCHIVER_SETTINGS, tool="archive")
+    add_skill(root, "crawler", "settings:\n  depth: {type: int, default: 1}\n", tool="crawl")
+    return root
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def listing(run_kurt: Callable[..., Any], root: Path, **env: str) -> dict[str, Any]:
+    outcome = run_kurt("config", "skills", "--json", cwd=root, env=env)
+    assert outcome.exit_code == 0, outcome.stderr
+    data: dict[str, Any] = json.loads(outcome.stdout)
+    return data
+
+
+def skill_row(data: dict[str, Any], name: str) -> dict[str, Any]:
+    row: dict[str, Any] = next(row for row in data["skills"] if row["name"] == name)
+    return row
+
+
+# -- listing -------------------------------------------------------------------------------
+
+
+def test_json_has_the_documented_shape(run_kurt: Callable[..., Any], demo: Path) -> None:
+    data = listing(run_kurt, demo, WAYBACK_TOKEN=SECRET)
+    assert {"paths", "skills"} <= set(data)
+    assert data["paths"][0] == {
+        "path": str(demo / "skills"),
+        "source": "project",
+        "exists": True,
+    }
+    assert {"path", "source", "exists"} <= set(data["paths"][1])
+    row = skill_row(data, "web-archiver")
+    assert {"name", "enabled", "reason", "settings", "problems"} <= set(row)
+    assert row["enabled"] is True
+    assert row["reason"] == "default"
+    assert row["settings"] == {"timeout": 45.0, "token": "***", "retries": 2, "tags": []}
+    assert row["sources"] == {
+        "timeout": "project",
+        "token": "env:WAYBACK_TOKEN",
+        "retries": "default",
+        "tags": "default",
+    }
+    assert row["problems"] == []
+
+
+def test_secrets_are_masked_in_table_and_json(run_kurt: Callable[..., Any], demo: Path) -> None:
+    (demo / "kurt.toml").write_text(PROJECT_TOML + f'token = "{SECRET}"\n', encoding="utf-8")
+    for args in (("config", "skills"), ("config", "skills", "--json")):
+        outcome = run_kurt(*args, cwd=demo)
+        assert outcome.exit_code == 0
+        assert SECRET not in outcome.stdout + outcome.stderr
+        assert "***" in outcome.stdout
+
+
+def test_settings_problems_are_listed_without_echoing_secrets(
+    run_kurt: Callable[..., Any], demo: Path
+) -> None:
+    (demo / "kurt.toml").write_text(
+        '[skills.web-archiver]\ntimeout = "slow"\nretrys = 3\n', encoding="utf-8"
+    )
+    row = skill_row(
+        listing(run_kurt, demo, KURT_SKILLS__WEB_ARCHIVER__TOKEN=SECRET), "web-archiver"
+    )
+    problems = "\n".join(row["problems"])
+    assert "'skills.web-archiver.timeout'" in problems
+    assert "expected float" in problems
+    assert "unknown setting 'skills.web-archiver.retrys'; did you mean 'retries'?" in problems
+    assert SECRET not in json.dumps(row)
+
+
+def test_listing_imports_no_skill_code_even_untrusted(
+    run_kurt: Callable[..., Any], make_project: Callable[..., Path]
+) -> None:
+    root = make_project("untrusted", PROJECT_TOML, trusted=False)
+    folder = add_skill(root, "web-archiver", ARCHIVER_SETTINGS, tool="archive")
+    for args in (("config", "skills"), ("config", "skills", "--json"), ("config", "schema")):
+        outcome = run_kurt(*args, cwd=root)
+        assert outcome.exit_code == 0, outcome.stderr
+    assert not (folder / "IMPORTED").exists()
+
+
+def test_enabled_and_disabled_semantics(run_kurt: Callable[..., Any], demo: Path) -> None:
+    toml = demo / "kurt.toml"
+    toml.write_text('[skills]\nenabled = ["crawler"]\n', encoding="utf-8")
+    data = listing(run_kurt, demo)
+    assert (skill_row(data, "crawler")["enabled"], skill_row(data, "crawler")["reason"]) == (
+        True,
+        "allow-list",
+    )
+    assert skill_row(data, "web-archiver")["reason"] == "not-in-allow-list"
+    # `disabled` wins over `enabled`, and the user's list counts too (union).
+    (demo.parent / "kurt-home" / "kurt.toml").write_text(
+        '[skills]\ndisabled = ["crawler"]\n', encoding="utf-8"
+    )
+    row = skill_row(listing(run_kurt, demo), "crawler")
+    assert (row["enabled"], row["reason"]) == (False, "disabled-list")
+
+
+def test_unknown_skill_tables_are_reported(run_kurt: Callable[..., Any], demo: Path) -> None:
+    (demo / "kurt.toml").write_text("[skills.web-archivr]\ntimeout = 1\n", encoding="utf-8")
+    data = listing(run_kurt, demo)
+    assert data["problems"] == [
+        f"{demo / 'kurt.toml'}: [skills.web-archivr] configures no discovered skill; "
+        "did you mean 'web-archiver'?"
+    ]
+
+
+# -- edits ---------------------------------------------------------------------------------
+
+
+def test_disable_then_enable_restores_the_file(run_kurt: Callable[..., Any], demo: Path) -> None:
+    toml = demo / "kurt.toml"
+    before = digest(toml)
+    outcome = run_kurt("config", "skills", "disable", "crawler", cwd=demo)
+    assert outcome == (0, f"Disabled 'crawler' in {toml}.\n", "")
+    assert tomllib.loads(toml.read_text("utf-8"))["skills"]["disabled"] == ["crawler"]
+    assert "# slow archive" in toml.read_text("utf-8")
+    row = skill_row(listing(run_kurt, demo), "crawler")
+    assert (row["enabled"], row["reason"]) == (False, "disabled-list")
+    again = run_kurt("config", "skills", "disable", "crawler", cwd=demo)
+    assert again.stdout == f"'crawler' is already disabled in {toml}; nothing to change.\n"
+    assert run_kurt("config", "skills", "enable", "crawler", cwd=demo).exit_code == 0
+    assert digest(toml) == before
+
+
+def test_set_reads_toml_values_else_strings(run_kurt: Callable[..., Any], demo: Path) -> None:
+    toml = demo / "kurt.toml"
+    for key, value in (("retries", "5"), ("tags", '["a", "b"]'), ("token", "plain text")):
+        outcome = run_kurt("config", "skills", "set", "web-archiver", key, value, cwd=demo)
+        assert outcome.exit_code == 0, outcome.stderr
+    table = tomllib.loads(toml.read_text("utf-8"))["skills"]["web-archiver"]
+    assert table == {"timeout": 45, "retries": 5, "tags": ["a", "b"], "token": "plain text"}
+    outcome = run_kurt("config", "skills", "set", "web-archiver", "token", SECRET, cwd=demo)
+    assert outcome.stdout == f"Set skills.web-archiver.token = *** in {toml}.\n"
+    assert run_kurt("config", "skills", "unset", "web-archiver", "retries", cwd=demo).stdout == (
+        f"Removed skills.web-archiver.retries from {toml}.\n"
+    )
+
+
+def test_user_flag_edits_the_user_file(
+    run_kurt: Callable[..., Any], demo: Path, kurt_home: Path
+) -> None:
+    before = digest(demo / "kurt.toml")
+    outcome = run_kurt("config", "skills", "set", "--user", "crawler", "depth", "3", cwd=demo)
+    assert outcome.exit_code == 0, outcome.stderr
+    assert (kurt_home / "kurt.toml").read_text("utf-8") == "[skills.crawler]\ndepth = 3\n"
+    assert digest(demo / "kurt.toml") == before
+    row = skill_row(listing(run_kurt, demo), "crawler")
+    assert (row["settings"], row["sources"]) == ({"depth": 3}, {"depth": "user"})
+
+
+REFUSALS = [
+    (
+        ("set", "web-archiver", "timeout", "fast"),
+        1,
+        "Error: {toml}: invalid value for 'skills.web-archiver.timeout': expected float, "
+        'found "fast" (str) (Input should be a valid number)\n'
+        "  hint: write a value of type float, e.g. "
+        "`kurt config skills set web-archiver timeout VALUE`\n",
+    ),
+    (
+        ("set", "web-archiver", "timout", "3"),
+        2,
+        "Error: Unknown setting 'timout' of skill 'web-archiver'. Did you mean 'timeout'?\n"
+        "  hint: settings of 'web-archiver': retries, tags, timeout, token\n",
+    ),
+    (
+        ("set", "web-archiver", "token", "5"),
+        1,
+        "Error: {toml}: invalid value for 'skills.web-archiver.token': expected str, "
+        "found a value of type int (hidden: the setting is secret)\n"
+        "  hint: write a value of type str, e.g. "
+        "`kurt config skills set web-archiver token VALUE`\n",
+    ),
+    (
+        ("enable", "web-archivr"),
+        2,
+        "Error: Unknown skill 'web-archivr'. Did you mean 'web-archiver'?\n",
+    ),
+    (
+        ("disable", "paths"),
+        2,
+        "Error: 'paths' is a reserved key of [skills], not a skill name.\n"
+        "  hint: edit `paths` by hand in kurt.toml\n",
+    ),
+    (("set", "nope", "k", "1"), 2, "Error: Unknown skill 'nope'.\n"),
+]
+
+
+@pytest.mark.parametrize(("args", "code", "message"), REFUSALS)
+def test_refused_edits_exit_with_a_message_and_leave_the_file_byte_identical(
+    run_kurt: Callable[..., Any], demo: Path, args: tuple[str, ...], code: int, message: str
+) -> None:
+    toml = demo / "kurt.toml"
+    before = digest(toml)
+    outcome = run_kurt("config", "skills", *args, cwd=demo)
+    assert (outcome.exit_code, outcome.stdout) == (code, "")
+    assert outcome.stderr == message.format(toml=toml)
+    assert digest(toml) == before
+
+
+def test_unsetting_a_required_setting_is_refused(
+    run_kurt: Callable[..., Any], make_project: Callable[..., Path]
+) -> None:
+    root = make_project("req", '[skills.keyed]\napi-key = "abc"  # needed\n')
+    add_skill(root, "keyed", "settings:\n  api-key: {type: str, required: true}\n")
+    toml = root / "kurt.toml"
+    before = digest(toml)
+    outcome = run_kurt("config", "skills", "unset", "keyed", "api-key", cwd=root)
+    assert outcome.exit_code == 1
+    assert outcome.stderr.startswith(
+        f"Error: edit refused, the file is unchanged: {toml}: missing required setting "
+        "'skills.keyed.api-key' (expected str)"
+    )
+    assert digest(toml) == before
+    # With the value in the environment, the file may drop it.
+    done = run_kurt(
+        "config", "skills", "unset", "keyed", "api-key", cwd=root,
+        env={"KURT_SKILLS__KEYED__API_KEY": "from-env"},
+    )  # fmt: skip
+    assert done.exit_code == 0, done.stderr
+
+
+def test_malformed_kurt_toml_is_an_error_with_line_and_column(
+    run_kurt: Callable[..., Any], demo: Path
+) -> None:
+    toml = demo / "kurt.toml"
+    toml.write_text("[skills]\ndisabled = = 1\n", encoding="utf-8")
+    before = digest(toml)
+    outcome = run_kurt("config", "skills", "disable", "crawler", cwd=demo)
+    assert outcome.exit_code == 1
+    assert outcome.stderr.startswith(f"Error: {toml}:2:12: invalid TOML")
+    assert "Traceback" not in outcome.stderr
+    assert digest(toml) == before
+
+
+def test_edits_outside_a_project_are_a_usage_error(
+    run_kurt: Callable[..., Any], tmp_path: Path
+) -> None:
+    outcome = run_kurt("config", "skills", "disable", "x", cwd=tmp_path)
+    assert outcome.exit_code == 2
+    assert outcome.stderr.startswith(
+        "Error: Not in a Kurt project: no kurt.toml here or in any parent folder."
+    )
+
+
+def test_twenty_concurrent_disables_are_all_recorded(
+    make_project: Callable[..., Path],
+) -> None:
+    root = make_project("busy", "# many writers at once\n[fetch]\ntimeout = 3\n")
+    names = [f"s{number}" for number in range(20)]
+    for name in names:
+        add_skill(root, name)
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "kurt", "config", "skills", "disable", name],
+            cwd=root,
+            env=dict(os.environ),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for name in names
+    ]
+    for process in processes:
+        _, err = process.communicate(timeout=240)
+        assert process.returncode == 0, err.decode()
+    document = tomllib.loads((root / "kurt.toml").read_text("utf-8"))
+    assert sorted(document["skills"]["disabled"]) == sorted(names)
+    assert (root / "kurt.toml").read_text("utf-8").startswith("# many writers at once\n")
+
+
+# -- runs: injection and checks before code ------------------------------------------------
+
+
+def run_tool(run_kurt: Callable[..., Any], root: Path, tool: str, **env: str) -> Any:
+    return run_kurt("tool", "run", tool, "--json", cwd=root, env=env)
+
+
+def test_a_tool_gets_its_own_skills_settings_only(run_kurt: Callable[..., Any], demo: Path) -> None:
+    (demo / "kurt.toml").write_text(
+        PROJECT_TOML + "\n[skills.crawler]\ndepth = 4\n", encoding="utf-8"
+    )
+    archive = run_tool(run_kurt, demo, "archive", KURT_SKILLS__WEB_ARCHIVER__RETRIES="7")
+    assert archive.exit_code == 0, archive.stderr
+    data = json.loads(archive.stdout)["data"][0]
+    assert data == {"timeout": 45.0, "token": None, "retries": 7, "tags": []}
+    crawl = run_tool(run_kurt, demo, "crawl")
+    assert json.loads(crawl.stdout)["data"][0] == {"depth": 4}
+
+
+def test_secret_setting_reaches_the_tool_as_secret_str(
+    run_kurt: Callable[..., Any], demo: Path
+) -> None:
+    outcome = run_tool(run_kurt, demo, "archive", WAYBACK_TOKEN=SECRET)
+    assert outcome.exit_code == 0, outcome.stderr
+    # model_dump(mode="json") of a SecretStr is masked: the secret never leaves the tool.
+    assert json.loads(outcome.stdout)["data"][0]["token"] == "**********"
+    assert SECRET not in outcome.stdout
+
+
+def test_invalid_settings_stop_the_run_before_skill_code(
+    run_kurt: Callable[..., Any], demo: Path
+) -> None:
+    toml = demo / "kurt.toml"
+    toml.write_text('[skills.web-archiver]\n\ntimeout = "slow"\n', encoding="utf-8")
+    outcome = run_tool(run_kurt, demo, "archive")
+    assert outcome.exit_code == 1
+    assert outcome.stderr == (
+        f"Error: {toml}:3: invalid value for 'skills.web-archiver.timeout': expected float, "
+        'found "slow" (str) (Input should be a valid number)\n'
+        "  hint: write a value of type float, e.g. "
+        "`kurt config skills set web-archiver timeout VALUE`\n"
+    )
+    assert not (demo / "skills" / "web-archiver" / "IMPORTED").exists()
+
+
+def test_secret_in_an_invalid_env_value_is_not_echoed_by_a_run(
+    run_kurt: Callable[..., Any], make_project: Callable[..., Path]
+) -> None:
+    root = make_project("pins")
+    add_skill(root, "pinned", "settings:\n  pin: {type: int, secret: true, env: PIN}\n", "pin")
+    outcome = run_tool(run_kurt, root, "pin", PIN=SECRET)
+    assert outcome.exit_code == 1
+    assert SECRET not in outcome.stdout + outcome.stderr
+    assert "from environment variable PIN: expected int, found a value of type str" in (
+        outcome.stderr
+    )
+
+
+# -- schema --------------------------------------------------------------------------------
+
+
+def test_schema_describes_kurt_toml_and_each_skill(
+    run_kurt: Callable[..., Any], demo: Path
+) -> None:
+    outcome = run_kurt("config", "schema", cwd=demo)
+    assert outcome.exit_code == 0, outcome.stderr
+    schema = json.loads(outcome.stdout)
+    assert schema["$schema"].startswith("http://json-schema.org/")
+    assert schema["properties"]["fetch"]["properties"]["timeout"]["type"] == "number"
+    skills = schema["properties"]["skills"]["properties"]
+    assert skills["disabled"]["items"]["type"] == "string"
+    archiver = skills["web-archiver"]
+    assert archiver["additionalProperties"] is False
+    assert archiver["properties"]["timeout"]["type"] == "number"
+    assert archiver["properties"]["timeout"]["description"] == "Seconds per request"
+    assert skills["crawler"]["properties"]["depth"]["default"] == 1
+
+
+def test_schema_validates_the_demo_file(run_kurt: Callable[..., Any], demo: Path) -> None:
+    """The schema accepts a correct kurt.toml and rejects a wrong type (checked
+    with a small validator of the subset of JSON Schema it uses)."""
+    schema = json.loads(run_kurt("config", "schema", cwd=demo).stdout)
+    good = tomllib.loads(PROJECT_TOML)
+    bad = tomllib.loads('[skills.web-archiver]\ntimeout = "slow"\n')
+    assert validate(good, schema) == []
+    assert validate(bad, schema) == ["skills.web-archiver.timeout: not number"]
+
+
+def validate(value: Any, schema: dict[str, Any], path: str = "") -> list[str]:
+    kinds = {"object": dict, "array": list, "string": str, "integer": int, "boolean": bool}
+    if "anyOf" in schema:
+        options = [validate(value, option, path) for option in schema["anyOf"]]
+        return [] if any(not errors for errors in options) else options[0]
+    kind = schema.get("type")
+    if kind == "number" and not isinstance(value, int | float):
+        return [f"{path}: not number"]
+    if kind in kinds and not isinstance(value, kinds[kind]):
+        return [f"{path}: not {kind}"]
+    errors: list[str] = []
+    if isinstance(value, dict):
+        properties = schema.get("properties", {})
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else key
+            if key in properties:
+                errors += validate(item, properties[key], where)
+            elif schema.get("additionalProperties") is False:
+                errors.append(f"{where}: unknown")
+    return errors
+
+
+def test_help_documents_the_editor_directive() -> None:
+    from kurt.cli.config import config_schema
+
+    assert "#:schema" in textwrap.dedent(config_schema.help or "")
