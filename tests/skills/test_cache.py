@@ -33,8 +33,9 @@ def test_first_listing_writes_the_cache_atomically(project: Path, kurt_home: Pat
     path = the_cache(project, kurt_home)
     data = json.loads(path.read_text("utf-8"))
     assert [row["facts"]["name"] for row in data["skills"]] == ["one"]
-    listing = path.with_name(path.stem + ".list.json")
-    assert sorted(p.name for p in path.parent.iterdir()) == sorted([path.name, listing.name])
+    derived = [path.stem + ".list.json", path.stem + ".index.json"]
+    # No temporary file is left behind.
+    assert sorted(p.name for p in path.parent.iterdir()) == sorted([path.name, *derived])
 
 
 def test_changed_manifest_is_read_again(project: Path, kurt_home: Path) -> None:
@@ -90,7 +91,11 @@ def test_quick_catalog_needs_unchanged_roots(project: Path, kurt_home: Path) -> 
     load_catalog(locations, config)
     quick = load_quick(locations, config)
     assert quick is not None
-    assert [r.name for r in quick.records] == ["one"]
+    assert quick.providers["tool"] == {"one": ["one"]}
+    record = quick.find("one")
+    assert record is not None
+    assert record.path == project / "skills" / "one"
+    assert quick.fresh(record)
     write_skill(project / "skills", "two")  # a new folder changes the root's mtime
     assert load_quick(locations, config) is None
 

@@ -45,6 +45,7 @@ from kurt.skills.discovery import (
     search_roots,
 )
 from kurt.skills.precedence import Index, assemble, record_from_facts
+from kurt.skills.quick import QuickCatalog, index_body, index_file, read_index
 from kurt.skills.record import STATUS_DISABLED, STATUS_SHADOWED, SkillRecord
 
 FORMAT = 1
@@ -58,6 +59,22 @@ class Catalog(NamedTuple):
     records: list[SkillRecord]
     providers: Index
     stamps: dict[Path, tuple[int, int]]
+
+    def find(self, name: str) -> SkillRecord | None:
+        """The winning (not shadowed) skill called ``name``."""
+        for record in self.records:
+            if record.name == name and record.status != STATUS_SHADOWED:
+                return record
+        return None
+
+    def fresh(self, record: SkillRecord) -> bool:
+        """Whether ``record``'s manifest still has the size and mtime it was read with."""
+        stamp = self.stamps.get(record.manifest_path)
+        try:
+            info = os.stat(record.manifest_path)
+        except OSError:
+            return False
+        return stamp is not None and (info.st_size, info.st_mtime_ns) == stamp
 
 
 class _Stored(NamedTuple):
@@ -82,12 +99,13 @@ def load_catalog(
     *,
     builtin_dir: Path | None = BUILTIN_DIR,
     use_cache: bool = True,
-    write_listing: bool = False,
+    write_derived: bool = False,
 ) -> Catalog:
     """Scan every source, reusing cached facts of unchanged manifests.
 
-    The listing snapshot (:func:`fast_listing`) is rewritten when anything
-    changed, or when ``write_listing`` says the caller found it stale.
+    The listing snapshot (:func:`fast_listing`) and the run index
+    (:mod:`kurt.skills.quick`) are rewritten when anything changed, or when
+    ``write_derived`` says the caller found one of them stale.
     """
     roots = search_roots(locations, config, builtin_dir)
     path = cache_file(locations, roots)
@@ -116,7 +134,11 @@ def load_catalog(
     if changed and use_cache:
         _write(path, root_stamps, stamps, packages, stored)
     catalog = _catalog(stored)
-    if use_cache and (changed or write_listing):
+    if use_cache and (changed or write_derived):
+        _dump(
+            index_file(path),
+            index_body(catalog.records, catalog.providers, catalog.stamps, root_stamps, stamps),
+        )
         keys = [_candidate_key(s.candidate) for s in stored]
         rows = [record.to_json() for record in catalog.records]
         body = {
@@ -176,35 +198,12 @@ def fast_listing(
 
 def load_quick(
     locations: Locations, config: SkillsConfig, *, builtin_dir: Path | None = BUILTIN_DIR
-) -> Catalog | None:
-    """The cached catalog if no root folder changed and no package was
+) -> QuickCatalog | None:
+    """The run index if no search folder changed and no distribution was
     installed (a few ``stat`` calls); ``None`` when a full scan is needed."""
     roots = search_roots(locations, config, builtin_dir)
-    cached = _read(cache_file(locations, roots))
-    if cached is None:
-        return None
-    try:
-        if cached["roots"] != _root_stamps(roots):
-            return None
-        if cached["path_stamps"] != path_stamps():
-            return None
-        return _catalog(
-            [_Stored(_candidate(row["candidate"]), row["facts"]) for row in cached["skills"]]
-        )
-    except (KeyError, TypeError, ValueError, IndexError):
-        return None
-
-
-def still_fresh(catalog: Catalog, record: SkillRecord) -> bool:
-    """Whether ``record``'s manifest still has the size and mtime it was read with."""
-    stamp = catalog.stamps.get(record.manifest_path)
-    if stamp is None:
-        return False
-    try:
-        info = os.stat(record.manifest_path)
-    except OSError:
-        return False
-    return (info.st_size, info.st_mtime_ns) == stamp
+    path = index_file(cache_file(locations, roots))
+    return read_index(path, config, _root_stamps(roots), path_stamps())
 
 
 def _catalog(stored: list[_Stored]) -> Catalog:

@@ -101,7 +101,12 @@ def environment_problems(record: SkillRecord) -> list[SkillProblem]:
         *checks.check_requires_python(
             extra.get("requires_python"), file, lines.get("requires_python")
         ),
-        *checks.check_requires(extra.get("requires") or [], file, lines.get("requires")),
+        # Only when there is something to check: it imports importlib.metadata.
+        *(
+            checks.check_requires(extra["requires"], file, lines.get("requires"))
+            if extra.get("requires")
+            else []
+        ),
         *checks.check_requires_env(
             extra.get("requires_env") or [], file, lines.get("requires_env")
         ),

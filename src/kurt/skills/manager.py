@@ -35,9 +35,10 @@ from kurt.config.skills import (
     read_skills_config,
 )
 from kurt.errors import SkillError, UnknownNameError, UntrustedProjectError
-from kurt.skills.cache import Catalog, fast_listing, load_catalog, load_quick, still_fresh
+from kurt.skills.cache import Catalog, fast_listing, load_catalog, load_quick
 from kurt.skills.discovery import BUILTIN_DIR
 from kurt.skills.precedence import apply_state
+from kurt.skills.quick import QuickCatalog
 from kurt.skills.record import STATUS_DISABLED, STATUS_SHADOWED, SkillRecord
 
 BeforeLoad = Callable[[SkillRecord], None]
@@ -61,10 +62,10 @@ class SkillManager:
         self.builtin_dir = builtin_dir
         self.use_cache = use_cache
         self._full: Catalog | None = None
-        self._quick: Catalog | None = None
+        self._quick: Catalog | QuickCatalog | None = None
         self._loaded: set[str] = set()
         self._failed: dict[str, SkillError] = {}
-        self._stale_listing = False
+        self._stale_derived = False
 
     # -- views ----------------------------------------------------------------
 
@@ -75,7 +76,7 @@ class SkillManager:
             rows = fast_listing(self.locations, self.config, builtin_dir=self.builtin_dir)
             if rows is not None:
                 return rows
-            self._stale_listing = True
+            self._stale_derived = True
         return [record.to_json() for record in self.records]
 
     def catalog(self) -> Catalog:
@@ -86,7 +87,7 @@ class SkillManager:
                 self.config,
                 builtin_dir=self.builtin_dir,
                 use_cache=self.use_cache,
-                write_listing=self._stale_listing,
+                write_derived=self._stale_derived,
             )
             self._full = Catalog(
                 apply_state(full.records, self.config), full.providers, full.stamps
@@ -94,8 +95,8 @@ class SkillManager:
             self._quick = self._full
         return self._full
 
-    def _fast(self) -> Catalog:
-        """The catalog for resolution: cached when no search folder changed."""
+    def _fast(self) -> Catalog | QuickCatalog:
+        """The catalog for resolution: the run index when no search folder changed."""
         if self._quick is None:
             quick = (
                 load_quick(self.locations, self.config, builtin_dir=self.builtin_dir)
@@ -103,8 +104,9 @@ class SkillManager:
                 else None
             )
             if quick is None:
+                self._stale_derived = True
                 return self.catalog()
-            self._quick = quick._replace(records=apply_state(quick.records, self.config))
+            self._quick = quick
         return self._quick
 
     @property
@@ -118,18 +120,15 @@ class SkillManager:
         Answered from the catalog resolution uses (cached while no search
         folder changed); call :meth:`catalog` first for a full scan.
         """
-        records = self._fast().records
-        found = _by_name(records, name)
+        found = self._fast().find(name)
         if found is None:
-            raise UnknownNameError("skill", name, {r.name for r in records})
+            raise UnknownNameError("skill", name, {r.name for r in self.records})
         return found
 
     def provider(self, kind: str, name: str) -> SkillRecord | None:
         """The skill that would provide ``name`` of ``kind`` (no code is imported)."""
         catalog = self._fast()
-        candidates = [
-            _by_name(catalog.records, s) for s in catalog.providers.get(kind, {}).get(name, [])
-        ]
+        candidates = [catalog.find(s) for s in catalog.providers.get(kind, {}).get(name, [])]
         present = [r for r in candidates if r is not None]
         usable = [r for r in present if r.usable]
         return usable[0] if usable else (present[0] if present else None)
@@ -157,7 +156,7 @@ class SkillManager:
             return
         quick = self._fast()
         if quick is not self._full and not all(
-            still_fresh(quick, r) for r in self._closure(quick, record)
+            quick.fresh(r) for r in self._closure(quick, record)
         ):
             # A manifest this run uses changed since it was cached: scan everything.
             self._quick = self._full = None
@@ -168,12 +167,12 @@ class SkillManager:
         self.load(record)
 
     @staticmethod
-    def _closure(catalog: Catalog, record: SkillRecord) -> list[SkillRecord]:
+    def _closure(catalog: Catalog | QuickCatalog, record: SkillRecord) -> list[SkillRecord]:
         """``record`` and every skill it requires, directly or not (no order)."""
         found = [record]
         for current in found:
             for needed in current.requires_skills:
-                dependency = _by_name(catalog.records, needed)
+                dependency = catalog.find(needed)
                 if dependency is not None and dependency not in found:
                     found.append(dependency)
         return found
@@ -307,11 +306,3 @@ _REASONS = {
     REASON_DISABLED_LIST: "listed in [skills].disabled",
     REASON_NOT_IN_ALLOW_LIST: "not listed in [skills].enabled",
 }
-
-
-def _by_name(records: list[SkillRecord], name: str) -> SkillRecord | None:
-    """The non-shadowed record called ``name``."""
-    for record in records:
-        if record.name == name and record.status != STATUS_SHADOWED:
-            return record
-    return None
