@@ -1,0 +1,209 @@
+"""Skills at scale: listing and running among 10, 100 and 1000 skills.
+
+Three comparisons, each measured side by side in one run (interleaved rounds,
+the median of the per-round ratios, so that machine noise hits both sides):
+
+- warm: ``kurt skill list --json`` with the manifest cache warm, against
+  ``python -c "import click"`` (the floor of any click CLI);
+- cold: the same listing with the cache deleted before every run, against
+  pluggy loading the same number of one-module entry-point plugins
+  (``PluginManager.load_setuptools_entrypoints``) from fake distributions
+  written straight into a site folder (no network, no pip);
+- run: ``kurt tool run`` of one skill's tool among N skills, against the same
+  among 1 skill (both warm).
+
+Targets at 1000 skills: warm <= 1.5x, cold <= 1.2x, run <= 1.1x.
+
+    python bench/skills.py                 # sizes 10 100 1000, 11 rounds
+    python bench/skills.py --sizes 1000 --rounds 21
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+PY = sys.executable
+
+SKILL_MD = """\
+---
+name: {name}
+description: Generated skill number {i} for the benchmark; it provides one tool.
+version: 0.1.{i}
+license: MIT
+tags: [bench, generated]
+implements:
+  - {{type: tool, class: Tool{i}, name: {tool}, description: "Echo tool {i}"}}
+settings:
+  timeout: {{type: float, default: 30, description: "Seconds per request"}}
+---
+
+# {name}
+
+A generated skill.
+"""
+
+SKILL_PY = """\
+from pydantic import BaseModel
+
+from kurt import Tool, ToolResult, register_tool
+
+
+class In(BaseModel):
+    value: str = "x"
+
+
+@register_tool
+class Tool{i}(Tool[In, In]):
+    name = "{tool}"
+    description = "Echo tool {i}"
+    InputModel = In
+    OutputModel = In
+
+    async def run(self, params, context, on_progress=None):
+        return ToolResult.ok([{{"value": params.value}}])
+"""
+
+
+def make_project(root: Path, count: int) -> Path:
+    (root / "skills").mkdir(parents=True)
+    (root / "kurt.toml").write_text("", "utf-8")
+    for i in range(count):
+        name, tool = f"skill-{i:04d}", f"tool-{i:04d}"
+        folder = root / "skills" / name
+        folder.mkdir()
+        (folder / "SKILL.md").write_text(SKILL_MD.format(name=name, tool=tool, i=i), "utf-8")
+        (folder / "skill.py").write_text(SKILL_PY.format(tool=tool, i=i), "utf-8")
+    return root
+
+
+def make_plugins(site: Path, count: int) -> Path:
+    """``count`` fake distributions, each one module and one entry point."""
+    site.mkdir(parents=True)
+    for i in range(count):
+        module = f"bench_plugin_{i:04d}"
+        (site / f"{module}.py").write_text(f"def hello():\n    return {i}\n", "utf-8")
+        info = site / f"bench_plugin_{i:04d}-1.0.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(
+            f"Metadata-Version: 2.1\nName: bench-plugin-{i:04d}\nVersion: 1.0\n", "utf-8"
+        )
+        (info / "entry_points.txt").write_text(f"[kurt_bench]\np{i:04d} = {module}\n", "utf-8")
+    return site
+
+
+PLUGGY = (
+    "import pluggy; pm = pluggy.PluginManager('kurt_bench'); "
+    "n = pm.load_setuptools_entrypoints('kurt_bench'); assert n > 0, n"
+)
+
+
+def timed(args: list[str], env: dict[str, str], before: Callable[[], None] | None = None) -> float:
+    if before is not None:
+        before()
+    start = time.perf_counter()
+    subprocess.run(args, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return (time.perf_counter() - start) * 1000
+
+
+def pair(
+    rounds: int, left: Callable[[], float], right: Callable[[], float]
+) -> tuple[float, float, float]:
+    """Median left ms, median right ms, median of per-round ratios (order alternates)."""
+    lefts, rights, ratios = [], [], []
+    for n in range(rounds):
+        if n % 2:
+            b, a = right(), left()
+        else:
+            a, b = left(), right()
+        lefts.append(a)
+        rights.append(b)
+        ratios.append(a / b)
+    return statistics.median(lefts), statistics.median(rights), statistics.median(ratios)
+
+
+def bench_size(count: int, rounds: int, work: Path) -> dict[str, tuple[float, float, float]]:
+    home = work / f"home-{count}"
+    many = make_project(work / f"many-{count}", count)
+    one = make_project(work / f"one-{count}", 1)
+    site = make_plugins(work / f"site-{count}", count)
+    # As on a user's machine, Kurt's bytecode is cached (in a temporary prefix,
+    # not the source tree): with PYTHONDONTWRITEBYTECODE, Kurt's modules would be
+    # compiled on every run while click's come precompiled.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("KURT_") and k != "PYTHONDONTWRITEBYTECODE"
+    }
+    env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+    env["KURT_HOME"] = str(home)
+    kurt = [PY, "-m", "kurt"]
+    for project in (many, one):
+        subprocess.run([*kurt, "trust", str(project)], env=env, check=True, capture_output=True)
+    listing = [*kurt, "--project", str(many), "skill", "list", "--json"]
+    subprocess.run(listing, env=env, check=True, capture_output=True)  # warm the cache
+    cache = home / "cache"
+
+    def drop_cache() -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+
+    plug_env = {**env, "PYTHONPATH": str(site)}
+    results = {}
+    results["warm"] = pair(
+        rounds, lambda: timed(listing, env), lambda: timed([PY, "-c", "import click"], env)
+    )
+    results["cold"] = pair(
+        rounds,
+        lambda: timed(listing, env, drop_cache),
+        lambda: timed([PY, "-c", PLUGGY], plug_env),
+    )
+    run_many = [*kurt, "--project", str(many), "tool", "run", "tool-0000", "--json"]
+    run_one = [*kurt, "--project", str(one), "tool", "run", "tool-0000", "--json"]
+    for command in (listing, run_many, run_one):  # warm both caches again
+        subprocess.run(command, env=env, check=True, capture_output=True)
+    results["run"] = pair(rounds, lambda: timed(run_many, env), lambda: timed(run_one, env))
+    return results
+
+
+TARGETS = {"warm": 1.5, "cold": 1.2, "run": 1.1}
+LABELS = {
+    "warm": ("warm `skill list --json`", "`import click`"),
+    "cold": ("cold `skill list --json`", "pluggy, N entry points"),
+    "run": ("`tool run`, 1 of N", "`tool run`, 1 of 1"),
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
+    parser.add_argument("--rounds", type=int, default=11)
+    options = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="kurt-bench-skills-") as tmp:
+        for count in options.sizes:
+            results = bench_size(count, options.rounds, Path(tmp))
+            for key, (kurt_ms, other_ms, ratio) in results.items():
+                rows.append((count, key, kurt_ms, other_ms, ratio))
+    print(f"Python {sys.version.split()[0]}, {options.rounds} interleaved rounds, medians\n")
+    print("| skills | comparison | Kurt (ms) | against (ms) | ratio | target |")
+    print("|---:|---|---:|---:|---:|---:|")
+    for count, key, kurt_ms, other_ms, ratio in rows:
+        mine, theirs = LABELS[key]
+        target = TARGETS[key]
+        verdict = "ok" if ratio <= target or count < 1000 else "MISSED"
+        print(
+            f"| {count} | {mine} vs {theirs} | {kurt_ms:.0f} | {other_ms:.0f} | "
+            f"{ratio:.2f}x | <= {target}x{' ' + verdict if count >= 1000 else ''} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
