@@ -109,6 +109,10 @@ class Runtime:
 
         rows = [dict(row) for row in self.catalog() if row["name"] == name]
         if not rows:
+            for kind in ("tool", "fetcher", "mapper"):
+                record = self.skills.provider(kind, name)
+                if record is not None:  # provided by a disabled or invalid skill: say so
+                    self.skills.check_usable(record)
             known = {*TOOLS.names(), *FETCHERS.names(), *MAPPERS.names()}
             raise UnknownNameError("tool", name, known)
         for row in rows:

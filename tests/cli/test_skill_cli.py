@@ -345,3 +345,20 @@ def test_agentskills_verdicts_agree_with_the_reference(project: Path, run_kurt: 
     for report, folder in zip(reports, folders, strict=True):
         relative = str((folder / "SKILL.md").relative_to(corpus))
         assert report["valid"] is (relative not in failing), (relative, report["errors"])
+
+
+def test_disabled_skill_tool_says_how_to_enable_it(
+    make_project: Callable[..., Path], run_kurt: Run
+) -> None:
+    root = make_project("p", '[skills]\ndisabled = ["sleepy"]\n')
+    write_skill(root / "skills", "sleepy")
+    listing = json.loads(run_kurt("--project", str(root), "skill", "list", "--json").stdout)
+    assert (listing[0]["status"], listing[0]["enabled"]) == ("disabled", False)
+    expected = (
+        f"Error: {root / 'kurt.toml'}: skill 'sleepy' is disabled in kurt.toml (listed in "
+        "[skills].disabled)\n  hint: enable it with: kurt config skills enable sleepy\n"
+    )
+    for command in (["tool", "run", "sleepy"], ["tool", "info", "sleepy"]):
+        outcome = run_kurt("--project", str(root), *command)
+        assert (outcome.exit_code, outcome.stderr) == (1, expected)
+    assert imported(markers(root)) == set()
