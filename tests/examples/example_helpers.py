@@ -14,6 +14,12 @@ REPO = Path(__file__).resolve().parents[2]
 EXAMPLE_SKILLS = REPO / "examples" / "skills"
 
 
+def with_examples(project: KurtProject) -> KurtProject:
+    """``project`` finding the example skills through ``[skills].paths`` (searched in place)."""
+    project.add_path(EXAMPLE_SKILLS)
+    return project
+
+
 def json_of(outcome: Outcome) -> Any:
     """The JSON a ``kurt ... --json`` command printed, with its stderr on failure."""
     assert "Traceback" not in outcome.stderr, outcome.stderr

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from example_helpers import EXAMPLE_SKILLS, json_of, skill_row
+from example_helpers import EXAMPLE_SKILLS, json_of, skill_row, with_examples
 from pytest_httpserver import HTTPServer
 
 from kurt import FetchError
@@ -20,6 +20,12 @@ ISSUE = {
     "user": {"login": "ada"},
     "comments": 2,
 }
+
+
+@pytest.fixture
+def examples_project(kurt_project: KurtProject) -> KurtProject:
+    """A trusted project that finds the example skills through ``[skills].paths``."""
+    return with_examples(kurt_project)
 
 
 def test_it_validates(examples_project: KurtProject) -> None:

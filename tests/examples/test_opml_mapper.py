@@ -7,7 +7,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from example_helpers import EXAMPLE_SKILLS, json_of, skill_row
+from example_helpers import EXAMPLE_SKILLS, json_of, skill_row, with_examples
 from pytest_httpserver import HTTPServer
 
 from kurt.testing import KurtProject, load_skill, make_context
@@ -36,6 +36,12 @@ FEEDS = [
     "https://seeds.example/atom.xml",
     "https://python.example/rss",
 ]
+
+
+@pytest.fixture
+def examples_project(kurt_project: KurtProject) -> KurtProject:
+    """A trusted project that finds the example skills through ``[skills].paths``."""
+    return with_examples(kurt_project)
 
 
 def urls_of(result: dict[str, object]) -> list[str]:

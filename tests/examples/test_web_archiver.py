@@ -4,7 +4,7 @@ archive service (pytest-httpserver) with its token from the environment."""
 from __future__ import annotations
 
 import pytest
-from example_helpers import EXAMPLE_SKILLS, json_of, skill_row
+from example_helpers import EXAMPLE_SKILLS, json_of, skill_row, with_examples
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -13,6 +13,12 @@ from kurt.testing import KurtProject, load_skill, make_context, run_tool
 SKILL = EXAMPLE_SKILLS / "web-archiver"
 TOKEN = "ACCESSKEY:s3cr3t-t0ken"
 PAGE = "https://example.com/essay"
+
+
+@pytest.fixture
+def examples_project(kurt_project: KurtProject) -> KurtProject:
+    """A trusted project that finds the example skills through ``[skills].paths``."""
+    return with_examples(kurt_project)
 
 
 def archive_service(httpserver: HTTPServer, seen: list[Request]) -> str:
