@@ -1,12 +1,18 @@
 """The documentation keeps up with the code: every CLI command is in
-docs/cli.md, every SKILL.md key in docs/skills.md, and every page the docs
-promise exists and links only to pages that exist."""
+docs/cli.md, every SKILL.md key in docs/skills.md, every page the docs
+promise exists and links only to pages that exist, and the walkthrough of
+docs/skills.md works when followed to the letter."""
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterator
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import click
 import pytest
@@ -110,3 +116,51 @@ def test_relative_links_in_docs_lead_somewhere() -> None:
             if not (page.parent / target).exists():
                 broken.append(f"{page.name} -> {target}")
     assert not broken, f"links to nowhere: {broken}"
+
+
+def block_after(text: str, heading: str, language: str) -> str:
+    """The first ``language`` code block after ``heading`` in ``text``."""
+    start = text.index(heading)
+    opening = text.index(f"```{language}\n", start) + len(f"```{language}\n")
+    return text[opening : text.index("```\n", opening)]
+
+
+def test_the_skills_md_walkthrough_works_as_written(
+    make_project: Callable[..., Path], run_kurt: Callable[..., Any]
+) -> None:
+    """new -> edit (the page's own files) -> validate -> configure -> run -> pytest."""
+    guide = (DOCS / "skills.md").read_text(encoding="utf-8")
+    root = make_project("my-project", "[skills]\n")
+    kurt = partial(run_kurt, "--project", str(root))
+
+    assert kurt("skill", "new", "word-count").exit_code == 0
+    folder = root / "skills" / "word-count"
+    (folder / "SKILL.md").write_text(block_after(guide, "### 3. Edit `SKILL.md`", "yaml"))
+    (folder / "skill.py").write_text(block_after(guide, "### 4. Edit `skill.py`", "python"))
+    test_file = folder / "tests" / "test_word_count.py"
+    test_file.write_text(block_after(guide, "### 7. Test it with pytest", "python"))
+
+    validated = kurt("skill", "validate", "word-count")
+    assert validated.exit_code == 0, validated.stdout + validated.stderr
+    text = "the cat and the hat and the cat"
+    ran = kurt("tool", "run", "word-count", "-p", f"text={text}", "--json")
+    assert json.loads(ran.stdout)["data"] == [
+        {"word": "cat", "count": 2},
+        {"word": "hat", "count": 1},
+    ]
+    assert kurt("config", "skills", "set", "word-count", "top", "1").exit_code == 0
+    ran = kurt("tool", "run", "word-count", "-p", f"text={text}", "--json")
+    assert json.loads(ran.stdout)["data"] == [{"word": "cat", "count": 2}]
+    refused = kurt("config", "skills", "set", "word-count", "top", "many")
+    assert refused.exit_code == 1
+    assert "expected int" in refused.stderr
+
+    tested = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(folder)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert tested.returncode == 0, tested.stdout + tested.stderr
+    assert "3 passed" in tested.stdout
