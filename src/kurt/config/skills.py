@@ -167,23 +167,6 @@ def _names(raw: dict[str, Any], key: str, file: Path) -> list[str]:
     return value
 
 
-def is_reserved(name: str) -> bool:
-    """Whether ``name`` is a reserved key of ``[skills]`` (no skill may be named so)."""
-    return name in RESERVED
-
-
-def check_skill_name(name: str, *, file: Path | None = None) -> None:
-    """Refuse a skill named after a reserved ``[skills]`` key (its settings table
-    would collide with ``paths``, ``enabled`` or ``disabled``)."""
-    if name in RESERVED:
-        raise ConfigError(
-            f"a skill may not be named '{name}': it is a reserved key of [skills]",
-            file=file,
-            key=f"skills.{name}",
-            hint=f"rename the skill (reserved: {', '.join(sorted(RESERVED))})",
-        )
-
-
 def locate_key(file: Path, skill: str, key: str | None = None) -> int | None:
     """The 1-based line of ``skills.<skill>.<key>`` (or of the skill's table) in ``file``.
 
