@@ -215,3 +215,15 @@ def test_every_command_has_help(invoke: Run, name: str) -> None:
     code, stdout, stderr = invoke(name, "--help")
     assert (code, stderr) == (0, "")
     assert stdout.startswith(f"Usage: kurt {name} ")
+
+
+@pytest.mark.parametrize(("columns", "widest"), [("60", 58), ("200", 98), ("junk", 78)])
+def test_help_wraps_to_the_terminal_width(
+    invoke: Run, monkeypatch: pytest.MonkeyPatch, columns: str, widest: int
+) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    _, stdout, _ = invoke("--help")
+    # The example block is marked with \\b in the docstring: click never rewraps it.
+    wrapped = [line for line in stdout.splitlines() if not line.startswith("    kurt ")]
+    longest = max(len(line) for line in wrapped)
+    assert widest - 12 < longest <= widest
