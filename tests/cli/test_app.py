@@ -223,7 +223,7 @@ def test_help_wraps_to_the_terminal_width(
 ) -> None:
     monkeypatch.setenv("COLUMNS", columns)
     _, stdout, _ = invoke("--help")
-    # The example block is marked with \\b in the docstring: click never rewraps it.
+    # The example block is marked with \b in the docstring: click never rewraps it.
     wrapped = [line for line in stdout.splitlines() if not line.startswith("    kurt ")]
     longest = max(len(line) for line in wrapped)
     assert widest - 12 < longest <= widest
