@@ -339,12 +339,15 @@ def load_skill(skill_dir: str | os.PathLike[str]) -> types.ModuleType:
     package.__spec__ = importlib.machinery.ModuleSpec(package_name, None, is_package=True)
     package.__spec__.submodule_search_locations = [str(folder)]
     sys.modules[package_name] = package
+    writes_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # keep folders clean
     try:
         with attributed_to(name):
             module = importlib.import_module(f"{package_name}.skill")
     except BaseException:
         sys.modules.pop(package_name, None)
         raise
+    finally:
+        sys.dont_write_bytecode = writes_bytecode
     return module
 
 
