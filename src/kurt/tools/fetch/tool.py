@@ -31,7 +31,7 @@ LOCAL_ENGINE = "file"
 
 
 class FetchInput(BaseModel):
-    """Input of ``fetch``."""
+    """Input of the fetch tool."""
 
     model_config = ConfigDict(extra="forbid")
 

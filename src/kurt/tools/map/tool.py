@@ -30,7 +30,7 @@ from kurt.tools.result import ErrorInfo, ToolResult
 
 
 class MapInput(BaseModel):
-    """Input of ``map``."""
+    """Input of the map tool."""
 
     model_config = ConfigDict(extra="forbid")
 
