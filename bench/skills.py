@@ -130,7 +130,9 @@ def pair(
     return statistics.median(lefts), statistics.median(rights), statistics.median(ratios)
 
 
-def bench_size(count: int, rounds: int, work: Path) -> dict[str, tuple[float, float, float]]:
+def bench_size(
+    count: int, rounds: int, work: Path, only: set[str]
+) -> dict[str, tuple[float, float, float]]:
     home = work / f"home-{count}"
     many = make_project(work / f"many-{count}", count)
     one = make_project(work / f"one-{count}", 1)
@@ -157,14 +159,18 @@ def bench_size(count: int, rounds: int, work: Path) -> dict[str, tuple[float, fl
 
     plug_env = {**env, "PYTHONPATH": str(site)}
     results = {}
-    results["warm"] = pair(
-        rounds, lambda: timed(listing, env), lambda: timed([PY, "-c", "import click"], env)
-    )
-    results["cold"] = pair(
-        rounds,
-        lambda: timed(listing, env, drop_cache),
-        lambda: timed([PY, "-c", PLUGGY], plug_env),
-    )
+    if "warm" in only:
+        results["warm"] = pair(
+            rounds, lambda: timed(listing, env), lambda: timed([PY, "-c", "import click"], env)
+        )
+    if "cold" in only:
+        results["cold"] = pair(
+            rounds,
+            lambda: timed(listing, env, drop_cache),
+            lambda: timed([PY, "-c", PLUGGY], plug_env),
+        )
+    if "run" not in only:
+        return results
     run_many = [*kurt, "--project", str(many), "tool", "run", "tool-0000", "--json"]
     run_one = [*kurt, "--project", str(one), "tool", "run", "tool-0000", "--json"]
     for command in (listing, run_many, run_one):  # warm both caches again
@@ -185,11 +191,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
     parser.add_argument("--rounds", type=int, default=11)
+    parser.add_argument(
+        "--only", default="warm,cold,run", help="comma-separated subset of warm,cold,run"
+    )
     options = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory(prefix="kurt-bench-skills-") as tmp:
         for count in options.sizes:
-            results = bench_size(count, options.rounds, Path(tmp))
+            only = set(options.only.split(","))
+            results = bench_size(count, options.rounds, Path(tmp), only)
             for key, (kurt_ms, other_ms, ratio) in results.items():
                 rows.append((count, key, kurt_ms, other_ms, ratio))
     print(f"Python {sys.version.split()[0]}, {options.rounds} interleaved rounds, medians\n")

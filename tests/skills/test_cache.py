@@ -12,10 +12,16 @@ from pathlib import Path
 from skill_helpers import write_skill
 
 from kurt.config.locations import Locations
-from kurt.config.skills import read_skills_config
+from kurt.config.skills import SkillsConfig, read_skills_config
 from kurt.skills.cache import cache_file, fast_listing, load_catalog, load_quick
 from kurt.skills.discovery import search_roots
 from kurt.skills.manager import SkillManager
+
+
+def snapshot_rows(locations: Locations, config: SkillsConfig) -> list[dict[str, object]] | None:
+    """The listing snapshot's rows, or None when it is refused."""
+    text = fast_listing(locations, config)
+    return None if text is None else json.loads(text)
 
 
 def descriptions(root: Path, home: Path) -> dict[str, str]:
@@ -33,7 +39,7 @@ def test_first_listing_writes_the_cache_atomically(project: Path, kurt_home: Pat
     path = the_cache(project, kurt_home)
     data = json.loads(path.read_text("utf-8"))
     assert [row["facts"]["name"] for row in data["skills"]] == ["one"]
-    derived = [path.stem + ".list.json", path.stem + ".index.json"]
+    derived = [path.stem + ".list", path.stem + ".index.json"]
     # No temporary file is left behind.
     assert sorted(p.name for p in path.parent.iterdir()) == sorted([path.name, *derived])
 
@@ -147,10 +153,10 @@ def test_listing_snapshot_answers_when_nothing_changed(
     locations = Locations(root, kurt_home)
     full = [r.to_json() for r in SkillManager(locations).records]
     config = read_skills_config(locations)
-    assert fast_listing(locations, config) == full
+    assert snapshot_rows(locations, config) == full
     # The enabled state is applied anew: kurt.toml is not part of the snapshot.
     (root / "kurt.toml").write_text('[skills]\ndisabled = ["two"]\n', "utf-8")
-    rows = fast_listing(locations, read_skills_config(locations))
+    rows = snapshot_rows(locations, read_skills_config(locations))
     assert rows is not None
     assert [(r["name"], r["status"], r["reason"]) for r in rows] == [
         ("one", "ok", "default"),
@@ -163,19 +169,19 @@ def test_listing_snapshot_is_refused_after_any_change(project: Path, kurt_home: 
     config = read_skills_config(locations)
     write_skill(project / "skills", "one", description="first")
     SkillManager(locations).listing()
-    assert fast_listing(locations, config) is not None
+    assert snapshot_rows(locations, config) is not None
     write_skill(project / "skills", "one", description="changed")
-    assert fast_listing(locations, config) is None
+    assert snapshot_rows(locations, config) is None
     rows = SkillManager(locations).listing()  # rebuilt, and the snapshot with it
     assert rows[0]["description"] == "changed"
-    assert fast_listing(locations, config) == rows
+    assert snapshot_rows(locations, config) == rows
     write_skill(project / "skills", "two")
-    assert fast_listing(locations, config) is None
+    assert snapshot_rows(locations, config) is None
     snapshot = the_cache(project, kurt_home).with_name(
-        the_cache(project, kurt_home).stem + ".list.json"
+        the_cache(project, kurt_home).stem + ".list"
     )
     SkillManager(locations).listing()
     snapshot.write_text("{corrupt", "utf-8")
-    assert fast_listing(locations, config) is None
+    assert snapshot_rows(locations, config) is None
     assert [r["name"] for r in SkillManager(locations).listing()] == ["one", "two"]
-    assert fast_listing(locations, config) is not None
+    assert snapshot_rows(locations, config) is not None

@@ -7,7 +7,6 @@ here (a trusted project's, the user's, installed and built-in ones).
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,8 +48,9 @@ def skill_list(state: CliState, as_json: bool) -> None:
     """
     manager = _manager(state)
     if as_json:
-        # Compact JSON: the C encoder (an indent would use the pure-Python one).
-        click.echo(json.dumps(manager.listing(), ensure_ascii=False))
+        # Compact JSON, often straight from the snapshot (an indent would cost
+        # the pure-Python encoder).
+        click.echo(manager.listing_json())
         return
     records = manager.records
     if not records:
@@ -214,8 +214,14 @@ def skill_validate(
     if any(manager.is_trusted(r) and r.provides for r, found in pending if found):
         runtime.prepare_registries()  # built-ins first: a skill may not take their names
     for record, discovered in pending:
-        importer = manager.import_code if discovered and manager.is_trusted(record) else None
-        reason = None if discovered else "it is not in a search path"
+        shadowed = record.status == "shadowed"
+        runnable = discovered and not shadowed and manager.is_trusted(record)
+        importer = manager.import_code if runnable else None
+        reason = None
+        if not discovered:
+            reason = "it is not in a search path"
+        elif shadowed:
+            reason = f"it is shadowed by {record.shadowed_by}"
         reports.append(
             validate(record, importer=importer, agentskills=agentskills, static_reason=reason)
         )

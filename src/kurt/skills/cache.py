@@ -15,9 +15,13 @@ Two ways to read it:
 - :func:`load_catalog` (``kurt skill list``, validation, settings): scans every
   root and stats every manifest; an entry whose path, size or mtime differ is
   parsed again. Unchanged manifests are never re-read.
-- :func:`load_quick` (running one tool): trusts the cached candidates when no
-  root folder changed and no distribution was installed, so that the caller
-  stats only the manifests of the skill it loads (:func:`still_fresh`).
+- :func:`load_quick` (running one tool): the run index of
+  :mod:`kurt.skills.quick`, trusted when no root folder changed and no
+  distribution was installed; the caller stats only the manifests it loads.
+- :func:`fast_listing` (``kurt skill list --json``): the listing snapshot of
+  :mod:`kurt.skills.listing`.
+
+Both derived files are rewritten whenever the catalog is rebuilt.
 
 A cache file that is unreadable, of another format, or of the wrong shape is
 ignored and rebuilt; writes are atomic. Standard library only on the warm path.
@@ -30,7 +34,7 @@ import json
 import os
 import zlib
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kurt._version import __version__
 from kurt.config.locations import Locations
@@ -44,9 +48,11 @@ from kurt.skills.discovery import (
     path_stamps,
     search_roots,
 )
-from kurt.skills.precedence import Index, assemble, record_from_facts
-from kurt.skills.quick import QuickCatalog, index_body, index_file, read_index
-from kurt.skills.record import STATUS_DISABLED, STATUS_SHADOWED, SkillRecord
+
+if TYPE_CHECKING:
+    from kurt.skills.precedence import Index
+    from kurt.skills.quick import QuickCatalog
+    from kurt.skills.record import SkillRecord
 
 FORMAT = 1
 
@@ -63,7 +69,7 @@ class Catalog(NamedTuple):
     def find(self, name: str) -> SkillRecord | None:
         """The winning (not shadowed) skill called ``name``."""
         for record in self.records:
-            if record.name == name and record.status != STATUS_SHADOWED:
+            if record.name == name and record.status != "shadowed":
                 return record
         return None
 
@@ -135,65 +141,32 @@ def load_catalog(
         _write(path, root_stamps, stamps, packages, stored)
     catalog = _catalog(stored)
     if use_cache and (changed or write_derived):
-        _dump(
-            index_file(path),
-            index_body(catalog.records, catalog.providers, catalog.stamps, root_stamps, stamps),
-        )
+        from kurt.skills.listing import listing_file, snapshot
+        from kurt.skills.quick import index_body, index_file
+
+        index = index_body(catalog.records, catalog.providers, catalog.stamps, root_stamps, stamps)
+        _dump(index_file(path), index)
         keys = [_candidate_key(s.candidate) for s in stored]
         rows = [record.to_json() for record in catalog.records]
-        body = {
-            "format": FORMAT,
-            "path_stamps": stamps,
-            "packages": [list(p) for p in packages],
-            "keys": keys,
-            "rows": rows,
-        }
-        _dump(listing_file(path), body)
+        listing = snapshot(stamps, packages, keys, rows)
+        if listing is None:
+            with contextlib.suppress(OSError):
+                listing_file(path).unlink(missing_ok=True)
+        else:
+            _write_bytes(listing_file(path), listing)
     return catalog
-
-
-def listing_file(cache: Path) -> Path:
-    """The listing snapshot beside the cache file ``cache``."""
-    return cache.with_name(cache.stem + ".list.json")
 
 
 def fast_listing(
     locations: Locations, config: SkillsConfig, *, builtin_dir: Path | None = BUILTIN_DIR
-) -> list[dict[str, Any]] | None:
-    """``kurt skill list --json`` rows from the listing snapshot, or ``None``
-    when anything differs from when it was written.
-
-    Every search folder is listed and every manifest stat-ed, as strings (no
-    Path, no record objects): if the scan equals the snapshot's, its rows are
-    still true, and only the enabled state (from kurt.toml) is applied anew.
-    """
-    from kurt.skills.discovery import package_candidates, scan_folder
+) -> str | None:
+    """``kurt skill list --json`` from the listing snapshot (:mod:`kurt.skills.listing`),
+    or ``None`` when it is no longer true."""
+    from kurt.skills.listing import fast_listing as from_snapshot
+    from kurt.skills.listing import listing_file
 
     roots = search_roots(locations, config, builtin_dir)
-    try:
-        data = json.loads(listing_file(cache_file(locations, roots)).read_bytes())
-        if data["format"] != FORMAT or data["path_stamps"] != path_stamps():
-            return None
-        expected: list[Any] = data["keys"]
-        rows: list[dict[str, Any]] = data["rows"]
-        packages = [PackageSkill(*row) for row in data["packages"]]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    keys: list[list[Any]] = []
-    for root in roots:
-        if root.source == "builtin":
-            keys += [_candidate_key(c) for c in package_candidates(packages)]
-        keys += [[root.source, *f[:4], None, f.refused] for f in scan_folder(root)]
-    if not any(root.source == "builtin" for root in roots):
-        keys += [_candidate_key(c) for c in package_candidates(packages)]
-    if keys != expected or len(rows) != len(keys):
-        return None
-    for row in rows:
-        enabled, reason = config.state(row["name"])
-        row["enabled"], row["reason"] = enabled, reason
-        if row["status"] != STATUS_SHADOWED and not enabled:
-            row["status"] = STATUS_DISABLED
-    return rows
+    return from_snapshot(listing_file(cache_file(locations, roots)), roots, config)
 
 
 def load_quick(
@@ -201,12 +174,16 @@ def load_quick(
 ) -> QuickCatalog | None:
     """The run index if no search folder changed and no distribution was
     installed (a few ``stat`` calls); ``None`` when a full scan is needed."""
+    from kurt.skills.quick import index_file, read_index
+
     roots = search_roots(locations, config, builtin_dir)
     path = index_file(cache_file(locations, roots))
     return read_index(path, config, _root_stamps(roots), path_stamps())
 
 
 def _catalog(stored: list[_Stored]) -> Catalog:
+    from kurt.skills.precedence import assemble, record_from_facts
+
     records = [record_from_facts(s.candidate, s.facts) for s in stored]
     stamps = {
         s.candidate.manifest: (s.candidate.size, s.candidate.mtime_ns)
@@ -250,11 +227,15 @@ def _write(
 
 
 def _dump(path: Path, body: dict[str, Any]) -> None:
+    _write_bytes(path, json.dumps(body, ensure_ascii=False, default=str).encode("utf-8"))
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
     from kurt.atomic import atomic_write
 
     # A read-only KURT_HOME costs speed, never correctness.
     with contextlib.suppress(OSError):
-        atomic_write(path, json.dumps(body, ensure_ascii=False, default=str).encode("utf-8"))
+        atomic_write(path, data)
 
 
 def _root_stamps(roots: list[SearchRoot]) -> list[list[Any]]:

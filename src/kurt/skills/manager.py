@@ -23,9 +23,10 @@ skipped: every other skill and every built-in keeps working.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kurt.config.locations import Locations
 from kurt.config.skills import (
@@ -37,11 +38,13 @@ from kurt.config.skills import (
 from kurt.errors import SkillError, UnknownNameError, UntrustedProjectError
 from kurt.skills.cache import Catalog, fast_listing, load_catalog, load_quick
 from kurt.skills.discovery import BUILTIN_DIR
-from kurt.skills.precedence import apply_state
-from kurt.skills.quick import QuickCatalog
-from kurt.skills.record import STATUS_DISABLED, STATUS_SHADOWED, SkillRecord
 
-BeforeLoad = Callable[[SkillRecord], None]
+if TYPE_CHECKING:
+    # Not imported at run time: the warm listing path needs none of them.
+    from kurt.skills.quick import QuickCatalog
+    from kurt.skills.record import SkillRecord
+
+BeforeLoad = Callable[["SkillRecord"], None]
 
 
 class SkillManager:
@@ -70,14 +73,19 @@ class SkillManager:
     # -- views ----------------------------------------------------------------
 
     def listing(self) -> list[dict[str, Any]]:
-        """``kurt skill list --json`` rows: from the listing snapshot when every
-        manifest is unchanged (no record is built), else from :meth:`catalog`."""
+        """``kurt skill list --json`` rows (see :meth:`listing_json`)."""
+        rows: list[dict[str, Any]] = json.loads(self.listing_json())
+        return rows
+
+    def listing_json(self) -> str:
+        """``kurt skill list --json`` as JSON text: from the listing snapshot when
+        every manifest is unchanged (nothing is built), else from :meth:`catalog`."""
         if self.use_cache and self._full is None:
-            rows = fast_listing(self.locations, self.config, builtin_dir=self.builtin_dir)
-            if rows is not None:
-                return rows
+            text = fast_listing(self.locations, self.config, builtin_dir=self.builtin_dir)
+            if text is not None:
+                return text
             self._stale_derived = True
-        return [record.to_json() for record in self.records]
+        return json.dumps([record.to_json() for record in self.records], ensure_ascii=False)
 
     def catalog(self) -> Catalog:
         """Every source scanned now (manifests re-read where they changed)."""
@@ -89,6 +97,8 @@ class SkillManager:
                 use_cache=self.use_cache,
                 write_derived=self._stale_derived,
             )
+            from kurt.skills.precedence import apply_state
+
             self._full = Catalog(
                 apply_state(full.records, self.config), full.providers, full.stamps
             )
@@ -231,14 +241,14 @@ class SkillManager:
 
     def check_usable(self, record: SkillRecord) -> None:
         """Raise a clear SkillError when ``record`` is disabled, invalid or shadowed."""
-        if record.status == STATUS_DISABLED:
+        if record.status == "disabled":
             raise SkillError(
                 f"skill '{record.name}' is disabled in kurt.toml "
                 f"({_REASONS.get(record.reason, record.reason)})",
                 file=self.locations.project_file or self.locations.user_file,
                 hint=f"enable it with: kurt config skills enable {record.name}",
             )
-        if record.status == STATUS_SHADOWED:
+        if record.status == "shadowed":
             raise SkillError(
                 f"skill '{record.name}' at {record.path} is shadowed by {record.shadowed_by}"
             )
