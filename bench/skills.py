@@ -147,7 +147,9 @@ def bench_size(
     }
     env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
     env["KURT_HOME"] = str(home)
-    kurt = [PY, "-m", "kurt"]
+    # The console script, as users run it (python -m kurt adds runpy).
+    script = Path(PY).parent / "kurt"
+    kurt = [str(script)] if script.exists() else [PY, "-m", "kurt"]
     for project in (many, one):
         subprocess.run([*kurt, "trust", str(project)], env=env, check=True, capture_output=True)
     listing = [*kurt, "--project", str(many), "skill", "list", "--json"]

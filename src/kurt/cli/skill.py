@@ -8,6 +8,7 @@ here (a trusted project's, the user's, installed and built-in ones).
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,8 +50,9 @@ def skill_list(state: CliState, as_json: bool) -> None:
     manager = _manager(state)
     if as_json:
         # Compact JSON, often straight from the snapshot (an indent would cost
-        # the pure-Python encoder).
-        click.echo(manager.listing_json())
+        # the pure-Python encoder); written as is (click.echo would scan it for
+        # ANSI codes when stdout is not a terminal).
+        sys.stdout.write(manager.listing_json() + "\n")
         return
     records = manager.records
     if not records:

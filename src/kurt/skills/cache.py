@@ -32,7 +32,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -93,9 +92,12 @@ def cache_file(locations: Locations, roots: list[SearchRoot]) -> Path:
     import sys
 
     key = json.dumps([__version__, sys.executable, [[r.source, str(r.path)] for r in roots]])
-    data = key.encode("utf-8")
-    # zlib, not hashlib: it is already loaded, and this is a file name, not a secret.
-    digest = f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
+    # FNV-1a, 64 bits: a file name, not a secret; hashlib or zlib would cost
+    # an extension module's import on the warm listing path.
+    value = 0xCBF29CE484222325
+    for byte in key.encode("utf-8"):
+        value = ((value ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    digest = f"{value:016x}"
     return locations.cache_dir / "skills" / f"{digest}.json"
 
 

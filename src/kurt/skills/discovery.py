@@ -36,7 +36,7 @@ from kurt.config.skills import SkillsConfig
 
 ENTRY_POINT_GROUP = "kurt.skills"
 MANIFEST_NAMES = ("SKILL.md", "skill.md")
-BUILTIN_DIR = Path(__file__).resolve().parent / "builtin"
+BUILTIN_DIR = Path(__file__).parent / "builtin"
 
 
 class SearchRoot(NamedTuple):

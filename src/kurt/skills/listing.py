@@ -12,8 +12,9 @@ click, so this module imports only the standard library and
    objects), and compare the scan with the stored one: any added, removed or
    modified skill, or an installed distribution, means the snapshot is
    refused and the caller rebuilds;
-3. put each row's enabled state (from kurt.toml, read anew every time) in
-   front of its stored text, and join the rows into the JSON array.
+3. join the stored rows into the JSON array; they are rendered as enabled
+   by default, so only rows whose state kurt.toml changes (read anew every
+   time) are decoded and rendered again.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ from kurt.skills.discovery import (
 )
 
 FORMAT = 3
-_STATE_KEYS = ("enabled", "reason", "status")
 _SEP = "\x00"
 
 
@@ -57,7 +57,8 @@ def snapshot(
     a newline or NUL (the text format cannot hold it; listing then always scans).
 
     The file is a JSON header line, one line per scanned candidate, then one
-    line per row: ``name NUL status NUL row-json-without-state``.
+    line per row: ``name NUL row-json`` with the row as if every skill were
+    enabled by default (the common case is then a plain join).
     """
     header = json.dumps(
         {
@@ -69,11 +70,11 @@ def snapshot(
     )
     lines = [key_text(key) for key in keys]
     for row in rows:
-        rest = {k: v for k, v in row.items() if k not in _STATE_KEYS}
-        lines.append(_SEP.join((row["name"], row["status"], json.dumps(rest, ensure_ascii=False))))
+        default = {**row, "enabled": True, "reason": "default"}
+        lines.append(_SEP.join((row["name"], json.dumps(default, ensure_ascii=False))))
     if len(lines) != 2 * len(rows) or any("\n" in line for line in lines):
         return None
-    if any(line.count(_SEP) != 2 for line in lines[len(rows) :]):
+    if any(line.count(_SEP) != 1 for line in lines[len(rows) :]):
         return None
     return "\n".join([header, *lines]).encode("utf-8")
 
@@ -94,22 +95,32 @@ def fast_listing(path: Path, roots: list[SearchRoot], config: SkillsConfig) -> s
     for root in roots:
         if root.source == "builtin":
             keys += [_package_key(c) for c in package_candidates(packages)]
-        source = root.source
-        keys += [key_text([source, *found[:4], None, found.refused]) for found in scan_folder(root)]
+        prefix = root.source + _SEP
+        keys += [
+            f"{prefix}{f.folder}{_SEP}{f.manifest}{_SEP}{f.size}{_SEP}{f.mtime_ns}{_SEP}None"
+            f"{_SEP}{f.refused}"
+            for f in scan_folder(root)
+        ]
     if not any(root.source == "builtin" for root in roots):
         keys += [_package_key(c) for c in package_candidates(packages)]
     lines = body.split("\n") if body else []
     if len(keys) != count or len(lines) != 2 * count or keys != lines[:count]:
         return None
-    parts = []
-    for line in lines[count:]:
-        name, status, text = line.split(_SEP)
-        enabled, reason = config.state(name)
-        if status != "shadowed" and not enabled:
-            status = "disabled"
-        state = f'{{"enabled": {"true" if enabled else "false"}, "reason": "{reason}", '
-        parts.append(f'{state}"status": "{status}", {text[1:]}')
-    return "[" + ", ".join(parts) + "]"
+    rows = [line.split(_SEP, 1) for line in lines[count:]]
+    if config.enabled is not None or config.disabled:
+        rows = [[name, _with_state(text, *config.state(name))] for name, text in rows]
+    return "[" + ", ".join(text for _, text in rows) + "]"
+
+
+def _with_state(text: str, enabled: bool, reason: str) -> str:
+    """A row rendered with its real enabled state (only when it differs)."""
+    if enabled and reason == "default":
+        return text
+    row = json.loads(text)
+    row["enabled"], row["reason"] = enabled, reason
+    if row["status"] != "shadowed" and not enabled:
+        row["status"] = "disabled"
+    return json.dumps(row, ensure_ascii=False)
 
 
 def _package_key(candidate: Any) -> str:
