@@ -362,3 +362,18 @@ def test_disabled_skill_tool_says_how_to_enable_it(
         outcome = run_kurt("--project", str(root), *command)
         assert (outcome.exit_code, outcome.stderr) == (1, expected)
     assert imported(markers(root)) == set()
+
+
+def test_validate_never_imports_a_shadowed_skill(
+    project: Path, run_kurt: Run, kurt_home: Path
+) -> None:
+    write_skill(project / "skills", "twin", markers=markers(project))
+    write_skill(kurt_home / "skills", "twin", markers=kurt_home / "markers")
+    outcome = run_kurt("--project", str(project), "skill", "validate", "--json")
+    assert outcome.exit_code == 0, outcome.stdout
+    winner, shadowed = json.loads(outcome.stdout)
+    assert (winner["imported"], shadowed["imported"]) == (True, False)
+    assert shadowed["warnings"][-1]["message"] == (
+        f"implements checked statically only: it is shadowed by {project / 'skills' / 'twin'}"
+    )
+    assert imported(kurt_home / "markers") == set()
