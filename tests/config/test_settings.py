@@ -275,3 +275,12 @@ def test_listing_masks_secrets_and_keeps_invalid_values_visible(
     resolved = resolve(configure(project=f'[skills.web-archiver]\ntoken = "{SECRET}"\n'))
     assert resolved.shown()["token"] == "***"
     assert SECRET not in repr(resolved.model)
+
+
+def test_settings_types_are_exactly_those_the_manifest_accepts() -> None:
+    from typing import get_args
+
+    from kurt.config.settings import TYPES
+    from kurt.skills.models import SettingType
+
+    assert set(TYPES) == set(get_args(SettingType))

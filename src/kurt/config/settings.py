@@ -34,24 +34,15 @@ from pydantic import create_model as _create_model
 from kurt.config.skills import SkillsConfig, locate_key
 from kurt.errors import ConfigError, ManifestError, did_you_mean
 
-# Type names a SKILL.md may use, with the Python type each stands for.
+# Type names a SKILL.md may use (the manifest model accepts exactly these:
+# kurt.skills.models.SettingType), with the Python type each stands for.
 TYPES: dict[str, Any] = {
     "str": str,
-    "string": str,
     "int": int,
-    "integer": int,
     "float": float,
-    "number": float,
     "bool": bool,
-    "boolean": bool,
     "list": list[Any],
-    "array": list[Any],
-    "list[str]": list[str],
-    "list[int]": list[int],
-    "list[float]": list[float],
     "dict": dict[str, Any],
-    "table": dict[str, Any],
-    "object": dict[str, Any],
 }
 
 SOURCE_ENV = "env"
