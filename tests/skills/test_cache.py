@@ -177,9 +177,7 @@ def test_listing_snapshot_is_refused_after_any_change(project: Path, kurt_home: 
     assert snapshot_rows(locations, config) == rows
     write_skill(project / "skills", "two")
     assert snapshot_rows(locations, config) is None
-    snapshot = the_cache(project, kurt_home).with_name(
-        the_cache(project, kurt_home).stem + ".list"
-    )
+    snapshot = the_cache(project, kurt_home).with_name(the_cache(project, kurt_home).stem + ".list")
     SkillManager(locations).listing()
     snapshot.write_text("{corrupt", "utf-8")
     assert snapshot_rows(locations, config) is None
