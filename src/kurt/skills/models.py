@@ -24,9 +24,6 @@ import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import InvalidVersion, Version
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -68,7 +65,14 @@ KNOWN_KEYS = CORE_KEYS | KURT_KEYS
 _STRICT = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, str_strip_whitespace=False)
 
 
+# packaging is imported inside the validators, only for manifests that use the
+# key: packaging.requirements alone costs about a third of importing click, and
+# most manifests declare no `requires`.
+
+
 def _pep508(line: str) -> str:
+    from packaging.requirements import InvalidRequirement, Requirement
+
     try:
         Requirement(line)
     except InvalidRequirement:
@@ -148,6 +152,8 @@ class Manifest(BaseModel):
     @classmethod
     def _pep440_version(cls, value: str | None) -> str | None:
         if value is not None:
+            from packaging.version import InvalidVersion, Version
+
             try:
                 Version(value)
             except InvalidVersion:
@@ -158,6 +164,8 @@ class Manifest(BaseModel):
     @classmethod
     def _pep440_specifier(cls, value: str | None) -> str | None:
         if value is not None:
+            from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
             try:
                 SpecifierSet(value)
             except InvalidSpecifier:

@@ -8,13 +8,15 @@ others still can, so one broken skill never takes the rest down.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-
-import attrs
+from dataclasses import dataclass
 
 from kurt.errors import SkillError
 
 
-@attrs.frozen
+# A frozen dataclass rather than attrs.frozen (the house style for records): the
+# cold listing imports this module, pydantic has loaded dataclasses by then, and
+# importing attrs would cost about a quarter of importing click.
+@dataclass(frozen=True, slots=True)
 class Resolution:
     """Skills in loading order, and the skills that cannot load, with why."""
 
