@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from kurt.cli.output import print_json, print_table
 from kurt.cli.state import CliState
 
+# Not imported here: pathlib and kurt.cli.output (json). `kurt skill list --json`
+# with a warm cache needs neither, and every import counts against click's own
+# start-up (see docs/performance.md). Functions that need them import them.
+
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from kurt.skills.manager import SkillManager
     from kurt.skills.record import SkillRecord
     from kurt.skills.validate import Report
@@ -47,14 +51,22 @@ def skill_list(state: CliState, as_json: bool) -> None:
     Shadowed, disabled and invalid skills are listed too, with the reason.
     No skill code is imported.
     """
-    manager = _manager(state)
     if as_json:
         # Compact JSON, often straight from the snapshot (an indent would cost
         # the pure-Python encoder); written as is (click.echo would scan it for
-        # ANSI codes when stdout is not a terminal).
-        sys.stdout.write(manager.listing_json() + "\n")
+        # ANSI codes when stdout is not a terminal). The warm path reads the
+        # listing pointer and snapshot only; anything changed, or any error to
+        # report, takes the full path through the manager.
+        from kurt.skills.listing import warm_listing
+
+        text = warm_listing(state.project)
+        if text is None:
+            text = _manager(state).listing_json()
+        sys.stdout.write(text + "\n")
         return
-    records = manager.records
+    from kurt.cli.output import print_table
+
+    records = _manager(state).records
     if not records:
         click.echo("No skills found. Create one with: kurt skill new NAME", err=True)
         return
@@ -84,6 +96,8 @@ def skill_list(state: CliState, as_json: bool) -> None:
 def skill_info(state: CliState, name: str, as_json: bool) -> None:
     """Manifest, settings (effective values, secrets masked), provided names,
     path and status of the skill NAME. No skill code is imported."""
+    from kurt.cli.output import print_json, print_table
+
     manager = _manager(state)
     manager.catalog()  # a full scan: info shows the manifest as it is now
     record = manager.record(name)
@@ -207,6 +221,7 @@ def skill_validate(
       kurt skill validate ./my-skill --json   a folder
       kurt skill validate --agentskills DIR   open Agent Skills conformance
     """
+    from kurt.cli.output import print_json
     from kurt.skills.validate import validate
 
     runtime = state.runtime
@@ -237,6 +252,8 @@ def skill_validate(
 
 def _targets(manager: SkillManager, targets: tuple[str, ...]) -> list[tuple[SkillRecord, bool]]:
     """``(record, discovered)`` for each NAME or PATH (default: every skill)."""
+    from pathlib import Path
+
     from kurt.errors import UnknownNameError
     from kurt.skills.validate import folder_record
 
@@ -274,26 +291,27 @@ def _print_reports(reports: list[Report]) -> None:
 @click.option(
     "--path",
     "parent",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(file_okay=False),
     help="Folder to create the skill in (default: the project's skills/).",
 )
 @click.pass_obj
-def skill_new(state: CliState, name: str, parent: Path | None) -> None:
+def skill_new(state: CliState, name: str, parent: str | None) -> None:
     """Create a working skill NAME (SKILL.md, skill.py and a test).
 
     It validates and runs at once: kurt tool run NAME -p name=Ada
     """
+    from pathlib import Path
+
     from kurt.errors import UsageError
     from kurt.skills.scaffold import create_skill
 
-    if parent is None:
-        parent = state.locations.project_skills
-        if parent is None:
-            raise UsageError(
-                "Not inside a Kurt project (no kurt.toml here or above).",
-                hint="create one with kurt init, or pass --path DIR",
-            )
-    folder = create_skill(name, parent)
+    where: Path | None = Path(parent) if parent is not None else state.locations.project_skills
+    if where is None:
+        raise UsageError(
+            "Not inside a Kurt project (no kurt.toml here or above).",
+            hint="create one with kurt init, or pass --path DIR",
+        )
+    folder = create_skill(name, where)
     click.echo(f"Created {folder}")
     click.echo(f"  validate it: kurt skill validate {name}")
     click.echo(f"  run it:      kurt tool run {name} -p name=Ada")

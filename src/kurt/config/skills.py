@@ -9,13 +9,16 @@ other key under ``[skills]`` is a table of one skill's settings.
 
 from __future__ import annotations
 
-import tomllib
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from kurt.config.files import read_toml
 from kurt.config.locations import Locations
 from kurt.errors import ConfigError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+# tomllib (through kurt.config.files) and pathlib are imported where used: the
+# warm `kurt skill list --json` imports this module for SkillsConfig.state alone.
 
 RESERVED = frozenset({"paths", "enabled", "disabled"})
 
@@ -119,6 +122,8 @@ def check_document(document: dict[str, Any], file: Path) -> None:
 
 
 def _section(file: Path, scope: str) -> _Section:
+    from kurt.config.files import read_toml
+
     return _parse_section(read_toml(file), file, scope)
 
 
@@ -206,6 +211,8 @@ def locate_key(file: Path, skill: str, key: str | None = None) -> int | None:
 
 def _key_path(text: str) -> tuple[str, ...] | None:
     """The dotted key path one TOML line defines (``[a.b]`` or ``a.b = 1``)."""
+    import tomllib
+
     try:
         node: Any = tomllib.loads(text)
     except tomllib.TOMLDecodeError:

@@ -47,6 +47,7 @@ from kurt.skills.discovery import (
     path_stamps,
     search_roots,
 )
+from kurt.skills.scan import digest
 
 if TYPE_CHECKING:
     from kurt.skills.precedence import Index
@@ -92,13 +93,9 @@ def cache_file(locations: Locations, roots: list[SearchRoot]) -> Path:
     import sys
 
     key = json.dumps([__version__, sys.executable, [[r.source, str(r.path)] for r in roots]])
-    # FNV-1a, 64 bits: a file name, not a secret; hashlib or zlib would cost
-    # an extension module's import on the warm listing path.
-    value = 0xCBF29CE484222325
-    for byte in key.encode("utf-8"):
-        value = ((value ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
-    digest = f"{value:016x}"
-    return locations.cache_dir / "skills" / f"{digest}.json"
+    # FNV-1a (see kurt.skills.scan.digest): a file name, not a secret.
+    name = digest(key)
+    return locations.cache_dir / "skills" / f"{name}.json"
 
 
 def load_catalog(
@@ -108,12 +105,16 @@ def load_catalog(
     builtin_dir: Path | None = BUILTIN_DIR,
     use_cache: bool = True,
     write_derived: bool = False,
+    config_stamps: str | None = None,
 ) -> Catalog:
     """Scan every source, reusing cached facts of unchanged manifests.
 
     The listing snapshot (:func:`fast_listing`) and the run index
     (:mod:`kurt.skills.quick`) are rewritten when anything changed, or when
-    ``write_derived`` says the caller found one of them stale.
+    ``write_derived`` says the caller found one of them stale. With
+    ``config_stamps`` (:func:`kurt.skills.listing.config_stamps`, taken before
+    ``config`` was read from the kurt.toml files) the listing pointer is
+    written too, which lets ``kurt skill list --json`` skip reading kurt.toml.
     """
     roots = search_roots(locations, config, builtin_dir)
     path = cache_file(locations, roots)
@@ -156,17 +157,62 @@ def load_catalog(
                 listing_file(path).unlink(missing_ok=True)
         else:
             _write_bytes(listing_file(path), listing)
+            if config_stamps is not None:
+                _write_pointer(locations, config, roots, builtin_dir, config_stamps, path)
     return catalog
 
 
+def _write_pointer(
+    locations: Locations,
+    config: SkillsConfig,
+    roots: list[SearchRoot],
+    builtin_dir: Path | None,
+    config_stamps: str,
+    path: Path,
+) -> None:
+    from kurt.skills.listing import listing_file, pointer
+
+    body = pointer(config_stamps, config, roots, listing_file(path).name)
+    target = Path(_pointer_path(locations, builtin_dir))
+    if body is None:
+        with contextlib.suppress(OSError):
+            target.unlink(missing_ok=True)
+    else:
+        _write_bytes(target, body)
+
+
+def _pointer_path(locations: Locations, builtin_dir: Path | None) -> str:
+    from kurt.skills.listing import pointer_file
+
+    root = locations.project_root
+    return pointer_file(
+        str(locations.cache_dir),
+        str(root) if root is not None else None,
+        str(builtin_dir) if builtin_dir is not None else None,
+    )
+
+
 def fast_listing(
-    locations: Locations, config: SkillsConfig, *, builtin_dir: Path | None = BUILTIN_DIR
+    locations: Locations,
+    config: SkillsConfig,
+    *,
+    builtin_dir: Path | None = BUILTIN_DIR,
+    config_stamps: str | None = None,
 ) -> str | None:
     """``kurt skill list --json`` from the listing snapshot (:mod:`kurt.skills.listing`),
-    or ``None`` when it is no longer true."""
-    from kurt.skills.listing import fast_listing as from_snapshot
-    from kurt.skills.listing import listing_file
+    or ``None`` when it is no longer true.
 
+    With ``config_stamps`` (those of the kurt.toml files ``config`` was read
+    from), ``None`` also when the listing pointer holds other stamps: the
+    caller then rebuilds, which rewrites the pointer.
+    """
+    from kurt.skills.listing import fast_listing as from_snapshot
+    from kurt.skills.listing import listing_file, pointer_stamps
+
+    if config_stamps is not None and (
+        pointer_stamps(_pointer_path(locations, builtin_dir)) != config_stamps
+    ):
+        return None
     roots = search_roots(locations, config, builtin_dir)
     return from_snapshot(listing_file(cache_file(locations, roots)), roots, config)
 

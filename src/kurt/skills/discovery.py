@@ -25,17 +25,17 @@ cached scan (see :mod:`kurt.skills.cache`).
 from __future__ import annotations
 
 import os
-import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from kurt.config.locations import Locations
 from kurt.config.skills import SkillsConfig
+from kurt.skills.scan import MANIFEST_NAMES, package_rows, scan_dir
+from kurt.skills.scan import path_stamps as path_stamps  # re-exported: cache and quick use it
 
 ENTRY_POINT_GROUP = "kurt.skills"
-MANIFEST_NAMES = ("SKILL.md", "skill.md")
 BUILTIN_DIR = Path(__file__).parent / "builtin"
 
 
@@ -111,43 +111,9 @@ def scan_folder(root: SearchRoot) -> list[Found]:
 
     A folder or manifest that is a symlink resolving outside the search path
     is refused: a project cannot reach files elsewhere through its skills.
+    (The work is :func:`kurt.skills.scan.scan_dir`, shared with the warm listing.)
     """
-    base = str(root.path)
-    try:
-        with os.scandir(base) as listing:
-            entries = sorted((e for e in listing if e.name[:1] not in "._"), key=_name)
-    except OSError:
-        return []
-    real_root: str | None = None
-    found: list[Found] = []
-    for entry in entries:
-        try:
-            if not entry.is_dir():
-                continue
-        except OSError:
-            continue
-        folder = entry.path
-        if entry.is_symlink():
-            real_root = real_root or os.path.realpath(base)
-            if not _inside(os.path.realpath(folder), real_root):
-                found.append(_refused(root, folder, "the folder is a symlink leading outside"))
-                continue
-        manifest, info = _lstat_manifest(folder)
-        if manifest is None or info is None:
-            continue
-        if stat.S_ISLNK(info.st_mode):
-            real_root = real_root or os.path.realpath(base)
-            if not _inside(os.path.realpath(manifest), real_root):
-                name = os.path.basename(manifest)
-                found.append(_refused(root, folder, f"{name} is a symlink leading outside"))
-                continue
-            try:
-                info = os.stat(manifest)
-            except OSError:
-                continue
-        if stat.S_ISREG(info.st_mode):
-            found.append(Found(folder, manifest, info.st_size, info.st_mtime_ns))
-    return found
+    return [Found(*entry) for entry in scan_dir(str(root.path))]
 
 
 def scan_root(root: SearchRoot) -> list[Candidate]:
@@ -165,24 +131,6 @@ def scan_root(root: SearchRoot) -> list[Candidate]:
     ]
 
 
-def _name(entry: os.DirEntry[str]) -> str:
-    return entry.name
-
-
-def _refused(root: SearchRoot, folder: str, what: str) -> Found:
-    return Found(folder, None, -1, -1, f"{what} its search path {root.path}; refused")
-
-
-def _lstat_manifest(folder: str) -> tuple[str | None, os.stat_result | None]:
-    for name in MANIFEST_NAMES:
-        path = folder + os.sep + name
-        try:
-            return path, os.lstat(path)
-        except OSError:
-            continue
-    return None, None
-
-
 def manifest_stat(folder: Path) -> tuple[Path | None, os.stat_result | None]:
     for name in MANIFEST_NAMES:
         path = folder / name
@@ -195,10 +143,6 @@ def manifest_stat(folder: Path) -> tuple[Path | None, os.stat_result | None]:
 
 def _real(path: Path) -> str:
     return os.path.realpath(path)
-
-
-def _inside(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 # -- installed packages ---------------------------------------------------------
@@ -276,59 +220,18 @@ def _in_base(base: Path, parts: list[str]) -> Path | None:
 
 def package_candidates(packages: list[PackageSkill]) -> list[Candidate]:
     """Candidates for the located entry points (a missing one is refused)."""
-    found: list[Candidate] = []
-    for pkg in packages:
-        if pkg.folder is None:
-            found.append(
-                Candidate(
-                    "package",
-                    Path(pkg.module.replace(".", os.sep)),
-                    None,
-                    entry_point=pkg.name,
-                    refused=f"entry point '{pkg.name}' of distribution '{pkg.distribution}' "
-                    f"names module '{pkg.module}', which cannot be found",
-                )
-            )
-            continue
-        folder = Path(pkg.folder)
-        manifest, info = manifest_stat(folder)
-        if manifest is None or info is None:
-            found.append(
-                Candidate(
-                    "package",
-                    folder,
-                    None,
-                    entry_point=pkg.name,
-                    refused=f"entry point '{pkg.name}' of distribution '{pkg.distribution}' "
-                    f"names {folder}, which holds no SKILL.md",
-                )
-            )
-            continue
-        if stat.S_ISLNK(info.st_mode):
-            info = manifest.stat()
-        found.append(
-            Candidate(
-                "package", folder, manifest, info.st_size, info.st_mtime_ns, entry_point=pkg.name
-            )
+    return [
+        Candidate(
+            source,
+            Path(folder),
+            Path(manifest) if manifest is not None else None,
+            size,
+            mtime_ns,
+            entry_point=entry_point,
+            refused=refused,
         )
-    return found
-
-
-def path_stamps() -> list[list[Any]]:
-    """The modification times of ``sys.path`` folders: installing or removing a
-    distribution changes one, which invalidates the cached package scan.
-
-    ``sys.path[0]`` (the script's folder or the working directory) is left
-    out: it changes with every file written in the current folder and would
-    make the cache useless; a distribution installed there is rare.
-    """
-    stamps: list[list[Any]] = []
-    for entry in sys.path[1:]:
-        try:
-            stamps.append([entry, os.stat(entry or ".").st_mtime_ns])
-        except OSError:
-            stamps.append([entry, -1])
-    return stamps
+        for source, folder, manifest, size, mtime_ns, entry_point, refused in package_rows(packages)
+    ]
 
 
 def iter_candidates(roots: list[SearchRoot], packages: list[PackageSkill]) -> Iterator[Candidate]:

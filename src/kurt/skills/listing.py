@@ -1,39 +1,59 @@
 """The listing snapshot: ``kurt skill list --json`` without building anything.
 
 With a thousand skills the warm listing must cost little more than starting
-click, so this module imports only the standard library and
-:mod:`kurt.skills.discovery`, and does the least work that is still honest:
+click, so this module imports only the standard library's ``os`` and ``sys``
+and :mod:`kurt.skills.scan` (no ``pathlib``, ``json`` or ``tomllib``), and
+does the least work that is still honest:
 
 1. read one text file (written by :func:`kurt.skills.cache.load_catalog`
    whenever the catalog is rebuilt) holding the scan it was made from, one
    line per candidate, and each row as JSON text without its enabled state
-   (splitting lines costs far less than decoding a thousand JSON objects);
-2. scan the search folders and stat every manifest (strings only, no Path
-   objects), and compare the scan with the stored one: any added, removed or
-   modified skill, or an installed distribution, means the snapshot is
-   refused and the caller rebuilds;
+   (comparing lines costs far less than decoding a thousand JSON objects);
+2. scan the search folders and stat every manifest (strings only), and
+   compare the scan with the stored one: any added, removed or modified
+   skill, or an installed distribution (a ``sys.path`` folder's mtime), means
+   the snapshot is refused and the caller rebuilds;
 3. join the stored rows into the JSON array; they are rendered as enabled
-   by default, so only rows whose state kurt.toml changes (read anew every
-   time) are decoded and rendered again.
+   by default, so only rows whose state kurt.toml changes are decoded and
+   rendered again.
+
+``kurt skill list --json`` goes one step further (:func:`warm_listing`): a
+small *pointer* file, keyed by the project, holds the search folders and the
+``enabled``/``disabled`` lists as they were read from kurt.toml, with the
+size, mtime, inode and ctime of the project's and the user's kurt.toml at
+that moment. While those are unchanged the command needs neither the TOML
+parser nor the configuration code; any edit of either file sends it down the
+full path, which reads kurt.toml and rewrites the pointer.
+
+Both files are text: fields separated by NUL (and unit separators inside a
+field), one record per line. A name or path holding a newline or a separator
+cannot be stored; such a set-up always takes the full path.
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Any
+import os
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from kurt.config.skills import SkillsConfig
-from kurt.skills.discovery import (
-    PackageSkill,
-    SearchRoot,
-    package_candidates,
-    path_stamps,
-    scan_folder,
-)
+from kurt._version import __version__
+from kurt.skills.scan import digest, file_stamps, package_rows, path_stamps, scan_dir
 
-FORMAT = 3
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from kurt.config.skills import SkillsConfig
+    from kurt.skills.discovery import PackageSkill, SearchRoot
+
+FORMAT = 4
+_MAGIC = f"kurt skill listing {FORMAT}"
+_POINTER_MAGIC = f"kurt skill listing pointer {FORMAT}"
 _SEP = "\x00"
+_FIELD = "\x1f"
+PROJECT_FILE = "kurt.toml"
+
+State = Callable[[str], tuple[bool, str]]
 
 
 def listing_file(cache: Path) -> Path:
@@ -53,69 +73,96 @@ def snapshot(
     rows: list[dict[str, Any]],
 ) -> bytes | None:
     """The snapshot file's bytes; ``rows`` are ``SkillRecord.to_json()`` before
-    enabled state, in the order of ``keys``. ``None`` when a name or path holds
-    a newline or NUL (the text format cannot hold it; listing then always scans).
+    enabled state, in the order of ``keys``. ``None`` when a name or path cannot
+    be stored (the listing then always scans).
 
-    The file is a JSON header line, one line per scanned candidate, then one
-    line per row: ``name NUL row-json`` with the row as if every skill were
-    enabled by default (the common case is then a plain join).
+    Lines: a format line; the ``sys.path`` stamps; the package scan; the count
+    N; the N skill names; N candidate keys; then N rows as JSON, each as if
+    the skill were enabled by default (the common case is then one join).
     """
-    header = json.dumps(
-        {
-            "format": FORMAT,
-            "path_stamps": stamps,
-            "packages": [list(p) for p in packages],
-            "count": len(rows),
-        }
-    )
+    import json
+
+    header = [_MAGIC, _stamps_text(stamps), _packages_text(packages), str(len(rows))]
+    names = [row["name"] for row in rows]
     lines = [key_text(key) for key in keys]
-    for row in rows:
-        default = {**row, "enabled": True, "reason": "default"}
-        lines.append(_SEP.join((row["name"], json.dumps(default, ensure_ascii=False))))
-    if len(lines) != 2 * len(rows) or any("\n" in line for line in lines):
+    texts = [
+        json.dumps({**row, "enabled": True, "reason": "default"}, ensure_ascii=False)
+        for row in rows
+    ]
+    if len(lines) != len(rows) or any(_SEP in name for name in names):
         return None
-    if any(line.count(_SEP) != 1 for line in lines[len(rows) :]):
+    if any("\n" in line for line in [*header, *lines, *names]):
         return None
-    return "\n".join([header, *lines]).encode("utf-8")
+    # json.dumps escapes control characters, so no row holds a line break.
+    return "\n".join([*header, _SEP.join(names), *lines, *texts]).encode("utf-8")
 
 
-def fast_listing(path: Path, roots: list[SearchRoot], config: SkillsConfig) -> str | None:
+def fast_listing(
+    path: Path, roots: list[SearchRoot], config: SkillsConfig | None = None
+) -> str | None:
     """The JSON array of ``kurt skill list --json``, or ``None`` when the
-    snapshot at ``path`` is missing, unreadable or no longer true."""
+    snapshot at ``path`` is missing, unreadable or no longer true; the enabled
+    state comes from ``config``."""
+    state = config.state if config is not None and _has_state(config) else None
+    return answer(str(path), [(root.source, str(root.path)) for root in roots], state)
+
+
+def _has_state(config: SkillsConfig) -> bool:
+    return config.enabled is not None or bool(config.disabled)
+
+
+def answer(path: str, roots: list[tuple[str, str]], state: State | None) -> str | None:
+    """The listing from the snapshot at ``path`` if a scan of ``roots`` (source,
+    folder) matches it; ``state`` gives each skill's enabled state (``None``:
+    every skill enabled by default)."""
     try:
-        header_text, _, body = path.read_bytes().decode("utf-8").partition("\n")
-        header = json.loads(header_text)
-        if header["format"] != FORMAT or header["path_stamps"] != path_stamps():
-            return None
-        count: int = header["count"]
-        packages = [PackageSkill(*row) for row in header["packages"]]
-    except (OSError, ValueError, KeyError, TypeError):
+        with open(path, "rb") as file:
+            text = file.read().decode("utf-8")
+        magic, stamps, packages_text, count_text, rest = text.split("\n", 4)
+        count = int(count_text)
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    if magic != _MAGIC or stamps != _stamps_text(path_stamps()):
+        return None
+    parts = rest.split("\n", count + 1) if count else [rest]
+    if len(parts) != count + 2 and count:
         return None
     keys: list[str] = []
-    for root in roots:
-        if root.source == "builtin":
-            keys += [_package_key(c) for c in package_candidates(packages)]
-        prefix = root.source + _SEP
-        keys += [
-            f"{prefix}{f.folder}{_SEP}{f.manifest}{_SEP}{f.size}{_SEP}{f.mtime_ns}{_SEP}None"
-            f"{_SEP}{f.refused}"
-            for f in scan_folder(root)
-        ]
-    if not any(root.source == "builtin" for root in roots):
-        keys += [_package_key(c) for c in package_candidates(packages)]
-    lines = body.split("\n") if body else []
-    if len(keys) != count or len(lines) != 2 * count or keys != lines[:count]:
+    packages = _packages_from(packages_text)
+    if packages is None:
         return None
-    rows = [line.split(_SEP, 1) for line in lines[count:]]
-    if config.enabled is not None or config.disabled:
-        rows = [[name, _with_state(text, *config.state(name))] for name, text in rows]
-    return "[" + ", ".join(text for _, text in rows) + "]"
+    for source, folder in roots:
+        if source == "builtin":
+            keys += [key_text(row) for row in package_rows(packages)]
+        prefix = source + _SEP
+        keys += [
+            f"{prefix}{entry[0]}{_SEP}{entry[1]}{_SEP}{entry[2]}{_SEP}{entry[3]}{_SEP}None"
+            f"{_SEP}{entry[4]}"
+            for entry in scan_dir(folder)
+        ]
+    if not any(source == "builtin" for source, _ in roots):
+        keys += [key_text(row) for row in package_rows(packages)]
+    if len(keys) != count or keys != parts[1 : count + 1]:
+        return None
+    if not count:
+        return "[]"
+    body = parts[count + 1]
+    if state is None:
+        return "[" + body.replace("\n", ", ") + "]"
+    names = parts[0].split(_SEP)
+    rows = body.split("\n")
+    if len(names) != count or len(rows) != count:
+        return None
+    shown = (_with_state(text, *state(name)) for name, text in zip(names, rows, strict=True))
+    return "[" + ", ".join(shown) + "]"
 
 
 def _with_state(text: str, enabled: bool, reason: str) -> str:
     """A row rendered with its real enabled state (only when it differs)."""
     if enabled and reason == "default":
         return text
+    import json
+
     row = json.loads(text)
     row["enabled"], row["reason"] = enabled, reason
     if row["status"] != "shadowed" and not enabled:
@@ -123,15 +170,123 @@ def _with_state(text: str, enabled: bool, reason: str) -> str:
     return json.dumps(row, ensure_ascii=False)
 
 
-def _package_key(candidate: Any) -> str:
-    return key_text(
-        [
-            candidate.source,
-            str(candidate.folder),
-            str(candidate.manifest) if candidate.manifest is not None else None,
-            candidate.size,
-            candidate.mtime_ns,
-            candidate.entry_point,
-            candidate.refused,
-        ]
+def _stamps_text(stamps: list[list[Any]]) -> str:
+    return _SEP.join(f"{entry}{_FIELD}{mtime}" for entry, mtime in stamps)
+
+
+def _packages_text(packages: list[PackageSkill]) -> str:
+    return _SEP.join(
+        _FIELD.join([name, distribution, module, "" if folder is None else folder])
+        for name, distribution, module, folder in packages
     )
+
+
+def _packages_from(text: str) -> list[tuple[str, str, str, str | None]] | None:
+    found: list[tuple[str, str, str, str | None]] = []
+    for item in text.split(_SEP) if text else []:
+        fields = item.split(_FIELD)
+        if len(fields) != 4:
+            return None
+        name, distribution, module, folder = fields
+        found.append((name, distribution, module, folder or None))
+    return found
+
+
+# -- the pointer: kurt skill list --json without reading kurt.toml ---------------------
+
+
+def pointer_file(cache_dir: str, project_root: str | None, builtin_dir: str | None) -> str:
+    """Where the pointer of this project (and Kurt, and interpreter) lives."""
+    key = _SEP.join([__version__, sys.executable, project_root or "", builtin_dir or ""])
+    return os.path.join(cache_dir, f"listing-{digest(key)}.txt")
+
+
+def config_stamps(project_root: str | None, home: str) -> str:
+    """What says the project's and the user's kurt.toml are unchanged."""
+    project_file = os.path.join(project_root, PROJECT_FILE) if project_root else None
+    return file_stamps([project_file, os.path.join(home, PROJECT_FILE)])
+
+
+def pointer(
+    stamps: str, config: SkillsConfig, roots: list[SearchRoot], snapshot_name: str
+) -> bytes | None:
+    """The pointer file's bytes: the kurt.toml stamps taken *before* ``config``
+    was read, the roots, the enabled state lists and the snapshot's file name;
+    ``None`` when something cannot be stored."""
+    names = [*(config.enabled or ()), *config.disabled]
+    folders = [str(root.path) for root in roots]
+    if any(c in text for text in [*names, *folders] for c in ("\n", _SEP, _FIELD)):
+        return None
+    enabled = "-" if config.enabled is None else "+" + _SEP.join(sorted(config.enabled))
+    disabled = _SEP.join(sorted(config.disabled))
+    root_text = _SEP.join(f"{root.source}{_FIELD}{root.path}" for root in roots)
+    lines = [_POINTER_MAGIC, stamps, enabled, disabled, snapshot_name, root_text]
+    if "\n" in stamps + snapshot_name:
+        return None
+    return "\n".join(lines).encode("utf-8")
+
+
+def pointer_stamps(path: str) -> str | None:
+    """The kurt.toml stamps a pointer file holds (``None`` when unreadable)."""
+    lines = _read_pointer(path)
+    return lines[1] if lines is not None else None
+
+
+def _read_pointer(path: str) -> list[str] | None:
+    try:
+        with open(path, "rb") as file:
+            lines = file.read().decode("utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if len(lines) != 6 or lines[0] != _POINTER_MAGIC:
+        return None
+    return lines
+
+
+def warm_listing(project: str | None) -> str | None:
+    """``kurt skill list --json`` for ``--project project`` (or the project
+    found as :func:`kurt.config.locations.find_project_root` finds it), from
+    the pointer and the snapshot; ``None`` whenever anything is not exactly
+    as it was (the caller then takes the full path, which also reports errors
+    such as a missing project folder)."""
+    root = _project_root(project)
+    if root is False:
+        return None
+    project_root = root if isinstance(root, str) else None
+    configured = os.environ.get("KURT_HOME")
+    home = os.path.expanduser(configured) if configured else os.path.expanduser("~/.kurt")
+    cache_dir = os.path.join(home, "cache")
+    builtin = os.path.join(os.path.dirname(os.path.abspath(__file__)), "builtin")
+    lines = _read_pointer(pointer_file(cache_dir, project_root, builtin))
+    if lines is None or lines[1] != config_stamps(project_root, home):
+        return None
+    _, _, enabled_text, disabled_text, name, root_text = lines
+    roots: list[tuple[str, str]] = []
+    for item in root_text.split(_SEP) if root_text else []:
+        source, _, folder = item.partition(_FIELD)
+        roots.append((source, folder))
+    state: State | None = None
+    if enabled_text != "-" or disabled_text:
+        from kurt.config.skills import SkillsConfig
+
+        enabled = frozenset(enabled_text[1:].split(_SEP)) - {""} if enabled_text != "-" else None
+        disabled = frozenset(disabled_text.split(_SEP)) - {""}
+        state = SkillsConfig(enabled=enabled, disabled=disabled).state
+    return answer(os.path.join(cache_dir, "skills", name), roots, state)
+
+
+def _project_root(explicit: str | None) -> str | bool | None:
+    """:func:`kurt.config.locations.find_project_root` with strings: the root,
+    ``None`` outside any project, ``False`` when the explicit folder is missing."""
+    chosen = explicit if explicit is not None else os.environ.get("KURT_PROJECT_ROOT")
+    if chosen:
+        folder = os.path.expanduser(chosen)
+        return os.path.realpath(folder) if os.path.isdir(folder) else False
+    here = os.path.realpath(os.getcwd())
+    while True:
+        if os.path.isfile(os.path.join(here, PROJECT_FILE)):
+            return here
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent

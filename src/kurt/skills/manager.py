@@ -60,6 +60,16 @@ class SkillManager:
         use_cache: bool = True,
     ) -> None:
         self.locations = locations
+        # The kurt.toml stamps are taken *before* the files are read: an edit in
+        # between then shows as a changed stamp, never as a stale listing.
+        self._config_stamps: str | None = None
+        if skills_config is None:
+            from kurt.skills.listing import config_stamps
+
+            root = locations.project_root
+            self._config_stamps = config_stamps(
+                str(root) if root is not None else None, str(locations.home)
+            )
         self.config = skills_config if skills_config is not None else read_skills_config(locations)
         self.before_load = before_load
         self.builtin_dir = builtin_dir
@@ -81,7 +91,12 @@ class SkillManager:
         """``kurt skill list --json`` as JSON text: from the listing snapshot when
         every manifest is unchanged (nothing is built), else from :meth:`catalog`."""
         if self.use_cache and self._full is None:
-            text = fast_listing(self.locations, self.config, builtin_dir=self.builtin_dir)
+            text = fast_listing(
+                self.locations,
+                self.config,
+                builtin_dir=self.builtin_dir,
+                config_stamps=self._config_stamps,
+            )
             if text is not None:
                 return text
             self._stale_derived = True
@@ -96,6 +111,7 @@ class SkillManager:
                 builtin_dir=self.builtin_dir,
                 use_cache=self.use_cache,
                 write_derived=self._stale_derived,
+                config_stamps=self._config_stamps,
             )
             from kurt.skills.precedence import apply_state
 
