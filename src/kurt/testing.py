@@ -44,8 +44,6 @@ level: Kurt's runtime, pydantic and httpx are imported when a fixture is used.
 
 from __future__ import annotations
 
-import importlib
-import importlib.machinery
 import os
 import shutil
 import subprocess
@@ -316,45 +314,33 @@ def run_tool(
 def load_skill(skill_dir: str | os.PathLike[str]) -> types.ModuleType:
     """Import a skill's ``skill.py`` so that what it registers is attributed to it.
 
-    For unit tests with :func:`make_context` and :func:`run_tool`. Whatever the
-    skill registered before is unregistered first, so loading it again (in
-    every test) is fine.
+    For unit tests with :func:`make_context` and :func:`run_tool`. It goes
+    through Kurt's own loader (source only, the folder a package of its own so
+    ``from .helpers import x`` works), so loading it again in every test is
+    fine: what the skill registered is put back if a registry lost it. A
+    SKILL.md that does not validate raises :class:`~kurt.errors.SkillError`
+    listing its problems.
     """
-    from kurt.registry import FETCHERS, MAPPERS, TOOLS, attributed_to
-    from kurt.skills.models import load_manifest
+    from kurt.errors import SkillError
+    from kurt.skills.discovery import Candidate, manifest_stat
+    from kurt.skills.facts import read_facts
+    from kurt.skills.loader import load_skill as import_skill
+    from kurt.skills.precedence import record_from_facts
 
     folder = Path(skill_dir).resolve()
-    name = load_manifest(folder / "SKILL.md").name
-    for registry in (TOOLS, FETCHERS, MAPPERS):
-        for entry in registry:
-            if entry.skill == name:
-                registry.unregister(entry.name)
-    # Like Kurt's loader: the folder is a package of its own, skill.py its
-    # submodule, so ``from .helpers import x`` works inside the skill.
-    package_name = "kurt_testing_skill_" + "".join(c if c.isalnum() else "_" for c in name)
-    for loaded in [m for m in sys.modules if m == package_name or m.startswith(package_name + ".")]:
-        del sys.modules[loaded]
-    package = types.ModuleType(package_name, f"skill '{name}' loaded by kurt.testing")
-    package.__path__ = [str(folder)]
-    package.__spec__ = importlib.machinery.ModuleSpec(package_name, None, is_package=True)
-    package.__spec__.submodule_search_locations = [str(folder)]
-    sys.modules[package_name] = package
-    writes_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # keep folders clean
-    try:
-        with attributed_to(name):
-            module = importlib.import_module(f"{package_name}.skill")
-    except BaseException:
-        sys.modules.pop(package_name, None)
-        raise
-    finally:
-        sys.dont_write_bytecode = writes_bytecode
-    return module
+    manifest, _ = manifest_stat(folder)
+    candidate = Candidate("path", folder, manifest)
+    record = record_from_facts(candidate, read_facts(candidate))
+    if record.errors:
+        problems = "; ".join(str(problem) for problem in record.errors)
+        raise SkillError(f"skill at {folder} is invalid: {problems}", file=record.manifest_path)
+    return import_skill(record)
 
 
 # -- fixtures ---------------------------------------------------------------
 
-# Module names under which Kurt's loader and :func:`load_skill` import skill code.
-_SKILL_MODULE_PREFIXES = ("kurt_skill_", "kurt_testing_skill_")
+# Module names under which Kurt's loader imports skill code.
+_SKILL_MODULE_PREFIXES = ("kurt_skill_",)
 
 
 @pytest.fixture
