@@ -7,8 +7,11 @@ the median of the per-round ratios, so that machine noise hits both sides):
   ``python -c "import click"`` (the floor of any click CLI);
 - cold: the same listing with the cache deleted before every run, against
   pluggy loading the same number of one-module entry-point plugins
-  (``PluginManager.load_setuptools_entrypoints``) from fake distributions
-  written straight into a site folder (no network, no pip);
+  (``PluginManager.load_setuptools_entrypoints``) in another venv: the bench
+  creates it (``python -m venv --without-pip``), copies pluggy into it from
+  this environment (``pip install pluggy`` into it only when this environment
+  lacks pluggy), and writes the plugin distributions straight into its
+  site-packages (no network, no pip);
 - run: ``kurt tool run`` of one skill's tool among N skills, against the same
   among 1 skill (both warm).
 
@@ -16,11 +19,13 @@ Targets at 1000 skills: warm <= 1.5x, cold <= 1.2x, run <= 1.1x.
 
     python bench/skills.py                 # sizes 10 100 1000, 11 rounds
     python bench/skills.py --sizes 1000 --rounds 21
+    python bench/skills.py --sizes 1000 --generate /tmp/skills   # only write projects
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import shutil
 import statistics
@@ -87,7 +92,7 @@ def make_project(root: Path, count: int) -> Path:
 
 def make_plugins(site: Path, count: int) -> Path:
     """``count`` fake distributions, each one module and one entry point."""
-    site.mkdir(parents=True)
+    site.mkdir(parents=True, exist_ok=True)
     for i in range(count):
         module = f"bench_plugin_{i:04d}"
         (site / f"{module}.py").write_text(f"def hello():\n    return {i}\n", "utf-8")
@@ -98,6 +103,40 @@ def make_plugins(site: Path, count: int) -> Path:
         )
         (info / "entry_points.txt").write_text(f"[kurt_bench]\np{i:04d} = {module}\n", "utf-8")
     return site
+
+
+def pluggy_venv(where: Path) -> tuple[str, Path, str]:
+    """A separate venv holding pluggy alone: its python, its site-packages, and
+    how pluggy got there (copied from this environment, or installed by pip)."""
+    subprocess.run([PY, "-m", "venv", "--without-pip", str(where)], check=True)
+    bin_dir = where / ("Scripts" if os.name == "nt" else "bin")
+    python = str(next(p for p in (bin_dir / "python.exe", bin_dir / "python") if p.exists()))
+    purelib = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    site = Path(purelib)
+    spec = importlib.util.find_spec("pluggy")
+    if spec is not None and spec.submodule_search_locations:
+        # pluggy is pure Python without dependencies: copying the package and
+        # its dist-info is an installation, without network or pip.
+        from importlib.metadata import distribution
+
+        package = Path(next(iter(spec.submodule_search_locations)))
+        shutil.copytree(package, site / "pluggy", ignore=shutil.ignore_patterns("__pycache__"))
+        dist = distribution("pluggy")
+        info = Path(str(dist.locate_file(""))) / f"pluggy-{dist.version}.dist-info"
+        if info.is_dir():
+            shutil.copytree(info, site / info.name)
+        how = f"pluggy {dist.version} copied from {package.parent}"
+    else:
+        subprocess.run(
+            [PY, "-m", "pip", "install", "--quiet", "--target", str(site), "pluggy"], check=True
+        )
+        how = "pluggy installed by pip (this environment has none)"
+    return python, site, how
 
 
 PLUGGY = (
@@ -136,7 +175,6 @@ def bench_size(
     home = work / f"home-{count}"
     many = make_project(work / f"many-{count}", count)
     one = make_project(work / f"one-{count}", 1)
-    site = make_plugins(work / f"site-{count}", count)
     # As on a user's machine, Kurt's bytecode is cached (in a temporary prefix,
     # not the source tree): with PYTHONDONTWRITEBYTECODE, Kurt's modules would be
     # compiled on every run while click's come precompiled.
@@ -159,17 +197,21 @@ def bench_size(
     def drop_cache() -> None:
         shutil.rmtree(cache, ignore_errors=True)
 
-    plug_env = {**env, "PYTHONPATH": str(site)}
     results = {}
     if "warm" in only:
         results["warm"] = pair(
             rounds, lambda: timed(listing, env), lambda: timed([PY, "-c", "import click"], env)
         )
     if "cold" in only:
+        venv = work / f"pluggy-venv-{count}"
+        plug_python, site, how = pluggy_venv(venv)
+        print(f"[{count}] pluggy side: a separate venv ({venv}); {how}", flush=True)
+        make_plugins(site, count)
+        plug_env = {k: v for k, v in env.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
         results["cold"] = pair(
             rounds,
             lambda: timed(listing, env, drop_cache),
-            lambda: timed([PY, "-c", PLUGGY], plug_env),
+            lambda: timed([plug_python, "-c", PLUGGY], plug_env),
         )
     if "run" not in only:
         return results
@@ -196,7 +238,17 @@ def main() -> None:
     parser.add_argument(
         "--only", default="warm,cold,run", help="comma-separated subset of warm,cold,run"
     )
+    parser.add_argument(
+        "--generate",
+        type=Path,
+        metavar="DIR",
+        help="only write a project of each size into DIR (for profiling), then stop",
+    )
     options = parser.parse_args()
+    if options.generate is not None:
+        for count in options.sizes:
+            print(make_project(options.generate / f"skills-{count}", count))
+        return
     rows = []
     with tempfile.TemporaryDirectory(prefix="kurt-bench-skills-") as tmp:
         for count in options.sizes:
