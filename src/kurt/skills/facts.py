@@ -81,7 +81,9 @@ def read_facts(candidate: Candidate) -> dict[str, Any]:
             for item in manifest.implements
         ],
         "requires_skills": list(manifest.requires_skills),
-        "settings": manifest.settings_spec(),
+        # The same as manifest.settings_spec() (settings have no aliases), without
+        # dumping each setting a second time.
+        "settings": plain.get("settings") or {},
         "problems": problems,
         "extra": {
             key: plain.get(key) for key in _EXTRA_KEYS if plain.get(key) not in (None, [], {})
