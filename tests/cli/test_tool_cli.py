@@ -255,6 +255,16 @@ def test_info_of_an_unknown_name_in_a_subprocess(run_kurt: Run) -> None:
     assert stderr.startswith("Error: Unknown tool 'no-such-tool-here'.")
 
 
+def test_a_misspelt_input_field_gets_a_did_you_mean(run_kurt: Run) -> None:
+    code, stdout, stderr = run_kurt("tool", "run", "map", "-p", "sorce=docs")
+    assert (code, stdout) == (2, "")
+    assert stderr == (
+        "Error: Invalid input for tool 'map': field 'source': Field required; "
+        "field 'sorce': Extra inputs are not permitted; did you mean 'source'?\n"
+        "  hint: see the input schema with: kurt tool info map\n"
+    )
+
+
 # A script that registers a tool, then runs the CLI as `kurt` would: the test
 # suite's own tool through a real process, its exit code and its streams.
 REGISTER_AND_RUN = """

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from kurt.errors import KurtError, SkillError, ToolInputError, UsageError
+from kurt.errors import KurtError, SkillError, ToolInputError, UsageError, did_you_mean
 from kurt.tools.context import ToolContext
 from kurt.tools.progress import ProgressCallback
 from kurt.tools.result import ErrorInfo, ToolResult
@@ -36,7 +36,8 @@ async def execute_tool(
         validated = tool_cls.InputModel.model_validate(payload)
     except ValidationError as exc:
         raise ToolInputError(
-            f"Invalid input for tool '{name}': {describe_validation_error(exc)}",
+            f"Invalid input for tool '{name}': "
+            f"{describe_validation_error(exc, tool_cls.InputModel.model_fields)}",
             hint=f"see the input schema with: kurt tool info {name}",
         ) from None
 
@@ -66,8 +67,13 @@ async def execute_tool(
     return result
 
 
-def describe_validation_error(exc: ValidationError) -> str:
-    """``field 'url': Field required; field 'depth': ...`` from a pydantic error."""
+def describe_validation_error(exc: ValidationError, fields: Iterable[str] = ()) -> str:
+    """``field 'url': Field required; field 'depth': ...`` from a pydantic error.
+
+    ``fields`` are the model's field names: a field nobody declared gets a
+    did-you-mean among them (``-p sorce=docs`` is almost always a typo).
+    """
+    known = list(fields)
     parts = []
     for error in exc.errors():
         where = ".".join(str(part) for part in error["loc"]) or "input"
@@ -77,6 +83,8 @@ def describe_validation_error(exc: ValidationError) -> str:
             found, str | int | float | bool
         ):
             detail = f"{detail} (got {found!r})"
+        if error["type"] == "extra_forbidden" and (close := did_you_mean(where, known)):
+            detail = f"{detail}; did you mean '{close}'?"
         parts.append(f"field '{where}': {detail}")
     return "; ".join(parts)
 
