@@ -223,6 +223,19 @@ def test_unknown_environment_variable_for_the_skill_is_an_error(
         resolve(configure(), {"KURT_SKILLS__WEB_ARCHIVER__NOPE": "1"})
 
 
+def test_misspelt_environment_variable_suggests_the_right_one(
+    configure: Callable[..., SkillsConfig],
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        resolve(configure(), {"KURT_SKILLS__WEB_ARCHIVER__TIMOUT": "5"})
+    assert str(caught.value) == (
+        "environment variable KURT_SKILLS__WEB_ARCHIVER__TIMOUT names no setting of skill "
+        "'web-archiver'; did you mean KURT_SKILLS__WEB_ARCHIVER__TIMEOUT? "
+        "(key 'skills.web-archiver.timout')\n"
+        "  hint: settings of 'web-archiver': max-depth, tags, timeout, token, verbose"
+    )
+
+
 def test_secret_of_wrong_type_is_never_echoed(configure: Callable[..., SkillsConfig]) -> None:
     schema = {"pin": {"type": "int", "secret": True}}
     config = configure(project='[skills.web-archiver]\npin = "hunter2-very-secret"\n')

@@ -271,9 +271,13 @@ def _resolve(
     env_keys = {env_name(skill, spec.key): spec.key for spec in all_specs}
     for variable in sorted(environ):
         if variable.startswith(prefix) and variable not in env_keys:
+            # Compare the parts after the prefix: the shared prefix would make
+            # every variable look close to every other.
+            close = did_you_mean(variable[len(prefix) :], (v[len(prefix) :] for v in env_keys))
             problems.append(
                 _Problem(
-                    f"environment variable {variable} names no setting of skill '{skill}'",
+                    f"environment variable {variable} names no setting of skill '{skill}'"
+                    + (f"; did you mean {prefix}{close}?" if close else ""),
                     key=f"skills.{skill}.{variable[len(prefix) :].lower()}",
                     hint=_known_hint(skill, by_key),
                 )
