@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -152,3 +153,17 @@ def test_tool_run_gives_the_same_result_shape(run_kurt: Callable[..., Any], proj
     tool_result, fetch_result = json.loads(via_tool.stdout), json.loads(via_fetch.stdout)
     assert tool_result["data"] == fetch_result["data"]
     assert set(tool_result["metadata"]) == set(fetch_result["metadata"])
+
+
+def test_map_failure_names_the_url_once(
+    run_kurt: Callable[..., Any], project: Path, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/sitemap.xml").respond_with_data("no", status=404)
+    url = httpserver.url_for("/sitemap.xml")
+    done = run_kurt("map", url, cwd=project, env=FAST)
+    assert (done.exit_code, done.stdout) == (1, "")
+    assert re.fullmatch(
+        rf"error: {re.escape(url)}: HTTP 404 NOT FOUND\n"
+        r"0 item\(s\), 1 error\(s\), failed in \d+ ms\n",
+        done.stderr,
+    )

@@ -35,6 +35,8 @@ def show_result(result: ToolResult, *, as_json: bool) -> None:
         print_table(columns, [[_cell(item.get(c)) for c in columns] for item in result.data])
     for error in result.errors:
         where = f"{error.item}: " if error.item else ""
+        if error.message.startswith(where):  # a mapper's message may name the URL already
+            where = ""
         click.echo(f"error: {where}{error.message}", err=True)
     status = "ok" if result.success else "failed"
     duration = result.metadata.get("duration_ms")
