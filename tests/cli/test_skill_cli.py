@@ -225,6 +225,15 @@ def test_unknown_skill_is_a_usage_error_with_did_you_mean(three: Path, run_kurt:
         assert outcome.stderr == "Error: Unknown skill 'alpah'. Did you mean 'alpha'?\n"
 
 
+def test_validate_of_a_missing_folder_says_so(three: Path, run_kurt: Run) -> None:
+    outcome = run_kurt("--project", str(three), "skill", "validate", "./alpah")
+    assert (outcome.exit_code, outcome.stdout) == (2, "")
+    assert outcome.stderr == (
+        "Error: No skill folder at ./alpah.\n"
+        "  hint: pass a skill's name or a folder holding its SKILL.md (kurt skill list)\n"
+    )
+
+
 def test_info_shows_settings_with_secrets_masked(project: Path, run_kurt: Run) -> None:
     write_skill(
         project / "skills",
@@ -250,6 +259,7 @@ def test_info_shows_settings_with_secrets_masked(project: Path, run_kurt: Run) -
     human = run_kurt("--project", str(project), "skill", "info", "configured")
     assert "hunter2" not in human.stdout
     assert "***" in human.stdout
+    assert "\nrequires_api:    wayback\n" in human.stdout  # the label never runs into its value
 
 
 def test_new_skill_validates_and_runs_at_once(project: Path, run_kurt: Run) -> None:

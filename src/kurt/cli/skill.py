@@ -105,14 +105,15 @@ def skill_info(state: CliState, name: str, as_json: bool) -> None:
     if as_json:
         print_json(info)
         return
+    # Labels padded to the longest one ("requires_skills:") so values line up.
     for key in ("name", "version", "description", "source", "status", "path"):
-        click.echo(f"{key + ':':13}{info[key] if info[key] is not None else ''}")
-    click.echo(f"{'enabled:':13}{'yes' if info['enabled'] else 'no'} ({info['reason']})")
+        click.echo(f"{key + ':':17}{info[key] if info[key] is not None else ''}")
+    click.echo(f"{'enabled:':17}{'yes' if info['enabled'] else 'no'} ({info['reason']})")
     for key in ("requires_skills", "requires", "requires_env", "requires_api"):
         if info[key]:
-            click.echo(f"{key + ':':13}{', '.join(info[key])}")
+            click.echo(f"{key + ':':17}{', '.join(info[key])}")
     for problem in info["problems"]:
-        click.echo(f"problem:     {problem}")
+        click.echo(f"{'problem:':17}{problem}")
     if info["provides"]:
         print_table(
             ["type", "name", "class", "description"],
@@ -254,7 +255,7 @@ def _targets(manager: SkillManager, targets: tuple[str, ...]) -> list[tuple[Skil
     """``(record, discovered)`` for each NAME or PATH (default: every skill)."""
     from pathlib import Path
 
-    from kurt.errors import UnknownNameError
+    from kurt.errors import UsageError
     from kurt.skills.validate import folder_record
 
     if not targets:
@@ -265,7 +266,10 @@ def _targets(manager: SkillManager, targets: tuple[str, ...]) -> list[tuple[Skil
         as_path = Path(target)
         if os.sep in target or target.startswith(".") or as_path.is_dir():
             if not as_path.is_dir():
-                raise UnknownNameError("skill", target, {r.name for r in manager.records})
+                raise UsageError(
+                    f"No skill folder at {target}.",
+                    hint="pass a skill's name or a folder holding its SKILL.md (kurt skill list)",
+                )
             found = by_folder.get(os.path.realpath(as_path))
             chosen.append((found, True) if found else (folder_record(as_path.resolve()), False))
         else:
