@@ -95,11 +95,15 @@ def config_skills_disable(state: CliState, name: str, user: bool) -> None:
 def config_skills_set(state: CliState, name: str, key: str, value: str, user: bool) -> None:
     """Set setting KEY of skill NAME to VALUE (a TOML value, else a string).
 
+    VALUE is checked against the skill's settings schema first; a refused
+    edit leaves kurt.toml as it was.
+
     \b
     Examples:
-      kurt config skills set web-archiver timeout 45
-      kurt config skills set web-archiver tags '["a", "b"]'
-      kurt config skills set web-archiver label "plain text"
+      kurt config skills set web-archiver timeout 45        a number
+      kurt config skills set opml folder Gardening          a string
+      kurt config skills set my-skill tags '["a", "b"]'     a TOML list
+      kurt config skills set my-skill code '"45"'           the string 45
     """
     from kurt.config import edit
     from kurt.config.settings import check_value, specs
@@ -152,10 +156,13 @@ def config_skills_unset(state: CliState, name: str, key: str, user: bool) -> Non
 def config_schema(state: CliState) -> None:
     """Print a JSON Schema of kurt.toml, including each discovered skill's settings.
 
+    For editors that validate TOML (Taplo / Even Better TOML): save it, then
+    put a #:schema line first in kurt.toml.
+
     \b
-    Use it in an editor (Taplo / Even Better TOML): first line of kurt.toml
-      #:schema ./kurt.schema.json
-    after: kurt config schema > kurt.schema.json
+    Example:
+      kurt config schema > kurt.schema.json
+      #:schema ./kurt.schema.json              (first line of kurt.toml)
     """
     from kurt.cli.output import print_json
     from kurt.config.schema import kurt_toml_schema

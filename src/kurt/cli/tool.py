@@ -41,7 +41,12 @@ def tool_list(state: CliState, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @click.pass_obj
 def tool_info(state: CliState, name: str, as_json: bool) -> None:
-    """Kind, skill, description and input schema of NAME."""
+    """Kind, skill, description and input schema of NAME.
+
+    The input schema is shown for Kurt's own tools. A skill's tool is
+    described from its manifest only (its code is not imported): see
+    kurt skill info SKILL for its settings.
+    """
     info = state.runtime.describe(name)
     if as_json:
         print_json(info)
@@ -118,6 +123,11 @@ def tool_run(
     state: CliState, name: str, raw_input: str | None, pairs: tuple[str, ...], as_json: bool
 ) -> None:
     """Run the tool NAME with input from --input and -p; the result goes to stdout.
+
+    -p values are strings that the tool's input model converts ("5" for an
+    int); a value starting with [ or { is read as JSON; a key given twice
+    becomes a list. Exit 1 when the tool failed, 2 for an unknown tool or
+    invalid input.
 
     \b
     Examples:
