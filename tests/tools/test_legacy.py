@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -102,3 +104,29 @@ def test_legacy_errors_are_the_registry_errors() -> None:
             EngineRegistry.get("httpz")
         with pytest.raises(TypeError, match="must be a class deriving from"):
             EngineRegistry.register("bad", ListMapper)
+
+
+LEGACY_SCRIPT = """
+import warnings
+warnings.simplefilter("ignore", DeprecationWarning)
+from kurt.tools.fetch.engines import EngineRegistry as Fetchers
+from kurt.tools.map.engines import EngineRegistry as Mappers
+print(Fetchers.is_available("httpx"), Fetchers.get("file").__name__)
+print(sorted(Fetchers.list_engines()), sorted(Mappers.list_engines()))
+"""
+
+
+def test_a_plain_legacy_script_finds_kurts_own_engines(tmp_path: Path) -> None:
+    """No Runtime, no CLI: old code asked the table for Kurt's engines straight away."""
+    done = subprocess.run(
+        [sys.executable, "-c", LEGACY_SCRIPT],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.splitlines() == [
+        "True FileFetcher",
+        "['file', 'httpx', 'trafilatura'] ['crawl', 'folder', 'rss', 'sitemap']",
+    ]
