@@ -111,7 +111,7 @@ def test_invalid_value_names_the_key_and_the_file(where: Callable[..., Locations
     assert error.key == "fetch.timeout"
     assert error.file == str(locations.project_file)
     assert str(error).splitlines()[0] == (
-        f"{locations.project_file}: invalid value for 'fetch.timeout': "
+        f"{locations.project_file}:2: invalid value for 'fetch.timeout': "
         "Input should be greater than 0 (got -1)"
     )
 
@@ -138,7 +138,25 @@ def test_invalid_value_from_the_environment_names_the_variable(
 
 
 def test_unknown_key_in_a_section_is_an_error_naming_it(where: Callable[..., Locations]) -> None:
+    locations = where(project="# Kurt\n[fetch]\nretries = 1\ntimeuot = 3\n")
     with pytest.raises(ConfigError) as caught:
-        load_config(where(project="[fetch]\ntimeuot = 3\n"))
+        load_config(locations)
     assert caught.value.key == "fetch.timeuot"
-    assert "Extra inputs are not permitted" in str(caught.value)
+    assert str(caught.value) == (
+        f"{locations.project_file}:4: unknown key 'fetch.timeuot'; did you mean 'timeout'?\n"
+        "  hint: keys of [fetch]: engine, timeout, retries, backoff, max_bytes, concurrency, "
+        "user_agent"
+    )
+
+
+def test_unknown_key_from_the_environment_names_the_variable(
+    where: Callable[..., Locations], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KURT_MAP__MAX_URLZ", "5")
+    with pytest.raises(ConfigError) as caught:
+        load_config(where())
+    assert str(caught.value) == (
+        "unknown key 'map.max_urlz' (environment variable KURT_MAP__MAX_URLZ); "
+        "did you mean 'max_urls'?\n"
+        "  hint: fix or unset KURT_MAP__MAX_URLZ"
+    )

@@ -25,7 +25,8 @@ from pydantic_settings import (
 from kurt._version import __version__
 from kurt.config.files import read_toml
 from kurt.config.locations import Locations
-from kurt.errors import ConfigError
+from kurt.config.skills import locate_path
+from kurt.errors import ConfigError, did_you_mean
 
 
 class FetchSection(BaseModel):
@@ -134,23 +135,36 @@ def _config_error(exc: ValidationError, files: list[Path]) -> ConfigError:
         first.get("input"), str | int | float | bool
     ):
         detail = f"{detail} (got {first['input']!r})"
+    what = f"invalid value for '{key}'"
+    hint = "fix the value in that file; see docs/configuration.md"
+    if first["type"] == "extra_forbidden":  # a typo, nearly always: say which key was meant
+        known = _keys_beside(loc)
+        suggestion = did_you_mean(loc[-1], known)
+        what = f"unknown key '{key}'" + (f"; did you mean '{suggestion}'?" if suggestion else "")
+        detail = ""
+        hint = f"keys of [{'.'.join(loc[:-1])}]: {', '.join(known)}"
+    message = f"{what}: {detail}" if detail else what
     # Blame the source that won: the environment, then the project's file.
     variable = "KURT_" + "__".join(loc).upper()
     if any(name.upper() == variable for name in os.environ):
         return ConfigError(
-            f"invalid value for '{key}' (environment variable {variable}): {detail}",
+            message.replace(f"'{key}'", f"'{key}' (environment variable {variable})", 1),
             key=key,
             hint=f"fix or unset {variable}",
         )
     for file in reversed(files):
         if _holds(read_toml(file), loc):
-            return ConfigError(
-                f"invalid value for '{key}': {detail}",
-                file=file,
-                key=key,
-                hint="fix the value in that file; see docs/configuration.md",
-            )
-    return ConfigError(f"invalid value for '{key}': {detail}", key=key)
+            return ConfigError(message, file=file, line=locate_path(file, loc), key=key, hint=hint)
+    return ConfigError(message, key=key)
+
+
+def _keys_beside(loc: tuple[str, ...]) -> list[str]:
+    """The keys the section holding ``loc`` accepts (``[fetch]``'s for ``fetch.timout``)."""
+    model: Any = KurtConfig
+    for part in loc[:-1]:
+        field = getattr(model, "model_fields", {}).get(part)
+        model = field.annotation if field is not None else None
+    return list(getattr(model, "model_fields", {}))
 
 
 def _holds(document: dict[str, Any], loc: tuple[str, ...]) -> bool:

@@ -173,13 +173,17 @@ def _names(raw: dict[str, Any], key: str, file: Path) -> list[str]:
 
 
 def locate_key(file: Path, skill: str, key: str | None = None) -> int | None:
-    """The 1-based line of ``skills.<skill>.<key>`` (or of the skill's table) in ``file``.
+    """The 1-based line of ``skills.<skill>.<key>`` (or of the skill's table) in ``file``."""
+    return locate_path(file, ("skills", skill) if key is None else ("skills", skill, key))
+
+
+def locate_path(file: Path, target: tuple[str, ...]) -> int | None:
+    """The 1-based line defining the dotted key ``target`` (``("fetch", "timeout")``).
 
     Best effort and only used on the error path: the standard library's parser
     keeps no positions, so each line is read on its own (a table header, or the
     keys left of ``=``). ``None`` when nothing matches.
     """
-    target = ("skills", skill) if key is None else ("skills", skill, key)
     try:
         lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
