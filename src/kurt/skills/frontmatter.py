@@ -28,6 +28,7 @@ string (``version: 1.10`` means ``"1.10"``, not the float ``1.1``).
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +63,13 @@ class _Loader(_BaseLoader):  # type: ignore[misc]
     the resolver's own answer is kept: a tenth of the YAML time of a cold
     listing of 1000 skills.
     """
+
+    # The composer calls these two around every node to track the path for
+    # path resolvers; the safe loader has none (``resolve`` checks), so they
+    # do nothing. Builtins that take the same arguments and do nothing spare a
+    # Python call per node (two thirds of the calls the composer makes).
+    descend_resolver = staticmethod(operator.is_)  # (parent, index) -> ignored bool
+    ascend_resolver = staticmethod(tuple)  # () -> ignored ()
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         if kind is not ScalarNode or self.yaml_path_resolvers:
@@ -214,7 +222,7 @@ def _parse(front: str, path: Path) -> tuple[dict[str, Any], dict[str, int]]:
         root = loader.get_single_node()
         if root is None:
             raise _error("front matter is empty; it must be a YAML mapping", path, 2, _MAP_HINT)
-        value, key_lines = _build(root, path, loader)
+        value, key_lines = _build(root, path, loader, front)
     except ManifestError:
         raise
     except yaml.YAMLError as exc:
@@ -268,53 +276,73 @@ def _anchor_error(path: Path, line: int) -> ManifestError:
     )
 
 
-def _build(root: Node, path: Path, loader: Any) -> tuple[dict[str, Any], dict[str, int]]:
+def _build(
+    root: Node, path: Path, loader: Any, front: str
+) -> tuple[dict[str, Any], dict[str, int]]:
     """Walk the node tree once: check shape, depth, reuse, tags and keys, and build the values.
 
     Building here rather than with PyYAML's constructor saves a second walk, and
-    only plain data can come out: every node was checked on the way.
+    only plain data can come out: every node was checked on the way. A plain
+    string within the depth limit (most of a manifest) is taken inline;
+    anything else goes through :func:`_value`.
     """
     if not isinstance(root, MappingNode) or root.tag != _MAP:
         line = root.start_mark.line + 2
         raise _error("front matter must be a YAML mapping", path, line, _MAP_HINT)
     result: dict[str, Any] = {}
     key_lines: dict[str, int] = {}
-    seen = {id(root)}
+    # The composer hands out the anchored node again for every alias, so a node
+    # met twice is an alias. An alias is written '*name': with no '*' anywhere
+    # in the text there can be none, and the bookkeeping is skipped.
+    seen: set[int] | None = {id(root)} if "*" in front else None
     # Collections still to fill: (node, depth, the empty dict or list standing for it).
     stack: list[tuple[Node, int, Any]] = [(root, 1, result)]
     while stack:
         node, depth, target = stack.pop()
+        child_depth = depth + 1
+        inline = seen is None and child_depth <= MAX_DEPTH
         if isinstance(node, MappingNode):
             lines: dict[str, int] = {}
             for key_node, value_node in node.value:
                 key_line = key_node.start_mark.line + 2
-                if id(key_node) in seen:
-                    raise _anchor_error(path, key_line)  # an alias used as a key
-                seen.add(id(key_node))
-                key = _key(key_node, path, key_line)
+                if seen is not None:
+                    if id(key_node) in seen:
+                        raise _anchor_error(path, key_line)  # an alias used as a key
+                    seen.add(id(key_node))
+                if type(key_node) is ScalarNode and key_node.tag == _STR:
+                    key = key_node.value
+                else:
+                    key = _key(key_node, path, key_line)
                 if key in lines:
                     message = f"duplicate key '{key}' (first at line {lines[key]})"
                     raise _error(message, path, key_line, "keep one of the two")
                 lines[key] = key_line
                 if node is root and key == "version" and isinstance(value_node, ScalarNode):
                     value_node.tag = _STR  # "1.10" stays "1.10"
-                target[key] = _value(value_node, depth + 1, seen, stack, path, loader)
+                if inline and type(value_node) is ScalarNode and value_node.tag == _STR:
+                    target[key] = value_node.value
+                else:
+                    target[key] = _value(value_node, child_depth, seen, stack, path, loader)
             if node is root:
                 key_lines = lines
         else:
             for item in node.value:
-                target.append(_value(item, depth + 1, seen, stack, path, loader))
+                if inline and type(item) is ScalarNode and item.tag == _STR:
+                    target.append(item.value)
+                else:
+                    target.append(_value(item, child_depth, seen, stack, path, loader))
     return result, key_lines
 
 
 def _value(
-    node: Node, depth: int, seen: set[int], stack: list[Any], path: Path, loader: Any
+    node: Node, depth: int, seen: set[int] | None, stack: list[Any], path: Path, loader: Any
 ) -> Any:
     """A scalar's value, or an empty container queued on ``stack`` to be filled."""
     line = node.start_mark.line + 2
-    if id(node) in seen:
-        raise _anchor_error(path, line)  # the composer hands out one node for every alias
-    seen.add(id(node))
+    if seen is not None:
+        if id(node) in seen:
+            raise _anchor_error(path, line)  # the composer hands out one node for every alias
+        seen.add(id(node))
     if depth > MAX_DEPTH:
         raise _error(f"front matter nests deeper than {MAX_DEPTH} levels", path, line)
     tag = node.tag
