@@ -297,6 +297,22 @@ def test_new_skill_test_passes(project: Path, run_kurt: Run) -> None:
     assert "1 passed" in done.stdout
 
 
+def test_new_outside_the_search_paths_says_how_to_run_it(
+    project: Path, run_kurt: Run, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    outcome = run_kurt("--project", str(project), "skill", "new", "stray", "--path", str(elsewhere))
+    assert (outcome.exit_code, outcome.stderr) == (0, "")
+    assert outcome.stdout == (
+        f"Created {elsewhere / 'stray'}\n"
+        f"  validate it: kurt skill validate {elsewhere / 'stray'}\n"
+        f"  run it:      add {elsewhere} to [skills].paths in kurt.toml, then\n"
+        "               kurt tool run stray -p name=Ada\n"
+    )
+    validated = run_kurt("--project", str(project), "skill", "validate", str(elsewhere / "stray"))
+    assert validated.exit_code == 0, validated.stdout + validated.stderr
+
+
 def test_new_refuses_a_bad_name(project: Path, run_kurt: Run) -> None:
     outcome = run_kurt("--project", str(project), "skill", "new", "Bad_Name")
     assert outcome.exit_code == 2

@@ -317,5 +317,21 @@ def skill_new(state: CliState, name: str, parent: str | None) -> None:
         )
     folder = create_skill(name, where)
     click.echo(f"Created {folder}")
-    click.echo(f"  validate it: kurt skill validate {name}")
-    click.echo(f"  run it:      kurt tool run {name} -p name=Ada")
+    if _is_search_root(state, where):
+        click.echo(f"  validate it: kurt skill validate {name}")
+        click.echo(f"  run it:      kurt tool run {name} -p name=Ada")
+    else:  # Kurt will not find it by name until its folder is searched
+        click.echo(f"  validate it: kurt skill validate {folder}")
+        click.echo(f"  run it:      add {where} to [skills].paths in kurt.toml, then")
+        click.echo(f"               kurt tool run {name} -p name=Ada")
+
+
+def _is_search_root(state: CliState, where: Path) -> bool:
+    """Whether skills created in ``where`` are discovered (a skills/ or [skills].paths)."""
+    from kurt.config.skills import read_skills_config
+
+    locations = state.locations
+    config = read_skills_config(locations)
+    roots = [locations.project_skills, locations.user_skills]
+    roots += [p.path for p in (*config.project_paths, *config.user_paths)]
+    return any(root and os.path.isdir(root) and os.path.samefile(root, where) for root in roots)
