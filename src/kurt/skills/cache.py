@@ -87,6 +87,7 @@ class Catalog(NamedTuple):
 class _Stored(NamedTuple):
     candidate: Candidate
     facts: dict[str, Any]
+    key: list[Any]  # _candidate_key(candidate), made once (three uses per skill)
 
 
 def cache_file(locations: Locations, roots: list[SearchRoot]) -> Path:
@@ -162,12 +163,13 @@ def _load_catalog(
         cached is None or cached.get("path_stamps") != stamps or cached.get("roots") != root_stamps
     )
     for candidate in iter_candidates(roots, packages):
-        previous = known.get(tuple(_candidate_key(candidate)))
+        key = _candidate_key(candidate)
+        previous = known.get(tuple(key))
         if previous is not None:
-            stored.append(_Stored(candidate, previous))
+            stored.append(_Stored(candidate, previous, key))
             continue
         changed = True
-        stored.append(_Stored(candidate, _facts(candidate)))
+        stored.append(_Stored(candidate, _facts(candidate), key))
     if len(stored) != len(known):
         changed = True
     if changed and use_cache:
@@ -179,7 +181,7 @@ def _load_catalog(
 
         index = index_body(catalog.records, catalog.providers, catalog.stamps, root_stamps, stamps)
         _dump(index_file(path), index)
-        keys = [_candidate_key(s.candidate) for s in stored]
+        keys = [s.key for s in stored]
         rows = [record.to_json() for record in catalog.records]
         listing = snapshot(stamps, packages, keys, rows)
         if listing is None:
@@ -299,7 +301,7 @@ def _write(
         "roots": root_stamps,
         "path_stamps": stamps,
         "packages": [list(p) for p in packages],
-        "skills": [{"candidate": _candidate_key(s.candidate), "facts": s.facts} for s in stored],
+        "skills": [{"candidate": s.key, "facts": s.facts} for s in stored],
     }
     _dump(path, body)
 

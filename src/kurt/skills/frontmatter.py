@@ -74,6 +74,12 @@ class _Loader(_BaseLoader):  # type: ignore[misc]
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         if kind is not ScalarNode or self.yaml_path_resolvers:
             return super().resolve(kind, value, implicit)
+        # What the resolver itself answers, without its loop: a quoted scalar,
+        # or a plain one whose first character starts no implicit type
+        # (names, descriptions, most text), is a string.
+        table = self.yaml_implicit_resolvers
+        if not implicit[0] or (value and value[0] not in table and None not in table):
+            return _STR
         key = (value, implicit)
         tag = _RESOLVED.get(key)
         if tag is None:
