@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -87,3 +88,23 @@ def test_using_a_name_loads_only_what_it_needs() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout == "['pydantic']\n"
+
+
+def test_builtins_resolve_in_a_plain_script(tmp_path: Path) -> None:
+    """``from kurt import FETCHERS; FETCHERS.get("httpx")`` works without a Runtime,
+    while ``import kurt`` alone imports none of the engines."""
+    script = (
+        "import sys\n"
+        "from kurt import FETCHERS, MAPPERS, TOOLS\n"
+        "assert 'kurt.tools.fetch.engines.httpx' not in sys.modules\n"
+        "print('httpx' in FETCHERS, FETCHERS.get('file').__name__, TOOLS.get('map').__name__)\n"
+        "print(MAPPERS.names())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "True FileFetcher MapTool",
+        "['crawl', 'folder', 'rss', 'sitemap']",
+    ]

@@ -18,6 +18,7 @@ import attrs
 
 from kurt.errors import DuplicateNameError, UnknownNameError
 from kurt.tools.base import Tool
+from kurt.tools.builtin import BuiltinResolver
 from kurt.tools.fetch.base import BaseFetcher
 from kurt.tools.map.base import BaseMapper
 
@@ -193,10 +194,9 @@ class Registry(Generic[T]):
 
     def names(self) -> list[str]:
         """Every name registered or resolvable, sorted, without loading anything."""
-        known = set(self._entries)
-        if self._resolver is not None:
-            known.update(self._resolver.names(self.kind))
-        return sorted(known)
+        # Ask the resolver first: it may register names (Kurt's built-ins) as it answers.
+        resolvable = list(self._resolver.names(self.kind)) if self._resolver is not None else []
+        return sorted({*self._entries, *resolvable})
 
     def registered(self, name: str) -> Entry[T] | None:
         """The entry for ``name`` if it is registered now, never loading anything."""
@@ -224,6 +224,11 @@ def _describe(cls: type[Any]) -> str:
 TOOLS: Registry[Tool[Any, Any]] = Registry("tool", Tool)
 FETCHERS: Registry[BaseFetcher] = Registry("fetcher", BaseFetcher)
 MAPPERS: Registry[BaseMapper] = Registry("mapper", BaseMapper)
+
+# Kurt's own tools and engines load on first use, until a Runtime installs the
+# skill manager (which loads them first, then skills on demand).
+for _registry in (TOOLS, FETCHERS, MAPPERS):
+    _registry.set_resolver(BuiltinResolver())
 
 register_tool = TOOLS.register
 register_fetcher = FETCHERS.register

@@ -44,3 +44,17 @@ def _restore(module: ModuleType) -> None:
             name = getattr(value, "name", None)
             if issubclass(value, registry.base) and name and registry.registered(name) is None:
                 registry.add(value)
+
+
+class BuiltinResolver:
+    """The registries' resolver until a Runtime plugs in the skill manager:
+    Kurt's own tools and engines are imported when a name is first needed, so
+    ``from kurt import FETCHERS; FETCHERS.get("httpx")`` works in a plain
+    script while ``import kurt`` itself stays cheap."""
+
+    def resolve(self, kind: str, name: str) -> None:
+        load_builtins()
+
+    def names(self, kind: str) -> tuple[str, ...]:
+        load_builtins()  # they register themselves; the registry lists them
+        return ()

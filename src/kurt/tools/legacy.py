@@ -53,26 +53,17 @@ class LegacyEngineRegistry:
 
         return add if cls is None else add(cls)
 
-    def _with_builtins(self) -> Registry[Any]:
-        # Old code found Kurt's own engines in the table as soon as it was
-        # imported; the registries get them when a Runtime prepares them, so
-        # a legacy lookup in a plain script registers them first.
-        from kurt.tools.builtin import load_builtins
-
-        load_builtins()
-        return self._registry
-
     def get(self, name: str) -> type[Any]:
         """The class registered as ``name`` (``UnknownNameError`` says what was meant)."""
         self._warn(f"use {self._registry.kind.upper()}S.get(name) instead of get()")
-        return self._with_builtins().get(name)
+        return self._registry.get(name)
 
     def list_engines(self) -> list[str]:
         """Every registered (or resolvable) name, sorted."""
         self._warn(f"use {self._registry.kind.upper()}S.names() instead of list_engines()")
-        return self._with_builtins().names()
+        return self._registry.names()
 
     def is_available(self, name: str) -> bool:
         """Whether ``name`` is registered or can be loaded."""
         self._warn(f"use `name in {self._registry.kind.upper()}S` instead of is_available()")
-        return name in self._with_builtins()
+        return name in self._registry
