@@ -66,6 +66,9 @@ class Catalog(NamedTuple):
     records: list[SkillRecord]
     providers: Index
     stamps: dict[Path, tuple[int, int]]
+    #: ``kurt skill list --json`` as if every skill were enabled by default,
+    #: when the rows were just rendered for the listing snapshot (else None).
+    listing: str | None = None
 
     def find(self, name: str) -> SkillRecord | None:
         """The winning (not shadowed) skill called ``name``."""
@@ -176,14 +179,16 @@ def _load_catalog(
         _write(path, root_stamps, stamps, packages, stored)
     catalog = _catalog(stored)
     if use_cache and (changed or write_derived):
-        from kurt.skills.listing import listing_file, snapshot
+        from kurt.skills.listing import default_texts, listing_file, snapshot
         from kurt.skills.quick import index_body, index_file
 
         index = index_body(catalog.records, catalog.providers, catalog.stamps, root_stamps, stamps)
         _dump(index_file(path), index)
         keys = [s.key for s in stored]
         rows = [record.to_json() for record in catalog.records]
-        listing = snapshot(stamps, packages, keys, rows)
+        texts = default_texts(rows)
+        catalog = catalog._replace(listing="[" + ", ".join(texts) + "]")
+        listing = snapshot(stamps, packages, keys, rows, texts)
         if listing is None:
             with contextlib.suppress(OSError):
                 listing_file(path).unlink(missing_ok=True)

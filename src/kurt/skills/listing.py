@@ -66,11 +66,24 @@ def key_text(values: list[Any]) -> str:
     return _SEP.join(str(value) for value in values)
 
 
+def default_texts(rows: list[dict[str, Any]]) -> list[str]:
+    """Each ``SkillRecord.to_json()`` row as JSON text, as if the skill were
+    enabled by default: the snapshot's rows, and ``kurt skill list --json``
+    itself (joined as ``[a, b]``) when kurt.toml enables or disables nothing."""
+    import json
+
+    return [
+        json.dumps({**row, "enabled": True, "reason": "default"}, ensure_ascii=False)
+        for row in rows
+    ]
+
+
 def snapshot(
     stamps: list[list[Any]],
     packages: list[PackageSkill],
     keys: list[list[Any]],
     rows: list[dict[str, Any]],
+    texts: list[str] | None = None,
 ) -> bytes | None:
     """The snapshot file's bytes; ``rows`` are ``SkillRecord.to_json()`` before
     enabled state, in the order of ``keys``. ``None`` when a name or path cannot
@@ -79,16 +92,13 @@ def snapshot(
     Lines: a format line; the ``sys.path`` stamps; the package scan; the count
     N; the N skill names; N candidate keys; then N rows as JSON, each as if
     the skill were enabled by default (the common case is then one join).
+    ``texts`` are :func:`default_texts` of ``rows`` when already made.
     """
-    import json
-
     header = [_MAGIC, _stamps_text(stamps), _packages_text(packages), str(len(rows))]
     names = [row["name"] for row in rows]
     lines = [key_text(key) for key in keys]
-    texts = [
-        json.dumps({**row, "enabled": True, "reason": "default"}, ensure_ascii=False)
-        for row in rows
-    ]
+    if texts is None:
+        texts = default_texts(rows)
     if len(lines) != len(rows) or any(_SEP in name for name in names):
         return None
     if any("\n" in line for line in [*header, *lines, *names]):
@@ -103,11 +113,13 @@ def fast_listing(
     """The JSON array of ``kurt skill list --json``, or ``None`` when the
     snapshot at ``path`` is missing, unreadable or no longer true; the enabled
     state comes from ``config``."""
-    state = config.state if config is not None and _has_state(config) else None
+    state = config.state if config is not None and has_state(config) else None
     return answer(str(path), [(root.source, str(root.path)) for root in roots], state)
 
 
-def _has_state(config: SkillsConfig) -> bool:
+def has_state(config: SkillsConfig) -> bool:
+    """Whether kurt.toml enables or disables anything (else every skill is
+    enabled by default)."""
     return config.enabled is not None or bool(config.disabled)
 
 

@@ -100,7 +100,13 @@ class SkillManager:
             if text is not None:
                 return text
             self._stale_derived = True
-        return json.dumps([record.to_json() for record in self.records], ensure_ascii=False)
+        full = self.catalog()
+        if full.listing is not None:
+            from kurt.skills.listing import has_state
+
+            if not has_state(self.config):
+                return full.listing  # the rows just rendered for the snapshot
+        return json.dumps([record.to_json() for record in full.records], ensure_ascii=False)
 
     def catalog(self) -> Catalog:
         """Every source scanned now (manifests re-read where they changed)."""
@@ -116,7 +122,7 @@ class SkillManager:
             from kurt.skills.precedence import apply_state
 
             self._full = Catalog(
-                apply_state(full.records, self.config), full.providers, full.stamps
+                apply_state(full.records, self.config), full.providers, full.stamps, full.listing
             )
             self._quick = self._full
         return self._full
