@@ -38,7 +38,7 @@ def digest_of(project: KurtProject) -> list[dict[str, object]]:
 def test_the_root_kurt_toml_parses_and_configures_the_demo_skill() -> None:
     config = tomllib.loads((REPO / "kurt.toml").read_text(encoding="utf-8"))
     assert config["skills"]["site-digest"] == {"label": "page", "max_words": 12}
-    assert {"paths", "disabled"} <= set(config["skills"])
+    assert "paths" in config["skills"]
 
 
 def test_the_demo_skill_validates_in_the_clone_itself(kurt_project: KurtProject) -> None:
@@ -85,13 +85,19 @@ def test_a_setting_set_from_the_cli_reaches_the_skill(demo: KurtProject) -> None
 
 def test_a_disabled_skill_does_not_run(demo: KurtProject) -> None:
     demo.trust()
+    before = demo.config_file.read_bytes()
     assert demo.kurt("config", "skills", "disable", "site-digest").exit_code == 0
+    # The new key goes under [skills]' last key, not among the next section's comments.
+    assert 'paths = []\ndisabled = ["site-digest"]\n' in demo.config_file.read_text("utf-8")
 
     outcome = demo.kurt(*MAIN_JOB[:-1])
 
     assert outcome.exit_code == 1
     assert "site-digest" in outcome.stderr
     assert "Traceback" not in outcome.stderr
+
+    assert demo.kurt("config", "skills", "enable", "site-digest").exit_code == 0
+    assert demo.config_file.read_bytes() == before  # the README's disable/enable round trip
 
 
 def test_unit_the_skill_and_its_helper_module_with_kurt_testing() -> None:

@@ -18,8 +18,8 @@ STARTER = """\
 paths = []
 # Allow-list: uncomment to enable only these skills (absent = every skill found).
 # enabled = ["web-archiver"]
-# Skills never enabled, even if listed above.
-disabled = []
+# Skills never enabled, even if listed above (`kurt config skills disable NAME` writes it).
+# disabled = ["legacy-crawler"]
 
 # Each skill's own settings live in a table named after it, for example:
 # [skills.web-archiver]

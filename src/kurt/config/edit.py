@@ -240,9 +240,17 @@ def _append_table(document: TOMLDocument, parent: Any, key: str) -> Any:
 
 
 def _add_key(table: Any, key: str, value: Any) -> None:
-    """Add a plain key to ``[skills]``. tomlkit puts it before the sub-tables and
-    adds a blank line in front of the first one; that line is taken back (the
-    user's spacing stays as it was, and removing the key restores the text)."""
+    """Add a plain key to ``[skills]``, right after its last plain key when it
+    has one (so the comments above the next section stay with that section).
+    Otherwise tomlkit puts it before the sub-tables and adds a blank line in
+    front of the first one; that line is taken back (the user's spacing stays
+    as it was, and removing the key restores the text)."""
+    if isinstance(table, Table):
+        keys = [k for k, item in table.value.body if k is not None and not isinstance(item, Table)]
+        if keys:
+            # tomlkit has no public "insert after"; Container._insert_after is it.
+            table.value._insert_after(keys[-1].key, key, tomlkit.item(value))
+            return
     parts = table._tables if isinstance(table, OutOfOrderTableProxy) else [table]
     body = [entry for part in parts if isinstance(part, Table) for entry in part.value.body]
     indents = [(item, item.trivia.indent) for _, item in body if isinstance(item, Table)]
