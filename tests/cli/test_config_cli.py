@@ -241,8 +241,8 @@ REFUSALS = [
         1,
         "Error: {toml}: invalid value for 'skills.web-archiver.timeout': expected float, "
         'found "fast" (str) (Input should be a valid number)\n'
-        "  hint: write a value of type float, e.g. "
-        "`kurt config skills set web-archiver timeout VALUE`\n",
+        "  hint: write a value of type float, for example: "
+        "kurt config skills set web-archiver timeout 2.5\n",
     ),
     (
         ("set", "web-archiver", "timout", "3"),
@@ -255,8 +255,8 @@ REFUSALS = [
         1,
         "Error: {toml}: invalid value for 'skills.web-archiver.token': expected str, "
         "found a value of type int (hidden: the setting is secret)\n"
-        "  hint: write a value of type str, e.g. "
-        "`kurt config skills set web-archiver token VALUE`\n",
+        "  hint: write a value of type str, for example: "
+        "kurt config skills set web-archiver token text\n",
     ),
     (
         ("enable", "web-archivr"),
@@ -394,8 +394,8 @@ def test_invalid_settings_stop_the_run_before_skill_code(
     assert outcome.stderr == (
         f"Error: {toml}:3: invalid value for 'skills.web-archiver.timeout': expected float, "
         'found "slow" (str) (Input should be a valid number)\n'
-        "  hint: write a value of type float, e.g. "
-        "`kurt config skills set web-archiver timeout VALUE`\n"
+        "  hint: write a value of type float, for example: "
+        "kurt config skills set web-archiver timeout 2.5\n"
     )
     assert not (demo / "skills" / "web-archiver" / "IMPORTED").exists()
 

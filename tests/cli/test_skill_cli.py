@@ -317,6 +317,15 @@ def test_new_refuses_a_bad_name(project: Path, run_kurt: Run) -> None:
     outcome = run_kurt("--project", str(project), "skill", "new", "Bad_Name")
     assert outcome.exit_code == 2
     assert outcome.stderr.startswith("Error: 'Bad_Name' cannot be a skill name:")
+    assert "hint: use lowercase letters, digits and single '-'" in outcome.stderr
+
+
+def test_new_refuses_a_reserved_name_and_says_why(project: Path, run_kurt: Run) -> None:
+    outcome = run_kurt("--project", str(project), "skill", "new", "paths")
+    assert outcome.exit_code == 2
+    assert outcome.stderr.endswith(
+        "hint: choose another name: paths, enabled and disabled are keys of [skills]\n"
+    )
 
 
 def test_package_skill_runs_through_pythonpath(

@@ -419,8 +419,20 @@ def _known_hint(skill: str, by_key: Mapping[str, Spec]) -> str:
 def _fix_hint(skill: str, spec: Spec, origin: str | None) -> str:
     if origin:
         return f"set {origin} to a value of type {spec.type_name}, or unset it"
-    command = f"kurt config skills set {skill} {spec.key} VALUE"
-    return f"write a value of type {spec.type_name}, e.g. `{command}`"
+    example = _EXAMPLE_VALUES.get(spec.type_name, "VALUE")
+    command = f"kurt config skills set {skill} {spec.key} {example}"
+    return f"write a value of type {spec.type_name}, for example: {command}"
+
+
+# What `kurt config skills set` reads as a value of each setting type.
+_EXAMPLE_VALUES = {
+    "str": "text",
+    "int": "45",
+    "float": "2.5",
+    "bool": "true",
+    "list": '\'["a", "b"]\'',
+    "dict": "'{ key = 1 }'",
+}
 
 
 _ADAPTERS: dict[Any, TypeAdapter[Any]] = {}

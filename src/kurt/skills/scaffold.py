@@ -109,13 +109,18 @@ def class_name(name: str) -> str:
 
 def create_skill(name: str, parent: Path) -> Path:
     """Write the scaffold of skill ``name`` into ``parent/name``; return the folder."""
+    from kurt.config.skills import RESERVED
     from kurt.skills.checks import check_name
 
     problems = check_name(name, None, None, None)
     if problems:
         raise UsageError(
             f"'{name}' cannot be a skill name: {problems[0].message}",
-            hint="use lowercase letters, digits and single '-', e.g. web-archiver",
+            hint=(
+                "choose another name: paths, enabled and disabled are keys of [skills]"
+                if name in RESERVED
+                else "use lowercase letters, digits and single '-', e.g. web-archiver"
+            ),
         )
     folder = parent / name
     if folder.exists():
