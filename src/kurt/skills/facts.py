@@ -16,6 +16,8 @@ line]`` rows) and ``extra`` (the other manifest keys, for ``kurt skill info``).
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from kurt.errors import ManifestError
@@ -53,7 +55,7 @@ def read_facts(candidate: Candidate) -> dict[str, Any]:
             "problems": [[ERROR, candidate.refused or "no SKILL.md", None, None]],
         }
     try:
-        data = path.read_bytes()
+        data = _read(path, candidate.size)
     except OSError as exc:
         return _failed(fallback, ManifestError(f"cannot read SKILL.md: {exc.strerror}", file=path))
     try:
@@ -89,6 +91,30 @@ def read_facts(candidate: Candidate) -> dict[str, Any]:
             key: plain.get(key) for key in _EXTRA_KEYS if plain.get(key) not in (None, [], {})
         },
     }
+
+
+def _read(path: Path, size: int) -> bytes:
+    """The whole file at ``path``, read until its end.
+
+    ``size`` (what the scan's ``stat`` saw) sizes the first read, so a manifest
+    costs an open, one read that returns it whole, one that finds the end and
+    a close: half the time of ``Path.read_bytes`` and its buffered file object,
+    which shows at a thousand manifests. A file that changed since the scan is
+    still read whole.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        chunks: list[bytes] = []
+        want = size + 1 if size > 0 else _CHUNK
+        while chunk := os.read(fd, want):
+            chunks.append(chunk)
+            want = _CHUNK
+    finally:
+        os.close(fd)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+_CHUNK = 64 * 1024
 
 
 def environment_problems(record: SkillRecord) -> list[SkillProblem]:
