@@ -47,6 +47,11 @@ def test_nothing_inside_a_project_grants_trust(
     write_skill(root / "skills", "local")
     outcome = run_kurt("--project", str(root), "tool", "run", "local")
     assert outcome.exit_code == 1
+    assert "unknown key 'trusted'" in outcome.stderr  # kurt.toml has no such key at all
+
+    (root / "kurt.toml").write_text("", "utf-8")
+    outcome = run_kurt("--project", str(root), "tool", "run", "local", env={"KURT_TRUSTED": "1"})
+    assert outcome.exit_code == 1
     assert "which you have not trusted" in outcome.stderr
     assert imported(root / "skills" / ".markers") == set()
 

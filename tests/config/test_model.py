@@ -149,6 +149,20 @@ def test_unknown_key_in_a_section_is_an_error_naming_it(where: Callable[..., Loc
     )
 
 
+def test_misspelt_section_is_an_error_naming_it(
+    where: Callable[..., Locations], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Kurt's own variables (KURT_HOME, KURT_DEBUG, ...) are not configuration keys.
+    monkeypatch.setenv("KURT_DEBUG", "0")
+    locations = where(project="[fetch]\nretries = 1\n\n[mapp]\nmax_depth = 1\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(locations)
+    assert str(caught.value) == (
+        f"{locations.project_file}:4: unknown key 'mapp'; did you mean 'map'?\n"
+        "  hint: sections of kurt.toml: [fetch], [map], [database], [skills]"
+    )
+
+
 def test_unknown_key_from_the_environment_names_the_variable(
     where: Callable[..., Locations], monkeypatch: pytest.MonkeyPatch
 ) -> None:

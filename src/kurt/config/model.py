@@ -83,7 +83,7 @@ class KurtConfig(BaseSettings):
     """The merged configuration of one project and one user."""
 
     model_config = SettingsConfigDict(
-        env_prefix="KURT_", env_nested_delimiter="__", extra="ignore", toml_file=None
+        env_prefix="KURT_", env_nested_delimiter="__", extra="forbid", toml_file=None
     )
 
     fetch: FetchSection = Field(default_factory=FetchSection)
@@ -142,7 +142,12 @@ def _config_error(exc: ValidationError, files: list[Path]) -> ConfigError:
         suggestion = did_you_mean(loc[-1], known)
         what = f"unknown key '{key}'" + (f"; did you mean '{suggestion}'?" if suggestion else "")
         detail = ""
-        hint = f"keys of [{'.'.join(loc[:-1])}]: {', '.join(known)}"
+        section = ".".join(loc[:-1])
+        hint = (
+            f"keys of [{section}]: {', '.join(known)}"
+            if section
+            else f"sections of kurt.toml: {', '.join(f'[{name}]' for name in known)}"
+        )
     message = f"{what}: {detail}" if detail else what
     # Blame the source that won: the environment, then the project's file.
     variable = "KURT_" + "__".join(loc).upper()
