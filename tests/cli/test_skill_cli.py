@@ -218,6 +218,24 @@ def test_validate_names_file_and_line_in_human_output(project: Path, run_kurt: R
     assert f"    error: {bad / 'SKILL.md'}:3: description must not be empty" in outcome.stdout
 
 
+def test_requirement_errors_name_their_line(project: Path, run_kurt: Run) -> None:
+    needy = project / "skills" / "needy"
+    needy.mkdir()
+    (needy / "SKILL.md").write_text(
+        "---\nname: needy\ndescription: d\nrequires_python: '>=9'\n"
+        "requires: ['no-such-dist-kurt>=1']\nrequires_env: [KURT_TEST_NO_SUCH_VAR]\n---\n",
+        "utf-8",
+    )
+    outcome = run_kurt("--project", str(project), "skill", "validate", "--json", "needy")
+    assert outcome.exit_code == 1
+    errors = json.loads(outcome.stdout)[0]["errors"]
+    assert [(error["line"], error["message"]) for error in errors] == [
+        (4, f"requires Python >=9, but this is Python {'.'.join(map(str, sys.version_info[:3]))}"),
+        (5, "requires 'no-such-dist-kurt>=1', but no-such-dist-kurt is not installed"),
+        (6, "environment variable KURT_TEST_NO_SUCH_VAR is not set"),
+    ]
+
+
 def test_unknown_skill_is_a_usage_error_with_did_you_mean(three: Path, run_kurt: Run) -> None:
     for command in (["skill", "info", "alpah"], ["skill", "validate", "alpah"]):
         outcome = run_kurt("--project", str(three), *command)

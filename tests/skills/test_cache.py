@@ -13,7 +13,7 @@ from skill_helpers import write_skill
 
 from kurt.config.locations import Locations
 from kurt.config.skills import SkillsConfig, read_skills_config
-from kurt.skills.cache import cache_file, fast_listing, load_catalog, load_quick
+from kurt.skills.cache import FORMAT, cache_file, fast_listing, load_catalog, load_quick
 from kurt.skills.discovery import search_roots
 from kurt.skills.manager import SkillManager
 
@@ -77,10 +77,11 @@ def test_corrupt_cache_is_ignored_and_rebuilt(project: Path, kurt_home: Path) ->
     write_skill(project / "skills", "one", description="real")
     descriptions(project, kurt_home)
     path = the_cache(project, kurt_home)
-    for garbage in ("{not json", "[]", '{"format": 1, "skills": [["x"]]}', '{"format": 99}'):
+    wrong_shape = json.dumps({"format": FORMAT, "skills": [["x"]]})
+    for garbage in ("{not json", "[]", wrong_shape, '{"format": 1}', '{"format": 99}'):
         path.write_text(garbage, "utf-8")
         assert descriptions(project, kurt_home) == {"one": "real"}
-        assert json.loads(path.read_text("utf-8"))["format"] == 1
+        assert json.loads(path.read_text("utf-8"))["format"] == FORMAT
 
 
 def test_unwritable_cache_costs_speed_not_correctness(project: Path, kurt_home: Path) -> None:
