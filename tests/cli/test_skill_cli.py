@@ -236,6 +236,19 @@ def test_requirement_errors_name_their_line(project: Path, run_kurt: Run) -> Non
     ]
 
 
+def test_validate_refuses_a_name_kurt_itself_provides(project: Path, run_kurt: Run) -> None:
+    folder = write_skill(
+        project / "skills", "clash", provides=[("tool", "fetch")], markers=markers(project)
+    )
+    outcome = run_kurt("--project", str(project), "skill", "validate", "clash")
+    assert outcome.exit_code == 1
+    assert (
+        f"    error: {folder / 'SKILL.md'}:5: tool 'fetch' is one of Kurt's own; a skill "
+        "cannot provide it (rename it under implements and in skill.py)"
+    ) in outcome.stdout
+    assert imported(markers(project)) == set()  # refused before any import
+
+
 def test_unknown_skill_is_a_usage_error_with_did_you_mean(three: Path, run_kurt: Run) -> None:
     for command in (["skill", "info", "alpah"], ["skill", "validate", "alpah"]):
         outcome = run_kurt("--project", str(three), *command)

@@ -26,7 +26,7 @@ from kurt.skills.record import ERROR, WARNING, SkillProblem, SkillRecord
 
 # Where `extra` keeps the line of each top-level key of SKILL.md.
 LINES = "_lines"
-_REQUIRE_KEYS = ("requires_python", "requires", "requires_env")
+_LINE_KEYS = ("requires_python", "requires", "requires_env", "implements")
 
 # Manifest keys shown by `kurt skill info` beyond what the record holds.
 _EXTRA_KEYS = (
@@ -90,8 +90,9 @@ def read_facts(candidate: Candidate) -> dict[str, Any]:
         "problems": problems,
         "extra": {
             **{key: plain.get(key) for key in _EXTRA_KEYS if plain.get(key) not in (None, [], {})},
-            # Where the requirement keys are, so environment_problems can name the line.
-            LINES: {key: front.key_lines[key] for key in _REQUIRE_KEYS if key in front.key_lines},
+            # Where these keys are, so later checks (environment_problems, validate's
+            # built-in clash check) can name the line without parsing the manifest again.
+            LINES: {key: front.key_lines[key] for key in _LINE_KEYS if key in front.key_lines},
         },
     }
 
