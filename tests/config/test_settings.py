@@ -11,12 +11,8 @@ import pytest
 from pydantic import BaseModel, SecretStr
 
 from kurt.config.locations import Locations
-from kurt.config.settings import (
-    env_name,
-    inspect_settings,
-    resolve_settings,
-    settings_model,
-)
+from kurt.config.settings import env_name, inspect_settings, resolve_settings
+from kurt.config.settings_schema import settings_model
 from kurt.config.skills import SkillsConfig, read_skills_config
 from kurt.errors import ConfigError, ManifestError
 
@@ -293,7 +289,7 @@ def test_listing_masks_secrets_and_keeps_invalid_values_visible(
 def test_settings_types_are_exactly_those_the_manifest_accepts() -> None:
     from typing import get_args
 
-    from kurt.config.settings import TYPES
+    from kurt.config.settings_schema import TYPES
     from kurt.skills.models import SettingType
 
     assert set(TYPES) == set(get_args(SettingType))

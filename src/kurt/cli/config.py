@@ -106,7 +106,8 @@ def config_skills_set(state: CliState, name: str, key: str, value: str, user: bo
       kurt config skills set my-skill code '"45"'           the string 45
     """
     from kurt.config import edit
-    from kurt.config.settings import check_value, specs
+    from kurt.config.settings import check_value
+    from kurt.config.settings_schema import specs
     from kurt.errors import UsageError, did_you_mean
 
     file = _target(state, user)
