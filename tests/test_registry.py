@@ -293,7 +293,9 @@ def test_unknown_name_suggests_the_closest() -> None:
 def test_unknown_name_without_a_close_one() -> None:
     with pytest.raises(UnknownNameError) as caught:
         FETCHERS.get("zzz")
-    assert str(caught.value) == "Unknown fetcher 'zzz'."
+    assert str(caught.value) == (
+        "Unknown fetcher 'zzz'.\n  hint: see every fetcher with: kurt tool list"
+    )
 
 
 def test_membership_is_false_for_other_types() -> None:

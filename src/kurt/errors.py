@@ -77,7 +77,9 @@ class UnknownNameError(UsageError, LookupError):
         suggestion = did_you_mean(name, known)
         if suggestion:
             message = f"{message} Did you mean '{suggestion}'?"
-        super().__init__(message)
+        # Nothing close: say where the names are listed instead.
+        listing = "kurt skill list" if kind == "skill" else "kurt tool list"
+        super().__init__(message, hint=None if suggestion else f"see every {kind} with: {listing}")
 
 
 class DuplicateNameError(KurtError):

@@ -269,7 +269,11 @@ REFUSALS = [
         "Error: 'paths' is a reserved key of [skills], not a skill name.\n"
         "  hint: edit `paths` by hand in kurt.toml\n",
     ),
-    (("set", "nope", "k", "1"), 2, "Error: Unknown skill 'nope'.\n"),
+    (
+        ("set", "nope", "k", "1"),
+        2,
+        "Error: Unknown skill 'nope'.\n  hint: see every skill with: kurt skill list\n",
+    ),
 ]
 
 
