@@ -7,7 +7,13 @@ machine slows all three alike), and each figure is the median of the
 per-round ratios.
 
 Targets (issue 2): ``--help`` at most 1.1x and ``--version`` at most 0.5x
-(answered from a constant before click is imported). The script also lists
+(answered from a constant before click is imported). ``--help`` is measured
+twice: as users meet it (printed from the rendering cached under
+``KURT_HOME/cache``, :mod:`kurt.cli.help_cache`) and uncached (the cache
+emptied before each run, so click renders it: the first run, or the first
+after an upgrade or a new terminal width). The uncached figure is reported
+beside what an empty click group's ``--help`` costs, the floor of rendering
+help with click, rather than held to a target. The script also lists
 which heavy modules ``kurt --help`` and ``kurt --version`` import, read from
 ``PYTHONPROFILEIMPORTTIME``, because an import regression shows there
 exactly, while timings only hint at it.
@@ -24,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -33,6 +40,7 @@ from pathlib import Path
 
 BARE_GROUP_HELP = "import click\nclick.Group('bare', help='An empty group.').main(['--help'])"
 HEAVY = ("pydantic", "pydantic_settings", "httpx", "rich", "yaml", "attrs", "attr", "sqlalchemy")
+UNCACHED = "--help (uncached)"
 TARGETS = {"--version": 0.5, "--help": 1.1}
 
 
@@ -61,7 +69,10 @@ def clean_env(pycache: str) -> dict[str, str]:
     return env
 
 
-def wall_time(command: list[str], env: dict[str, str]) -> float:
+def wall_time(command: list[str], env: dict[str, str], *, fresh_cache: bool = False) -> float:
+    """Seconds ``command`` takes; with ``fresh_cache``, KURT_HOME/cache is emptied first."""
+    if fresh_cache:
+        shutil.rmtree(Path(env["KURT_HOME"]) / "cache", ignore_errors=True)
     start = time.perf_counter()
     subprocess.run(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True
@@ -92,14 +103,21 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=20, help="interleaved rounds (default 20)")
     options = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="kurt-bench-pycache-") as pycache:
-        return measure(options.rounds, clean_env(pycache))
+    with (
+        tempfile.TemporaryDirectory(prefix="kurt-bench-pycache-") as pycache,
+        tempfile.TemporaryDirectory(prefix="kurt-bench-home-") as home,
+    ):
+        return measure(options.rounds, {**clean_env(pycache), "KURT_HOME": home})
 
 
 def measure(rounds: int, env: dict[str, str]) -> int:
     kurt = str(kurt_script())
     baseline = [sys.executable, "-c", "import click"]
-    commands = {"--version": [kurt, "--version"], "--help": [kurt, "--help"]}
+    commands = {
+        "--version": [kurt, "--version"],
+        "--help": [kurt, "--help"],
+        UNCACHED: [kurt, "--help"],
+    }
     # For reference, not a target: what printing the help of an empty click
     # group costs, the floor of any click application (Kurt's --help can come
     # in slightly under it only because it spares click its shutil import).
@@ -108,8 +126,8 @@ def measure(rounds: int, env: dict[str, str]) -> int:
     # One untimed round fills the OS file cache and writes the .pyc files.
     wall_time(baseline, env)
     wall_time(floor_help, env)
-    for command in commands.values():
-        wall_time(command, env)
+    for flag, command in commands.items():
+        wall_time(command, env, fresh_cache=flag == UNCACHED)
 
     ratios: dict[str, list[float]] = {flag: [] for flag in commands}
     floor_ratios: list[float] = []
@@ -119,35 +137,36 @@ def measure(rounds: int, env: dict[str, str]) -> int:
         base_times.append(base)
         floor_ratios.append(wall_time(floor_help, env) / base)
         for flag, command in commands.items():
-            ratios[flag].append(wall_time(command, env) / base)
+            took = wall_time(command, env, fresh_cache=flag == UNCACHED)
+            ratios[flag].append(took / base)
 
     print(f"interpreter: {sys.executable} (Python {sys.version.split()[0]})")
     print(
         f"rounds: {rounds}; baseline `python -c 'import click'`: "
         f"median {statistics.median(base_times) * 1000:.1f} ms"
     )
+    floor_median = statistics.median(floor_ratios)
     for flag, values in ratios.items():
         median = statistics.median(values)
-        verdict = "ok" if median <= TARGETS[flag] else "MISSED"
         spread = f"min {min(values):.2f}x, max {max(values):.2f}x"
-        print(
-            f"kurt {flag:<9} {median:.2f}x import click "
-            f"({spread}; target <= {TARGETS[flag]}x: {verdict})"
-        )
-    print(
-        f"(reference: an empty click group's --help {statistics.median(floor_ratios):.2f}x "
-        "import click)"
-    )
+        if flag in TARGETS:
+            verdict = "ok" if median <= TARGETS[flag] else "MISSED"
+            goal = f"target <= {TARGETS[flag]}x: {verdict}"
+        else:
+            goal = f"an empty click group's --help: {floor_median:.2f}x"
+        print(f"kurt {flag:<17} {median:.2f}x import click ({spread}; {goal})")
 
     failed = False
     floor = imported_modules(baseline, env)
     for flag, command in commands.items():
+        if flag == UNCACHED:
+            shutil.rmtree(Path(env["KURT_HOME"]) / "cache", ignore_errors=True)
         loaded = imported_modules(command, env)
         unwanted = sorted(loaded & set(HEAVY))
         if flag == "--version" and "click" in loaded:
             unwanted.append("click")
         print(f"heavy modules imported by kurt {flag}: {', '.join(unwanted) or 'none'}")
-        if flag == "--help":
+        if flag == UNCACHED:
             print(f"  beyond `import click`: {', '.join(sorted(loaded - floor)) or 'nothing'}")
         failed = failed or bool(unwanted)
     return 1 if failed else 0

@@ -1,7 +1,8 @@
 """``kurt`` and ``python -m kurt``.
 
 ``kurt --version`` is answered from a constant before click is imported, so
-scripts that ask for the version pay for nothing else.
+scripts that ask for the version pay for nothing else; ``kurt --help`` from a
+cached rendering (:mod:`kurt.cli.help_cache`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ def main(argv: list[str] | None = None) -> int:
 
         sys.stdout.write(f"kurt {__version__}\n")
         return 0
+    if args in (["--help"], ["-h"]):
+        from kurt.cli.help_cache import print_root_help
+
+        return print_root_help()
     from kurt.cli.app import run
 
     return run(args)

@@ -13,9 +13,8 @@ from typing import Any
 import click
 
 from kurt._version import __version__
+from kurt.cli.help_cache import MAX_HELP_WIDTH, help_width
 from kurt.errors import KurtError
-
-MAX_HELP_WIDTH = 100
 
 # name -> (module, attribute, one-line help shown by `kurt --help`)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -108,7 +107,7 @@ def run(args: list[str]) -> int:
     debug = _debug_wanted(args)
     try:
         result: Any = cli.main(
-            args=args, prog_name="kurt", standalone_mode=False, terminal_width=_help_width()
+            args=args, prog_name="kurt", standalone_mode=False, terminal_width=help_width()
         )
     except click.exceptions.Exit as exc:
         return exc.exit_code
@@ -142,26 +141,10 @@ def run(args: list[str]) -> int:
     return result if isinstance(result, int) else 0
 
 
-def _help_width() -> int:
-    """The width click would wrap help text to, found without importing shutil.
-
-    Left to itself click imports shutil (and with it zlib, bz2 and lzma) for
-    ``get_terminal_size``: a tenth of ``kurt --help``. Same rule as shutil's:
-    ``COLUMNS``, else the terminal of stdout, else 80 columns.
-    """
-    try:
-        columns = int(os.environ.get("COLUMNS", "0"))
-    except ValueError:
-        columns = 0
-    stream = sys.__stdout__
-    if columns <= 0 and stream is not None:
-        try:
-            columns = os.get_terminal_size(stream.fileno()).columns
-        except (AttributeError, ValueError, OSError):  # not a terminal, or no real file
-            columns = 0
-    if columns <= 0:
-        columns = 80
-    return max(min(columns, MAX_HELP_WIDTH) - 2, 50)
+def root_help(width: int) -> str:
+    """The text ``kurt --help`` prints, rendered by click at ``width`` columns."""
+    ctx = click.Context(cli, info_name="kurt", terminal_width=width, **cli.context_settings)
+    return cli.get_help(ctx) + "\n"
 
 
 def _print_traceback() -> None:

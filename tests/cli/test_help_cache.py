@@ -1,0 +1,48 @@
+"""``kurt --help`` printed from a cached rendering, identical to click's own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+Run = Callable[..., Any]
+
+
+def test_cached_help_is_exactly_clicks_rendering(
+    run_kurt: Run, invoke: Run, kurt_home: Path
+) -> None:
+    env = {"COLUMNS": "90"}
+    first = run_kurt("--help", env=env)  # renders with click, then keeps it
+    cached = list((kurt_home / "cache").glob("help-*.txt"))
+    assert len(cached) == 1
+    second = run_kurt("--help", env=env)  # printed from the file, click not imported
+    short = run_kurt("-h", env=env)
+    assert first.exit_code == second.exit_code == short.exit_code == 0
+    assert first.stdout == second.stdout == short.stdout == cached[0].read_text("utf-8")
+    assert first.stdout.startswith("Usage: kurt [OPTIONS] COMMAND [ARGS]...")
+    assert "  config  Show and edit kurt.toml configuration." in first.stdout
+
+
+def test_each_width_has_its_own_rendering(run_kurt: Run, kurt_home: Path) -> None:
+    narrow = run_kurt("--help", env={"COLUMNS": "60"}).stdout
+    wide = run_kurt("--help", env={"COLUMNS": "100"}).stdout
+    assert narrow != wide
+    assert len(list((kurt_home / "cache").glob("help-*.txt"))) == 2
+
+
+def test_a_cache_that_cannot_be_written_costs_only_speed(run_kurt: Run, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where KURT_HOME should be", "utf-8")
+    outcome = run_kurt("--help", env={"KURT_HOME": str(blocker)})
+    assert outcome.exit_code == 0
+    assert outcome.stdout.startswith("Usage: kurt [OPTIONS] COMMAND [ARGS]...")
+    assert outcome.stderr == ""
+
+
+def test_a_damaged_cache_entry_is_not_trusted_blindly(run_kurt: Run, kurt_home: Path) -> None:
+    good = run_kurt("--help").stdout
+    (entry,) = (kurt_home / "cache").glob("help-*.txt")
+    entry.write_text("", "utf-8")  # an empty file (a write cut short) is rendered again
+    assert run_kurt("--help").stdout == good
+    assert entry.read_text("utf-8") == good
