@@ -60,12 +60,9 @@ class ResolvedValue:
         return self.value
 
 
-@attrs.frozen
-class ResolvedSettings:
-    """A skill's validated settings model plus, per key, its value and source."""
+class _ValuesByKey:
+    """``shown()`` and ``sources()`` of a record holding ``values``."""
 
-    skill: str
-    model: BaseModel
     values: tuple[ResolvedValue, ...]
 
     def shown(self) -> dict[str, Any]:
@@ -74,6 +71,15 @@ class ResolvedSettings:
 
     def sources(self) -> dict[str, str]:
         return {item.key: item.source for item in self.values}
+
+
+@attrs.frozen
+class ResolvedSettings(_ValuesByKey):
+    """A skill's validated settings model plus, per key, its value and source."""
+
+    skill: str
+    model: BaseModel
+    values: tuple[ResolvedValue, ...]
 
 
 @attrs.frozen
@@ -110,19 +116,13 @@ def resolve_settings(
 
 
 @attrs.frozen
-class SettingsReport:
+class SettingsReport(_ValuesByKey):
     """What a listing shows of a skill's settings: each value found (invalid
     ones as found, secrets masked by :attr:`ResolvedValue.shown`) and every
     problem as a message."""
 
     values: tuple[ResolvedValue, ...]
     problems: tuple[str, ...]
-
-    def shown(self) -> dict[str, Any]:
-        return {item.key: item.shown for item in self.values}
-
-    def sources(self) -> dict[str, str]:
-        return {item.key: item.source for item in self.values}
 
 
 def inspect_settings(
