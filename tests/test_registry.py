@@ -381,6 +381,21 @@ def test_isolated_empties_and_then_restores() -> None:
     assert "temporary" not in TOOLS
 
 
+def test_restore_puts_back_what_a_module_registered_and_nothing_else() -> None:
+    registry = TOOLS.fresh()
+    registry.add(Echo, name="echo")
+    registry.add(Echo, name="gone")
+    registry.unregister("gone")  # forgotten for good: restore does not bring it back
+    with registry.isolated():
+        registry.restore("unrelated.module")
+        assert registry.names() == []
+        registry.restore(Echo.__module__.rpartition(".")[0] or Echo.__module__)
+        entry = registry.registered("echo")
+        assert entry is not None
+        assert entry.obj is Echo
+        assert registry.names() == ["echo"]
+
+
 def test_isolated_restores_after_an_error() -> None:
     register_tool(Echo)
     with pytest.raises(RuntimeError), FETCHERS.isolated(), TOOLS.isolated():

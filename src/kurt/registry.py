@@ -87,6 +87,9 @@ class Registry(Generic[T]):
         self.kind = kind
         self.base: type[Any] = base
         self._entries: dict[str, Entry[T]] = {}
+        # Every entry ever added, by module: Python runs a module once, so what
+        # it registered can only come back from here (see restore()).
+        self._added: dict[str, dict[str, Entry[T]]] = {}
         self._resolver: Resolver | None = None
 
     def __repr__(self) -> str:
@@ -166,11 +169,23 @@ class Registry(Generic[T]):
                 hint="rename one of them (name=... in the decorator) or disable one skill",
             )
         self._entries[resolved_name] = entry
+        self._added.setdefault(entry.module, {})[resolved_name] = entry
         return entry
 
     def unregister(self, name: str) -> None:
         """Forget ``name`` (a no-op when it is not registered)."""
-        self._entries.pop(name, None)
+        entry = self._entries.pop(name, None)
+        if entry is not None:
+            self._added.get(entry.module, {}).pop(name, None)
+
+    def restore(self, package: str) -> None:
+        """Register again what modules of ``package`` (or that module) registered,
+        where this registry has lost it since: after ``isolated()``, or in a
+        second Runtime of one process, since importing a module again runs nothing."""
+        for module, entries in self._added.items():
+            if module == package or module.startswith(package + "."):
+                for name, entry in entries.items():
+                    self._entries.setdefault(name, entry)
 
     # -- lookup ---------------------------------------------------------------
 

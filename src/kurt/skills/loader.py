@@ -90,7 +90,7 @@ def load_skill(record: SkillRecord) -> types.ModuleType:
     name = module_name(record)
     loaded = sys.modules.get(f"{name}.skill")
     if loaded is not None:
-        _register_again(record, loaded)
+        _register_again(record)
         return loaded
     folder = os.path.realpath(record.path)
     code = Path(record.path) / CODE_FILE
@@ -116,22 +116,12 @@ def load_skill(record: SkillRecord) -> types.ModuleType:
     return module
 
 
-def _register_again(record: SkillRecord, module: types.ModuleType) -> None:
-    """Put back what an already imported skill registered, if a registry lost it.
-
-    Python runs a module once, but a registry can be emptied afterwards
-    (``Registry.isolated()`` in tests, a second Runtime in one process): the
-    classes named under ``implements`` are registered again from the module.
-    """
-    from kurt.registry import attributed_to
-
-    registries = _registries()
-    with attributed_to(record.name):
-        for provided in record.provides:
-            registry = registries[provided.kind]
-            cls = getattr(module, provided.class_name, None)
-            if cls is not None and registry.registered(provided.name) is None:
-                registry.add(cls, name=provided.name, description=provided.description or None)
+def _register_again(record: SkillRecord) -> None:
+    """Put back what an already imported skill registered, if a registry lost it
+    (Python runs skill.py once; ``Registry.isolated()`` in tests or a second
+    Runtime in one process empties the registries), then check it all is there."""
+    for registry in _registries().values():
+        registry.restore(module_name(record))
     _check_registered(record, Path(record.path) / CODE_FILE)
 
 

@@ -5,8 +5,6 @@ does it once."""
 from __future__ import annotations
 
 import importlib
-import inspect
-from types import ModuleType
 
 BUILTIN_MODULES: tuple[str, ...] = (
     "kurt.tools.fetch.engines.httpx",
@@ -25,25 +23,15 @@ def load_builtins() -> None:
     """Import every built-in module (idempotent: Python imports each once).
 
     A registry can be emptied after the import (``Registry.isolated()`` in
-    tests) while Python never runs a module twice, so the classes a module
-    registered are put back when they are missing.
+    tests) while Python never runs a module twice, so what a module registered
+    is put back when it is missing.
     """
-    for name in BUILTIN_MODULES:
-        _restore(importlib.import_module(name))
-
-
-def _restore(module: ModuleType) -> None:
     from kurt.registry import FETCHERS, MAPPERS, TOOLS
 
-    for value in vars(module).values():
-        if not inspect.isclass(value) or value.__module__ != module.__name__:
-            continue
-        if inspect.isabstract(value):
-            continue
+    for name in BUILTIN_MODULES:
+        importlib.import_module(name)
         for registry in (TOOLS, FETCHERS, MAPPERS):
-            name = getattr(value, "name", None)
-            if issubclass(value, registry.base) and name and registry.registered(name) is None:
-                registry.add(value)
+            registry.restore(name)
 
 
 class BuiltinResolver:
