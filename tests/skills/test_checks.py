@@ -6,6 +6,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,7 +14,7 @@ from kurt.errors import SkillError
 from kurt.skills import checks
 from kurt.skills.checks import Problem
 from kurt.skills.frontmatter import FrontMatter, read_front_matter
-from kurt.skills.models import Implementation, Manifest, SettingSpec, parse_manifest
+from kurt.skills.models import Implementation, SettingSpec, parse_manifest
 
 F = Path("s/SKILL.md")
 
@@ -22,8 +23,10 @@ def messages(problems: list[Problem]) -> list[str]:
     return [p.message for p in problems]
 
 
-def tool(cls: str, name: str = "t", kind: str = "tool") -> Implementation:
-    return Implementation.model_validate({"type": kind, "class": cls, "name": name})
+def tool(cls: str, name: str = "t", kind: str = "tool") -> dict[str, Any]:
+    """An ``implements`` item in the plain form the checks read."""
+    item = Implementation.model_validate({"type": kind, "class": cls, "name": name})
+    return item.model_dump(by_alias=True)
 
 
 # --- name -----------------------------------------------------------------------------------
@@ -121,8 +124,8 @@ def test_duplicate_implements() -> None:
 # --- settings -------------------------------------------------------------------------------
 
 
-def spec(**fields: object) -> SettingSpec:
-    return SettingSpec.model_validate(fields)
+def spec(**fields: object) -> dict[str, Any]:
+    return SettingSpec.model_validate(fields).to_plain()
 
 
 @pytest.mark.parametrize(
@@ -365,7 +368,7 @@ def test_skill_py_is_never_imported(tmp_path: Path) -> None:
 
 def skill(
     tmp_path: Path, folder: str, manifest: str, code: str | None = None
-) -> tuple[Path, FrontMatter, Manifest]:
+) -> tuple[Path, FrontMatter, dict[str, Any]]:
     root = tmp_path / folder
     root.mkdir()
     path = root / "SKILL.md"
@@ -373,7 +376,7 @@ def skill(
     if code is not None:
         write(root, code)
     front = read_front_matter(path.read_bytes(), path)
-    return root, front, parse_manifest(front, path)
+    return root, front, parse_manifest(front, path).to_cache()
 
 
 def test_manifest_checks_collect_every_manifest_rule(tmp_path: Path) -> None:

@@ -12,8 +12,10 @@ when the rule holds); none raises for bad content. They fall in three groups:
 :func:`order_by_requirements` (from :mod:`kurt.skills.ordering`) puts skills
 in ``requires_skills`` order.
 
-The module imports neither pydantic nor yaml: it reads a parsed
-:class:`~kurt.skills.models.Manifest` but never builds one.
+The module imports neither pydantic nor yaml: the checks read a manifest in
+its plain form (:func:`kurt.skills.shape.plain_manifest`, or
+``Manifest.to_cache()``): ``implements`` items and setting declarations are
+plain mappings keyed as in SKILL.md.
 """
 
 from __future__ import annotations
@@ -40,7 +42,9 @@ __all__ = [
 
 if TYPE_CHECKING:
     from kurt.skills.frontmatter import FrontMatter
-    from kurt.skills.models import Implementation, Manifest, SettingSpec
+
+#: A manifest in its plain form, as ``Manifest.to_cache()`` returns it.
+PlainManifest = Mapping[str, Any]
 
 Severity = Literal["error", "warning"]
 
@@ -175,7 +179,7 @@ def check_unknown_keys(
 
 
 def check_provides_something(
-    implements: Sequence[Implementation], file: Path | None, line: int | None
+    implements: Sequence[Mapping[str, Any]], file: Path | None, line: int | None
 ) -> list[Problem]:
     """A skill without ``implements`` is valid but provides nothing (a warning)."""
     if implements:
@@ -185,21 +189,21 @@ def check_provides_something(
 
 
 def check_implements_unique(
-    implements: Sequence[Implementation], file: Path | None, line: int | None
+    implements: Sequence[Mapping[str, Any]], file: Path | None, line: int | None
 ) -> list[Problem]:
     """No two ``implements`` items share a (type, name)."""
     seen: set[tuple[str, str]] = set()
     problems = []
     for item in implements:
-        key = (item.type, item.name)
+        key = (item["type"], item["name"])
         if key in seen:
-            problems.append(Problem(file, line, f"{item.type} '{item.name}' is implemented twice"))
+            problems.append(Problem(file, line, f"{key[0]} '{key[1]}' is implemented twice"))
         seen.add(key)
     return problems
 
 
 def check_settings(
-    settings: Mapping[str, SettingSpec], file: Path | None, line: int | None
+    settings: Mapping[str, Mapping[str, Any]], file: Path | None, line: int | None
 ) -> list[Problem]:
     """Each setting declaration makes sense: key, default's type, env name, flags."""
     problems = []
@@ -215,21 +219,22 @@ def check_settings(
         if env_form in env_forms:
             add(f"clashes with '{env_forms[env_form]}' as an environment variable ({env_form})")
         env_forms.setdefault(env_form, key)
-        if spec.default is not None and not matches_setting_type(spec.type, spec.default):
-            add(f"default {spec.default!r} is not of type {spec.type}")
-        if spec.required and spec.default is not None:
+        default, env = spec.get("default"), spec.get("env")
+        if default is not None and not matches_setting_type(spec["type"], default):
+            add(f"default {default!r} is not of type {spec['type']}")
+        if spec.get("required") and default is not None:
             add("is required but has a default, so it can never be missing", "warning")
-        if spec.secret and spec.default is not None:
+        if spec.get("secret") and default is not None:
             add("is secret but has a default written in SKILL.md", "warning")
-        if spec.env is not None and not _ENV_NAME.fullmatch(spec.env):
-            add(f"env '{spec.env}' is not a valid environment variable name")
+        if env is not None and not _ENV_NAME.fullmatch(env):
+            add(f"env '{env}' is not a valid environment variable name")
     return problems
 
 
 def manifest_checks(
     folder: Path,
     front: FrontMatter,
-    manifest: Manifest,
+    manifest: PlainManifest,
     *,
     entry_point: str | None = None,
 ) -> list[Problem]:
@@ -242,14 +247,14 @@ def manifest_checks(
     expected = entry_point if entry_point is not None else folder.name
     expected_from = "the entry-point name" if entry_point is not None else "the folder name"
     return [
-        *check_name(manifest.name, expected, file, at("name"), expected_from=expected_from),
-        *check_description(manifest.description, file, at("description")),
-        *check_compatibility(manifest.compatibility, file, at("compatibility")),
-        *check_metadata(manifest.metadata_coerced, file, at("metadata")),
-        *check_unknown_keys(manifest.extra_keys, front.key_lines, file),
-        *check_provides_something(manifest.implements, file, at("name")),
-        *check_implements_unique(manifest.implements, file, at("implements")),
-        *check_settings(manifest.settings, file, at("settings")),
+        *check_name(manifest["name"], expected, file, at("name"), expected_from=expected_from),
+        *check_description(manifest["description"], file, at("description")),
+        *check_compatibility(manifest["compatibility"], file, at("compatibility")),
+        *check_metadata(manifest["metadata_coerced"], file, at("metadata")),
+        *check_unknown_keys(manifest["extra_keys"], front.key_lines, file),
+        *check_provides_something(manifest["implements"], file, at("name")),
+        *check_implements_unique(manifest["implements"], file, at("implements")),
+        *check_settings(manifest["settings"], file, at("settings")),
     ]
 
 
@@ -320,13 +325,13 @@ def check_requires_env(
     return problems
 
 
-def environment_checks(front: FrontMatter, manifest: Manifest) -> list[Problem]:
+def environment_checks(front: FrontMatter, manifest: PlainManifest) -> list[Problem]:
     """Every rule that depends on this machine rather than on the skill."""
     file, at = front.path, front.line_of
     return [
-        *check_requires_python(manifest.requires_python, file, at("requires_python")),
-        *check_requires(manifest.requires, file, at("requires")),
-        *check_requires_env(manifest.requires_env, file, at("requires_env")),
+        *check_requires_python(manifest["requires_python"], file, at("requires_python")),
+        *check_requires(manifest["requires"], file, at("requires")),
+        *check_requires_env(manifest["requires_env"], file, at("requires_env")),
     ]
 
 
@@ -335,7 +340,7 @@ def environment_checks(front: FrontMatter, manifest: Manifest) -> list[Problem]:
 
 def check_implements_code(
     code: Path,
-    implements: Sequence[Implementation],
+    implements: Sequence[Mapping[str, Any]],
     manifest_file: Path | None,
     line: int | None,
 ) -> list[Problem]:
@@ -361,28 +366,29 @@ def check_implements_code(
         return [Problem(code, None, f"{code.name} does not parse: {exc}")]
     problems = []
     for item in implements:
-        base = BASES[item.type]
-        info = module.classes.get(item.class_)
+        kind, class_name = item["type"], item["class"]
+        base = BASES[kind]
+        info = module.classes.get(class_name)
         if info is None:
             message = (
-                f"class '{item.class_}' ({item.type} '{item.name}') is not defined in {code.name}"
+                f"class '{class_name}' ({kind} '{item['name']}') is not defined in {code.name}"
             )
             problems.append(Problem(manifest_file, line, message))
             continue
-        verdict = module.derives_from(item.class_, base)
+        verdict = module.derives_from(class_name, base)
         if verdict is Verdict.NO:
-            message = f"class '{item.class_}' must derive from kurt.{base} (it is a {item.type})"
+            message = f"class '{class_name}' must derive from kurt.{base} (it is a {kind})"
             problems.append(Problem(code, info.line, message))
         elif verdict is Verdict.UNKNOWN:
             message = (
-                f"class '{item.class_}' derives from kurt.{base} only through an import that "
+                f"class '{class_name}' derives from kurt.{base} only through an import that "
                 "cannot be followed statically; it is checked when the skill is loaded"
             )
             problems.append(Problem(code, info.line, message, "warning"))
     return problems
 
 
-def code_checks(folder: Path, front: FrontMatter, manifest: Manifest) -> list[Problem]:
+def code_checks(folder: Path, front: FrontMatter, manifest: PlainManifest) -> list[Problem]:
     """Every rule about ``skill.py`` (static)."""
     line = front.line_of("implements")
-    return check_implements_code(folder / "skill.py", manifest.implements, front.path, line)
+    return check_implements_code(folder / "skill.py", manifest["implements"], front.path, line)

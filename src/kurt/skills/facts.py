@@ -1,10 +1,11 @@
 """What a SKILL.md says, reduced to plain JSON "facts" for records and the cache.
 
 This is the one place that reads a manifest on behalf of discovery: it runs
-the parser (:mod:`kurt.skills.models`, yaml and pydantic) and the checks that
-depend on the manifest alone (:mod:`kurt.skills.checks`), and keeps the result
-as plain data, so that a warm listing rebuilds records from JSON without
-importing yaml, pydantic or attrs. Checks that depend on the environment
+the parser (:mod:`kurt.skills.frontmatter`, then :mod:`kurt.skills.shape`,
+which asks pydantic only about manifests not already in the model's shape) and
+the checks that depend on the manifest alone (:mod:`kurt.skills.checks`), and
+keeps the result as plain data, so that a warm listing rebuilds records from
+JSON without importing yaml, pydantic or attrs. Checks that depend on the environment
 (installed distributions, environment variables, the Python version) are not
 cached: ``kurt skill validate`` and loading run them each time.
 
@@ -46,7 +47,7 @@ _EXTRA_KEYS = (
 def read_facts(candidate: Candidate) -> dict[str, Any]:
     """Parse and statically check one candidate's manifest; never raises for its content."""
     from kurt.skills.frontmatter import read_front_matter
-    from kurt.skills.models import parse_manifest
+    from kurt.skills.shape import read_plain
 
     path = candidate.manifest
     fallback = candidate.entry_point or candidate.folder.name
@@ -66,27 +67,25 @@ def read_facts(candidate: Candidate) -> dict[str, Any]:
     raw_name = front.fields.get("name")
     name = raw_name if isinstance(raw_name, str) and raw_name else fallback
     try:
-        manifest = parse_manifest(front, path)
+        plain = read_plain(front, path)
     except ManifestError as exc:
         facts = _failed(name, exc)
         description = front.fields.get("description")
         if isinstance(description, str):
             facts["description"] = description
         return facts
-    problems = [list(p) for p in static_problems(candidate, front, manifest)]
-    plain = manifest.to_cache()
+    problems = [list(p) for p in static_problems(candidate, front, plain)]
     return {
-        "name": manifest.name,
-        "version": manifest.version,
-        "description": manifest.description,
+        "name": plain["name"],
+        "version": plain["version"],
+        "description": plain["description"],
         "provides": [
-            [item.type, item.name, item.class_, item.description or ""]
-            for item in manifest.implements
+            [item["type"], item["name"], item["class"], item["description"] or ""]
+            for item in plain["implements"]
         ],
-        "requires_skills": list(manifest.requires_skills),
-        # The same as manifest.settings_spec() (settings have no aliases), without
-        # dumping each setting a second time.
-        "settings": plain.get("settings") or {},
+        "requires_skills": list(plain["requires_skills"]),
+        # The same as Manifest.settings_spec() (settings have no aliases).
+        "settings": plain["settings"],
         "problems": problems,
         "extra": {
             **{key: plain.get(key) for key in _EXTRA_KEYS if plain.get(key) not in (None, [], {})},
@@ -158,7 +157,7 @@ def _failed(name: str, exc: ManifestError) -> dict[str, Any]:
 
 
 def static_problems(
-    candidate: Candidate, front: Any, manifest: Any
+    candidate: Candidate, front: Any, manifest: dict[str, Any]
 ) -> list[tuple[str, str, str | None, int | None]]:
     """The manifest-only checks of :mod:`kurt.skills.checks`, as plain rows."""
     from kurt.skills import checks

@@ -37,47 +37,13 @@ from pydantic_core import ErrorDetails
 
 from kurt.errors import ManifestError
 from kurt.skills.frontmatter import FrontMatter, read_front_matter
+from kurt.skills.shape import KNOWN_KEYS, check_requirement, check_specifier, check_version
 
+# The same names as kurt.skills.shape.IMPLEMENTS_TYPES and SETTING_TYPE_NAMES (a test checks).
 ImplementsType = Literal["tool", "fetcher", "mapper"]
 SettingType = Literal["str", "int", "float", "bool", "list", "dict"]
 
-#: The top-level keys of the open Agent Skills format.
-CORE_KEYS = frozenset(
-    {"name", "description", "license", "compatibility", "metadata", "allowed-tools"}
-)
-#: Kurt's own top-level keys.
-KURT_KEYS = frozenset(
-    {
-        "version",
-        "author",
-        "tags",
-        "requires_python",
-        "requires",
-        "requires_env",
-        "requires_api",
-        "requires_skills",
-        "implements",
-        "settings",
-    }
-)
-KNOWN_KEYS = CORE_KEYS | KURT_KEYS
-
 _STRICT = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, str_strip_whitespace=False)
-
-
-# packaging is imported inside the validators, only for manifests that use the
-# key: packaging.requirements alone costs about a third of importing click, and
-# most manifests declare no `requires`.
-
-
-def _pep508(line: str) -> str:
-    from packaging.requirements import InvalidRequirement, Requirement
-
-    try:
-        Requirement(line)
-    except InvalidRequirement:
-        raise ValueError("a PEP 508 requirement such as 'httpx>=0.27'") from None
-    return line
 
 
 class Implementation(BaseModel):
@@ -125,7 +91,7 @@ class Manifest(BaseModel):
     author: str | None = None
     tags: list[str] = Field(default_factory=list)
     requires_python: str | None = None
-    requires: list[Annotated[str, AfterValidator(_pep508)]] = Field(default_factory=list)
+    requires: list[Annotated[str, AfterValidator(check_requirement)]] = Field(default_factory=list)
     requires_env: list[str] = Field(default_factory=list)
     requires_api: list[str] = Field(default_factory=list)
     requires_skills: list[str] = Field(default_factory=list)
@@ -151,26 +117,12 @@ class Manifest(BaseModel):
     @field_validator("version")
     @classmethod
     def _pep440_version(cls, value: str | None) -> str | None:
-        if value is not None:
-            from packaging.version import InvalidVersion, Version
-
-            try:
-                Version(value)
-            except InvalidVersion:
-                raise ValueError("a PEP 440 version such as 1.0.2") from None
-        return value
+        return value if value is None else check_version(value)
 
     @field_validator("requires_python")
     @classmethod
     def _pep440_specifier(cls, value: str | None) -> str | None:
-        if value is not None:
-            from packaging.specifiers import InvalidSpecifier, SpecifierSet
-
-            try:
-                SpecifierSet(value)
-            except InvalidSpecifier:
-                raise ValueError("a PEP 440 version specifier such as '>=3.11'") from None
-        return value
+        return value if value is None else check_specifier(value)
 
     @property
     def provides(self) -> list[tuple[str, str]]:

@@ -132,14 +132,14 @@ def _code_problems(record: SkillRecord) -> list[SkillProblem]:
     from kurt.skills import checks
     from kurt.skills.facts import as_problem
     from kurt.skills.frontmatter import read_front_matter
-    from kurt.skills.models import parse_manifest
+    from kurt.skills.shape import read_plain
 
     try:
         front = read_front_matter(record.manifest_path.read_bytes(), record.manifest_path)
-        manifest = parse_manifest(front, record.manifest_path)
+        plain = read_plain(front, record.manifest_path)
     except (OSError, ManifestError):
         return []  # already reported by discovery
-    return [as_problem(p) for p in checks.code_checks(record.path, front, manifest)]
+    return [as_problem(p) for p in checks.code_checks(record.path, front, plain)]
 
 
 def _builtin_clashes(record: SkillRecord) -> list[SkillProblem]:
