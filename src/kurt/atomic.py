@@ -9,9 +9,16 @@ from pathlib import Path
 
 
 def atomic_write(
-    path: Path, data: bytes, *, before_replace: Callable[[Path], None] | None = None
+    path: Path,
+    data: bytes,
+    *,
+    before_replace: Callable[[Path], None] | None = None,
+    durable: bool = True,
 ) -> None:
     """Write ``data`` to a temporary file beside ``path``, fsync it, then replace.
+
+    ``durable=False`` skips the fsync: for caches, which are rebuilt when a
+    power cut leaves them empty or old. The replace is atomic either way.
 
     ``before_replace`` is called with the temporary file's path once it is
     complete and synced, just before it replaces ``path`` (a place for test
@@ -23,7 +30,8 @@ def atomic_write(
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         if path.exists():
             os.chmod(tmp, path.stat().st_mode & 0o777)
         if before_replace is not None:

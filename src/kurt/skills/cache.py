@@ -320,7 +320,7 @@ def _write_bytes(path: Path, data: bytes) -> None:
 
     # A read-only KURT_HOME costs speed, never correctness.
     with contextlib.suppress(OSError):
-        atomic_write(path, data)
+        atomic_write(path, data, durable=False)  # a cache: rebuilt if a crash loses it
 
 
 def _root_stamps(roots: list[SearchRoot]) -> list[list[Any]]:
