@@ -131,21 +131,30 @@ class Runtime:
     async def context(self) -> AsyncIterator[ToolContext]:
         """A ToolContext with this project's database and a shared HTTP client.
 
-        Both live for the run and are closed afterwards. Outside a project the
-        database is an in-memory SQLite (tools then report ``stored: false``).
+        Each is opened the first time a tool uses it, lives for the run and is
+        closed afterwards. Outside a project the database is an in-memory
+        SQLite (tools then report ``stored: false``).
         """
-        from kurt.db import open_database
-        from kurt.tools.http import make_client
+        from kurt.tools.resources import RunResources
 
         self.prepare_registries()
-        database = open_database(self.locations, self.config)
+        resources = RunResources(self._open_database, self._open_client)
         try:
-            async with make_client(self.config.fetch) as http:
-                yield ToolContext(
-                    db=database, http=http, config=self.config, settings_for=self.settings_for
-                )
+            yield ToolContext(
+                resources=resources, config=self.config, settings_for=self.settings_for
+            )
         finally:
-            database.close()
+            await resources.aclose()
+
+    def _open_database(self) -> Any:
+        from kurt.db import open_database
+
+        return open_database(self.locations, self.config)
+
+    def _open_client(self) -> Any:
+        from kurt.tools.http import make_client
+
+        return make_client(self.config.fetch)
 
 
 _KIND_ORDER = {"tool": 0, "fetcher": 1, "mapper": 2}

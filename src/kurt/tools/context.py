@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import httpx
 
     from kurt.tools.progress import ProgressCallback
+    from kurt.tools.resources import RunResources
     from kurt.tools.result import ToolResult
 
 SettingsFactory = Callable[[str | None], Any]
@@ -35,10 +36,14 @@ class ToolContext:
     running tool, fetcher or mapper, and nothing else: :meth:`for_skill` gives a
     copy with another skill's settings, built by ``settings_for``.
     ``config`` is Kurt's own configuration (``[fetch]``, ``[map]``, ...).
+
+    ``db`` and ``http`` are given (``ToolContext(db=..., http=...)``) or, in a
+    run Kurt made, opened from ``resources`` the first time a tool reads them.
     """
 
-    db: Any = None
-    http: httpx.AsyncClient | None = None
+    _db: Any = attrs.field(default=None, alias="db")
+    _http: httpx.AsyncClient | None = attrs.field(default=None, alias="http")
+    resources: RunResources | None = None
     llm: Any = None
     settings: Any = attrs.field(factory=SimpleNamespace)
     config: Any = None
@@ -47,6 +52,20 @@ class ToolContext:
     fetchers: Registry[BaseFetcher] = FETCHERS
     mappers: Registry[BaseMapper] = MAPPERS
     settings_for: SettingsFactory = no_settings
+
+    @property
+    def db(self) -> Any:
+        """The project's database (:class:`kurt.db.store.Database`), or ``None``."""
+        if self._db is None and self.resources is not None:
+            return self.resources.db
+        return self._db
+
+    @property
+    def http(self) -> httpx.AsyncClient | None:
+        """The run's shared ``httpx.AsyncClient``, or ``None``."""
+        if self._http is None and self.resources is not None:
+            return self.resources.http
+        return self._http
 
     def for_skill(self, skill: str | None) -> ToolContext:
         """This context with ``skill``'s settings in place of the current ones."""

@@ -1,0 +1,59 @@
+"""The database and HTTP client of one run, each opened on first use.
+
+A tool that touches neither (most skills' tools) never pays for SQLAlchemy or
+httpx: importing the two and opening the database costs more than the rest of
+a ``kurt tool run``. :class:`~kurt.tools.context.ToolContext` reads ``db`` and
+``http`` through :class:`RunResources`; whoever made it closes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import httpx
+
+
+class RunResources:
+    """The run's database and shared client, opened when first asked for.
+
+    :meth:`aclose` closes what was opened.
+    """
+
+    def __init__(
+        self, open_db: Callable[[], Any], open_http: Callable[[], httpx.AsyncClient]
+    ) -> None:
+        self._open_db = open_db
+        self._open_http = open_http
+        self._db: Any = None
+        self._http: httpx.AsyncClient | None = None
+
+    @property
+    def db(self) -> Any:
+        if self._db is None:
+            self._db = self._open_db()
+        return self._db
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        if self._http is None:
+            self._http = self._open_http()
+        return self._http
+
+    @property
+    def opened(self) -> list[str]:
+        """Which resources were opened (``"db"``, ``"http"``), for tests and debugging."""
+        pairs = (("db", self._db), ("http", self._http))
+        return [name for name, value in pairs if value is not None]
+
+    async def aclose(self) -> None:
+        """Close the client and the database, if they were opened; both, even if one fails."""
+        http, self._http = self._http, None
+        db, self._db = self._db, None
+        try:
+            if http is not None:
+                await http.aclose()
+        finally:
+            if db is not None:
+                db.close()
