@@ -249,6 +249,21 @@ def test_validate_refuses_a_name_kurt_itself_provides(project: Path, run_kurt: R
     assert imported(markers(project)) == set()  # refused before any import
 
 
+def test_a_name_kurt_itself_provides_makes_the_skill_invalid_in_listings(
+    project: Path, run_kurt: Run
+) -> None:
+    folder = write_skill(project / "skills", "clash", provides=[("fetcher", "httpx")])
+    write_skill(project / "skills", "fine")
+    outcome = run_kurt("--project", str(project), "skill", "list", "--json")
+    rows = {row["name"]: row for row in json.loads(outcome.stdout)}
+    assert rows["clash"]["status"] == "invalid"
+    assert rows["clash"]["problems"] == [
+        f"{folder / 'SKILL.md'}:5: fetcher 'httpx' is one of Kurt's own; a skill cannot "
+        "provide it (rename it under implements and in skill.py)"
+    ]
+    assert rows["fine"]["status"] == "ok"
+
+
 def test_unknown_skill_is_a_usage_error_with_did_you_mean(three: Path, run_kurt: Run) -> None:
     for command in (["skill", "info", "alpah"], ["skill", "validate", "alpah"]):
         outcome = run_kurt("--project", str(three), *command)

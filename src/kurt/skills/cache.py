@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from kurt.skills.quick import QuickCatalog
     from kurt.skills.record import SkillRecord
 
-FORMAT = 2  # 2: facts carry the lines of the requirement and implements keys
+FORMAT = 3  # 2: facts carry the lines of the requirement and implements keys; 3: built-in names
 
 
 class Catalog(NamedTuple):

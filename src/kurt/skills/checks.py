@@ -202,6 +202,25 @@ def check_implements_unique(
     return problems
 
 
+def check_builtin_names(
+    implements: Sequence[Mapping[str, Any]], file: Path | None, line: int | None
+) -> list[Problem]:
+    """No ``implements`` item takes a name Kurt provides itself: the registry
+    would refuse it when the skill loads, so say it before any import."""
+    from kurt.tools.builtin import BUILTIN_NAMES
+
+    return [
+        Problem(
+            file,
+            line,
+            f"{item['type']} '{item['name']}' is one of Kurt's own; a skill cannot provide it "
+            "(rename it under implements and in skill.py)",
+        )
+        for item in implements
+        if item["name"] in BUILTIN_NAMES.get(item["type"], ())
+    ]
+
+
 def check_settings(
     settings: Mapping[str, Mapping[str, Any]], file: Path | None, line: int | None
 ) -> list[Problem]:
@@ -254,6 +273,7 @@ def manifest_checks(
         *check_unknown_keys(manifest["extra_keys"], front.key_lines, file),
         *check_provides_something(manifest["implements"], file, at("name")),
         *check_implements_unique(manifest["implements"], file, at("implements")),
+        *check_builtin_names(manifest["implements"], file, at("implements")),
         *check_settings(manifest["settings"], file, at("settings")),
     ]
 

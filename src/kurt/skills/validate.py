@@ -84,7 +84,6 @@ def validate(
     problems = list(record.problems)
     problems += environment_problems(record)
     problems += _code_problems(record)
-    problems += _builtin_clashes(record)
     imported = False
     if importer is not None and record.provides and not any(p.severity == ERROR for p in problems):
         try:
@@ -140,31 +139,3 @@ def _code_problems(record: SkillRecord) -> list[SkillProblem]:
     except (OSError, ManifestError):
         return []  # already reported by discovery
     return [as_problem(p) for p in checks.code_checks(record.path, front, plain)]
-
-
-def _builtin_clashes(record: SkillRecord) -> list[SkillProblem]:
-    """Names Kurt itself provides: a skill implementing one could never load
-    (the registry refuses a taken name), so say it here, before any import."""
-    if not record.provides:
-        return []
-    from kurt.registry import FETCHERS, MAPPERS, TOOLS
-    from kurt.skills.facts import LINES
-    from kurt.tools.builtin import load_builtins
-
-    load_builtins()
-    registries: dict[str, Any] = {"tool": TOOLS, "fetcher": FETCHERS, "mapper": MAPPERS}
-    line = (record.extra.get(LINES) or {}).get("implements")
-    problems = []
-    for provided in record.provides:
-        entry = registries[provided.kind].registered(provided.name)
-        if entry is not None and entry.skill is None:
-            problems.append(
-                SkillProblem(
-                    ERROR,
-                    f"{provided.kind} '{provided.name}' is one of Kurt's own; a skill cannot "
-                    f"provide it (rename it under implements and in skill.py)",
-                    str(record.manifest_path),
-                    line,
-                )
-            )
-    return problems

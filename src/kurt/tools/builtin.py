@@ -18,6 +18,15 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "kurt.tools.map.tool",
 )
 
+#: The names Kurt's own modules register, by kind: known without importing them,
+#: so that a listing can flag a skill claiming one (a test checks this table
+#: against what the modules register).
+BUILTIN_NAMES: dict[str, frozenset[str]] = {
+    "tool": frozenset({"fetch", "map"}),
+    "fetcher": frozenset({"httpx", "trafilatura", "file"}),
+    "mapper": frozenset({"sitemap", "rss", "crawl", "folder"}),
+}
+
 
 def load_builtins() -> None:
     """Import every built-in module (idempotent: Python imports each once).
