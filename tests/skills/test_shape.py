@@ -22,8 +22,10 @@ from kurt.errors import ManifestError
 from kurt.skills.frontmatter import FrontMatter, read_front_matter
 from kurt.skills.models import ImplementsType, Manifest, SettingType, parse_manifest
 from kurt.skills.shape import (
+    CORE_KEYS,
     IMPLEMENTS_TYPES,
     KNOWN_KEYS,
+    KURT_KEYS,
     SETTING_TYPE_NAMES,
     plain_manifest,
     read_plain,
@@ -190,8 +192,9 @@ def test_read_plain_explains_through_pydantic() -> None:
 def test_the_names_agree_with_the_model() -> None:
     assert typing.get_args(ImplementsType) == IMPLEMENTS_TYPES
     assert typing.get_args(SettingType) == SETTING_TYPE_NAMES
-    aliases = {field.alias or name for name, field in Manifest.model_fields.items()}
-    assert aliases - {"extra_keys", "metadata_coerced"} == KNOWN_KEYS
+    aliases = [field.alias or name for name, field in Manifest.model_fields.items()]
+    assert aliases == [*CORE_KEYS, *KURT_KEYS, "extra_keys", "metadata_coerced"]
+    assert frozenset(CORE_KEYS + KURT_KEYS) == KNOWN_KEYS
 
 
 def test_every_shipped_skill_takes_the_plain_path() -> None:

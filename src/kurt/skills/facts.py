@@ -24,24 +24,17 @@ from typing import Any
 from kurt.errors import ManifestError
 from kurt.skills.discovery import Candidate
 from kurt.skills.record import ERROR, WARNING, SkillProblem, SkillRecord
+from kurt.skills.shape import CORE_KEYS, KURT_KEYS
 
 # Where `extra` keeps the line of each top-level key of SKILL.md.
 LINES = "_lines"
 _LINE_KEYS = ("requires_python", "requires", "requires_env", "implements")
 
 # Manifest keys shown by `kurt skill info` beyond what the record holds.
-_EXTRA_KEYS = (
-    "license",
-    "compatibility",
-    "metadata",
-    "allowed-tools",
-    "author",
-    "tags",
-    "requires_python",
-    "requires",
-    "requires_env",
-    "requires_api",
+_RECORD_KEYS = frozenset(
+    {"name", "description", "version", "requires_skills", "implements", "settings"}
 )
+_EXTRA_KEYS = tuple(key for key in CORE_KEYS + KURT_KEYS if key not in _RECORD_KEYS)
 
 
 def read_facts(candidate: Candidate) -> dict[str, Any]:

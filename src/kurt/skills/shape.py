@@ -22,32 +22,29 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from kurt.skills.frontmatter import FrontMatter
 
-#: The top-level keys of the open Agent Skills format.
-CORE_KEYS = frozenset(
-    {"name", "description", "license", "compatibility", "metadata", "allowed-tools"}
+#: The top-level keys of the open Agent Skills format, in the model's order.
+CORE_KEYS = ("name", "description", "license", "compatibility", "metadata", "allowed-tools")
+#: Kurt's own top-level keys, in the model's order.
+KURT_KEYS = (
+    "version",
+    "author",
+    "tags",
+    "requires_python",
+    "requires",
+    "requires_env",
+    "requires_api",
+    "requires_skills",
+    "implements",
+    "settings",
 )
-#: Kurt's own top-level keys.
-KURT_KEYS = frozenset(
-    {
-        "version",
-        "author",
-        "tags",
-        "requires_python",
-        "requires",
-        "requires_env",
-        "requires_api",
-        "requires_skills",
-        "implements",
-        "settings",
-    }
-)
-KNOWN_KEYS = CORE_KEYS | KURT_KEYS
+KNOWN_KEYS = frozenset(CORE_KEYS + KURT_KEYS)
 
 #: ``implements`` item types, and setting types (``settings.<key>.type``).
 IMPLEMENTS_TYPES = ("tool", "fetcher", "mapper")
