@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from kurt.errors import ConfigError, ToolInputError, UnknownNameError
 from kurt.registry import TOOLS, attributed_to, register_tool
@@ -118,6 +118,51 @@ def test_missing_and_out_of_range_fields_are_all_named() -> None:
     with pytest.raises(ToolInputError) as caught:
         run("count", {"n": -1})
     assert "field 'n': Input should be greater than or equal to 0 (got -1)" in str(caught.value)
+
+
+def test_an_undeclared_input_key_is_refused_with_a_did_you_mean() -> None:
+    with pytest.raises(ToolInputError) as caught:
+        run("count", {"n": 1, "lable": "x"})
+    assert str(caught.value).splitlines()[0] == (
+        "Invalid input for tool 'count': field 'lable': Extra inputs are not permitted; "
+        "did you mean 'label'?"
+    )
+
+
+class Open(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    n: int = 1
+
+
+class Aliased(BaseModel):
+    source_url: str = Field(alias="source-url")
+
+
+class Lenient(Tool[Open, Open]):
+    name = "lenient"
+    InputModel = Open
+    OutputModel = Open
+
+    async def run(self, params: Open, context: ToolContext, on_progress: Any = None) -> ToolResult:
+        return ToolResult.ok([params])
+
+
+class Echo(Tool[Aliased, Aliased]):
+    name = "echo"
+    InputModel = Aliased
+    OutputModel = Aliased
+
+    async def run(
+        self, params: Aliased, context: ToolContext, on_progress: Any = None
+    ) -> ToolResult:
+        return ToolResult.ok([{"source-url": params.source_url}])
+
+
+def test_a_model_that_says_extra_ignore_gets_its_way_and_aliases_are_known() -> None:
+    register_tool(Lenient)
+    register_tool(Echo)
+    assert run("lenient", {"n": 2, "whatever": 1}).data == [{"n": 2}]
+    assert run("echo", {"source-url": "u"}).data == [{"source-url": "u"}]
 
 
 def test_an_unknown_tool_suggests_the_closest() -> None:

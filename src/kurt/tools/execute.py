@@ -32,12 +32,14 @@ async def execute_tool(
     entry = context.tools.entry(name)
     tool_cls = entry.obj
     payload = params.model_dump() if isinstance(params, BaseModel) else dict(params)
+    model = tool_cls.InputModel
     try:
-        validated = tool_cls.InputModel.model_validate(payload)
+        _refuse_undeclared(model, payload)
+        validated = model.model_validate(payload)
     except ValidationError as exc:
         raise ToolInputError(
             f"Invalid input for tool '{name}': "
-            f"{describe_validation_error(exc, tool_cls.InputModel.model_fields)}",
+            f"{describe_validation_error(exc, model.model_fields)}",
             hint=f"see the input schema with: kurt tool info {name}",
         ) from None
 
@@ -65,6 +67,30 @@ async def execute_tool(
         "duration_ms": duration_ms,
     }
     return result
+
+
+def _refuse_undeclared(model: type[BaseModel], payload: Mapping[str, Any]) -> None:
+    """Raise pydantic's own "extra inputs" error for keys ``model`` does not declare.
+
+    pydantic ignores them by default, so ``-p nmae=Ada`` would run with the
+    default name and no word said. A model that states its choice
+    (``extra="allow"`` or ``"ignore"``) gets what it asked for.
+    """
+    if model.model_config.get("extra") is not None:
+        return
+    known: set[str] = set()
+    for field_name, field in model.model_fields.items():
+        known.add(field_name)
+        known.update(a for a in (field.alias, field.validation_alias) if isinstance(a, str))
+    undeclared = [key for key in payload if key not in known]
+    if undeclared:
+        raise ValidationError.from_exception_data(
+            model.__name__,
+            [
+                {"type": "extra_forbidden", "loc": (key,), "input": payload[key]}
+                for key in undeclared
+            ],
+        )
 
 
 def describe_validation_error(exc: ValidationError, fields: Iterable[str] = ()) -> str:
