@@ -16,7 +16,10 @@ from kurt.config.model import KurtConfig, load_config
 from kurt.tools.context import ToolContext
 
 if TYPE_CHECKING:
+    import httpx
+
     from kurt.config.settings import ResolvedSettings
+    from kurt.db.store import Database
     from kurt.skills.manager import SkillManager
     from kurt.skills.record import SkillRecord
 
@@ -146,12 +149,12 @@ class Runtime:
         finally:
             await resources.aclose()
 
-    def _open_database(self) -> Any:
+    def _open_database(self) -> Database:
         from kurt.db import open_database
 
         return open_database(self.locations, self.config)
 
-    def _open_client(self) -> Any:
+    def _open_client(self) -> httpx.AsyncClient:
         from kurt.tools.http import make_client
 
         return make_client(self.config.fetch)

@@ -2,12 +2,13 @@
 
 This is the one place that reads a manifest on behalf of discovery: it runs
 the parser (:mod:`kurt.skills.frontmatter`, then :mod:`kurt.skills.shape`,
-which asks pydantic only about manifests not already in the model's shape) and
-the checks that depend on the manifest alone (:mod:`kurt.skills.checks`), and
-keeps the result as plain data, so that a warm listing rebuilds records from
-JSON without importing yaml, pydantic or attrs. Checks that depend on the environment
-(installed distributions, environment variables, the Python version) are not
-cached: ``kurt skill validate`` and loading run them each time.
+which asks pydantic only about manifests not already in the model's shape)
+and the checks that depend on the manifest alone (:mod:`kurt.skills.checks`),
+and keeps the result as plain data, so that a warm listing rebuilds records
+from JSON without importing yaml, pydantic or attrs. Checks that depend on
+the environment (installed distributions, environment variables, the Python
+version) are not cached: ``kurt skill validate`` and loading run them each
+time.
 
 A facts dict holds: ``name``, ``version``, ``description``, ``provides``
 (``[kind, name, class, description]`` rows), ``requires_skills``,

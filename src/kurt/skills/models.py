@@ -16,6 +16,11 @@ wrong shape (``implements: yes``), an invalid PEP 440 ``version`` or
 Setting types (``settings.<key>.type``) are the TOML value kinds a user can
 write in kurt.toml: ``str``, ``int``, ``float`` (an integer is accepted),
 ``bool``, ``list`` and ``dict`` (see :data:`kurt.skills.checks.SETTING_TYPES`).
+
+A listing asks this model only about manifests that are not already in its
+shape (:mod:`kurt.skills.shape` takes the others as they are; a property test
+keeps the two in agreement): importing pydantic costs more than reading a
+thousand manifests.
 """
 
 from __future__ import annotations
