@@ -398,11 +398,25 @@ def test_manifest_checks_collect_every_manifest_rule(tmp_path: Path) -> None:
         (2, "error", "name 'Web' may hold only lowercase ASCII letters a-z, digits 0-9 and '-'"),
         (2, "error", "name 'Web' does not match the folder name 'web'"),
         (3, "error", "description must not be empty"),
-        (4, "warning", "metadata values should be strings (read as text: n); quote them"),
         (5, "warning", "unknown top-level key 'effort' (ignored by Kurt)"),
+        (4, "warning", "metadata values should be strings (read as text: n); quote them"),
         (2, "warning", "the skill implements nothing (no 'implements' key): it provides no tool"),
     ]
     assert {p.file for p in problems} == {path}
+
+
+def test_field_checks_need_no_parsed_manifest(tmp_path: Path) -> None:
+    root = tmp_path / "web"
+    root.mkdir()
+    path = root / "SKILL.md"
+    path.write_text("---\nname: Web\ndescription: 5\ntags: web\neffort: high\n---\n", "utf-8")
+    front = read_front_matter(path.read_bytes(), path)
+    problems = checks.field_checks(root, front)
+    assert [(p.line, p.message) for p in problems] == [
+        (2, "name 'Web' may hold only lowercase ASCII letters a-z, digits 0-9 and '-'"),
+        (2, "name 'Web' does not match the folder name 'web'"),
+        (5, "unknown top-level key 'effort' (ignored by Kurt)"),
+    ]  # description: 5 and tags: web are the parser's to report
 
 
 def test_manifest_checks_for_a_package_skill_use_the_entry_point_name(tmp_path: Path) -> None:

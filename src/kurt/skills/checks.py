@@ -29,12 +29,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from kurt.skills.ordering import Resolution, order_by_requirements, resolve_requirements
+from kurt.skills.shape import KNOWN_KEYS
 
 __all__ = [
     "Problem",
     "Resolution",
     "code_checks",
     "environment_checks",
+    "field_checks",
     "manifest_checks",
     "order_by_requirements",
     "resolve_requirements",
@@ -250,6 +252,32 @@ def check_settings(
     return problems
 
 
+def field_checks(
+    folder: Path, front: FrontMatter, *, entry_point: str | None = None
+) -> list[Problem]:
+    """The rules on ``name``, ``description``, ``compatibility`` and unknown keys.
+
+    They read the front matter itself, so they run even when the manifest does
+    not parse (a value of the wrong type is the parser's to report): a skill
+    author sees every problem of the file at once. The name must equal
+    ``entry_point`` for a package skill, else the folder's name.
+    """
+    file, at, fields = front.path, front.line_of, front.fields
+    name, description = fields.get("name"), fields.get("description")
+    compatibility = fields.get("compatibility")
+    expected = entry_point if entry_point is not None else folder.name
+    expected_from = "the entry-point name" if entry_point is not None else "the folder name"
+    problems = []
+    if isinstance(name, str):
+        problems += check_name(name, expected, file, at("name"), expected_from=expected_from)
+    if isinstance(description, str):
+        problems += check_description(description, file, at("description"))
+    if isinstance(compatibility, str):
+        problems += check_compatibility(compatibility, file, at("compatibility"))
+    unknown = sorted(key for key in fields if key not in KNOWN_KEYS)
+    return problems + check_unknown_keys(unknown, front.key_lines, file)
+
+
 def manifest_checks(
     folder: Path,
     front: FrontMatter,
@@ -257,20 +285,12 @@ def manifest_checks(
     *,
     entry_point: str | None = None,
 ) -> list[Problem]:
-    """Every rule that depends on SKILL.md alone.
-
-    The name must equal ``entry_point`` for a package skill, else the folder's name.
-    """
-    file = front.path
-    at = front.line_of
-    expected = entry_point if entry_point is not None else folder.name
-    expected_from = "the entry-point name" if entry_point is not None else "the folder name"
+    """Every rule that depends on SKILL.md alone: :func:`field_checks`, then
+    those that need the parsed manifest."""
+    file, at = front.path, front.line_of
     return [
-        *check_name(manifest["name"], expected, file, at("name"), expected_from=expected_from),
-        *check_description(manifest["description"], file, at("description")),
-        *check_compatibility(manifest["compatibility"], file, at("compatibility")),
+        *field_checks(folder, front, entry_point=entry_point),
         *check_metadata(manifest["metadata_coerced"], file, at("metadata")),
-        *check_unknown_keys(manifest["extra_keys"], front.key_lines, file),
         *check_provides_something(manifest["implements"], file, at("name")),
         *check_implements_unique(manifest["implements"], file, at("implements")),
         *check_builtin_names(manifest["implements"], file, at("implements")),

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from kurt.errors import ManifestError
+from kurt.skills import checks
 from kurt.skills.discovery import Candidate
 from kurt.skills.record import ERROR, WARNING, SkillProblem, SkillRecord
 from kurt.skills.shape import CORE_KEYS, KURT_KEYS
@@ -64,11 +65,15 @@ def read_facts(candidate: Candidate) -> dict[str, Any]:
         plain = read_plain(front, path)
     except ManifestError as exc:
         facts = _failed(name, exc)
+        found = checks.field_checks(candidate.folder, front, entry_point=candidate.entry_point)
+        facts["problems"] += _rows(found)
         description = front.fields.get("description")
         if isinstance(description, str):
             facts["description"] = description
         return facts
-    problems = [list(p) for p in static_problems(candidate, front, plain)]
+    problems = _rows(
+        checks.manifest_checks(candidate.folder, front, plain, entry_point=candidate.entry_point)
+    )
     return {
         "name": plain["name"],
         "version": plain["version"],
@@ -117,8 +122,6 @@ _CHUNK = 64 * 1024
 def environment_problems(record: SkillRecord) -> list[SkillProblem]:
     """The environment checks (interpreter, distributions, variables) for a
     record, from its cached facts: no manifest is parsed again."""
-    from kurt.skills import checks
-
     lines = record.extra.get(LINES) or {}
     file = record.manifest_path
     extra = record.extra
@@ -150,18 +153,11 @@ def _failed(name: str, exc: ManifestError) -> dict[str, Any]:
     return {"name": name, "problems": [[ERROR, message, exc.file, exc.line]]}
 
 
-def static_problems(
-    candidate: Candidate, front: Any, manifest: dict[str, Any]
-) -> list[tuple[str, str, str | None, int | None]]:
-    """The manifest-only checks of :mod:`kurt.skills.checks`, as plain rows."""
-    from kurt.skills import checks
-
-    found = checks.manifest_checks(
-        candidate.folder, front, manifest, entry_point=candidate.entry_point
-    )
+def _rows(found: list[checks.Problem]) -> list[list[Any]]:
+    """Problems as the ``[severity, message, file, line]`` rows facts keep."""
     rows = []
     for problem in found:
         severity = ERROR if problem.severity == "error" else WARNING
         file = str(problem.file) if problem.file is not None else None
-        rows.append((severity, problem.message, file, problem.line))
+        rows.append([severity, problem.message, file, problem.line])
     return rows

@@ -1,0 +1,61 @@
+"""kurt.skills.facts: a manifest reduced to the plain facts listings are built from."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from kurt.skills.discovery import Candidate
+from kurt.skills.facts import LINES, read_facts
+
+
+def candidate(tmp_path: Path, folder: str, text: str) -> Candidate:
+    root = tmp_path / folder
+    root.mkdir()
+    manifest = root / "SKILL.md"
+    manifest.write_text(text, "utf-8")
+    return Candidate("project", root, manifest, manifest.stat().st_size, 0)
+
+
+def test_a_healthy_manifest_becomes_plain_json_facts(tmp_path: Path) -> None:
+    facts = read_facts(
+        candidate(
+            tmp_path,
+            "archiver",
+            "---\nname: archiver\ndescription: Archive pages.\nversion: '1.0'\nlicense: MIT\n"
+            "requires_env: [TOKEN]\nimplements:\n"
+            "  - {type: tool, class: ArchiveTool, name: archive}\n"
+            "settings:\n  timeout: {type: float, default: 30}\n---\n",
+        )
+    )
+    assert json.loads(json.dumps(facts)) == facts  # plain data, as the cache stores it
+    assert facts["name"] == "archiver"
+    assert facts["version"] == "1.0"
+    assert facts["provides"] == [["tool", "archive", "ArchiveTool", ""]]
+    assert facts["settings"]["timeout"]["default"] == 30
+    assert facts["problems"] == []
+    assert facts["extra"]["license"] == "MIT"
+    assert facts["extra"][LINES] == {"requires_env": 6, "implements": 7}
+
+
+def test_a_manifest_that_does_not_parse_still_gets_its_field_checks(tmp_path: Path) -> None:
+    facts = read_facts(
+        candidate(tmp_path, "web", "---\nname: Web\ndescription: d\ntags: web\n---\n")
+    )
+    assert facts["name"] == "Web"
+    assert facts["description"] == "d"
+    assert [(severity, line) for severity, _, _, line in facts["problems"]] == [
+        ("error", 4),  # tags: expected a list
+        ("error", 2),  # the name's spelling
+        ("error", 2),  # the name is not the folder's
+    ]
+    assert "'tags': expected a list" in facts["problems"][0][1]
+
+
+def test_unreadable_front_matter_is_one_located_problem(tmp_path: Path) -> None:
+    facts = read_facts(candidate(tmp_path, "broken", "---\nname: [unclosed\n---\n"))
+    assert facts["name"] == "broken"  # the folder's name stands in
+    [[severity, message, file, line]] = facts["problems"]
+    assert (severity, line) == ("error", 3)
+    assert message.startswith("invalid YAML in front matter")
+    assert file == str(tmp_path / "broken" / "SKILL.md")
