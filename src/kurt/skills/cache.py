@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from kurt.skills.quick import QuickCatalog
     from kurt.skills.record import SkillRecord
 
-FORMAT = 3  # 2: facts carry the lines of the requirement and implements keys; 3: built-in names
+FORMAT = 4  # 2: lines of the requirement keys; 3: built-in names; 4: field checks on failure
 
 
 class Catalog(NamedTuple):
