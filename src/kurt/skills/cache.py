@@ -55,7 +55,10 @@ if TYPE_CHECKING:
     from kurt.skills.quick import QuickCatalog
     from kurt.skills.record import SkillRecord
 
-FORMAT = 4  # 2: lines of the requirement keys; 3: built-in names; 4: field checks on failure
+# 2: lines of the requirement keys; 3: built-in names; 4: field checks on failure.
+# The listing snapshot and the run index hold facts too: when what facts hold
+# changes, bump kurt.skills.listing.FORMAT and kurt.skills.quick.FORMAT with this.
+FORMAT = 4
 
 
 class Catalog(NamedTuple):
