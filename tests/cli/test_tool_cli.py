@@ -130,7 +130,8 @@ def test_bad_param_exits_2_naming_the_field(invoke: Run) -> None:
         "",
         "Error: Invalid input for tool 'greet': field 'times': Input should be a valid "
         "integer, unable to parse string as an integer (got 'often')\n"
-        "  hint: see the input schema with: kurt tool info greet\n",
+        "  hint: 'greet' takes: name (required), times=1, tags=[]; "
+        "its schema: kurt tool info greet\n",
     )
 
 
@@ -261,7 +262,8 @@ def test_a_misspelt_input_field_gets_a_did_you_mean(run_kurt: Run) -> None:
     assert stderr == (
         "Error: Invalid input for tool 'map': field 'source': Field required; "
         "field 'sorce': Extra inputs are not permitted; did you mean 'source'?\n"
-        "  hint: see the input schema with: kurt tool info map\n"
+        "  hint: 'map' takes: source (required), engine=None, depth=None, max_urls=None, "
+        "include=None, exclude=None; its schema: kurt tool info map\n"
     )
 
 

@@ -107,7 +107,7 @@ def test_bad_input_is_an_error_naming_the_field() -> None:
     assert str(caught.value) == (
         "Invalid input for tool 'count': field 'n': Input should be a valid integer, "
         "unable to parse string as an integer (got 'many')\n"
-        "  hint: see the input schema with: kurt tool info count"
+        "  hint: 'count' takes: n (required), label='item'; its schema: kurt tool info count"
     )
 
 
@@ -163,6 +163,15 @@ def test_a_model_that_says_extra_ignore_gets_its_way_and_aliases_are_known() -> 
     register_tool(Echo)
     assert run("lenient", {"n": 2, "whatever": 1}).data == [{"n": 2}]
     assert run("echo", {"source-url": "u"}).data == [{"source-url": "u"}]
+
+
+def test_a_skill_tools_hint_lists_its_fields_itself() -> None:
+    """kurt tool info does not import skill code, so the hint says what the tool takes."""
+    with TOOLS.isolated(), attributed_to("echo-skill"):
+        register_tool(Echo)
+        with pytest.raises(ToolInputError) as caught:
+            run("echo", {})
+    assert caught.value.hint == "'echo' takes: source-url (required)"
 
 
 def test_an_unknown_tool_suggests_the_closest() -> None:

@@ -40,7 +40,7 @@ async def execute_tool(
         raise ToolInputError(
             f"Invalid input for tool '{name}': "
             f"{describe_validation_error(exc, model.model_fields)}",
-            hint=f"see the input schema with: kurt tool info {name}",
+            hint=input_hint(name, model, builtin=entry.skill is None),
         ) from None
 
     run_context = context.for_skill(entry.skill)
@@ -67,6 +67,24 @@ async def execute_tool(
         "duration_ms": duration_ms,
     }
     return result
+
+
+def input_hint(name: str, model: type[BaseModel], *, builtin: bool) -> str:
+    """What tool ``name`` takes: ``'greet' takes: name (required), times=1``.
+
+    A skill's tool is described here because ``kurt tool info`` does not import
+    skill code to show its schema; a built-in's hint also points there.
+    """
+    fields = []
+    for field_name, field in model.model_fields.items():
+        key = field.alias or field_name
+        if field.is_required():
+            fields.append(f"{key} (required)")
+        else:
+            default = repr(field.get_default(call_default_factory=True))
+            fields.append(f"{key}={default if len(default) <= 30 else default[:27] + '...'}")
+    hint = f"'{name}' takes: {', '.join(fields)}" if fields else f"'{name}' takes no input"
+    return f"{hint}; its schema: kurt tool info {name}" if builtin else hint
 
 
 def _refuse_undeclared(model: type[BaseModel], payload: Mapping[str, Any]) -> None:
