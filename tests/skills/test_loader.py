@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import py_compile
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from skill_helpers import imported, write_skill
@@ -231,6 +234,133 @@ def test_skill_py_symlink_leading_outside_is_refused(
     outside.write_text((folder / "skill.py").read_text("utf-8"), "utf-8")
     (folder / "skill.py").unlink()
     os.symlink(outside, folder / "skill.py")
-    with pytest.raises(SkillError, match="symlink leading outside its folder"):
+    with pytest.raises(SkillError) as caught:
         load_skill(record_of(project, kurt_home, "linked"))
+    assert caught.value.message == (
+        f"skill 'linked': skill.py resolves outside its search path {project / 'skills'} "
+        f"(to {outside}); refused"
+    )
     assert imported(project / "skills" / ".markers") == set()
+
+
+# -- modules a skill imports must stay inside its search path (SPEC 5, Trust) ------
+
+USES_HELPER = """
+from .helper import X
+
+@register_tool
+class {cls}(Tool):
+    name = {name!r}
+    description = X
+"""
+
+REFUSED_HINT = (
+    "a skill may only import its own files: copy the file into the skill folder "
+    "instead of linking to it"
+)
+
+
+def outside_module(path: Path) -> Path:
+    """A module outside every search path that leaves ``<path>.ran`` when it runs."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ran = path.with_suffix(".ran")
+    path.write_text(f"open({str(ran)!r}, 'w').close()\nX = 'outside'\n", "utf-8")
+    return ran
+
+
+def test_helper_symlink_leading_outside_is_refused(
+    project: Path, kurt_home: Path, tmp_path: Path
+) -> None:
+    skills = project / "skills"
+    folder = write_skill(skills, "helped", code=USES_HELPER.format(cls="HelpedImpl", name="helped"))
+    outside = tmp_path / "elsewhere" / "out.py"
+    ran = outside_module(outside)
+    os.symlink(outside, folder / "helper.py")
+    with pytest.raises(SkillError) as caught:
+        load_skill(record_of(project, kurt_home, "helped"))
+    error = caught.value
+    assert error.file == str(folder / "helper.py")
+    assert error.message == (
+        f"skill 'helped': helper.py resolves outside its search path {skills} "
+        f"(to {outside}); refused"
+    )
+    assert error.hint == REFUSED_HINT
+    assert not ran.exists()  # refused before it was read
+    assert TOOLS.registered("helped") is None
+    assert not [m for m in sys.modules if m.startswith("kurt_skill_helped_")]
+
+
+def test_helper_symlink_outside_exits_1_and_other_skills_still_run(
+    project: Path, tmp_path: Path, run_kurt: Callable[..., Any]
+) -> None:
+    skills = project / "skills"
+    folder = write_skill(skills, "linker", code=USES_HELPER.format(cls="LinkerImpl", name="linker"))
+    write_skill(skills, "plain")
+    outside = tmp_path / "out.py"
+    ran = outside_module(outside)
+    os.symlink(outside, folder / "helper.py")
+    refused = run_kurt("tool", "run", "linker", cwd=project)
+    assert refused.exit_code == 1
+    assert refused.stderr == (
+        f"Error: {folder / 'helper.py'}: skill 'linker': helper.py resolves outside its "
+        f"search path {skills} (to {outside}); refused\n  hint: {REFUSED_HINT}\n"
+    )
+    assert "Traceback" not in refused.stderr
+    assert not ran.exists()
+    works = run_kurt("tool", "run", "plain", "--json", cwd=project)
+    assert works.exit_code == 0, works.stderr
+    assert json.loads(works.stdout)["success"] is True
+
+
+@pytest.mark.parametrize("target", ["real.py", "../common/real.py"])
+def test_helper_symlink_inside_the_search_path_works(
+    project: Path, kurt_home: Path, target: str
+) -> None:
+    folder = write_skill(
+        project / "skills", "aliased", code=USES_HELPER.format(cls="AliasedImpl", name="aliased")
+    )
+    real = (folder / target).resolve()
+    real.parent.mkdir(parents=True, exist_ok=True)
+    real.write_text("X = 'inside'\n", "utf-8")
+    os.symlink(target, folder / "helper.py")
+    load_skill(record_of(project, kurt_home, "aliased"))
+    assert TOOLS.entry("aliased").description == "inside"
+
+
+@pytest.mark.parametrize(
+    ("init", "offender"), [(True, "sub/__init__.py"), (False, "sub")], ids=["package", "namespace"]
+)
+def test_sub_package_folder_symlink_leading_outside_is_refused(
+    project: Path, kurt_home: Path, tmp_path: Path, init: bool, offender: str
+) -> None:
+    skills = project / "skills"
+    folder = write_skill(
+        skills,
+        "deep",
+        code="""
+        from .sub.mod import X
+
+        @register_tool
+        class DeepImpl(Tool):
+            name = "deep"
+            description = X
+        """,
+    )
+    elsewhere = tmp_path / "elsewhere"
+    ran = outside_module(elsewhere / "mod.py")
+    if init:
+        (elsewhere / "__init__.py").write_text(
+            f"open({str(elsewhere / 'init.ran')!r}, 'w').close()\n", "utf-8"
+        )
+    os.symlink(elsewhere, folder / "sub", target_is_directory=True)
+    with pytest.raises(SkillError) as caught:
+        load_skill(record_of(project, kurt_home, "deep"))
+    error = caught.value
+    assert error.file == str(folder / offender)
+    target = elsewhere / "__init__.py" if init else elsewhere
+    assert error.message == (
+        f"skill 'deep': {offender} resolves outside its search path {skills} (to {target}); refused"
+    )
+    assert not ran.exists()
+    assert not (elsewhere / "init.ran").exists()
+    assert TOOLS.registered("deep") is None

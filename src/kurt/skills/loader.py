@@ -14,6 +14,14 @@ the reviewed source (its header can be forged to match), so it is never read,
 and Kurt writes none there either. This is done by a path hook that serves
 skill folders (and their sub-packages) with a source-only loader.
 
+The same finder confines the skill to its search path (SPEC section 5, Trust):
+every module it finds in the folder (``skill.py``, a helper, a sub-package and
+its ``__init__.py``) must resolve inside the folder that holds the skill, or
+the import fails with a :class:`~kurt.errors.SkillError` before the file is
+read. Discovery refuses a symlinked skill folder or SKILL.md leading outside;
+this refuses a symlinked module or sub-package folder, which discovery never
+looks at. An installed package's search path is its own folder.
+
 Registrations made while the code runs are attributed to the skill
 (:func:`kurt.registry.attributed_to`). Afterwards every ``implements`` entry
 of the manifest must be registered by the class it names. Any failure
@@ -33,7 +41,7 @@ import types
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kurt.errors import KurtError, SkillError
 from kurt.skills.record import SkillRecord
@@ -49,27 +57,83 @@ class _SourceOnlyLoader(importlib.machinery.SourceFileLoader):
         return self.source_to_code(source, self.path)
 
 
-_SKILL_DIRS: set[str] = set()
+class _Confinement(NamedTuple):
+    """Where a served skill folder's modules must stay."""
+
+    skill: str
+    folder: str  # the skill folder, resolved: names in messages are relative to it
+    root: str  # the search path, resolved: what the check compares with
+    shown: str  # the search path as the user configured it: what messages name
+
+    def check(self, path: str) -> None:
+        real = os.path.realpath(path)
+        if real == self.root or real.startswith(self.root.rstrip(os.sep) + os.sep):
+            return
+        name = os.path.relpath(path, self.folder)
+        raise SkillError(
+            f"skill '{self.skill}': {name} resolves outside its search path {self.shown} "
+            f"(to {real}); refused",
+            file=path,
+            hint="a skill may only import its own files: copy the file into the skill "
+            "folder instead of linking to it",
+        )
+
+
+class _ConfinedFinder(importlib.machinery.FileFinder):
+    """A source-only finder that refuses a module or package found in a skill
+    folder when it resolves outside the skill's search path.
+
+    Every import from the skill package (``skill.py`` included) passes here
+    before anything is read, so this is the one place the rule is enforced.
+    """
+
+    def __init__(self, path: str, confinement: _Confinement) -> None:
+        super().__init__(path, (_SourceOnlyLoader, importlib.machinery.SOURCE_SUFFIXES))
+        self._confinement = confinement
+
+    def find_spec(
+        self, fullname: str, target: types.ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        spec = super().find_spec(fullname, target)
+        if spec is None:
+            return None
+        if spec.has_location and spec.origin is not None:
+            self._confinement.check(spec.origin)
+        # A package's folder: for a namespace package (no __init__.py) it is
+        # the only thing to check until one of its modules is imported.
+        for location in spec.submodule_search_locations or ():
+            self._confinement.check(location)
+        return spec
+
+
+# Served skill folders (resolved) and what confines each.
+_SKILL_DIRS: dict[str, _Confinement] = {}
 
 
 def _path_hook(entry: str) -> importlib.machinery.FileFinder:
-    """Serve skill folders (and folders inside them) with the source-only loader."""
-    for folder in _SKILL_DIRS:
-        if entry == folder or entry.startswith(folder + os.sep):
-            return importlib.machinery.FileFinder(
-                entry, (_SourceOnlyLoader, importlib.machinery.SOURCE_SUFFIXES)
-            )
-    raise ImportError(entry)
+    """Serve skill folders (and folders inside them) with the confined finder."""
+    served = [f for f in _SKILL_DIRS if entry == f or entry.startswith(f + os.sep)]
+    if not served:
+        raise ImportError(entry)
+    # The innermost folder decides (a search path may point inside another skill).
+    return _ConfinedFinder(entry, _SKILL_DIRS[max(served, key=len)])
 
 
-def _serve(folder: str) -> None:
+def _serve(folder: str, confinement: _Confinement) -> None:
     if _path_hook not in sys.path_hooks:
         sys.path_hooks.insert(0, _path_hook)
-    _SKILL_DIRS.add(folder)
+    _SKILL_DIRS[folder] = confinement
     # A finder cached earlier for this folder (by another importer) would bypass the hook.
     for entry in list(sys.path_importer_cache):
         if entry == folder or entry.startswith(folder + os.sep):
             del sys.path_importer_cache[entry]
+
+
+def _search_path(record: SkillRecord) -> Path:
+    """The folder ``record`` was found in: its parent (search paths hold skill
+    folders one level deep), or for an installed package its own folder (it was
+    named by an entry point, not found by scanning a folder)."""
+    return record.path if record.source == "package" else record.path.parent
 
 
 def module_name(record: SkillRecord) -> str:
@@ -94,13 +158,14 @@ def load_skill(record: SkillRecord) -> types.ModuleType:
         return loaded
     folder = os.path.realpath(record.path)
     code = Path(record.path) / CODE_FILE
-    _check_code_file(record, code, folder)
+    _check_code_file(record, code)
     package = types.ModuleType(name, f"Kurt skill '{record.name}' ({record.path})")
     package.__path__ = [folder]
     package.__package__ = name
     package.__spec__ = importlib.machinery.ModuleSpec(name, None, is_package=True)
     package.__spec__.submodule_search_locations = [folder]
-    _serve(folder)
+    shown = _search_path(record)
+    _serve(folder, _Confinement(record.name, folder, os.path.realpath(shown), str(shown)))
     before = _registered()
     sys.modules[name] = package
     try:
@@ -125,19 +190,13 @@ def _register_again(record: SkillRecord) -> None:
     _check_registered(record, Path(record.path) / CODE_FILE)
 
 
-def _check_code_file(record: SkillRecord, code: Path, folder: str) -> None:
+def _check_code_file(record: SkillRecord, code: Path) -> None:
+    # Where it leads is checked by the finder, with every other module.
     if not code.is_file():
         raise SkillError(
             f"skill '{record.name}' implements {_provided(record)} but has no {CODE_FILE}",
             file=record.manifest_path,
             hint=f"add {code} defining the classes named under implements",
-        )
-    real = os.path.realpath(code)
-    if not real.startswith(folder + os.sep):
-        raise SkillError(
-            f"{CODE_FILE} of skill '{record.name}' is a symlink leading outside its "
-            "folder; refused",
-            file=code,
         )
 
 
