@@ -43,6 +43,7 @@ def test_a_failed_fetch_keeps_earlier_content(tmp_path: Path) -> None:
     assert before is not None
     assert after is not None
     assert (after.status, after.error) == ("error", "HTTP 503 SERVICE UNAVAILABLE")
+    assert after.status_code is None  # no code given: the earlier 200 is not left standing
     assert (after.content, after.title, after.content_hash, after.fetched_at) == (
         before.content,
         before.title,
@@ -50,6 +51,29 @@ def test_a_failed_fetch_keeps_earlier_content(tmp_path: Path) -> None:
         before.fetched_at,
     )
     assert after.attempted_at >= before.attempted_at
+
+
+def test_a_failure_records_its_status_code_beside_the_kept_content(tmp_path: Path) -> None:
+    with Database(f"sqlite:///{tmp_path / 'k.sqlite'}") as db:
+        db.save_document(fetched("kept"), engine="httpx")
+        db.save_failure(URL, engine="httpx", error="HTTP 404 NOT FOUND", status_code=404)
+        gone = db.document(URL)
+        db.save_failure(URL, engine="httpx", error="timed out after 30 s")
+        silent = db.document(URL)
+        db.save_failure("https://site.test/new", engine="httpx", error="x", status_code=410)
+        new = db.document("https://site.test/new")
+    assert gone is not None
+    assert silent is not None
+    assert new is not None
+    assert (gone.status, gone.status_code, gone.error, gone.content) == (
+        "error",
+        404,
+        "HTTP 404 NOT FOUND",
+        "kept",
+    )
+    # No response this time: no code, rather than the last attempt's 404.
+    assert (silent.status, silent.status_code, silent.content) == ("error", None, "kept")
+    assert (new.status, new.status_code, new.content) == ("error", 410, None)
 
 
 def test_a_failure_first_then_success_clears_the_error() -> None:

@@ -2,8 +2,8 @@
 
 Calls are synchronous and short (one statement and commit each); the tools
 make them between downloads. Fetching a URL again updates its row in place
-(an upsert); a failed fetch records the error and the time of the attempt but
-never touches content stored by an earlier success.
+(an upsert); a failed fetch records the error, its HTTP status code and the
+time of the attempt but never touches content stored by an earlier success.
 """
 
 from __future__ import annotations
@@ -136,18 +136,28 @@ class Database:
             _upsert(conn, documents, row, ("url_key",), [k for k in row if k != "url_key"])
         return digest
 
-    def save_failure(self, url: str, *, engine: str, error: str) -> None:
-        """Record a failed fetch; content from an earlier success stays as it was."""
+    def save_failure(
+        self, url: str, *, engine: str, error: str, status_code: int | None = None
+    ) -> None:
+        """Record a failed fetch; content from an earlier success stays as it was.
+
+        ``status_code`` is the HTTP status of the failed attempt (``None`` when
+        there was no response: a timeout, a refused connection, a local file).
+        It replaces the code of an earlier success, so that ``status``,
+        ``status_code`` and ``error`` always describe the same, last attempt.
+        """
         row = {
             "url_key": url_key(url),
             "url": url,
             "status": "error",
+            "status_code": status_code,
             "engine": engine,
             "error": error,
             "attempted_at": datetime.now(UTC),
         }
+        update = ["status", "status_code", "error", "attempted_at"]
         with self.engine.begin() as conn:
-            _upsert(conn, documents, row, ("url_key",), ["status", "error", "attempted_at"])
+            _upsert(conn, documents, row, ("url_key",), update)
 
     def document(self, url: str) -> DocumentRecord | None:
         """The stored row of ``url``, if any."""

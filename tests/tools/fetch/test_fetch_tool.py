@@ -91,6 +91,43 @@ def test_a_timeout_is_a_per_url_error(httpserver: HTTPServer, arun: Callable[...
     assert [(e.item, e.message) for e in result.errors] == [(urls[0], "timed out after 0.4 s")]
 
 
+def test_a_failure_stores_its_status_code_and_keeps_earlier_content(
+    httpserver: HTTPServer, arun: Callable[..., Any], db: Database
+) -> None:
+    url = httpserver.url_for("/page")
+    httpserver.expect_oneshot_request("/page").respond_with_data(
+        page("Once"), content_type="text/html"
+    )
+    httpserver.expect_request("/page").respond_with_data("gone", status=404)
+    first = run_fetch(arun, {"urls": [url], "engine": "httpx"}, db=db)
+    before = db.document(url)
+    again = run_fetch(arun, {"urls": [url], "engine": "httpx"}, db=db)
+    after = db.document(url)
+    assert (first.success, again.success) == (True, False)
+    assert before is not None
+    assert after is not None
+    assert (before.status, before.status_code) == ("fetched", 200)
+    assert (after.status, after.status_code, after.error) == ("error", 404, "HTTP 404 NOT FOUND")
+    assert (after.content, after.title, after.fetched_at) == (
+        before.content,
+        before.title,
+        before.fetched_at,
+    )
+
+
+def test_a_failure_without_a_response_stores_no_status_code(
+    arun: Callable[..., Any], db: Database
+) -> None:
+    url = "http://127.0.0.1:9/closed"  # nothing listens on the discard port
+    result = run_fetch(arun, {"urls": [url], "engine": "httpx"}, db=db)
+    stored = db.document(url)
+    assert result.errors[0].status_code is None  # type: ignore[attr-defined]
+    assert stored is not None
+    assert (stored.status, stored.status_code) == ("error", None)
+    assert stored.error is not None
+    assert stored.error.startswith("could not connect: ")
+
+
 def test_fetches_run_at_most_concurrency_at_once(
     httpserver: HTTPServer, arun: Callable[..., Any]
 ) -> None:

@@ -106,7 +106,13 @@ class FetchTool(Tool[FetchInput, FetchOutput]):
             if isinstance(outcome, ErrorInfo):
                 errors[url] = outcome
                 if context.db is not None:
-                    context.db.save_failure(url, engine=engine.name, error=outcome.message)
+                    context.db.save_failure(
+                        url,
+                        engine=engine.name,
+                        error=outcome.message,
+                        # The HTTP status of the failed attempt, when there was a response.
+                        status_code=(outcome.model_extra or {}).get("status_code"),
+                    )
             else:
                 if context.db is not None:
                     digest = context.db.save_document(outcome, engine=engine.name)

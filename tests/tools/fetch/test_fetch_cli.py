@@ -1,0 +1,54 @@
+"""`kurt fetch` end to end: what a failed fetch leaves in the project database."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pytest_httpserver import HTTPServer
+
+from kurt.db import Database
+
+FAST = {"KURT_FETCH__RETRIES": "0", "KURT_FETCH__TIMEOUT": "5"}
+
+
+def stored(project: Path, url: str) -> tuple[str, int | None, str | None, str | None]:
+    with Database(f"sqlite:///{project / '.kurt' / 'kurt.sqlite'}") as db:
+        row = db.document(url)
+    assert row is not None
+    return row.status, row.status_code, row.error, row.content
+
+
+def test_a_404_is_stored_with_its_status_code(
+    run_kurt: Callable[..., Any], project: Path, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/nope.html").respond_with_data("no", status=404)
+    url = httpserver.url_for("/nope.html")
+    done = run_kurt("fetch", url, "--json", cwd=project, env=FAST)
+    assert done.exit_code == 1
+    assert json.loads(done.stdout)["errors"][0]["status_code"] == 404
+    assert stored(project, url) == ("error", 404, "HTTP 404 NOT FOUND", None)
+    assert "Traceback" not in done.stderr
+
+
+def test_a_page_that_is_now_gone_keeps_its_content_and_reads_404(
+    run_kurt: Callable[..., Any], project: Path, httpserver: HTTPServer
+) -> None:
+    body = "<html><head><title>Here</title></head><body><p>Still here.</p></body></html>"
+    httpserver.expect_oneshot_request("/page.html").respond_with_data(
+        body, content_type="text/html"
+    )
+    httpserver.expect_request("/page.html").respond_with_data("gone", status=404)
+    url = httpserver.url_for("/page.html")
+    assert run_kurt("fetch", url, cwd=project, env=FAST).exit_code == 0
+    status, code, error, content = stored(project, url)
+    assert (status, code, error) == ("fetched", 200, None)
+    assert content is not None
+    assert "Still here." in content
+
+    done = run_kurt("fetch", url, cwd=project, env=FAST)
+    assert done.exit_code == 1
+    assert f"error: {url}: HTTP 404 NOT FOUND\n" in done.stderr
+    assert stored(project, url) == ("error", 404, "HTTP 404 NOT FOUND", content)
