@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 from kurt.skills.discovery import Candidate
-from kurt.skills.facts import LINES, read_facts
+from kurt.skills.facts import read_facts
+from kurt.skills.record import LINES
 
 
 def candidate(tmp_path: Path, folder: str, text: str) -> Candidate:

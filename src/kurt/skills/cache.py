@@ -55,10 +55,11 @@ if TYPE_CHECKING:
     from kurt.skills.quick import QuickCatalog
     from kurt.skills.record import SkillRecord
 
-# 2: lines of the requirement keys; 3: built-in names; 4: field checks on failure.
+# 2: lines of the requirement keys; 3: built-in names; 4: field checks on failure;
+# 5: the requires_skills line.
 # The listing snapshot and the run index hold facts too: when what facts hold
 # changes, bump kurt.skills.listing.FORMAT and kurt.skills.quick.FORMAT with this.
-FORMAT = 4
+FORMAT = 5
 
 
 class Catalog(NamedTuple):
@@ -187,11 +188,19 @@ def _load_catalog(
 
         index = index_body(catalog.records, catalog.providers, catalog.stamps, root_stamps, stamps)
         _dump(index_file(path), index)
+        from kurt.config.skills import SkillsConfig
+        from kurt.skills.precedence import apply_state
+
         keys = [s.key for s in stored]
-        rows = [record.to_json() for record in catalog.records]
+        # Rows as if kurt.toml enabled or disabled nothing (the warm path applies
+        # the real state to them); a clash's error depends on that state.
+        rows = [record.to_json() for record in apply_state(catalog.records, SkillsConfig())]
         texts = default_texts(rows)
         catalog = catalog._replace(listing="[" + ", ".join(texts) + "]")
-        listing = snapshot(stamps, packages, keys, rows, texts)
+        # The warm path re-renders only the rows kurt.toml names, but disabling
+        # one side of a clash changes the other side's row: no snapshot then.
+        clashing = any(record.clashes for record in catalog.records)
+        listing = None if clashing else snapshot(stamps, packages, keys, rows, texts)
         if listing is None:
             with contextlib.suppress(OSError):
                 listing_file(path).unlink(missing_ok=True)

@@ -25,12 +25,10 @@ from typing import Any
 from kurt.errors import ManifestError
 from kurt.skills import checks
 from kurt.skills.discovery import Candidate
-from kurt.skills.record import ERROR, WARNING, SkillProblem, SkillRecord
+from kurt.skills.record import ERROR, LINES, WARNING, SkillProblem, SkillRecord
 from kurt.skills.shape import CORE_KEYS, KURT_KEYS
 
-# Where `extra` keeps the line of each top-level key of SKILL.md.
-LINES = "_lines"
-_LINE_KEYS = ("requires_python", "requires", "requires_env", "implements")
+_LINE_KEYS = ("requires_python", "requires", "requires_env", "requires_skills", "implements")
 
 # Manifest keys shown by `kurt skill info` beyond what the record holds.
 _RECORD_KEYS = frozenset(

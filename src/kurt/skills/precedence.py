@@ -7,9 +7,11 @@ one :class:`~kurt.skills.record.SkillRecord` per candidate and the index
 
 - The first skill of a name wins; a later one is ``shadowed`` (and says by
   what). Names that differ only by case or Unicode form are the same name.
+  A broken skill never hides a valid one: the valid one wins whatever the order.
 - Two skills providing the same tool, fetcher or mapper name: the
   higher-priority one wins and the other gets a warning; within one source
-  neither can be said to win, so both get an error.
+  neither can be said to win, so both get an error while both are enabled.
+- ``requires_skills`` naming a missing skill, or forming a cycle, is an error.
 - Enabled state is applied last (:func:`apply_state`), from kurt.toml, so
   the rest can be cached independently of the configuration.
 
@@ -26,11 +28,13 @@ from kurt.config.skills import SkillsConfig
 from kurt.skills.discovery import Candidate
 from kurt.skills.record import (
     ERROR,
+    LINES,
     STATUS_DISABLED,
     STATUS_INVALID,
     STATUS_OK,
     STATUS_SHADOWED,
     WARNING,
+    Clash,
     Provided,
     SkillProblem,
     SkillRecord,
@@ -74,57 +78,78 @@ def refused_facts(candidate: Candidate) -> dict[str, Any]:
 
 
 def assemble(records: list[SkillRecord]) -> tuple[list[SkillRecord], Index]:
-    """Shadowing and collisions over records in search order; plus the index."""
-    winners: dict[str, SkillRecord] = {}
+    """Shadowing, collisions and requirements over records in search order; plus the index."""
+    records, index = _collisions(_shadowing(records))
+    return _requirements(records), index
+
+
+def _shadowing(records: list[SkillRecord]) -> list[SkillRecord]:
+    """The first skill of a name wins, except that a broken skill never hides a
+    valid one (a stray copy of a folder must not take the original down)."""
+    winners: dict[str, int] = {}  # folded name -> position in `out`
     out: list[SkillRecord] = []
     for record in records:
-        winner = winners.get(fold(record.name))
-        if winner is None:
-            winners[fold(record.name)] = record
+        key = fold(record.name)
+        position = winners.get(key)
+        if position is None:
+            winners[key] = len(out)
             out.append(record)
             continue
-        note = SkillProblem(
-            WARNING,
-            f"shadowed by the {winner.source} skill '{winner.name}' at {winner.path}",
-            str(record.manifest_path),
-            None,
-        )
-        out.append(
-            record._replace(
-                status=STATUS_SHADOWED,
-                shadowed_by=winner.path,
-                problems=(*record.problems, note),
-            )
-        )
-    return _collisions(out)
+        winner = out[position]
+        if record.valid and not winner.valid:
+            out[position] = _shadowed(winner, by=record, why=", which is valid and is used instead")
+            winners[key] = len(out)
+            out.append(record)
+        else:
+            out.append(_shadowed(record, by=winner))
+    return out
+
+
+def _shadowed(record: SkillRecord, *, by: SkillRecord, why: str = "") -> SkillRecord:
+    note = SkillProblem(
+        WARNING,
+        f"shadowed by the {by.source} skill '{by.name}' at {by.path}{why}",
+        str(record.manifest_path),
+        None,
+    )
+    return record._replace(
+        status=STATUS_SHADOWED, shadowed_by=by.path, problems=(*record.problems, note)
+    )
 
 
 def _collisions(records: list[SkillRecord]) -> tuple[list[SkillRecord], Index]:
+    """Provided names shared by skills: across sources the higher-priority one
+    wins (the other is warned); within one source both record a :class:`Clash`,
+    an error while both are enabled (:func:`apply_state`). Broken and shadowed
+    skills never run, so they clash with nothing (they stay in the index, so
+    that using their names says why they cannot run)."""
     index: Index = {"tool": {}, "fetcher": {}, "mapper": {}}
     owners: dict[tuple[str, str], list[int]] = {}
-    extra: dict[int, list[SkillProblem]] = {}
+    warnings: dict[int, list[SkillProblem]] = {}
+    clashes: dict[int, list[Clash]] = {}
     for position, record in enumerate(records):
         if record.status == STATUS_SHADOWED:
             continue
         for provided in record.provides:
             if provided.kind not in index:
                 continue
-            key = (provided.kind, fold(provided.name))
-            earlier = owners.setdefault(key, [])
+            providers = index[provided.kind].setdefault(provided.name, [])
+            if record.name not in providers:
+                providers.append(record.name)
+            if not record.valid:
+                continue
+            earlier = owners.setdefault((provided.kind, fold(provided.name)), [])
             for other_position in earlier:
                 other = records[other_position]
-                if other_position == position:
-                    continue
                 if other.source == record.source:
-                    what = f"{provided.kind} '{provided.name}'"
-                    extra.setdefault(position, []).append(
-                        _clash(record, what, other, f"the {other.source} skill '{other.name}'")
+                    clashes.setdefault(position, []).append(
+                        Clash(provided.kind, provided.name, other.name, str(other.path))
                     )
-                    extra.setdefault(other_position, []).append(
-                        _clash(other, what, record, f"the {record.source} skill '{record.name}'")
+                    clashes.setdefault(other_position, []).append(
+                        Clash(provided.kind, provided.name, record.name, str(record.path))
                     )
                 elif other_position == earlier[0]:
-                    extra.setdefault(position, []).append(
+                    warnings.setdefault(position, []).append(
                         SkillProblem(
                             WARNING,
                             f"{provided.kind} '{provided.name}' is also provided by the "
@@ -136,43 +161,58 @@ def _collisions(records: list[SkillRecord]) -> tuple[list[SkillRecord], Index]:
                     )
             if position not in earlier:
                 earlier.append(position)
-            providers = index[provided.kind].setdefault(provided.name, [])
-            if record.name not in providers:
-                providers.append(record.name)
     final = []
     for position, record in enumerate(records):
-        added = extra.get(position)
-        if added:
-            problems = (*record.problems, *added)
-            errors = any(p.severity == ERROR for p in problems)
+        if position in warnings or position in clashes:
             record = record._replace(
-                problems=problems, status=STATUS_INVALID if errors else record.status
+                problems=(*record.problems, *warnings.get(position, ())),
+                clashes=tuple(clashes.get(position, ())),
             )
         final.append(record)
     return final, index
 
 
-def _clash(record: SkillRecord, what: str, other: SkillRecord, other_text: str) -> SkillProblem:
-    return SkillProblem(
-        ERROR,
-        f"{what} is also provided by {other_text} ({other.path}) from the same source; "
-        "rename one of them or disable one skill",
-        str(record.manifest_path),
-        None,
-    )
+def _requirements(records: list[SkillRecord]) -> list[SkillRecord]:
+    """A skill whose ``requires_skills`` name a missing skill, or form a cycle,
+    cannot load: an error on its ``requires_skills`` line, known from manifests."""
+    from kurt.skills.ordering import resolve_requirements
+
+    winners = [r for r in records if r.status != STATUS_SHADOWED]
+    if not any(r.requires_skills for r in winners):
+        return records
+    resolution = resolve_requirements({r.name: r.requires_skills for r in winners})
+    final = []
+    for record in records:
+        message = resolution.problems.get(record.name)
+        if message is not None and record.status != STATUS_SHADOWED:
+            line = (record.extra.get(LINES) or {}).get("requires_skills")
+            problem = SkillProblem(ERROR, message, str(record.manifest_path), line)
+            record = record._replace(problems=(*record.problems, problem), status=STATUS_INVALID)
+        final.append(record)
+    return final
 
 
 def apply_state(records: list[SkillRecord], config: SkillsConfig) -> list[SkillRecord]:
     """Each record's ``enabled`` and ``reason`` from kurt.toml, and its final status.
 
-    Status priority: ``shadowed`` (it is never used), then ``disabled`` (the
-    user's choice), then ``invalid``, then ``ok``.
+    A clash with a skill of the same source is an error only while that
+    skill is enabled. Status priority: ``shadowed`` (it is never used), then
+    ``disabled`` (the user's choice), then ``invalid``, then ``ok``.
     """
     out = []
     for record in records:
         enabled, reason = config.state(record.name)
         status = record.status
+        problems = record.problems
+        live = [clash for clash in record.clashes if config.state(clash.partner)[0]]
+        if live:
+            manifest = str(record.manifest_path)
+            problems = (*problems, *(clash.problem(record.source, manifest) for clash in live))
+            if status == STATUS_OK:
+                status = STATUS_INVALID
         if status != STATUS_SHADOWED and not enabled:
             status = STATUS_DISABLED
-        out.append(record._replace(enabled=enabled, reason=reason, status=status))
+        out.append(
+            record._replace(enabled=enabled, reason=reason, status=status, problems=problems)
+        )
     return out

@@ -23,9 +23,9 @@ from typing import Any
 
 from kurt.config.skills import SkillsConfig
 from kurt.skills.precedence import Index, apply_state
-from kurt.skills.record import STATUS_SHADOWED, Provided, SkillProblem, SkillRecord
+from kurt.skills.record import STATUS_SHADOWED, Clash, Provided, SkillProblem, SkillRecord
 
-FORMAT = 3
+FORMAT = 4
 
 
 def index_file(cache: Path) -> Path:
@@ -129,6 +129,7 @@ def _plain(record: SkillRecord, stamp: tuple[int, int] | None) -> dict[str, Any]
         "status": record.status,
         "code_path": str(record.code_path) if record.code_path else None,
         "extra": record.extra,
+        "clashes": [list(clash) for clash in record.clashes],
         "stamp": list(stamp) if stamp else None,
     }
 
@@ -149,5 +150,6 @@ def _from_plain(data: dict[str, Any]) -> tuple[SkillRecord, tuple[int, int] | No
         status=data["status"],
         code_path=Path(data["code_path"]) if data["code_path"] else None,
         extra=data["extra"],
+        clashes=tuple(Clash(*clash) for clash in data["clashes"]),
     )
     return record, (int(stamp[0]), int(stamp[1])) if stamp else None

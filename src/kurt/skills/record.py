@@ -31,6 +31,10 @@ WARNING = "warning"
 
 KINDS: tuple[str, ...] = ("tool", "fetcher", "mapper")
 
+#: The key of ``SkillRecord.extra`` holding the SKILL.md line of some top-level
+#: keys (``requires_*``, ``implements``), so later checks can name the line.
+LINES = "_lines"
+
 
 class Provided(NamedTuple):
     """One ``implements`` entry of a manifest: what a skill contributes."""
@@ -58,6 +62,29 @@ class SkillProblem(NamedTuple):
     def to_json(self) -> dict[str, Any]:
         """The ``{"file", "line", "message"}`` form of ``kurt skill validate --json``."""
         return {"file": self.file, "line": self.line, "message": self.message}
+
+
+class Clash(NamedTuple):
+    """A name this skill provides that another skill of the same source provides too.
+
+    Neither can be said to win, so both are invalid while both are enabled
+    (:func:`kurt.skills.precedence.apply_state` decides, from kurt.toml).
+    """
+
+    kind: str
+    name: str
+    partner: str  # the other skill's name
+    partner_path: str
+
+    def problem(self, source: str, manifest: str) -> SkillProblem:
+        return SkillProblem(
+            ERROR,
+            f"{self.kind} '{self.name}' is also provided by the {source} skill "
+            f"'{self.partner}' ({self.partner_path}) from the same source; rename one of "
+            "them or disable one skill",
+            manifest,
+            None,
+        )
 
 
 class SkillRecord(NamedTuple):
@@ -89,6 +116,8 @@ class SkillRecord(NamedTuple):
     # The manifest's remaining facts (license, author, tags, requires, ...) for
     # `kurt skill info`; plain JSON values.
     extra: dict[str, Any] = {}  # noqa: RUF012 (never mutated)
+    # Names it shares with skills of the same source (errors while both are enabled).
+    clashes: tuple[Clash, ...] = ()
 
     @property
     def errors(self) -> tuple[SkillProblem, ...]:
