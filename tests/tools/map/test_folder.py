@@ -55,7 +55,11 @@ def test_globs_match_the_relative_path(docs: Path, arun: Callable[..., Any]) -> 
 
 
 def test_a_file_or_missing_path_is_not_a_folder(docs: Path, arun: Callable[..., Any]) -> None:
-    with pytest.raises(FetchError, match="not a folder: "):
+    with pytest.raises(FetchError) as caught:
         walk(arun, str(docs / "b.md"))
-    with pytest.raises(FetchError, match="not a folder: "):
+    assert str(caught.value) == (
+        f"not a folder: {docs / 'b.md'} (a sitemap or feed file: the sitemap or rss engine)"
+    )
+    with pytest.raises(FetchError) as caught:
         walk(arun, str(docs / "nope"))
+    assert str(caught.value) == f"no such file or folder: {docs / 'nope'}"

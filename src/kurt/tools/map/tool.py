@@ -1,9 +1,12 @@
 """The ``map`` tool: list the URLs a site, sitemap, feed or folder leads to.
 
 The mapper is ``--engine`` when given, else ``folder`` for a local folder,
+``sitemap`` or ``rss`` for a local sitemap or feed file (told by its root
+element: ``<urlset>``/``<sitemapindex>``, or ``<rss>``/``<rdf:RDF>``/``<feed>``),
 else ``[map].engine`` from kurt.toml, else one chosen from the source's shape:
 ``rss`` for a feed-looking path (``/feed``, ``rss.xml``, ``*.atom``),
-``sitemap`` for a sitemap or robots.txt, ``crawl`` for anything else. The
+``sitemap`` for a sitemap or robots.txt, ``crawl`` for anything else (another
+local file: ``rss`` when its name says feed, else ``sitemap``). The
 ``depth``, ``max_urls``, ``include`` and ``exclude`` inputs override ``[map]``
 for this run. Mapped URLs are stored in the database.
 """
@@ -23,6 +26,7 @@ from kurt.tools.fetch.base import FetchError
 from kurt.tools.map.base import MapResult
 from kurt.tools.map.engines.rss import looks_like_feed
 from kurt.tools.map.engines.sitemap import looks_like_sitemap
+from kurt.tools.map.local import sniff
 from kurt.tools.map.options import map_options
 from kurt.tools.paths import canonical, is_local, to_path
 from kurt.tools.progress import ProgressCallback, ProgressEvent, report
@@ -104,12 +108,18 @@ class MapTool(Tool[MapInput, MapOutput]):
 
 def choose_engine(source: str, configured: str | None) -> str:
     """The mapper for ``source`` when none is named (see the module docstring)."""
-    if is_local(source) and to_path(source).is_dir():
+    local = to_path(source) if is_local(source) else None
+    if local is not None and local.is_dir():
         return "folder"
+    if local is not None and local.is_file() and (kind := sniff(source)):
+        return kind  # a sitemap or feed file, told by its root element
     if configured:
         return configured
-    if is_local(source):
-        return "folder"  # a local file: the folder mapper says it is not a folder
+    if local is not None:
+        if not local.is_file():
+            return "folder"  # it says: no such file or folder
+        # Neither root was recognised: go by the name, and the mapper says what is wrong.
+        return "rss" if looks_like_feed(local.name) else "sitemap"
     if looks_like_feed(source):
         return "rss"
     if looks_like_sitemap(source):

@@ -6,7 +6,8 @@ start page is depth 0), listing at most ``[map].max_urls`` URLs. robots.txt
 is respected for Kurt's user agent; include/exclude patterns decide which
 URLs are listed and followed. Pages of one level are fetched concurrently
 (``[fetch].concurrency`` at a time). A page that fails is left out of the list
-and reported; a page that is not HTML is listed but not followed.
+and reported; a page that is not HTML is listed but not followed. A local
+path is refused: a crawl needs an http(s) URL.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from kurt.registry import register_mapper
 from kurt.tools.fetch.base import FetchError
 from kurt.tools.http import HTML_TYPES, DownloadPolicy, client_for, download, fetch_options
 from kurt.tools.map.base import BaseMapper, MapResult
+from kurt.tools.map.local import require_web
 from kurt.tools.map.options import map_options, url_wanted
 
 if TYPE_CHECKING:
@@ -35,6 +37,7 @@ class CrawlMapper(BaseMapper):
     name = "crawl"
 
     async def map(self, source: str, context: ToolContext) -> MapResult:
+        require_web(source, self.name)  # a local file has no links to follow
         options = map_options(context)
         fetch = fetch_options(context)
         policy = DownloadPolicy.from_options(fetch)

@@ -35,7 +35,12 @@ class FolderMapper(BaseMapper):
     async def map(self, source: str, context: ToolContext) -> MapResult:
         root = to_path(source)
         if not root.is_dir():
-            raise FetchError(source, f"not a folder: {root}")
+            if not root.exists():
+                raise FetchError(source, f"no such file or folder: {root}")
+            raise FetchError(
+                source,
+                f"not a folder: {root} (a sitemap or feed file: the sitemap or rss engine)",
+            )
         files = await asyncio.to_thread(_walk, root.resolve(), map_options(context))
         return MapResult(source=source, urls=[path.as_uri() for path in files])
 

@@ -1,4 +1,10 @@
-"""The ``rss`` mapper: the entry links of an RSS (0.9x, 1.0, 2.0) or Atom feed."""
+"""The ``rss`` mapper: the entry links of an RSS (0.9x, 1.0, 2.0) or Atom feed.
+
+The feed may be a URL or a local file (a path or a ``file://`` URL), read from
+disk with the same byte limit and safe parsing. Links are listed as written; a
+relative one is resolved against the feed's own URL (for a file, its
+``file://`` URI).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +13,12 @@ from urllib.parse import urljoin, urlsplit
 from xml.etree.ElementTree import Element
 
 from kurt.registry import register_mapper
-from kurt.tools.http import DownloadPolicy, client_for, download, fetch_options
+from kurt.tools.http import fetch_options
 from kurt.tools.map.base import BaseMapper, MapResult
+from kurt.tools.map.local import Reader, check_file
 from kurt.tools.map.options import map_options, url_wanted
 from kurt.tools.map.safexml import children, gunzip, local_name, parse_xml, text_of
+from kurt.tools.paths import canonical, is_local
 
 if TYPE_CHECKING:
     from kurt.tools.context import ToolContext
@@ -43,10 +51,12 @@ class RssMapper(BaseMapper):
     async def map(self, source: str, context: ToolContext) -> MapResult:
         options = map_options(context)
         fetch = fetch_options(context)
-        async with client_for(context) as client:
-            got = await download(
-                client, source, DownloadPolicy.from_options(fetch), accept=_FEED_TYPES
-            )
+        local = is_local(source)
+        start = canonical(source)
+        if local:
+            check_file(start, self.name)
+        async with Reader(context, engine=self.name, local=local) as reader:
+            got = await reader.read(start, _FEED_TYPES)
         root = parse_xml(got.url, gunzip(got.url, got.body, fetch.max_bytes))
         kind = local_name(root)
         if kind == "feed":

@@ -4,6 +4,12 @@ The source may be a sitemap (``.xml`` or gzip-compressed ``.xml.gz``), a
 ``robots.txt``, or a site: then the ``Sitemap:`` lines of its robots.txt are
 read, and ``/sitemap.xml`` is tried when there are none. A sitemap index is
 followed recursively (each sitemap read once, nesting at most five deep).
+
+A local file (a path or a ``file://`` URL) is read from disk: a sitemap, a
+sitemap index or a robots.txt, gzip-compressed or not. ``<loc>`` URLs are
+listed as written; a relative one is resolved against the URL of the sitemap
+holding it, as on the web (so against the file's own ``file://`` URI), and the
+sitemaps a local index names are read from disk when they are local too.
 """
 
 from __future__ import annotations
@@ -12,14 +18,14 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
-import httpx
-
 from kurt.registry import register_mapper
 from kurt.tools.fetch.base import FetchError
-from kurt.tools.http import DownloadPolicy, client_for, download, fetch_options
+from kurt.tools.http import fetch_options
 from kurt.tools.map.base import BaseMapper, MapResult
+from kurt.tools.map.local import Reader, check_file
 from kurt.tools.map.options import map_options, url_wanted
 from kurt.tools.map.safexml import children, gunzip, local_name, parse_xml, text_of
+from kurt.tools.paths import canonical, is_local
 
 if TYPE_CHECKING:
     from kurt.tools.context import ToolContext
@@ -52,28 +58,29 @@ class SitemapMapper(BaseMapper):
     async def map(self, source: str, context: ToolContext) -> MapResult:
         options = map_options(context)
         fetch = fetch_options(context)
-        policy = DownloadPolicy.from_options(fetch)
         result = MapResult(source=source)
-        async with client_for(context) as client:
-            if urlsplit(source).path.lower().endswith("/robots.txt"):
-                queue = await _robots_sitemaps(client, source, policy, required=True, result=result)
-            elif looks_like_sitemap(source):
-                queue = [source]
+        local = is_local(source)
+        start = canonical(source)
+        if local:
+            check_file(start, self.name)  # a missing file or a folder fails the run
+        async with Reader(context, engine=self.name, local=local) as reader:
+            if urlsplit(start).path.lower().endswith("/robots.txt"):
+                queue = await _robots_sitemaps(reader, start, required=True, result=result)
+            elif local or looks_like_sitemap(start):
+                queue = [start]  # a local file is a sitemap (never a "site")
             else:
-                robots = urljoin(source, "/robots.txt")
-                queue = await _robots_sitemaps(
-                    client, robots, policy, required=False, result=result
-                )
-                queue = queue or [urljoin(source, "/sitemap.xml")]
+                robots = urljoin(start, "/robots.txt")
+                queue = await _robots_sitemaps(reader, robots, required=False, result=result)
+                queue = queue or [urljoin(start, "/sitemap.xml")]
             pending = [(url, 0) for url in queue]
-            read: set[str] = set()
+            seen: set[str] = set()
             while pending and len(result.urls) < options.max_urls:
                 url, depth = pending.pop(0)
-                if url in read:
+                if url in seen:
                     continue
-                read.add(url)
+                seen.add(url)
                 try:
-                    got = await download(client, url, policy, accept=_SITEMAP_TYPES)
+                    got = await reader.read(url, _SITEMAP_TYPES)
                     root = parse_xml(url, gunzip(url, got.body, fetch.max_bytes))
                 except FetchError as exc:
                     result.errors.append(f"{url}: {exc}")
@@ -98,21 +105,20 @@ class SitemapMapper(BaseMapper):
                                 result.urls.append(absolute)
                 else:
                     result.errors.append(f"{url}: not a sitemap (root element <{kind}>)")
-            result.metadata["sitemaps"] = sorted(read)
+            result.metadata["sitemaps"] = sorted(seen)
         return result
 
 
 async def _robots_sitemaps(
-    client: httpx.AsyncClient,
+    reader: Reader,
     robots_url: str,
-    policy: DownloadPolicy,
     *,
     required: bool,
     result: MapResult,
 ) -> list[str]:
     """The ``Sitemap:`` URLs of a robots.txt (a missing one is fine unless ``required``)."""
     try:
-        got = await download(client, robots_url, policy, accept=("text/",))
+        got = await reader.read(robots_url, ("text/",))
     except FetchError as exc:
         if required:
             result.errors.append(f"{robots_url}: {exc}")

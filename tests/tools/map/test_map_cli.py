@@ -1,0 +1,95 @@
+"""`kurt map` on local sitemap and feed files, in real subprocesses."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from kurt.db import Database
+
+SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+  <url><loc>https://example.com/</loc></url>
+  <url><loc>https://example.com/docs/start</loc></url>
+</urlset>
+"""
+FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>News</title>
+  <item><title>One</title><link>https://example.com/news/one</link></item>
+</channel></rss>
+"""
+
+
+def www(project: Path) -> Path:
+    folder = project / "www"
+    folder.mkdir()
+    (folder / "sitemap.xml").write_text(SITEMAP, encoding="utf-8")
+    (folder / "feed.xml").write_text(FEED, encoding="utf-8")
+    return folder
+
+
+def test_a_local_sitemap_is_mapped_and_stored(run_kurt: Callable[..., Any], project: Path) -> None:
+    uri = (www(project) / "sitemap.xml").as_uri()
+    done = run_kurt("map", "www/sitemap.xml", "--json", cwd=project)
+    assert done.exit_code == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["success"] is True
+    assert result["data"] == [
+        {"url": "https://example.com/", "source": uri, "engine": "sitemap"},
+        {"url": "https://example.com/docs/start", "source": uri, "engine": "sitemap"},
+    ]
+    assert (result["metadata"]["engine"], result["metadata"]["stored"]) == ("sitemap", True)
+    with Database(f"sqlite:///{project / '.kurt' / 'kurt.sqlite'}") as db:
+        assert db.mapped(uri) == ["https://example.com/", "https://example.com/docs/start"]
+    assert "Traceback" not in done.stderr
+
+
+def test_named_engines_read_local_files(run_kurt: Callable[..., Any], project: Path) -> None:
+    www(project)
+    done = run_kurt("map", "www/sitemap.xml", "--engine", "sitemap", "--json", cwd=project)
+    assert done.exit_code == 0, done.stderr
+    assert [item["url"] for item in json.loads(done.stdout)["data"]] == [
+        "https://example.com/",
+        "https://example.com/docs/start",
+    ]
+    done = run_kurt("map", "www/feed.xml", "--engine", "rss", "--json", cwd=project)
+    assert done.exit_code == 0, done.stderr
+    assert [item["url"] for item in json.loads(done.stdout)["data"]] == [
+        "https://example.com/news/one"
+    ]
+    done = run_kurt("map", "www/feed.xml", "--json", cwd=project)  # told by its root element
+    assert json.loads(done.stdout)["metadata"]["engine"] == "rss"
+
+
+def test_a_missing_local_path_is_a_clear_error(run_kurt: Callable[..., Any], project: Path) -> None:
+    missing = project / "www" / "nope.xml"
+    done = run_kurt("map", "www/nope.xml", cwd=project)
+    assert done.exit_code == 1
+    assert f"error: {missing.as_uri()}: no such file or folder: {missing}\n" in done.stderr
+    done = run_kurt("map", "www/nope.xml", "--engine", "sitemap", "--json", cwd=project)
+    assert done.exit_code == 1
+    assert json.loads(done.stdout)["errors"] == [
+        {
+            "message": f"no such file or folder: {missing}",
+            "item": missing.as_uri(),
+            "type": "FetchError",
+            "engine": "sitemap",
+        }
+    ]
+    assert "Traceback" not in done.stderr
+
+
+def test_a_crawl_of_a_local_file_says_it_needs_a_url(
+    run_kurt: Callable[..., Any], project: Path
+) -> None:
+    path = www(project) / "sitemap.xml"
+    done = run_kurt("map", "www/sitemap.xml", "--engine", "crawl", cwd=project)
+    assert done.exit_code == 1
+    assert (
+        f"error: {path.as_uri()}: the crawl engine needs an http(s) URL, not a local path: "
+        f"{path} (local sitemaps and feeds: the sitemap or rss engine; "
+        "folders: the folder engine)\n"
+    ) in done.stderr
+    assert "httpx" not in done.stderr
+    assert "protocol" not in done.stderr
