@@ -473,3 +473,88 @@ def test_help_documents_the_editor_directive() -> None:
     from kurt.cli.config import config_schema
 
     assert "#:schema" in textwrap.dedent(config_schema.help or "")
+
+
+# -- a misspelt section or key is never ignored ---------------------------------------------
+
+SECTIONS_HINT = "  hint: sections of kurt.toml: [fetch], [map], [database], [skills]\n"
+MISSPELT = [
+    (
+        '[skils]\ndisabled = ["crawler"]\n',
+        "1: unknown key 'skils'; did you mean 'skills'?\n" + SECTIONS_HINT,
+    ),
+    (
+        "[fetch]\ntimout = 5\n",
+        "2: unknown key 'fetch.timout'; did you mean 'timeout'?\n"
+        "  hint: keys of [fetch]: engine, timeout, retries, backoff, max_bytes, concurrency, "
+        "user_agent\n",
+    ),
+    ("# demo\nmapp = 1\n", "2: unknown key 'mapp'; did you mean 'map'?\n" + SECTIONS_HINT),
+    (
+        '[skills]\ndisable = ["crawler"]\n',
+        "2: unknown key 'disable' in [skills]; did you mean 'disabled'?\n"
+        "  hint: keys of [skills]: paths, enabled, disabled "
+        "(and one [skills.<name>] table per skill)\n",
+    ),
+]
+EVERY_READER = [
+    ("config", "skills"),
+    ("config", "skills", "--json"),
+    ("skill", "list"),
+    ("skill", "list", "--json"),
+    ("skill", "validate"),
+    ("config", "skills", "enable", "crawler"),
+    ("config", "skills", "disable", "crawler"),
+    ("config", "skills", "set", "crawler", "depth", "3"),
+    ("config", "skills", "unset", "web-archiver", "timeout"),
+    ("fetch", "http://127.0.0.1:9/"),  # read through pydantic: the same words
+]
+
+
+@pytest.mark.parametrize(("text", "message"), MISSPELT)
+def test_a_misspelt_name_stops_every_reader_and_every_edit(
+    run_kurt: Callable[..., Any], demo: Path, text: str, message: str
+) -> None:
+    toml = demo / "kurt.toml"
+    toml.write_text(text, encoding="utf-8")
+    before = digest(toml)
+    for args in EVERY_READER:
+        outcome = run_kurt(*args, cwd=demo)
+        assert (outcome.exit_code, outcome.stdout) == (1, ""), args
+        assert outcome.stderr == f"Error: {toml}:{message}", args
+    assert digest(toml) == before
+
+
+def test_a_misspelt_name_in_the_user_file_refuses_user_edits(
+    run_kurt: Callable[..., Any], demo: Path, kurt_home: Path
+) -> None:
+    user = kurt_home / "kurt.toml"
+    user.write_text('[skils]\ndisabled = ["crawler"]\n', encoding="utf-8")
+    before = digest(user), digest(demo / "kurt.toml")
+    for args in (("disable", "--user", "crawler"), ("set", "--user", "crawler", "depth", "3")):
+        outcome = run_kurt("config", "skills", *args, cwd=demo)
+        assert outcome == (
+            1,
+            "",
+            f"Error: {user}:1: unknown key 'skils'; did you mean 'skills'?\n" + SECTIONS_HINT,
+        )
+    assert (digest(user), digest(demo / "kurt.toml")) == before
+
+
+def test_a_misspelt_name_is_never_cached_as_a_good_listing(
+    run_kurt: Callable[..., Any], demo: Path
+) -> None:
+    toml = demo / "kurt.toml"
+    good = run_kurt("skill", "list", "--json", cwd=demo)
+    assert good.exit_code == 0, good.stderr
+    assert run_kurt("skill", "list", "--json", cwd=demo) == good  # the warm path
+    toml.write_text(PROJECT_TOML + "\n[skils]\n", encoding="utf-8")
+    for _ in range(2):  # the failed full path leaves no snapshot behind
+        outcome = run_kurt("skill", "list", "--json", cwd=demo)
+        assert outcome == (
+            1,
+            "",
+            f"Error: {toml}:8: unknown key 'skils'; did you mean 'skills'?\n" + SECTIONS_HINT,
+        )
+    toml.write_text(PROJECT_TOML, encoding="utf-8")
+    assert run_kurt("skill", "list", "--json", cwd=demo) == good

@@ -16,13 +16,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kurt.config import edit
+from kurt.config.keys import SECTIONS
 from kurt.errors import ConfigError
 
 DOCUMENT = """\
 # My project: comments, blank lines and unrelated values must survive.
-title = "demo"   # trailing comment
 
 [fetch]
+user_agent = "demo"   # trailing comment
 timeout = 10  # seconds
 
 
@@ -139,8 +140,20 @@ def test_malformed_file_is_a_located_error_and_stays_byte_identical(tmp_path: Pa
         ("[skills]\nweb = 5\n", lambda p: edit.set_value(p, "web", "k", 1)),
         ("[skills.x]\nk = 1\n", lambda p: edit.set_value(p, "paths", "k", 1)),
         ("[skills.x]\nk = 1\n", lambda p: edit.unset(p, "enabled", "k")),
+        ("[skils]\nx = 1\n", lambda p: edit.disable(p, "a")),
+        ("[fetch]\ntimout = 5\n", lambda p: edit.set_value(p, "a", "k", 1)),
+        ('[skills]\ndisable = ["a"]\n', lambda p: edit.disable(p, "b")),
     ],
-    ids=["disabled-not-a-list", "skills-not-a-table", "skill-not-a-table", "reserved", "reserved2"],
+    ids=[
+        "disabled-not-a-list",
+        "skills-not-a-table",
+        "skill-not-a-table",
+        "reserved",
+        "reserved2",
+        "misspelt-section",
+        "misspelt-key",
+        "misspelt-skills-key",
+    ],
 )
 def test_refused_edits_leave_the_file_byte_identical(
     tmp_path: Path, content: str, operation: Any
@@ -257,9 +270,9 @@ def lines_of_noise(draw: st.DrawFn) -> list[str]:
 
 
 @st.composite
-def key_values(draw: st.DrawFn) -> list[str]:
+def key_values(draw: st.DrawFn, keys: st.SearchStrategy[str] = bare) -> list[str]:
     out: list[str] = []
-    for key in draw(st.lists(bare, unique=True, max_size=3)):
+    for key in draw(st.lists(keys, unique=True, max_size=3)):
         out += draw(lines_of_noise())
         trailer = draw(st.one_of(st.just(""), comment.map(lambda c: "  " + c)))
         out.append(f"{key} = {draw(scalar)}{trailer}")
@@ -278,10 +291,12 @@ def array_text(draw: st.DrawFn, names: list[str]) -> str:
 
 @st.composite
 def documents(draw: st.DrawFn) -> str:
-    out: list[str] = [*draw(lines_of_noise()), *draw(key_values())]
+    # Only the sections and keys Kurt knows: an edit refuses any other (a typo).
+    out: list[str] = [*draw(lines_of_noise())]
     sections: list[list[str]] = []
-    for name in draw(st.lists(st.sampled_from(["fetch", "map", "database", "extra"]), unique=True)):
-        sections.append([*draw(lines_of_noise()), f"[{name}]", *draw(key_values())])
+    for name in draw(st.lists(st.sampled_from(["fetch", "map", "database"]), unique=True)):
+        keys = st.sampled_from(SECTIONS[name] or ())
+        sections.append([*draw(lines_of_noise()), f"[{name}]", *draw(key_values(keys))])
     if draw(st.booleans()):  # a [skills] header with lists of names outside the pool
         body = [*draw(lines_of_noise()), "[skills]"]
         if draw(st.booleans()):

@@ -24,9 +24,10 @@ from pydantic_settings import (
 
 from kurt._version import __version__
 from kurt.config.files import read_toml
+from kurt.config.keys import unknown_key
 from kurt.config.locations import Locations
 from kurt.config.skills import locate_path
-from kurt.errors import ConfigError, did_you_mean
+from kurt.errors import ConfigError
 
 
 class FetchSection(BaseModel):
@@ -138,16 +139,8 @@ def _config_error(exc: ValidationError, files: list[Path]) -> ConfigError:
     what = f"invalid value for '{key}'"
     hint = "fix the value in that file; see docs/configuration.md"
     if first["type"] == "extra_forbidden":  # a typo, nearly always: say which key was meant
-        known = _keys_beside(loc)
-        suggestion = did_you_mean(loc[-1], known)
-        what = f"unknown key '{key}'" + (f"; did you mean '{suggestion}'?" if suggestion else "")
+        what, hint = unknown_key(loc, _keys_beside(loc))  # the words kurt.config.keys uses
         detail = ""
-        section = ".".join(loc[:-1])
-        hint = (
-            f"keys of [{section}]: {', '.join(known)}"
-            if section
-            else f"sections of kurt.toml: {', '.join(f'[{name}]' for name in known)}"
-        )
     message = f"{what}: {detail}" if detail else what
     # Blame the source that won: the environment, then the project's file.
     variable = "KURT_" + "__".join(loc).upper()

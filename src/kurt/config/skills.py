@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kurt.config.locations import Locations
-from kurt.errors import ConfigError
+from kurt.errors import ConfigError, did_you_mean
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -117,7 +117,8 @@ class _Section(NamedTuple):
 
 
 def check_document(document: dict[str, Any], file: Path) -> None:
-    """Raise a located ConfigError unless ``document``'s ``[skills]`` has the right shape."""
+    """Raise a located ConfigError unless ``document`` holds only known sections
+    and keys and its ``[skills]`` has the right shape."""
     _parse_section(document, file, "project")
 
 
@@ -128,6 +129,11 @@ def _section(file: Path, scope: str) -> _Section:
 
 
 def _parse_section(document: dict[str, Any], file: Path, scope: str) -> _Section:
+    # Here, not in a listing's warm path: that path never reads kurt.toml while
+    # its stamps are unchanged, and a file refused here is never cached.
+    from kurt.config.keys import check_keys
+
+    check_keys(document, file)  # a misspelt section or key is never ignored
     raw = document.get("skills", {})
     if not isinstance(raw, dict):
         raise ConfigError(
@@ -147,6 +153,15 @@ def _parse_section(document: dict[str, Any], file: Path, scope: str) -> _Section
         if name in RESERVED:
             continue
         if not isinstance(values, dict):
+            reserved = did_you_mean(name, RESERVED)
+            if reserved is not None:  # `disable = [...]`: a typo, not a skill's table
+                raise ConfigError(
+                    f"unknown key '{name}' in [skills]; did you mean '{reserved}'?",
+                    file=file,
+                    line=locate_key(file, name),
+                    hint="keys of [skills]: paths, enabled, disabled "
+                    "(and one [skills.<name>] table per skill)",
+                )
             raise ConfigError(
                 f"'skills.{name}' must be a table of that skill's settings, "
                 f"got {type(values).__name__}",
@@ -167,9 +182,17 @@ def _names(raw: dict[str, Any], key: str, file: Path) -> list[str]:
             file=file,
             line=locate_key(file, key),
             key=f"skills.{key}",
-            hint=f'for example: {key} = ["web-archiver"]',
+            hint=f"for example: {key} = {_EXAMPLES[key]}",
         )
     return value
+
+
+# The `for example:` of a malformed list: folders for `paths`, skill names otherwise.
+_EXAMPLES = {
+    "paths": '["../shared-skills"]',
+    "enabled": '["web-archiver"]',
+    "disabled": '["legacy-crawler"]',
+}
 
 
 def locate_key(file: Path, skill: str, key: str | None = None) -> int | None:
