@@ -558,3 +558,72 @@ def test_a_misspelt_name_is_never_cached_as_a_good_listing(
         )
     toml.write_text(PROJECT_TOML, encoding="utf-8")
     assert run_kurt("skill", "list", "--json", cwd=demo) == good
+
+
+# -- reserved names and unknown keys are usage errors ---------------------------------------
+
+RESERVED_TOML = '[skills]\npaths = []  # none yet\nenabled = ["crawler", "web-archiver"]\n\n'
+
+
+def reserved(name: str) -> str:
+    return (
+        f"Error: '{name}' is a reserved key of [skills], not a skill name.\n"
+        f"  hint: edit `{name}` by hand in kurt.toml\n"
+    )
+
+
+USAGE_ERRORS = [
+    (("disable", "paths"), reserved("paths")),
+    (("disable", "enabled"), reserved("enabled")),
+    (("enable", "disabled"), reserved("disabled")),
+    (("enable", "--user", "paths"), reserved("paths")),
+    (("unset", "paths", "foo"), reserved("paths")),
+    (("set", "paths", "foo", "1"), reserved("paths")),
+    (
+        ("unset", "web-archiver", "timeot"),
+        "Error: Unknown setting 'timeot' of skill 'web-archiver'. Did you mean 'timeout'?\n"
+        "  hint: settings of 'web-archiver': retries, tags, timeout, token\n",
+    ),
+    (
+        ("unset", "--user", "web-archiver", "timeot"),
+        "Error: Unknown setting 'timeot' of skill 'web-archiver'. Did you mean 'timeout'?\n"
+        "  hint: settings of 'web-archiver': retries, tags, timeout, token\n",
+    ),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), USAGE_ERRORS)
+def test_reserved_names_and_unknown_keys_are_usage_errors(
+    run_kurt: Callable[..., Any], demo: Path, kurt_home: Path, args: tuple[str, ...], message: str
+) -> None:
+    toml, user = demo / "kurt.toml", kurt_home / "kurt.toml"
+    toml.write_text(RESERVED_TOML + PROJECT_TOML, encoding="utf-8")
+    user.write_text(RESERVED_TOML, encoding="utf-8")
+    before = digest(toml), digest(user)
+    outcome = run_kurt("config", "skills", *args, cwd=demo)
+    assert outcome == (2, "", message)
+    assert (digest(toml), digest(user)) == before
+
+
+def test_unset_of_a_declared_key_not_set_changes_nothing(
+    run_kurt: Callable[..., Any], demo: Path
+) -> None:
+    toml = demo / "kurt.toml"
+    before = digest(toml)
+    outcome = run_kurt("config", "skills", "unset", "web-archiver", "retries", cwd=demo)
+    assert outcome == (
+        0,
+        f"skills.web-archiver.retries is not set in {toml}; nothing to change.\n",
+        "",
+    )
+    assert digest(toml) == before
+
+
+def test_unset_removes_a_key_the_skill_no_longer_declares(
+    run_kurt: Callable[..., Any], demo: Path
+) -> None:
+    toml = demo / "kurt.toml"
+    toml.write_text(PROJECT_TOML + "retrys = 3\n", encoding="utf-8")
+    outcome = run_kurt("config", "skills", "unset", "web-archiver", "retrys", cwd=demo)
+    assert outcome == (0, f"Removed skills.web-archiver.retrys from {toml}.\n", "")
+    assert toml.read_text("utf-8") == PROJECT_TOML

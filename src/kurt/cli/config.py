@@ -19,6 +19,7 @@ import click
 from kurt.cli.state import CliState
 
 if TYPE_CHECKING:
+    from kurt.config.settings_schema import Spec
     from kurt.config.skills import SkillsConfig
     from kurt.skills.record import SkillRecord
 
@@ -107,19 +108,10 @@ def config_skills_set(state: CliState, name: str, key: str, value: str, user: bo
     """
     from kurt.config import edit
     from kurt.config.settings import check_value
-    from kurt.config.settings_schema import specs
-    from kurt.errors import UsageError, did_you_mean
 
     file = _target(state, user)
     record = _record(state, name)
-    known = {spec.key: spec for spec in specs(name, record.settings)}
-    if key not in known:
-        suggestion = did_you_mean(key, known)
-        raise UsageError(
-            f"Unknown setting '{key}' of skill '{name}'."
-            + (f" Did you mean '{suggestion}'?" if suggestion else ""),
-            hint=f"settings of '{name}': {', '.join(sorted(known)) or '(none)'}",
-        )
+    known = _check_key(record, key)
     parsed = parse_value(value)
     check_value(name, record.settings, key, parsed, file)
     changed = edit.set_value(file, name, key, parsed, check=_settings_check(state, record, file))
@@ -143,6 +135,10 @@ def config_skills_unset(state: CliState, name: str, key: str, user: bool) -> Non
     file = _target(state, user)
     _check_name(state, name, file)
     record = _find(state, name)
+    if record is not None and not _is_set(file, name, key):
+        # A key the file holds may always go (a stale one, say); any other
+        # must be one the skill declares, or it is a typo of one.
+        _check_key(record, key)
     check = _settings_check(state, record, file) if record is not None else None
     changed = edit.unset(file, name, key, check=check)
     _report_edit(
@@ -292,15 +288,22 @@ def _find(state: CliState, name: str) -> SkillRecord | None:
     return next((r for r in _winning(state) if r.name == name), None)
 
 
-def _record(state: CliState, name: str) -> SkillRecord:
+def _refuse_reserved(name: str) -> None:
+    """``paths``, ``enabled`` and ``disabled`` name no skill: a usage error."""
     from kurt.config.skills import RESERVED
-    from kurt.errors import UnknownNameError, UsageError
+    from kurt.errors import UsageError
 
     if name in RESERVED:
         raise UsageError(
             f"'{name}' is a reserved key of [skills], not a skill name.",
-            hint="edit `paths` by hand in kurt.toml",
+            hint=f"edit `{name}` by hand in kurt.toml",
         )
+
+
+def _record(state: CliState, name: str) -> SkillRecord:
+    from kurt.errors import UnknownNameError
+
+    _refuse_reserved(name)
     record = _find(state, name)
     if record is None:
         raise UnknownNameError("skill", name, [r.name for r in _winning(state)])
@@ -312,8 +315,8 @@ def _check_name(state: CliState, name: str, file: Path) -> None:
     (so a stale entry for a skill that is gone can still be cleaned up)."""
     from kurt.config.files import read_toml
 
+    _refuse_reserved(name)  # even when the file names it (as the key it is)
     if _find(state, name) is not None:
-        _record(state, name)  # refuses reserved names
         return
     raw = read_toml(file).get("skills", {})
     mentioned = isinstance(raw, dict) and (
@@ -326,6 +329,32 @@ def _check_name(state: CliState, name: str, file: Path) -> None:
     )
     if not mentioned:
         _record(state, name)
+
+
+def _check_key(record: SkillRecord, key: str) -> dict[str, Spec]:
+    """The settings ``record`` declares, by key; a usage error (with a
+    did-you-mean) unless ``key`` is one of them."""
+    from kurt.config.settings_schema import specs
+    from kurt.errors import UsageError, did_you_mean
+
+    known = {spec.key: spec for spec in specs(record.name, record.settings)}
+    if key not in known:
+        suggestion = did_you_mean(key, known)
+        raise UsageError(
+            f"Unknown setting '{key}' of skill '{record.name}'."
+            + (f" Did you mean '{suggestion}'?" if suggestion else ""),
+            hint=f"settings of '{record.name}': {', '.join(sorted(known)) or '(none)'}",
+        )
+    return known
+
+
+def _is_set(file: Path, name: str, key: str) -> bool:
+    """Whether ``file`` holds ``[skills.<name>].<key>``."""
+    from kurt.config.files import read_toml
+
+    table = read_toml(file).get("skills", {})
+    table = table.get(name) if isinstance(table, dict) else None
+    return isinstance(table, dict) and key in table
 
 
 def _settings_check(state: CliState, record: SkillRecord, file: Path) -> Any:
