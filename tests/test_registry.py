@@ -455,3 +455,65 @@ def test_mypy_sees_precise_types(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+# -- the awaited method must be async --------------------------------------------
+
+
+def test_a_tool_with_a_plain_def_run_is_a_type_error() -> None:
+    class Sync(Tool[Params, Params]):
+        name = "sync"
+        InputModel = Params
+        OutputModel = Params
+
+        def run(  # type: ignore[override]
+            self, params: Params, context: ToolContext, on_progress: Any = None
+        ) -> ToolResult:
+            return ToolResult.ok([params])
+
+    with pytest.raises(TypeError) as caught:
+        register_tool(Sync)
+    assert str(caught.value) == (
+        "Sync.run must be `async def` (Kurt awaits it); write: async def run(self, ...)"
+    )
+    assert TOOLS.registered("sync") is None
+
+
+def test_a_fetcher_with_a_plain_def_fetch_is_a_type_error() -> None:
+    class SyncFetcher(BaseFetcher):
+        name = "sync-fetcher"
+
+        def fetch(self, url: str, context: ToolContext) -> FetchResult:  # type: ignore[override]
+            return FetchResult(url=url)
+
+    with pytest.raises(TypeError, match=r"^SyncFetcher\.fetch must be `async def`"):
+        register_fetcher(SyncFetcher)
+    assert FETCHERS.registered("sync-fetcher") is None
+
+
+def test_a_mapper_with_a_plain_def_map_is_a_type_error() -> None:
+    class SyncMapper(BaseMapper):
+        name = "sync-mapper"
+
+        def map(self, source: str, context: ToolContext) -> MapResult:  # type: ignore[override]
+            return MapResult(source=source)
+
+    with pytest.raises(TypeError, match=r"^SyncMapper\.map must be `async def`"):
+        register_mapper(SyncMapper)
+    assert MAPPERS.registered("sync-mapper") is None
+
+
+def test_async_methods_inherited_or_overridden_are_accepted() -> None:
+    class Child(Echo):
+        name = "child"
+
+    class Mapper(BaseMapper):
+        name = "async-mapper"
+
+        async def map(self, source: str, context: ToolContext) -> MapResult:
+            return MapResult(source=source)
+
+    assert register_tool(Child) is Child
+    assert register_mapper(Mapper) is Mapper
+    # A registry of another kind checks no method.
+    assert Registry("widget", Widget).register(widget("plain")).name == "plain"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import inspect
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, Protocol, TypeVar, overload
 
@@ -145,6 +146,14 @@ class Registry(Generic[T]):
                 f"Cannot register {cls!r} as a {self.kind}: it must be a class deriving "
                 f"from {self.base.__module__}.{self.base.__qualname__}."
             )
+        method = _ASYNC_METHODS.get(self.kind)
+        if method is not None and not inspect.iscoroutinefunction(getattr(cls, method, None)):
+            # Caught here, a plain `def` names its class; at run time it would be
+            # only "object ToolResult can't be used in 'await' expression".
+            raise TypeError(
+                f"{cls.__name__}.{method} must be `async def` (Kurt awaits it); "
+                f"write: async def {method}(self, ...)"
+            )
         resolved_name = name or getattr(cls, "name", None)
         if not isinstance(resolved_name, str) or not resolved_name:
             raise TypeError(
@@ -226,6 +235,10 @@ class Registry(Generic[T]):
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+# The method each kind's base declares async, which Kurt awaits.
+_ASYNC_METHODS = {"tool": "run", "fetcher": "fetch", "mapper": "map"}
 
 
 def _describe(cls: type[Any]) -> str:

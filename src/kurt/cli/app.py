@@ -6,8 +6,10 @@ asked for), so ``kurt --help`` costs little more than importing click.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 import click
@@ -106,9 +108,10 @@ def run(args: list[str]) -> int:
     """Run the CLI with ``args``; return the exit code. Never lets a user error escape."""
     debug = _debug_wanted(args)
     try:
-        result: Any = cli.main(
-            args=args, prog_name="kurt", standalone_mode=False, terminal_width=help_width()
-        )
+        with _debug_logging(debug):
+            result: Any = cli.main(
+                args=args, prog_name="kurt", standalone_mode=False, terminal_width=help_width()
+            )
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
@@ -145,6 +148,32 @@ def root_help(width: int) -> str:
     """The text ``kurt --help`` prints, rendered by click at ``width`` columns."""
     ctx = click.Context(cli, info_name="kurt", terminal_width=width, **cli.context_settings)
     return cli.get_help(ctx) + "\n"
+
+
+@contextlib.contextmanager
+def _debug_logging(debug: bool) -> Iterator[None]:
+    """With ``--debug``, show what Kurt logs (at DEBUG and up) on stderr.
+
+    Only the ``kurt`` logger gets the handler, for this call only: a tool
+    crash that became a failed result logs its traceback there. Without
+    ``--debug`` the logger keeps Python's default (WARNING) and prints nothing.
+    """
+    if not debug:
+        yield
+        return
+    import logging
+
+    logger = logging.getLogger("kurt")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("debug: %(name)s: %(message)s"))
+    saved_level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(saved_level)
 
 
 def _print_traceback() -> None:

@@ -3,27 +3,59 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
 from typing import Any
 
 import click
 
 from kurt.cli.output import print_json, print_table
 from kurt.cli.progress import progress_bar
+from kurt.errors import KurtError, UsageError
 from kurt.runtime import Runtime
 from kurt.tools.execute import execute_tool
-from kurt.tools.result import ToolResult
+from kurt.tools.result import ErrorInfo, ToolResult
 
 
 async def run_and_report(
     runtime: Runtime, name: str, params: dict[str, Any], *, as_json: bool
 ) -> None:
-    """Run ``name``; print its result; exit 1 when it failed."""
-    async with runtime.context() as context:
-        with progress_bar(enabled=not as_json) as on_progress:
-            result = await execute_tool(name, params, context, on_progress)
+    """Run ``name``; print its result; exit 1 when it failed.
+
+    Stdout carries Kurt's result only: whatever a skill prints while it is
+    imported or run goes to stderr. A run refused or failing before the tool
+    starts (untrusted project, disabled skill, invalid settings, a skill that
+    does not load) still prints a failed ToolResult with ``as_json``, then the
+    error goes on to the CLI's error boundary (``Error: ...``, exit 1). A usage
+    error (exit 2: unknown name, invalid input) prints no result.
+    """
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            async with runtime.context() as context:
+                with progress_bar(enabled=not as_json) as on_progress:
+                    result = await execute_tool(name, params, context, on_progress)
+    except KurtError as exc:
+        if as_json and not isinstance(exc, UsageError):
+            show_result(refused_result(name, exc), as_json=True)
+        raise
     show_result(result, as_json=as_json)
     if not result.success:
         raise click.exceptions.Exit(1)
+
+
+def refused_result(name: str, exc: KurtError) -> ToolResult:
+    """The failed ToolResult of a run of ``name`` that ``exc`` stopped before it began.
+
+    ``message`` is the text the user sees after ``Error:``; ``file``, ``line``,
+    ``key`` and ``hint`` are repeated as keys, where known, for scripts.
+    """
+    where = {"file": exc.file, "line": exc.line, "key": exc.key, "hint": exc.hint}
+    error = ErrorInfo(
+        message=str(exc),
+        type=type(exc).__name__,
+        **{key: value for key, value in where.items() if value is not None},
+    )
+    return ToolResult(success=False, errors=[error], metadata={"tool": name})
 
 
 def show_result(result: ToolResult, *, as_json: bool) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
@@ -13,6 +14,10 @@ from kurt.errors import KurtError, SkillError, ToolInputError, UsageError, did_y
 from kurt.tools.context import ToolContext
 from kurt.tools.progress import ProgressCallback
 from kurt.tools.result import ErrorInfo, ToolResult
+
+# A crash inside run() becomes a failed result; its traceback goes here, at
+# DEBUG, where `kurt --debug` shows it to the skill's author.
+_log = logging.getLogger(__name__)
 
 
 async def execute_tool(
@@ -52,8 +57,10 @@ async def execute_tool(
     except (UsageError, SkillError):
         raise
     except KurtError as exc:
+        _log.debug("tool '%s' failed", name, exc_info=True)
         result = ToolResult(success=False, errors=[ErrorInfo(message=str(exc), type="KurtError")])
     except Exception as exc:
+        _log.debug("tool '%s' crashed", name, exc_info=True)
         result = ToolResult(
             success=False,
             errors=[ErrorInfo(message=f"{type(exc).__name__}: {exc}", type=type(exc).__name__)],

@@ -1,0 +1,355 @@
+"""What ``kurt tool run``, ``kurt fetch`` and ``kurt map`` put on stdout and
+stderr (SPEC section 6), through real ``kurt`` subprocesses on real skills:
+
+- a run refused or failing before the tool starts still prints a failed
+  ToolResult with ``--json`` (and the usual ``Error:`` on stderr, exit 1);
+- whatever a skill prints goes to stderr, never into the JSON on stdout;
+- ``--debug`` shows the traceback of a tool that crashed inside ``run()``;
+- a skill whose tool has a plain ``def run`` fails to load, naming skill.py.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pytest
+
+
+class Outcome(NamedTuple):  # what the run_kurt and invoke fixtures return
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+Run = Callable[..., Outcome]
+
+HEADER = """\
+from pydantic import BaseModel
+
+from kurt import (
+    BaseFetcher, BaseMapper, FetchResult, MapResult, Tool, ToolResult,
+    register_fetcher, register_mapper, register_tool,
+)
+
+
+class Say(BaseModel):
+    text: str = "hi"
+"""
+
+TOOL = """
+@register_tool
+class {cls}(Tool[Say, Say]):
+    name = {name!r}
+    InputModel = Say
+    OutputModel = Say
+
+    {asynchronous}def run(self, params, context, on_progress=None):
+        {body}
+        return ToolResult.ok([params])
+"""
+
+FETCHER = """
+@register_fetcher
+class {cls}(BaseFetcher):
+    name = {name!r}
+
+    async def fetch(self, url, context):
+        return FetchResult(url=url, content="fetched")
+"""
+
+MAPPER = """
+@register_mapper
+class {cls}(BaseMapper):
+    name = {name!r}
+
+    async def map(self, source, context):
+        return MapResult(source=source, urls=[source])
+"""
+
+
+def write_skill(
+    project: Path,
+    name: str,
+    *,
+    kind: str = "tool",
+    module_body: str = "",
+    run_body: str = "pass",
+    asynchronous: bool = True,
+    settings: str = "",
+) -> Path:
+    """A skill ``name`` in ``project/skills`` providing one ``kind`` named like it."""
+    cls = "".join(part.capitalize() for part in name.split("-"))
+    folder = project / "skills" / name
+    folder.mkdir(parents=True)
+    manifest = [
+        "---",
+        f"name: {name}",
+        f"description: The {name} skill.",
+        "version: 0.1.0",
+        "implements:",
+        f"  - {{type: {kind}, class: {cls}, name: {name}}}",
+        *([f"settings:\n  {settings}"] if settings else []),
+        "---",
+        "",
+    ]
+    (folder / "SKILL.md").write_text("\n".join(manifest), encoding="utf-8")
+    template = {"tool": TOOL, "fetcher": FETCHER, "mapper": MAPPER}[kind]
+    code = (
+        HEADER
+        + textwrap.dedent(module_body)
+        + template.format(
+            cls=cls, name=name, asynchronous="async " if asynchronous else "", body=run_body
+        )
+    )
+    (folder / "skill.py").write_text(code, encoding="utf-8")
+    return folder
+
+
+def line_of(code: Path, text: str) -> int:
+    """The number of the first line of ``code`` holding ``text``."""
+    lines = code.read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, 1) if text in line)
+
+
+def refused(outcome: Outcome, tool: str, error_type: str) -> dict[str, Any]:
+    """Check the failed ToolResult of a run stopped before its tool started, and
+    that its message is exactly what stderr shows after ``Error:``."""
+    assert outcome.exit_code == 1, outcome
+    result = json.loads(outcome.stdout)
+    assert result["success"] is False
+    assert result["data"] == []
+    assert result["metadata"]["tool"] == tool
+    [error] = result["errors"]
+    assert error["type"] == error_type
+    assert outcome.stderr == f"Error: {error['message']}\n"
+    assert "\n  hint: " in outcome.stderr
+    assert "Traceback" not in outcome.stderr
+    assert isinstance(error, dict)
+    return error
+
+
+# -- a refused run still prints its ToolResult ---------------------------------
+
+
+def test_untrusted_project_prints_a_failed_result(
+    make_project: Callable[..., Path], run_kurt: Run
+) -> None:
+    root = make_project(trusted=False)
+    write_skill(root, "greeter")
+    outcome = run_kurt("tool", "run", "greeter", "--json", cwd=root)
+    error = refused(outcome, "greeter", "UntrustedProjectError")
+    assert error["message"].startswith(f"{root / 'skills' / 'greeter' / 'skill.py'}: ")
+    assert error["file"] == str(root / "skills" / "greeter" / "skill.py")
+    assert error["hint"] == f"review the project's skills, then trust it with: kurt trust {root}"
+
+
+def test_disabled_skill_prints_a_failed_result(
+    make_project: Callable[..., Path], run_kurt: Run
+) -> None:
+    root = make_project(toml='[skills]\ndisabled = ["greeter"]\n')
+    write_skill(root, "greeter")
+    outcome = run_kurt("tool", "run", "greeter", "--json", cwd=root)
+    error = refused(outcome, "greeter", "SkillError")
+    assert outcome.stderr == (
+        f"Error: {root / 'kurt.toml'}: skill 'greeter' is disabled in kurt.toml "
+        "(listed in [skills].disabled)\n"
+        "  hint: enable it with: kurt config skills enable greeter\n"
+    )
+    assert error["hint"] == "enable it with: kurt config skills enable greeter"
+
+
+def test_invalid_settings_print_a_failed_result(
+    make_project: Callable[..., Path], run_kurt: Run
+) -> None:
+    root = make_project(toml='[skills.greeter]\nlimit = "many"\n')
+    write_skill(root, "greeter", settings="limit: {type: int, default: 1}")
+    outcome = run_kurt("tool", "run", "greeter", "--json", cwd=root)
+    error = refused(outcome, "greeter", "ConfigError")
+    assert error["file"] == str(root / "kurt.toml")
+    assert "limit" in error["message"]
+
+
+def test_a_skill_that_fails_to_import_prints_a_failed_result(
+    make_project: Callable[..., Path], run_kurt: Run
+) -> None:
+    root = make_project()
+    write_skill(root, "greeter", module_body="raise RuntimeError('no config here')\n")
+    outcome = run_kurt("tool", "run", "greeter", "--json", cwd=root)
+    error = refused(outcome, "greeter", "SkillError")
+    code = root / "skills" / "greeter" / "skill.py"
+    line = line_of(code, "raise RuntimeError")
+    assert error["message"].startswith(
+        f"{code}:{line}: skill 'greeter' failed to load: RuntimeError: no config here\n"
+    )
+    assert (error["file"], error["line"]) == (str(code), line)
+
+
+def test_fetch_with_a_disabled_engine_prints_a_failed_result(
+    make_project: Callable[..., Path], run_kurt: Run
+) -> None:
+    root = make_project(toml='[skills]\ndisabled = ["grabber"]\n')
+    write_skill(root, "grabber", kind="fetcher")
+    page = root / "page.md"
+    page.write_text("# Page\n", encoding="utf-8")
+    outcome = run_kurt("fetch", str(page), "--engine", "grabber", "--json", cwd=root)
+    refused(outcome, "fetch", "SkillError")
+    assert "skill 'grabber' is disabled" in outcome.stderr
+
+
+def test_map_in_an_untrusted_project_prints_a_failed_result(
+    make_project: Callable[..., Path], run_kurt: Run
+) -> None:
+    root = make_project(trusted=False)
+    write_skill(root, "lister", kind="mapper")
+    outcome = run_kurt("map", "https://example.com/", "--engine", "lister", "--json", cwd=root)
+    refused(outcome, "map", "UntrustedProjectError")
+
+
+def test_without_json_a_refused_run_prints_only_the_error(
+    make_project: Callable[..., Path], run_kurt: Run
+) -> None:
+    root = make_project(toml='[skills]\ndisabled = ["greeter"]\n')
+    write_skill(root, "greeter")
+    outcome = run_kurt("tool", "run", "greeter", cwd=root)
+    assert outcome.exit_code == 1
+    assert outcome.stdout == ""
+    assert outcome.stderr.startswith(f"Error: {root / 'kurt.toml'}: skill 'greeter' is disabled")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["tool", "run", "greter", "--json"],
+            "Error: Unknown tool 'greter'. Did you mean 'greeter'?\n",
+        ),
+        (
+            ["tool", "run", "greeter", "-p", "txt=a", "--json"],
+            "Error: Invalid input for tool 'greeter': field 'txt': Extra inputs are not "
+            "permitted; did you mean 'text'?\n  hint: 'greeter' takes: text='hi'\n",
+        ),
+        (
+            ["fetch", "page.md", "--engine", "grabbr", "--json"],
+            "Error: Unknown fetcher 'grabbr'. Did you mean 'grabber'?\n",
+        ),
+    ],
+)
+def test_usage_errors_print_no_result(
+    make_project: Callable[..., Path], run_kurt: Run, args: list[str], message: str
+) -> None:
+    root = make_project()
+    write_skill(root, "greeter")
+    write_skill(root, "grabber", kind="fetcher")
+    outcome = run_kurt(*args, cwd=root)
+    assert (outcome.exit_code, outcome.stdout, outcome.stderr) == (2, "", message)
+
+
+# -- a skill's prints go to stderr -----------------------------------------------
+
+
+def test_prints_of_a_skill_do_not_corrupt_the_json(
+    make_project: Callable[..., Path], run_kurt: Run
+) -> None:
+    root = make_project()
+    write_skill(
+        root,
+        "noisy",
+        module_body="print('NOISE AT IMPORT')\n",
+        run_body="print('NOISE IN RUN')",
+    )
+    outcome = run_kurt("tool", "run", "noisy", "-p", "text=quiet", "--json", cwd=root)
+    assert outcome.exit_code == 0, outcome
+    result = json.loads(outcome.stdout)
+    assert result["data"] == [{"text": "quiet"}]
+    assert "NOISE" not in outcome.stdout
+    assert outcome.stderr.index("NOISE AT IMPORT") < outcome.stderr.index("NOISE IN RUN")
+
+
+def test_prints_of_a_skill_stay_out_of_the_table(
+    make_project: Callable[..., Path], run_kurt: Run
+) -> None:
+    root = make_project()
+    write_skill(root, "noisy", module_body="print('NOISE AT IMPORT')\n")
+    outcome = run_kurt("tool", "run", "noisy", cwd=root)
+    assert outcome.exit_code == 0, outcome
+    assert "NOISE" not in outcome.stdout
+    assert "hi" in outcome.stdout
+    assert "NOISE AT IMPORT" in outcome.stderr
+
+
+def test_prints_of_a_fetcher_do_not_corrupt_the_json(
+    make_project: Callable[..., Path], run_kurt: Run
+) -> None:
+    root = make_project()
+    write_skill(root, "grabber", kind="fetcher", module_body="print('NOISE AT IMPORT')\n")
+    outcome = run_kurt("fetch", "https://example.com/", "--engine", "grabber", "--json", cwd=root)
+    assert outcome.exit_code == 0, outcome
+    assert json.loads(outcome.stdout)["data"][0]["content"] == "fetched"
+    assert "NOISE AT IMPORT" in outcome.stderr
+
+
+# -- --debug shows where a tool crashed ------------------------------------------
+
+CRASHING = "raise ValueError('bad ' + params.text)"
+
+
+@pytest.mark.parametrize(
+    ("args", "env"), [(["--debug"], {}), ([], {"KURT_DEBUG": "1"})], ids=["flag", "env"]
+)
+def test_debug_shows_the_traceback_of_a_crash_in_run(
+    make_project: Callable[..., Path], run_kurt: Run, args: list[str], env: dict[str, str]
+) -> None:
+    root = make_project()
+    folder = write_skill(root, "breaker", run_body=CRASHING)
+    outcome = run_kurt(*args, "tool", "run", "breaker", "--json", cwd=root, env=env)
+    assert outcome.exit_code == 1
+    result = json.loads(outcome.stdout)
+    assert result["errors"][0]["message"] == "ValueError: bad hi"
+    assert "debug: kurt.tools.execute: tool 'breaker' crashed\nTraceback" in outcome.stderr
+    code_line = line_of(folder / "skill.py", CRASHING)
+    assert f'File "{folder / "skill.py"}", line {code_line}, in run' in outcome.stderr
+    assert outcome.stderr.rstrip().endswith("ValueError: bad hi")
+
+
+def test_without_debug_a_crash_prints_no_traceback(
+    make_project: Callable[..., Path], run_kurt: Run
+) -> None:
+    root = make_project()
+    write_skill(root, "breaker", run_body=CRASHING)
+    outcome = run_kurt("tool", "run", "breaker", cwd=root)
+    assert outcome.exit_code == 1
+    first, summary = outcome.stderr.splitlines()
+    assert first == "error: ValueError: bad hi"
+    assert summary.startswith("0 item(s), 1 error(s), failed in ")
+
+
+def test_debug_leaves_no_handler_behind(invoke: Callable[..., Outcome]) -> None:
+    import logging
+
+    logger = logging.getLogger("kurt")
+    before = (list(logger.handlers), logger.level)
+    assert invoke("--debug", "tool", "list", "--json").exit_code == 0
+    assert (list(logger.handlers), logger.level) == before
+
+
+# -- a plain `def run` is refused when the skill loads ---------------------------
+
+
+def test_a_skill_with_a_plain_def_run_fails_to_load(
+    make_project: Callable[..., Path], run_kurt: Run
+) -> None:
+    root = make_project()
+    folder = write_skill(root, "sleepy", asynchronous=False)
+    outcome = run_kurt("tool", "run", "sleepy", "--json", cwd=root)
+    error = refused(outcome, "sleepy", "SkillError")
+    code = folder / "skill.py"
+    line = line_of(code, "@register_tool")  # where the decorator refuses the class
+    assert error["message"] == (
+        f"{code}:{line}: skill 'sleepy' failed to load: TypeError: Sleepy.run must be "
+        "`async def` (Kurt awaits it); write: async def run(self, ...)\n"
+        "  hint: fix the skill, or disable it: kurt config skills disable sleepy"
+    )
