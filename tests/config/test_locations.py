@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,10 +50,38 @@ def test_explicit_folder_wins_over_walking_up(
     assert find_project_root(there) == there.resolve()
 
 
-def test_explicit_folder_need_not_hold_kurt_toml_yet(tmp_path: Path) -> None:
+def test_an_explicit_folder_must_hold_kurt_toml(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert find_project_root(str(empty)) == empty.resolve()
+    with pytest.raises(UsageError) as caught:
+        find_project_root(str(empty))
+    assert str(caught.value) == (
+        f"'{empty}' is not a Kurt project (no kurt.toml).\n"
+        f"  hint: create one with: kurt init {empty}"
+    )
+    assert caught.value.exit_code == 2
+
+
+def test_every_command_refuses_a_project_folder_without_kurt_toml(
+    tmp_path: Path, run_kurt: Callable[..., Any]
+) -> None:
+    """--project on a plain folder is one clear error, never a half-project
+    (fetch storing into it, trust trusting it, listings searching its skills/)."""
+    plain = tmp_path / "plain"
+    (plain / "skills").mkdir(parents=True)
+    for args in (
+        ["--project", str(plain), "skill", "list", "--json"],
+        ["--project", str(plain), "trust"],
+        ["--project", str(plain), "fetch", str(tmp_path / "x.txt")],
+        ["--project", str(plain), "config", "skills"],
+    ):
+        outcome = run_kurt(*args)
+        assert outcome.exit_code == 2, args
+        assert outcome.stderr.startswith(f"Error: '{plain}' is not a Kurt project"), args
+    assert sorted(p.name for p in plain.iterdir()) == ["skills"]  # nothing written
+    created = run_kurt("--project", str(plain), "init")
+    assert created.exit_code == 0, created.stderr
+    assert run_kurt("--project", str(plain), "skill", "list").exit_code == 0
 
 
 def test_kurt_project_root_selects_the_project(

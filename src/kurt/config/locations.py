@@ -34,8 +34,9 @@ def user_home() -> Path:
 def find_project_root(explicit: str | os.PathLike[str] | None = None) -> Path | None:
     """The project root, or ``None`` outside any project.
 
-    An explicit folder (``--project`` or ``KURT_PROJECT_ROOT``) must exist; it
-    need not hold kurt.toml yet (``kurt init`` creates it).
+    An explicit folder (``--project`` or ``KURT_PROJECT_ROOT``) must hold
+    kurt.toml, as a folder found from the current directory does (``kurt
+    init`` takes its folder itself, before there is a kurt.toml).
     """
     from pathlib import Path
 
@@ -46,6 +47,11 @@ def find_project_root(explicit: str | os.PathLike[str] | None = None) -> Path | 
             raise UsageError(
                 f"Project folder '{chosen}' does not exist.",
                 hint="pass an existing folder to --project (or KURT_PROJECT_ROOT)",
+            )
+        if not (root / PROJECT_FILE).is_file():
+            raise UsageError(
+                f"'{chosen}' is not a Kurt project (no {PROJECT_FILE}).",
+                hint=f"create one with: kurt init {chosen}",
             )
         return root.resolve()
     here = Path.cwd().resolve()

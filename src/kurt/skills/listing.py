@@ -289,11 +289,13 @@ def warm_listing(project: str | None) -> str | None:
 
 def _project_root(explicit: str | None) -> str | bool | None:
     """:func:`kurt.config.locations.find_project_root` with strings: the root,
-    ``None`` outside any project, ``False`` when the explicit folder is missing."""
+    ``None`` outside any project, ``False`` when the explicit folder is not a
+    project (the full path then reports it)."""
     chosen = explicit if explicit is not None else os.environ.get("KURT_PROJECT_ROOT")
     if chosen:
         folder = os.path.expanduser(chosen)
-        return os.path.realpath(folder) if os.path.isdir(folder) else False
+        is_project = os.path.isfile(os.path.join(folder, PROJECT_FILE))
+        return os.path.realpath(folder) if is_project else False
     here = os.path.realpath(os.getcwd())
     while True:
         if os.path.isfile(os.path.join(here, PROJECT_FILE)):
