@@ -374,6 +374,27 @@ def test_new_refuses_a_reserved_name_and_says_why(project: Path, run_kurt: Run) 
     )
 
 
+def test_new_refuses_a_name_of_kurts_own_tools(project: Path, run_kurt: Run) -> None:
+    outcome = run_kurt("--project", str(project), "skill", "new", "fetch")
+    assert (outcome.exit_code, outcome.stdout) == (2, "")
+    assert outcome.stderr == (
+        "Error: 'fetch' cannot be a skill name here: the skill's tool would be called 'fetch', "
+        "which is one of Kurt's own tools\n  hint: choose another name, e.g. my-fetch\n"
+    )
+    assert not (project / "skills" / "fetch").exists()
+
+
+def test_new_in_an_untrusted_project_says_to_trust_it(
+    make_project: Callable[..., Path], run_kurt: Run
+) -> None:
+    root = make_project("fresh-clone", trusted=False)
+    outcome = run_kurt("skill", "new", "hello", cwd=root)
+    assert outcome.exit_code == 0, outcome.stderr
+    assert "  trust it:    kurt trust   (this project is not trusted yet)\n" in outcome.stdout
+    trusted = run_kurt("skill", "new", "other", cwd=make_project("mine"))
+    assert "trust it" not in trusted.stdout
+
+
 def test_package_skill_runs_through_pythonpath(
     project: Path, run_kurt: Run, tmp_path: Path
 ) -> None:

@@ -319,11 +319,28 @@ def skill_new(state: CliState, name: str, parent: str | None) -> None:
     click.echo(f"Created {folder}")
     if _is_search_root(state, where):
         click.echo(f"  validate it: kurt skill validate {name}")
+        if _needs_trust(state, where):
+            click.echo("  trust it:    kurt trust   (this project is not trusted yet)")
         click.echo(f"  run it:      kurt tool run {name} -p name=Ada")
     else:  # Kurt will not find it by name until its folder is searched
         click.echo(f"  validate it: kurt skill validate {folder}")
         click.echo(f"  run it:      add {where} to [skills].paths in kurt.toml, then")
         click.echo(f"               kurt tool run {name} -p name=Ada")
+
+
+def _needs_trust(state: CliState, where: Path) -> bool:
+    """Whether a skill made in ``where`` comes with an untrusted project."""
+    from kurt.skills.trust import is_trusted
+
+    locations = state.locations
+    root = locations.project_root
+    if root is None or (locations.user_skills is not None and _same(locations.user_skills, where)):
+        return False
+    return not is_trusted(locations.trust_file, root)
+
+
+def _same(one: Path, other: Path) -> bool:
+    return os.path.isdir(one) and os.path.isdir(other) and os.path.samefile(one, other)
 
 
 def _is_search_root(state: CliState, where: Path) -> bool:
@@ -334,4 +351,4 @@ def _is_search_root(state: CliState, where: Path) -> bool:
     config = read_skills_config(locations)
     roots = [locations.project_skills, locations.user_skills]
     roots += [p.path for p in (*config.project_paths, *config.user_paths)]
-    return any(root and os.path.isdir(root) and os.path.samefile(root, where) for root in roots)
+    return any(root is not None and _same(root, where) for root in roots)

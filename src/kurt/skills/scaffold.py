@@ -122,6 +122,15 @@ def create_skill(name: str, parent: Path) -> Path:
                 else "use lowercase letters, digits and single '-', e.g. web-archiver"
             ),
         )
+    # The scaffold's one tool is named after the skill: it may not take one of Kurt's own names.
+    from kurt.tools.builtin import BUILTIN_NAMES
+
+    if name in BUILTIN_NAMES["tool"]:
+        raise UsageError(
+            f"'{name}' cannot be a skill name here: the skill's tool would be called "
+            f"'{name}', which is one of Kurt's own tools",
+            hint=f"choose another name, e.g. my-{name}",
+        )
     folder = parent / name
     if folder.exists():
         raise KurtError(
