@@ -517,3 +517,19 @@ def test_async_methods_inherited_or_overridden_are_accepted() -> None:
     assert register_mapper(Mapper) is Mapper
     # A registry of another kind checks no method.
     assert Registry("widget", Widget).register(widget("plain")).name == "plain"
+
+
+def test_a_name_of_another_kind_says_what_it_is() -> None:
+    """`kurt fetch --engine opml` when opml is a mapper: say so, not just 'unknown'."""
+    from kurt.tools.builtin import load_builtins
+
+    load_builtins()
+    with pytest.raises(UnknownNameError) as caught:
+        FETCHERS.get("crawl")
+    assert str(caught.value) == (
+        "Unknown fetcher 'crawl'.\n  hint: 'crawl' is a mapper, not a fetcher "
+        "(see: kurt tool info crawl)"
+    )
+    with pytest.raises(UnknownNameError) as caught:
+        MAPPERS.get("zzz-nothing")
+    assert caught.value.hint == "see every mapper with: kurt tool list"

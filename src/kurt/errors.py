@@ -70,16 +70,21 @@ class UsageError(KurtError):
 class UnknownNameError(UsageError, LookupError):
     """A tool, fetcher, mapper or skill name that nothing provides."""
 
-    def __init__(self, kind: str, name: str, known: Iterable[str]) -> None:
+    def __init__(
+        self, kind: str, name: str, known: Iterable[str], *, is_a: str | None = None
+    ) -> None:
         self.kind = kind
         self.name = name
         message = f"Unknown {kind} '{name}'."
         suggestion = did_you_mean(name, known)
         if suggestion:
             message = f"{message} Did you mean '{suggestion}'?"
-        # Nothing close: say where the names are listed instead.
+        # Nothing close: say what the name is instead, or where the names are listed.
         listing = "kurt skill list" if kind == "skill" else "kurt tool list"
-        super().__init__(message, hint=None if suggestion else f"see every {kind} with: {listing}")
+        hint = None if suggestion else f"see every {kind} with: {listing}"
+        if is_a is not None:
+            hint = f"'{name}' is a {is_a}, not a {kind} (see: kurt tool info {name})"
+        super().__init__(message, hint=hint)
 
 
 class DuplicateNameError(KurtError):

@@ -209,7 +209,7 @@ class Registry(Generic[T]):
             self._resolver.resolve(self.kind, name)
             found = self._entries.get(name)
         if found is None:
-            raise UnknownNameError(self.kind, name, self.names())
+            raise UnknownNameError(self.kind, name, self.names(), is_a=_kind_elsewhere(self, name))
         return found
 
     def get(self, name: str) -> type[T]:
@@ -261,3 +261,12 @@ for _registry in (TOOLS, FETCHERS, MAPPERS):
 register_tool = TOOLS.register
 register_fetcher = FETCHERS.register
 register_mapper = MAPPERS.register
+
+
+def _kind_elsewhere(registry: Registry[Any], name: str) -> str | None:
+    """The kind of ``name`` in another of the three registries (``opml`` is a
+    mapper, not a fetcher), from names alone: nothing is loaded."""
+    for other in (TOOLS, FETCHERS, MAPPERS):
+        if other is not registry and name in other:
+            return other.kind
+    return None
