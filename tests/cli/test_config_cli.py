@@ -627,3 +627,20 @@ def test_unset_removes_a_key_the_skill_no_longer_declares(
     outcome = run_kurt("config", "skills", "unset", "web-archiver", "retrys", cwd=demo)
     assert outcome == (0, f"Removed skills.web-archiver.retrys from {toml}.\n", "")
     assert toml.read_text("utf-8") == PROJECT_TOML
+
+
+def test_set_keeps_the_next_sections_comment_above_it(
+    run_kurt: Callable[..., Any], make_project: Callable[..., Path]
+) -> None:
+    text = '[skills.site-digest]\nlabel = "page"\n\n# Fetch defaults\n[fetch]\ntimeout = 5.0\n'
+    root = make_project("digest", text)
+    add_skill(root, "site-digest", "settings:\n  label: {type: str}\n  max_words: {type: int}\n")
+    toml = root / "kurt.toml"
+    outcome = run_kurt("config", "skills", "set", "site-digest", "max_words", "3", cwd=root)
+    assert outcome == (0, f"Set skills.site-digest.max_words = 3 in {toml}.\n", "")
+    assert toml.read_text("utf-8") == (
+        '[skills.site-digest]\nlabel = "page"\nmax_words = 3\n\n# Fetch defaults\n'
+        "[fetch]\ntimeout = 5.0\n"
+    )
+    assert run_kurt("config", "skills", "unset", "site-digest", "max_words", cwd=root)[0] == 0
+    assert toml.read_text("utf-8") == text

@@ -96,6 +96,54 @@ def test_set_and_unset_a_setting(toml: Path) -> None:
     assert toml.read_text(encoding="utf-8") == DOCUMENT
 
 
+NEXT_SECTION = '[skills.site-digest]\nlabel = "page"\n\n# Fetch defaults\n[fetch]\ntimeout = 5.0\n'
+
+
+def test_a_new_key_goes_after_the_tables_last_key_not_under_the_next_sections_comment(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "kurt.toml"
+    path.write_text(NEXT_SECTION, encoding="utf-8")
+    edit.set_value(path, "site-digest", "max_words", 3)
+    assert path.read_text(encoding="utf-8") == (
+        '[skills.site-digest]\nlabel = "page"\nmax_words = 3\n\n# Fetch defaults\n'
+        "[fetch]\ntimeout = 5.0\n"
+    )
+    edit.unset(path, "site-digest", "max_words")
+    assert path.read_text(encoding="utf-8") == NEXT_SECTION
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            NEXT_SECTION,
+            '[skills.site-digest]\nlabel = "page"\n\n[skills.web]\nk = 1\n\n'
+            "# Fetch defaults\n[fetch]\ntimeout = 5.0\n",
+        ),
+        (  # a comment right under the last key stays with it
+            '[skills]\ndisabled = ["a"]\n# not b\n\n# Fetch\n\n# defaults\n[fetch]\n',
+            '[skills]\ndisabled = ["a"]\n# not b\n\n[skills.web]\nk = 1\n\n# Fetch\n\n'
+            "# defaults\n[fetch]\n",
+        ),
+        (  # at the end of the file a comment has no next section: it stays
+            "[skills]\n# mine\n\n# the end\n",
+            "[skills]\n# mine\n\n# the end\n\n[skills.web]\nk = 1\n",
+        ),
+    ],
+    ids=["blank-and-comment", "attached-comment", "end-of-file"],
+)
+def test_a_new_table_goes_before_the_comments_of_the_next_section(
+    tmp_path: Path, before: str, after: str
+) -> None:
+    path = tmp_path / "kurt.toml"
+    path.write_text(before, encoding="utf-8")
+    edit.set_value(path, "web", "k", 1)
+    assert path.read_text(encoding="utf-8") == after
+    edit.unset(path, "web", "k")
+    assert path.read_text(encoding="utf-8") == before
+
+
 def test_an_edit_that_changes_nothing_writes_nothing(toml: Path) -> None:
     before = toml.stat().st_mtime_ns, digest(toml)
     os.utime(toml, ns=(1, 1))

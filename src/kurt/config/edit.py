@@ -26,6 +26,7 @@ mid-edit. Nothing else reads that variable.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -34,7 +35,7 @@ from typing import Any
 import tomlkit
 from filelock import FileLock, Timeout
 from tomlkit.container import Container, OutOfOrderTableProxy
-from tomlkit.items import AoT, Array, InlineTable, Null, Table, Whitespace
+from tomlkit.items import AoT, Array, Comment, InlineTable, Null, Table, Whitespace
 from tomlkit.toml_document import TOMLDocument
 
 from kurt.atomic import atomic_write
@@ -127,7 +128,8 @@ def set_value(path: Path, name: str, key: str, value: Any, *, check: Check | Non
             return
         table = skills.get(name)
         if table is None:
-            table = _append_table(document, skills, name)
+            _append_table(document, skills, name, key, value)
+            return
         if not isinstance(table, Table | InlineTable | OutOfOrderTableProxy):
             raise ConfigError(
                 f"'skills.{name}' must be a table of that skill's settings",
@@ -135,9 +137,11 @@ def set_value(path: Path, name: str, key: str, value: Any, *, check: Check | Non
                 key=f"skills.{name}",
                 hint=f"write its settings under a [skills.{name}] section",
             )
-        if key in table and _same(_plain(table[key]), value):
-            return  # same value: keep the user's spelling of it
-        table[key] = value  # replaces in place, or appends a new key at the end
+        if key in table:
+            if not _same(_plain(table[key]), value):
+                table[key] = value  # replaced in place, its comment kept
+            return  # (the same value: keep the user's spelling of it)
+        _add_key(table, key, value)  # after its last key, not after the next section's comments
 
     return edit_toml(path, change, check=check)
 
@@ -153,7 +157,7 @@ def unset(path: Path, name: str, key: str, *, check: Check | None = None) -> boo
         table = skills.get(name)
         if not isinstance(table, Table | InlineTable | OutOfOrderTableProxy) or key not in table:
             return
-        del table[key]
+        _remove_key(skills, name, key)
         _drop_if_empty(skills, name)
         _drop_if_empty(document, "skills")
         _collapse_header(document.get("skills"))
@@ -213,38 +217,112 @@ def _skills(document: TOMLDocument, *, create: bool, super_table: bool = False) 
     return skills
 
 
-def _append_table(document: TOMLDocument, parent: Any, key: str) -> Any:
-    """Add an empty table ``key`` at the end of ``parent`` (``[skills]``).
+def _append_table(document: TOMLDocument, parent: Any, name: str, key: str, value: Any) -> None:
+    """Add the table ``name`` holding ``key = value`` after the last key of
+    ``parent``'s text (``[skills]``, or its last sub-table).
 
-    Chosen so that removing the table later restores the text exactly:
+    Chosen so that removing the key (and with it the table, see
+    :func:`_remove_key`) restores the text exactly:
 
     - blank lines that ended ``parent`` (separating it from the next section)
       stay in front of the new table, which gets one blank line after it;
+    - comments after a blank line there belong to the next section and stay
+      right above it: they end the new table's text, and the blank lines
+      before them are copied in front of the new table (comments right under
+      the last key, or at the end of the file, stay where they are);
     - with no blank line there, the new table is written right after, as the
       user wrote their sections; at the very end of the file it gets one blank
       line before it (removed again by :func:`_edit_locked`).
     """
     if isinstance(parent, OutOfOrderTableProxy):  # [skills] split around other tables
         parent = parent._tables[-1]  # tomlkit offers no public way to the parts
-    trailing = _pop_trailing_blanks(parent)
-    at_end = not trailing and _is_last(document, parent)
+    owner, trailing = _pop_trailing(parent)
+    split = next((i for i, item in enumerate(trailing) if isinstance(item, Whitespace)), None)
+    loose = trailing[split:] if split is not None else []
     table = tomlkit.table()
-    if trailing:
-        table.trivia.indent = "".join(item.as_string() for item in trailing)
-    parent.append(key, table)
-    if trailing:
+    table.add(key, value)
+    if any(isinstance(item, Comment) for item in loose) and not _is_last(document, parent):
+        for item in trailing[:split]:  # comments right under the last key stay there
+            owner.value.append(None, item)
+        gap = list(itertools.takewhile(lambda item: isinstance(item, Whitespace), loose))
+        table.trivia.indent = "".join(item.as_string() for item in gap)
+        for item in loose:  # still right above the next section
+            table.value.append(None, item)
+        parent.append(name, table)
+        return
+    # Only the blank lines at the very end move; every comment stays put.
+    blanks = list(
+        itertools.takewhile(lambda item: isinstance(item, Whitespace), reversed(trailing))
+    )[::-1]
+    for item in trailing[: len(trailing) - len(blanks)]:
+        owner.value.append(None, item)
+    at_end = not blanks and _is_last(document, parent)
+    if blanks:
+        table.trivia.indent = "".join(item.as_string() for item in blanks)
+    parent.append(name, table)
+    if blanks:
         parent.value.append(None, tomlkit.ws("\n"))
     elif not at_end:
         table.trivia.indent = ""  # tomlkit would add a blank line we could not undo
-    return parent[key]
+
+
+def _remove_key(skills: Any, name: str, key: str) -> None:
+    """Delete ``[skills.<name>].<key>``. When that was the table's only key and
+    comments follow it (those :func:`_append_table` kept above the next
+    section), the table goes too and the comments move back to the end of the
+    table before it, where they were."""
+    parent = holder(skills, name)
+    table = parent[name]
+    if not isinstance(table, Table):
+        del table[key]
+        return
+    body = table.value.body
+    position = next(i for i, (k, _) in enumerate(body) if k is not None and k.key == key)
+    before, after = body[:position], body[position + 1 :]
+    rest = [item for _, item in after]
+    home = _previous_table(parent, table) if isinstance(parent, Table) else None
+    if (
+        home is None
+        or any(k is not None or not isinstance(item, Whitespace | Null) for k, item in before)
+        or any(k is not None or not isinstance(item, Whitespace | Comment) for k, item in after)
+        or not any(isinstance(item, Comment) for item in rest)
+    ):
+        del table[key]  # (a table left with blank lines only is dropped by the caller)
+        return
+    del parent[name]
+    # The blank lines in front of the comments were copied in front of the
+    # table, and read back they end the table before it: not again.
+    while rest and isinstance(rest[0], Whitespace):
+        rest.pop(0)
+    for item in rest:
+        home.value.append(None, item)
+
+
+def _previous_table(parent: Table, table: Table) -> Table | None:
+    """Where comments that follow ``table``, the last section of ``parent``,
+    were before :func:`_append_table` moved them: the end of the section before
+    it (its deepest last sub-table), or ``parent``'s own body. ``None`` when
+    ``table`` is not last, or when that would be a header-less super-table
+    (a comment there would make tomlkit write its header)."""
+    body = parent.value.body
+    index = next((i for i, (_, item) in enumerate(body) if item is table), None)
+    if index is None or any(k is not None for k, _ in body[index + 1 :]):
+        return None
+    found = body[index - 1][1] if index > 0 else None
+    if not isinstance(found, Table):
+        return None if parent.is_super_table() else parent
+    while found.value.body and isinstance(last := found.value.body[-1][1], Table):
+        found = last
+    return found
 
 
 def _add_key(table: Any, key: str, value: Any) -> None:
-    """Add a plain key to ``[skills]``, right after its last plain key when it
-    has one (so the comments above the next section stay with that section).
-    Otherwise tomlkit puts it before the sub-tables and adds a blank line in
-    front of the first one; that line is taken back (the user's spacing stays
-    as it was, and removing the key restores the text)."""
+    """Add a plain key to ``table`` (``[skills]`` or a ``[skills.<name>]``),
+    right after its last plain key when it has one (so the blank lines and
+    comments above the next section stay with that section). Otherwise
+    tomlkit puts it before the sub-tables and adds a blank line in front of
+    the first one; that line is taken back (the user's spacing stays as it
+    was, and removing the key restores the text)."""
     if isinstance(table, Table):
         keys = [k for k, item in table.value.body if k is not None and not isinstance(item, Table)]
         if keys:
@@ -268,18 +346,19 @@ def _is_last(document: TOMLDocument, table: Table) -> bool:
     return False
 
 
-def _pop_trailing_blanks(table: Table) -> list[Whitespace]:
-    """Remove and return the blank lines at the very end of ``table``'s text
-    (which may sit in its last sub-table's body)."""
+def _pop_trailing(table: Table) -> tuple[Table, list[Whitespace | Comment]]:
+    """Remove and return the blank lines and comments after the last key of
+    ``table``'s text (which may sit in its last sub-table's body), with the
+    table they were taken from."""
     body = table.value.body
     if body and isinstance(body[-1][1], Table):
-        return _pop_trailing_blanks(body[-1][1])
-    trailing: list[Whitespace] = []
-    while body and body[-1][0] is None and isinstance(body[-1][1], Whitespace):
-        blank = body.pop()[1]
-        if isinstance(blank, Whitespace):
-            trailing.insert(0, blank)
-    return trailing
+        return _pop_trailing(body[-1][1])
+    trailing: list[Whitespace | Comment] = []
+    while body and body[-1][0] is None and isinstance(body[-1][1], Whitespace | Comment):
+        item = body.pop()[1]
+        if isinstance(item, Whitespace | Comment):
+            trailing.insert(0, item)
+    return table, trailing
 
 
 def _collapse_header(skills: Any) -> None:
