@@ -96,7 +96,13 @@ class ConfigError(KurtError):
 
 
 class ManifestError(KurtError):
-    """A SKILL.md cannot be read as a manifest."""
+    """A SKILL.md cannot be read as a manifest.
+
+    When several things are wrong, the message lists them all and ``details``
+    holds one located error for each (listings show them one by one).
+    """
+
+    details: tuple[ManifestError, ...] = ()
 
 
 class SkillError(KurtError):

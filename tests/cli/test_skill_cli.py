@@ -243,7 +243,7 @@ def test_validate_refuses_a_name_kurt_itself_provides(project: Path, run_kurt: R
     outcome = run_kurt("--project", str(project), "skill", "validate", "clash")
     assert outcome.exit_code == 1
     assert (
-        f"    error: {folder / 'SKILL.md'}:5: tool 'fetch' is one of Kurt's own; a skill "
+        f"    error: {folder / 'SKILL.md'}:6: tool 'fetch' is one of Kurt's own; a skill "
         "cannot provide it (rename it under implements and in skill.py)"
     ) in outcome.stdout
     assert imported(markers(project)) == set()  # refused before any import
@@ -258,7 +258,7 @@ def test_a_name_kurt_itself_provides_makes_the_skill_invalid_in_listings(
     rows = {row["name"]: row for row in json.loads(outcome.stdout)}
     assert rows["clash"]["status"] == "invalid"
     assert rows["clash"]["problems"] == [
-        f"{folder / 'SKILL.md'}:5: fetcher 'httpx' is one of Kurt's own; a skill cannot "
+        f"{folder / 'SKILL.md'}:6: fetcher 'httpx' is one of Kurt's own; a skill cannot "
         "provide it (rename it under implements and in skill.py)"
     ]
     assert rows["fine"]["status"] == "ok"

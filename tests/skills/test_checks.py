@@ -19,6 +19,11 @@ from kurt.skills.models import Implementation, SettingSpec, parse_manifest
 F = Path("s/SKILL.md")
 
 
+def on_line_8(key: str) -> int:
+    """A line lookup that puts every key on line 8."""
+    return 8
+
+
 def messages(problems: list[Problem]) -> list[str]:
     return [p.message for p in problems]
 
@@ -116,7 +121,7 @@ def test_a_skill_without_implements_warns() -> None:
 
 def test_duplicate_implements() -> None:
     items = [tool("A", "x"), tool("B", "x"), tool("C", "x", "fetcher")]
-    assert messages(checks.check_implements_unique(items, F, 7)) == [
+    assert messages(checks.check_implements_unique(items, F, lambda _: 7)) == [
         "tool 'x' is implemented twice"
     ]
 
@@ -159,7 +164,7 @@ def test_settings_sanity() -> None:
         "max_n": spec(type="int"),
         "fine": spec(type="int", default=3, env="FINE_N"),
     }
-    problems = checks.check_settings(settings, F, 9)
+    problems = checks.check_settings(settings, F, lambda _: 9)
     assert [(p.severity, p.message) for p in problems] == [
         ("error", "setting 'timeout': default 'slow' is not of type float"),
         ("warning", "setting 'token': is required but has a default, so it can never be missing"),
@@ -266,7 +271,7 @@ def write(folder: Path, source: str) -> Path:
 )
 def test_a_class_deriving_from_tool_passes(tmp_path: Path, source: str) -> None:
     code = write(tmp_path, source)
-    assert checks.check_implements_code(code, [tool("A")], F, 8) == []
+    assert checks.check_implements_code(code, [tool("A")], F, on_line_8) == []
 
 
 def test_fetchers_and_mappers_need_their_bases(tmp_path: Path) -> None:
@@ -279,8 +284,8 @@ def test_fetchers_and_mappers_need_their_bases(tmp_path: Path) -> None:
         """,
     )
     items = [tool("F", "f", "fetcher"), tool("M", "m", "mapper")]
-    assert checks.check_implements_code(code, items, F, 8) == []
-    problems = checks.check_implements_code(code, [tool("F", "f", "mapper")], F, 8)
+    assert checks.check_implements_code(code, items, F, on_line_8) == []
+    problems = checks.check_implements_code(code, [tool("F", "f", "mapper")], F, on_line_8)
     assert problems == [
         Problem(code, 2, "class 'F' must derive from kurt.BaseMapper (it is a mapper)", "error")
     ]
@@ -299,7 +304,7 @@ def test_fetchers_and_mappers_need_their_bases(tmp_path: Path) -> None:
 )
 def test_a_class_with_the_wrong_base_fails_at_its_line(tmp_path: Path, source: str) -> None:
     code = write(tmp_path, source)
-    [problem] = checks.check_implements_code(code, [tool("A")], F, 8)
+    [problem] = checks.check_implements_code(code, [tool("A")], F, on_line_8)
     assert problem.message == "class 'A' must derive from kurt.Tool (it is a tool)"
     assert (problem.file, problem.line, problem.severity) == (
         code,
@@ -310,36 +315,36 @@ def test_a_class_with_the_wrong_base_fails_at_its_line(tmp_path: Path, source: s
 
 def test_a_base_from_a_helper_module_cannot_be_judged_statically(tmp_path: Path) -> None:
     code = write(tmp_path, "from .helpers import MyTool\nclass A(MyTool): ...\n")
-    [problem] = checks.check_implements_code(code, [tool("A")], F, 8)
+    [problem] = checks.check_implements_code(code, [tool("A")], F, on_line_8)
     assert problem.severity == "warning"
     assert "checked when the skill is loaded" in problem.message
 
 
 def test_a_missing_class(tmp_path: Path) -> None:
     code = write(tmp_path, "from kurt import Tool\nclass Other(Tool): ...\n")
-    assert checks.check_implements_code(code, [tool("A", "archive")], F, 8) == [
+    assert checks.check_implements_code(code, [tool("A", "archive")], F, on_line_8) == [
         Problem(F, 8, "class 'A' (tool 'archive') is not defined in skill.py", "error")
     ]
 
 
 def test_a_class_defined_only_inside_a_function_does_not_count(tmp_path: Path) -> None:
     code = write(tmp_path, "def make():\n    class A(Tool): ...\n    return A\n")
-    assert len(checks.check_implements_code(code, [tool("A")], F, 8)) == 1
+    assert len(checks.check_implements_code(code, [tool("A")], F, on_line_8)) == 1
 
 
 def test_a_missing_skill_py(tmp_path: Path) -> None:
-    [problem] = checks.check_implements_code(tmp_path / "skill.py", [tool("A")], F, 8)
+    [problem] = checks.check_implements_code(tmp_path / "skill.py", [tool("A")], F, on_line_8)
     assert (problem.file, problem.line) == (F, 8)
     assert problem.message == "'implements' needs skill.py, which is missing"
 
 
 def test_no_implements_needs_no_skill_py(tmp_path: Path) -> None:
-    assert checks.check_implements_code(tmp_path / "skill.py", [], F, 8) == []
+    assert checks.check_implements_code(tmp_path / "skill.py", [], F, on_line_8) == []
 
 
 def test_a_syntax_error_names_skill_py_and_its_line(tmp_path: Path) -> None:
     code = write(tmp_path, "from kurt import Tool\n\nclass A(Tool)\n    pass\n")
-    [problem] = checks.check_implements_code(code, [tool("A")], F, 8)
+    [problem] = checks.check_implements_code(code, [tool("A")], F, on_line_8)
     assert (problem.file, problem.line) == (code, 3)
     assert problem.message.startswith("skill.py does not parse: ")
 
@@ -347,10 +352,10 @@ def test_a_syntax_error_names_skill_py_and_its_line(tmp_path: Path) -> None:
 def test_skill_py_that_is_not_utf8_or_has_nul_bytes(tmp_path: Path) -> None:
     code = tmp_path / "skill.py"
     code.write_bytes(b"x = '\xff'\n")
-    [problem] = checks.check_implements_code(code, [tool("A")], F, 8)
+    [problem] = checks.check_implements_code(code, [tool("A")], F, on_line_8)
     assert problem.message.startswith("cannot read skill.py")
     code.write_bytes(b"x = 1\x00\n")
-    [problem] = checks.check_implements_code(code, [tool("A")], F, 8)
+    [problem] = checks.check_implements_code(code, [tool("A")], F, on_line_8)
     assert problem.message.startswith("skill.py does not parse")
 
 
@@ -359,7 +364,7 @@ def test_skill_py_is_never_imported(tmp_path: Path) -> None:
     code = write(
         tmp_path, f"open({str(marker)!r}, 'w').close()\nfrom kurt import Tool\nclass A(Tool): ...\n"
     )
-    assert checks.check_implements_code(code, [tool("A")], F, 8) == []
+    assert checks.check_implements_code(code, [tool("A")], F, on_line_8) == []
     assert not marker.exists()
 
 
@@ -468,7 +473,7 @@ def test_environment_and_code_checks_point_at_their_keys(tmp_path: Path) -> None
     env = checks.environment_checks(front, manifest)
     assert [p.line for p in env] == [4, 5, 6]
     [code] = checks.code_checks(root, front, manifest)
-    assert code.line == 7
+    assert code.line == 8  # the implements item naming the missing class
 
 
 # --- requirement order ----------------------------------------------------------------------

@@ -60,3 +60,36 @@ def test_unreadable_front_matter_is_one_located_problem(tmp_path: Path) -> None:
     assert (severity, line) == ("error", 3)
     assert message.startswith("invalid YAML in front matter")
     assert file == str(tmp_path / "broken" / "SKILL.md")
+
+
+def test_each_thing_wrong_is_its_own_problem_on_its_own_line(tmp_path: Path) -> None:
+    facts = read_facts(
+        candidate(
+            tmp_path,
+            "multi",
+            "---\nname: multi\ndescription: d\ntags: web\nimplements:\n"
+            "  - {type: tool, class: A, name: a}\n  - {type: widget, class: B, name: b}\n"
+            "---\n",
+        )
+    )
+    assert [(line, message.split(" (hint:")[0]) for _, message, _, line in facts["problems"]] == [
+        (4, "'tags': expected a list, found 'web'"),
+        (7, "'implements[1].type': expected one of 'tool', 'fetcher' or 'mapper', found 'widget'"),
+    ]
+
+
+def test_setting_and_implements_problems_point_at_their_own_lines(tmp_path: Path) -> None:
+    facts = read_facts(
+        candidate(
+            tmp_path,
+            "lines",
+            "---\nname: lines\ndescription: d\nimplements:\n"
+            "  - {type: tool, class: A, name: dup}\n  - {type: tool, class: B, name: dup}\n"
+            "settings:\n  fine: {type: int, default: 1}\n  slow: {type: float, default: fast}\n"
+            "---\n",
+        )
+    )
+    assert [(line, message) for _, message, _, line in facts["problems"]] == [
+        (6, "tool 'dup' is implemented twice"),
+        (9, "setting 'slow': default 'fast' is not of type float"),
+    ]

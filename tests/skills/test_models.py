@@ -117,38 +117,38 @@ def test_rules_that_real_skills_break_do_not_fail_parsing() -> None:
         ("implements: yes", 4, "implements", "'implements': expected a list, found True"),
         (
             "implements:\n  - {type: tol, class: A, name: a}",
-            4,
+            5,
             "implements[0].type",
             "'implements[0].type': expected one of 'tool', 'fetcher' or 'mapper', found 'tol'",
         ),
         (
             "implements:\n  - {type: tool, name: a}",
-            4,
+            5,
             "implements[0].class",
             "missing required key 'implements[0].class'",
         ),
         (
             "implements:\n  - {type: tool, class: A, name: a, kind: x}",
-            4,
+            5,
             "implements[0].kind",
             "unknown key 'kind' in 'implements[0]'",
         ),
         (
             "settings:\n  t: {type: number}",
-            4,
+            5,
             "settings.t.type",
             "'settings.t.type': expected one of 'str', 'int', 'float', 'bool', 'list' or 'dict', "
             "found 'number'",
         ),
         (
             "settings:\n  t: {default: 1}",
-            4,
+            5,
             "settings.t.type",
             "missing required key 'settings.t.type'",
         ),
         (
             "settings:\n  t: {type: int, required: maybe}",
-            4,
+            5,
             "settings.t.required",
             "'settings.t.required': expected true or false, found 'maybe'",
         ),
@@ -178,6 +178,8 @@ def test_rules_that_real_skills_break_do_not_fail_parsing() -> None:
     ],
 )
 def test_shape_errors(extra: str, line: int, key: str, message: str) -> None:
+    """Each error names its key and the line of the item it is in (line 5: the
+    item under a top-level key written on line 4)."""
     error = fails(f"---\nname: x\ndescription: d\n{extra}\n---\n")
     assert error.message == message
     assert error.line == line

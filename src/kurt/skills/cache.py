@@ -56,10 +56,10 @@ if TYPE_CHECKING:
     from kurt.skills.record import SkillRecord
 
 # 2: lines of the requirement keys; 3: built-in names; 4: field checks on failure;
-# 5: the requires_skills line.
+# 5: the requires_skills line; 6: one problem per parse error, item lines.
 # The listing snapshot and the run index hold facts too: when what facts hold
 # changes, bump kurt.skills.listing.FORMAT and kurt.skills.quick.FORMAT with this.
-FORMAT = 5
+FORMAT = 6
 
 
 class Catalog(NamedTuple):

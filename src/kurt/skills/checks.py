@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 
 #: A manifest in its plain form, as ``Manifest.to_cache()`` returns it.
 PlainManifest = Mapping[str, Any]
+#: The SKILL.md line of a key (``implements[1]``, ``settings.timeout``): ``FrontMatter.line_of``.
+Lines = Callable[[str], int | None]
 
 Severity = Literal["error", "warning"]
 
@@ -191,21 +193,22 @@ def check_provides_something(
 
 
 def check_implements_unique(
-    implements: Sequence[Mapping[str, Any]], file: Path | None, line: int | None
+    implements: Sequence[Mapping[str, Any]], file: Path | None, at: Lines
 ) -> list[Problem]:
     """No two ``implements`` items share a (type, name)."""
     seen: set[tuple[str, str]] = set()
     problems = []
-    for item in implements:
+    for index, item in enumerate(implements):
         key = (item["type"], item["name"])
         if key in seen:
-            problems.append(Problem(file, line, f"{key[0]} '{key[1]}' is implemented twice"))
+            message = f"{key[0]} '{key[1]}' is implemented twice"
+            problems.append(Problem(file, at(f"implements[{index}]"), message))
         seen.add(key)
     return problems
 
 
 def check_builtin_names(
-    implements: Sequence[Mapping[str, Any]], file: Path | None, line: int | None
+    implements: Sequence[Mapping[str, Any]], file: Path | None, at: Lines
 ) -> list[Problem]:
     """No ``implements`` item takes a name Kurt provides itself: the registry
     would refuse it when the skill loads, so say it before any import."""
@@ -214,24 +217,27 @@ def check_builtin_names(
     return [
         Problem(
             file,
-            line,
+            at(f"implements[{index}]"),
             f"{item['type']} '{item['name']}' is one of Kurt's own; a skill cannot provide it "
             "(rename it under implements and in skill.py)",
         )
-        for item in implements
+        for index, item in enumerate(implements)
         if item["name"] in BUILTIN_NAMES.get(item["type"], ())
     ]
 
 
 def check_settings(
-    settings: Mapping[str, Mapping[str, Any]], file: Path | None, line: int | None
+    settings: Mapping[str, Mapping[str, Any]], file: Path | None, at: Lines
 ) -> list[Problem]:
     """Each setting declaration makes sense: key, default's type, env name, flags."""
     problems = []
     env_forms: dict[str, str] = {}
     for key, spec in settings.items():
+        line = at(f"settings.{key}")
 
-        def add(message: str, severity: Severity = "error", key: str = key) -> None:
+        def add(
+            message: str, severity: Severity = "error", key: str = key, line: int | None = line
+        ) -> None:
             problems.append(Problem(file, line, f"setting '{key}': {message}", severity))
 
         if not _SETTING_KEY.fullmatch(key):
@@ -292,9 +298,9 @@ def manifest_checks(
         *field_checks(folder, front, entry_point=entry_point),
         *check_metadata(manifest["metadata_coerced"], file, at("metadata")),
         *check_provides_something(manifest["implements"], file, at("name")),
-        *check_implements_unique(manifest["implements"], file, at("implements")),
-        *check_builtin_names(manifest["implements"], file, at("implements")),
-        *check_settings(manifest["settings"], file, at("settings")),
+        *check_implements_unique(manifest["implements"], file, at),
+        *check_builtin_names(manifest["implements"], file, at),
+        *check_settings(manifest["settings"], file, at),
     ]
 
 
@@ -382,7 +388,7 @@ def check_implements_code(
     code: Path,
     implements: Sequence[Mapping[str, Any]],
     manifest_file: Path | None,
-    line: int | None,
+    at: Lines,
 ) -> list[Problem]:
     """Each ``implements`` class exists in ``code`` (skill.py) and derives from its base.
 
@@ -395,7 +401,8 @@ def check_implements_code(
     try:
         source = code.read_bytes().decode("utf-8")
     except FileNotFoundError:
-        return [Problem(manifest_file, line, f"'implements' needs {code.name}, which is missing")]
+        missing = f"'implements' needs {code.name}, which is missing"
+        return [Problem(manifest_file, at("implements"), missing)]
     except (OSError, UnicodeDecodeError) as exc:
         return [Problem(code, None, f"cannot read {code.name}: {exc}")]
     try:
@@ -405,7 +412,7 @@ def check_implements_code(
     except (ValueError, RecursionError, MemoryError) as exc:
         return [Problem(code, None, f"{code.name} does not parse: {exc}")]
     problems = []
-    for item in implements:
+    for index, item in enumerate(implements):
         kind, class_name = item["type"], item["class"]
         base = BASES[kind]
         info = module.classes.get(class_name)
@@ -413,7 +420,7 @@ def check_implements_code(
             message = (
                 f"class '{class_name}' ({kind} '{item['name']}') is not defined in {code.name}"
             )
-            problems.append(Problem(manifest_file, line, message))
+            problems.append(Problem(manifest_file, at(f"implements[{index}]"), message))
             continue
         verdict = module.derives_from(class_name, base)
         if verdict is Verdict.NO:
@@ -430,5 +437,6 @@ def check_implements_code(
 
 def code_checks(folder: Path, front: FrontMatter, manifest: PlainManifest) -> list[Problem]:
     """Every rule about ``skill.py`` (static)."""
-    line = front.line_of("implements")
-    return check_implements_code(folder / "skill.py", manifest["implements"], front.path, line)
+    return check_implements_code(
+        folder / "skill.py", manifest["implements"], front.path, front.line_of
+    )

@@ -147,8 +147,12 @@ def as_problem(problem: Any) -> SkillProblem:
 
 
 def _failed(name: str, exc: ManifestError) -> dict[str, Any]:
-    message = exc.message if not exc.hint else f"{exc.message} (hint: {exc.hint})"
-    return {"name": name, "problems": [[ERROR, message, exc.file, exc.line]]}
+    """Facts of a manifest that does not parse: one problem per thing wrong."""
+    problems = []
+    for error in exc.details or (exc,):
+        message = error.message if not error.hint else f"{error.message} (hint: {error.hint})"
+        problems.append([ERROR, message, error.file, error.line])
+    return {"name": name, "problems": problems}
 
 
 def _rows(found: list[checks.Problem]) -> list[list[Any]]:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import operator
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -115,10 +115,11 @@ class FrontMatter:
     """What a SKILL.md holds, as read by :func:`read_front_matter`.
 
     ``fields`` is the YAML mapping; ``key_lines`` maps each top-level key to
-    its 1-based line in SKILL.md; ``start_line`` is the line of the first YAML
-    line (the one after the opening ``---``); ``end_line`` is the line of the
-    closing ``---``; ``body`` is the Markdown after it; ``path`` is the file
-    it was read from.
+    its 1-based line in SKILL.md; ``item_lines`` does the same one level down
+    (``settings.timeout``, ``implements[0]``); ``start_line`` is the line of
+    the first YAML line (the one after the opening ``---``); ``end_line`` is
+    the line of the closing ``---``; ``body`` is the Markdown after it;
+    ``path`` is the file it was read from.
     """
 
     fields: dict[str, Any]
@@ -127,10 +128,18 @@ class FrontMatter:
     body: str
     end_line: int = 0
     path: Path | None = None
+    item_lines: dict[str, int] = field(default_factory=dict)
 
     def line_of(self, key: str) -> int:
-        """The line of top-level ``key``, or of the front matter's start if absent."""
-        return self.key_lines.get(key, self.start_line)
+        """The line of ``key`` (``name``, ``settings.timeout``, ``implements[1].type``):
+        of the nearest enclosing key whose line is known, else of the front
+        matter's start."""
+        while key:
+            found = self.item_lines.get(key, self.key_lines.get(key))
+            if found is not None:
+                return found
+            key = key[: max(key.rfind("."), key.rfind("["), 0)]  # one level up
+        return self.start_line
 
 
 def find_manifest(folder: Path) -> Path | None:
@@ -177,9 +186,15 @@ def read_front_matter(data: bytes | str, path: Path) -> FrontMatter:
         )
     end_line = 2 + front.count("\n")
     body = text[closing.end() :].removeprefix("\n")
-    fields, key_lines = _parse(front, path)
+    fields, key_lines, item_lines = _parse(front, path)
     return FrontMatter(
-        fields=fields, key_lines=key_lines, start_line=2, body=body, end_line=end_line, path=path
+        fields=fields,
+        key_lines=key_lines,
+        start_line=2,
+        body=body,
+        end_line=end_line,
+        path=path,
+        item_lines=item_lines,
     )
 
 
@@ -219,7 +234,7 @@ def _check_size(front: str, path: Path, *, limit_hit: bool) -> None:
         )
 
 
-def _parse(front: str, path: Path) -> tuple[dict[str, Any], dict[str, int]]:
+def _parse(front: str, path: Path) -> tuple[dict[str, Any], dict[str, int], dict[str, int]]:
     if "&" in front:
         _refuse_anchors(front, path)  # rare: a second, event-only pass
     loader = None
@@ -228,7 +243,7 @@ def _parse(front: str, path: Path) -> tuple[dict[str, Any], dict[str, int]]:
         root = loader.get_single_node()
         if root is None:
             raise _error("front matter is empty; it must be a YAML mapping", path, 2, _MAP_HINT)
-        value, key_lines = _build(root, path, loader, front)
+        value, key_lines, item_lines = _build(root, path, loader, front)
     except ManifestError:
         raise
     except yaml.YAMLError as exc:
@@ -242,7 +257,7 @@ def _parse(front: str, path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     finally:
         if loader is not None:
             loader.dispose()
-    return value, key_lines
+    return value, key_lines, item_lines
 
 
 def _line(exc: yaml.YAMLError, front: str) -> int:
@@ -284,7 +299,7 @@ def _anchor_error(path: Path, line: int) -> ManifestError:
 
 def _build(
     root: Node, path: Path, loader: Any, front: str
-) -> tuple[dict[str, Any], dict[str, int]]:
+) -> tuple[dict[str, Any], dict[str, int], dict[str, int]]:
     """Walk the node tree once: check shape, depth, reuse, tags and keys, and build the values.
 
     Building here rather than with PyYAML's constructor saves a second walk, and
@@ -297,6 +312,7 @@ def _build(
         raise _error("front matter must be a YAML mapping", path, line, _MAP_HINT)
     result: dict[str, Any] = {}
     key_lines: dict[str, int] = {}
+    item_lines: dict[str, int] = {}
     # The composer hands out the anchored node again for every alias, so a node
     # met twice is an alias. An alias is written '*name': with no '*' anywhere
     # in the text there can be none, and the bookkeeping is skipped.
@@ -323,8 +339,11 @@ def _build(
                     message = f"duplicate key '{key}' (first at line {lines[key]})"
                     raise _error(message, path, key_line, "keep one of the two")
                 lines[key] = key_line
-                if node is root and key == "version" and isinstance(value_node, ScalarNode):
-                    value_node.tag = _STR  # "1.10" stays "1.10"
+                if node is root:
+                    if key == "version" and isinstance(value_node, ScalarNode):
+                        value_node.tag = _STR  # "1.10" stays "1.10"
+                    elif not isinstance(value_node, ScalarNode):
+                        _note_item_lines(key, value_node, item_lines)
                 if inline and type(value_node) is ScalarNode and value_node.tag == _STR:
                     target[key] = value_node.value
                 else:
@@ -337,7 +356,18 @@ def _build(
                     target.append(item.value)
                 else:
                     target.append(_value(item, child_depth, seen, stack, path, loader))
-    return result, key_lines
+    return result, key_lines, item_lines
+
+
+def _note_item_lines(key: str, node: Node, into: dict[str, int]) -> None:
+    """The lines one level below top-level ``key``: ``settings.timeout``, ``implements[0]``."""
+    if isinstance(node, MappingNode):
+        for child, _ in node.value:
+            if isinstance(child, ScalarNode):
+                into[f"{key}.{child.value}"] = child.start_mark.line + 2
+    elif isinstance(node, SequenceNode):
+        for index, item in enumerate(node.value):
+            into[f"{key}[{index}]"] = item.start_mark.line + 2
 
 
 def _value(

@@ -189,14 +189,20 @@ def _manifest_error(exc: ValidationError, front: FrontMatter, path: Path) -> Man
     message = text
     for other_line, _, other_text in problems[1:]:
         message += f"\n  line {other_line}: {other_text}"
-    return ManifestError(message, file=path, line=line, key=key, hint=_hint(key))
+    error = ManifestError(message, file=path, line=line, key=key, hint=_hint(key))
+    if len(problems) > 1:
+        error.details = tuple(
+            ManifestError(text, file=path, line=line, key=key, hint=_hint(key))
+            for line, key, text in problems
+        )
+    return error
 
 
 def _describe(error: ErrorDetails, front: FrontMatter) -> tuple[int, str, str]:
     loc = [part for part in error["loc"] if not _is_internal(part)]
     top = str(loc[0]) if loc else ""
     key = _dotted(loc) if loc else "(front matter)"
-    line = front.line_of(top)
+    line = front.line_of(key if loc else top)
     kind = error["type"]
     if kind == "missing":
         return line, key, f"missing required key '{key}'"
