@@ -644,3 +644,39 @@ def test_set_keeps_the_next_sections_comment_above_it(
     )
     assert run_kurt("config", "skills", "unset", "site-digest", "max_words", cwd=root)[0] == 0
     assert toml.read_text("utf-8") == text
+
+
+# -- a disabled skill names the file that disables it --------------------------------------
+
+
+@pytest.mark.parametrize("scope", ["user", "project"])
+def test_a_disabled_skill_names_its_file_and_the_edit_that_enables_it(
+    run_kurt: Callable[..., Any], demo: Path, kurt_home: Path, scope: str
+) -> None:
+    file = kurt_home / "kurt.toml" if scope == "user" else demo / "kurt.toml"
+    file.write_text('[skills]\ndisabled = ["crawler"]\n', encoding="utf-8")
+    flag = "--user " if scope == "user" else ""
+    outcome = run_kurt("tool", "run", "crawl", cwd=demo)
+    assert (outcome.exit_code, outcome.stdout) == (1, "")
+    assert outcome.stderr == (
+        f"Error: {file}: skill 'crawler' is disabled in kurt.toml "
+        "(listed in [skills].disabled)\n"
+        f"  hint: enable it with: kurt config skills enable {flag}crawler\n"
+    )
+    done = run_kurt("config", "skills", "enable", *flag.split(), "crawler", cwd=demo)
+    assert done == (0, f"Enabled 'crawler' in {file}.\n", "")
+    assert run_tool(run_kurt, demo, "crawl").exit_code == 0
+
+
+def test_a_users_allow_list_is_named_when_it_leaves_a_skill_out(
+    run_kurt: Callable[..., Any], demo: Path, kurt_home: Path
+) -> None:
+    user = kurt_home / "kurt.toml"
+    user.write_text('[skills]\nenabled = ["web-archiver"]\n', encoding="utf-8")
+    outcome = run_kurt("tool", "run", "crawl", cwd=demo)
+    assert (outcome.exit_code, outcome.stdout) == (1, "")
+    assert outcome.stderr == (
+        f"Error: {user}: skill 'crawler' is disabled in kurt.toml "
+        "(not listed in [skills].enabled)\n"
+        "  hint: enable it with: kurt config skills enable --user crawler\n"
+    )

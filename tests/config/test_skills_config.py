@@ -112,3 +112,18 @@ def test_locate_key_finds_headers_dotted_keys_and_inline_tables(tmp_path: Path) 
     assert locate_key(path, "web-archiver") == 6
     assert locate_key(path, "web-archiver", "timeout") == 8
     assert locate_key(path, "web-archiver", "missing") is None
+
+
+def test_decided_by_names_the_file_that_disables(tmp_path: Path) -> None:
+    project, user = tmp_path / "project" / "kurt.toml", tmp_path / "home" / "kurt.toml"
+    merged = config(
+        tmp_path,
+        project='[skills]\ndisabled = ["both", "mine"]\n',
+        user='[skills]\ndisabled = ["both", "theirs"]\nenabled = ["on"]\n',
+    )
+    assert merged.decided_by("mine") == project
+    assert merged.decided_by("both") == project  # enabling it there comes first
+    assert merged.decided_by("theirs") == user
+    assert merged.decided_by("off") == user  # the user's allow-list leaves it out
+    assert merged.decided_by("on") is None
+    assert config(tmp_path, project="[skills]\nenabled = []\n").decided_by("x") == project

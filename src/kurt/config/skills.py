@@ -55,6 +55,11 @@ class SkillsConfig(NamedTuple):
     tables: dict[str, tuple[SettingsTable, ...]] = {}  # noqa: RUF012 (never mutated)
     project_file: Path | None = None
     user_file: Path | None = None
+    # Where the lists came from, to say which file to fix: the names the
+    # project's `disabled` holds (the rest of `disabled` is the user's), and
+    # the file whose `enabled` applies.
+    project_disabled: frozenset[str] = frozenset()
+    enabled_file: Path | None = None
 
     def state(self, name: str) -> tuple[bool, str]:
         """Whether the skill ``name`` is enabled, and why (a ``REASON_*``)."""
@@ -65,6 +70,16 @@ class SkillsConfig(NamedTuple):
         if name in self.enabled:
             return True, REASON_ALLOW_LIST
         return False, REASON_NOT_IN_ALLOW_LIST
+
+    def decided_by(self, name: str) -> Path | None:
+        """The kurt.toml that leaves ``name`` disabled (``None`` if enabled):
+        the project's when both files disable it, as the project's wins."""
+        enabled, reason = self.state(name)
+        if enabled:
+            return None
+        if reason == REASON_DISABLED_LIST:
+            return self.project_file if name in self.project_disabled else self.user_file
+        return self.enabled_file
 
     def settings_tables(self, name: str) -> tuple[SettingsTable, ...]:
         """The skill's settings tables, highest precedence (project) first."""
@@ -106,6 +121,14 @@ def read_skills_config(
         tables=tables,
         project_file=locations.project_file,
         user_file=locations.user_file,
+        project_disabled=project.disabled,
+        enabled_file=(
+            locations.project_file
+            if project.enabled is not None
+            else locations.user_file
+            if user.enabled is not None
+            else None
+        ),
     )
 
 

@@ -264,11 +264,16 @@ class SkillManager:
     def check_usable(self, record: SkillRecord) -> None:
         """Raise a clear SkillError when ``record`` is disabled, invalid or shadowed."""
         if record.status == "disabled":
+            # Name the file that disables it, and the edit that fixes that file.
+            file = self.config.decided_by(record.name) or self.locations.project_file
+            user = file is not None and file == self.locations.user_file
             raise SkillError(
                 f"skill '{record.name}' is disabled in kurt.toml "
                 f"({_REASONS.get(record.reason, record.reason)})",
-                file=self.locations.project_file or self.locations.user_file,
-                hint=f"enable it with: kurt config skills enable {record.name}",
+                file=file or self.locations.user_file,
+                hint="enable it with: kurt config skills enable "
+                + ("--user " if user else "")
+                + record.name,
             )
         if record.status == "shadowed":
             raise SkillError(
