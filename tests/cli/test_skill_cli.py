@@ -200,6 +200,11 @@ def test_validate_reports_each_broken_skill_by_import(broken: Path, run_kurt: Ru
     assert reports["raiser"]["errors"][0]["message"] == (
         "skill 'raiser' failed to load: RuntimeError: boom at import"
     )
+    assert [reports[n]["checked"] for n in ("well", "raiser", "syntax")] == [
+        "imported",
+        "import failed",
+        "static",  # skill.py does not parse: nothing to import
+    ]
     classless = reports["classless"]["errors"][0]
     assert classless["file"] == str(broken / "skills" / "classless" / "skill.py")
     assert classless["message"] == "class 'ClasslessImpl' must derive from kurt.Tool (it is a tool)"

@@ -280,8 +280,7 @@ def _targets(manager: SkillManager, targets: tuple[str, ...]) -> list[tuple[Skil
 def _print_reports(reports: list[Report]) -> None:
     for report in reports:
         verdict = "ok" if report.valid else "INVALID"
-        how = "imported" if report.imported else "static"
-        click.echo(f"{verdict:8}{report.name}  ({report.path}; {how})")
+        click.echo(f"{verdict:8}{report.name}  ({report.path}; {report.checked})")
         for problem in report.errors:
             click.echo(f"    error: {problem}")
         for problem in report.warnings:

@@ -35,6 +35,8 @@ class Report(NamedTuple):
     errors: list[SkillProblem]
     warnings: list[SkillProblem]
     imported: bool  # whether the code was imported (else checked statically only)
+    # How implements was checked: "imported", "import failed" or "static".
+    checked: str = "static"
 
     @property
     def valid(self) -> bool:
@@ -49,6 +51,7 @@ class Report(NamedTuple):
             "errors": [p.to_json() for p in self.errors],
             "warnings": [p.to_json() for p in self.warnings],
             "imported": self.imported,
+            "checked": self.checked,
         }
 
 
@@ -85,12 +88,14 @@ def validate(
     problems += environment_problems(record)
     problems += _code_problems(record)
     imported = False
+    checked = "static"
     if importer is not None and record.provides and not any(p.severity == ERROR for p in problems):
         try:
             importer(record)
-            imported = True
+            imported, checked = True, "imported"
         except SkillError as exc:
             problems.append(SkillProblem(ERROR, exc.message, exc.file, exc.line))
+            checked = "import failed"
     if record.provides and importer is None:
         why = static_reason or (
             "the project is not trusted, so its code was not imported (trust it with: kurt trust)"
@@ -104,10 +109,10 @@ def validate(
             )
         )
     if agentskills:
-        return _open_format(record, problems, imported)
+        return _open_format(record, problems, imported)._replace(checked=checked)
     errors = [p for p in problems if p.severity == ERROR]
     warnings = [p for p in problems if p.severity != ERROR]
-    return Report(record.name, record.path, errors, warnings, imported)
+    return Report(record.name, record.path, errors, warnings, imported, checked)
 
 
 def _open_format(record: SkillRecord, problems: list[SkillProblem], imported: bool) -> Report:
