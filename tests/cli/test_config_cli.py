@@ -680,3 +680,64 @@ def test_a_users_allow_list_is_named_when_it_leaves_a_skill_out(
         "(not listed in [skills].enabled)\n"
         "  hint: enable it with: kurt config skills enable --user crawler\n"
     )
+
+
+# -- an engine named in kurt.toml is blamed on kurt.toml -----------------------------------
+
+ENGINES = [
+    (
+        ("fetch", "--json", "http://127.0.0.1:9/"),
+        '# defaults\n[fetch]\nengine = "htpx"\n',
+        "{file}:3: [fetch].engine: Unknown fetcher 'htpx'. Did you mean 'httpx'?\n"
+        "  hint: fix [fetch].engine in that file, or name another with --engine",
+    ),
+    (
+        ("map", "--json", "http://127.0.0.1:9/"),
+        '[map]\nmax_depth = 1\nengine = "sitemp"\n',
+        "{file}:3: [map].engine: Unknown mapper 'sitemp'. Did you mean 'sitemap'?\n"
+        "  hint: fix [map].engine in that file, or name another with --engine",
+    ),
+]
+
+
+@pytest.mark.parametrize("scope", ["project", "user"])
+@pytest.mark.parametrize(("args", "text", "message"), ENGINES)
+def test_an_unknown_engine_from_kurt_toml_names_the_file_and_key(
+    run_kurt: Callable[..., Any],
+    demo: Path,
+    kurt_home: Path,
+    scope: str,
+    args: tuple[str, ...],
+    text: str,
+    message: str,
+) -> None:
+    file = demo / "kurt.toml" if scope == "project" else kurt_home / "kurt.toml"
+    file.write_text(text, encoding="utf-8")
+    outcome = run_kurt(*args, cwd=demo)
+    assert outcome.exit_code == 1, outcome.stderr
+    (error,) = json.loads(outcome.stdout)["errors"]
+    assert error["message"] == message.format(file=file)
+    plain = run_kurt(*(arg for arg in args if arg != "--json"), cwd=demo)
+    assert plain.exit_code == 1
+    assert plain.stderr.startswith(f"error: {message.format(file=file)}\n")
+
+
+def test_an_unknown_engine_on_the_command_line_stays_a_usage_error(
+    run_kurt: Callable[..., Any], demo: Path
+) -> None:
+    (demo / "kurt.toml").write_text('[fetch]\nengine = "htpx"\n', encoding="utf-8")
+    outcome = run_kurt("fetch", "--engine", "htpx", "http://127.0.0.1:9/", cwd=demo)
+    assert outcome == (2, "", "Error: Unknown fetcher 'htpx'. Did you mean 'httpx'?\n")
+
+
+def test_an_unknown_engine_from_the_environment_names_the_variable(
+    run_kurt: Callable[..., Any], demo: Path
+) -> None:
+    outcome = run_kurt(
+        "fetch", "--json", "http://127.0.0.1:9/", cwd=demo, env={"KURT_FETCH__ENGINE": "htpx"}
+    )
+    (error,) = json.loads(outcome.stdout)["errors"]
+    assert error["message"] == (
+        "Unknown fetcher 'htpx'. Did you mean 'httpx'? (from environment variable "
+        "KURT_FETCH__ENGINE)\n  hint: fix or unset KURT_FETCH__ENGINE"
+    )

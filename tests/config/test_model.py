@@ -174,3 +174,25 @@ def test_unknown_key_from_the_environment_names_the_variable(
         "did you mean 'max_urls'?\n"
         "  hint: fix or unset KURT_MAP__MAX_URLZ"
     )
+
+
+def test_an_unknown_configured_engine_is_blamed_on_the_file_holding_it(
+    where: Callable[..., Locations], kurt_home: Path
+) -> None:
+    from kurt.config.model import configured_name_error
+    from kurt.errors import UnknownNameError
+
+    locations = where(project="[map]\n\nengine = 'sitemp'\n", user="[fetch]\nengine = 'htpx'\n")
+    config = load_config(locations)
+    unknown = UnknownNameError("mapper", "sitemp", ["sitemap", "rss"])
+    error = configured_name_error(unknown, config, ("map", "engine"))
+    assert isinstance(error, ConfigError)
+    assert (error.file, error.line) == (str(locations.project_file), 3)
+    user = configured_name_error(
+        UnknownNameError("fetcher", "htpx", ["httpx"]), config, ("fetch", "engine")
+    )
+    assert user.file == str(kurt_home / "kurt.toml")
+    # A name no source holds did not come from configuration: left as it was.
+    other = UnknownNameError("mapper", "crawl2", ["crawl"])
+    assert configured_name_error(other, config, ("map", "engine")) is other
+    assert configured_name_error(unknown, KurtConfig(), ("map", "engine")) is unknown

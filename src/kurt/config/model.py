@@ -27,7 +27,7 @@ from kurt.config.files import read_toml
 from kurt.config.keys import unknown_key
 from kurt.config.locations import Locations
 from kurt.config.skills import locate_path
-from kurt.errors import ConfigError
+from kurt.errors import ConfigError, KurtError, UnknownNameError
 
 
 class FetchSection(BaseModel):
@@ -154,6 +154,36 @@ def _config_error(exc: ValidationError, files: list[Path]) -> ConfigError:
         if _holds(read_toml(file), loc):
             return ConfigError(message, file=file, line=locate_path(file, loc), key=key, hint=hint)
     return ConfigError(message, key=key)
+
+
+def configured_name_error(exc: UnknownNameError, config: object, loc: tuple[str, str]) -> KurtError:
+    """``exc`` (an unknown fetcher or mapper) as the error of the setting that
+    named it, when the name came from configuration (``loc`` is
+    ``("fetch", "engine")`` or ``("map", "engine")``), not from the command
+    line: it names the environment variable or the kurt.toml (and line) that
+    holds it, keeping the did-you-mean. ``exc`` itself when no source holds
+    that value (it came from somewhere else, so it stays a usage error)."""
+    where = f"[{loc[0]}].{loc[1]}"
+    listing = f"; {exc.hint}" if exc.hint else ""
+    variable = "KURT_" + "__".join(loc).upper()
+    for name, value in os.environ.items():
+        if name.upper() == variable and value == exc.name:
+            return ConfigError(
+                f"{exc.message} (from environment variable {variable})",
+                hint=f"fix or unset {variable}{listing}",
+            )
+    configured = getattr(type(config), "model_config", {}).get("toml_file") or []
+    files = [configured] if isinstance(configured, str | Path) else list(configured)
+    for file in reversed(files):  # the project's file wins over the user's
+        section = read_toml(Path(file)).get(loc[0])
+        if isinstance(section, dict) and section.get(loc[1]) == exc.name:
+            return ConfigError(
+                f"{where}: {exc.message}",
+                file=file,
+                line=locate_path(Path(file), loc),
+                hint=f"fix {where} in that file, or name another with --engine{listing}",
+            )
+    return exc
 
 
 def _keys_beside(loc: tuple[str, ...]) -> list[str]:

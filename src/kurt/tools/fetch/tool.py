@@ -17,6 +17,8 @@ from typing import Any
 import attrs
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from kurt.config.model import configured_name_error
+from kurt.errors import UnknownNameError
 from kurt.registry import register_tool
 from kurt.tools.base import Tool
 from kurt.tools.context import ToolContext
@@ -90,7 +92,13 @@ class FetchTool(Tool[FetchInput, FetchOutput]):
         # Resolve every engine before fetching anything: an unknown name is a
         # usage error (exit 2, with a did-you-mean), not a per-URL failure.
         plan = {url: params.engine or _default_engine(url, options.engine) for url in urls}
-        engines = {name: _load(name, context) for name in dict.fromkeys(plan.values())}
+        try:
+            engines = {name: _load(name, context) for name in dict.fromkeys(plan.values())}
+        except UnknownNameError as exc:
+            if params.engine is not None or exc.name != options.engine:
+                raise
+            # Named by [fetch].engine, not on the command line: say where.
+            raise configured_name_error(exc, context.config, ("fetch", "engine")) from None
 
         limit = asyncio.Semaphore(options.concurrency)
         outputs: dict[str, FetchOutput] = {}

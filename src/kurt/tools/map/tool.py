@@ -18,7 +18,8 @@ from typing import Any
 import attrs
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from kurt.config.model import KurtConfig
+from kurt.config.model import KurtConfig, configured_name_error
+from kurt.errors import UnknownNameError
 from kurt.registry import register_tool
 from kurt.tools.base import Tool
 from kurt.tools.context import ToolContext
@@ -75,8 +76,15 @@ class MapTool(Tool[MapInput, MapOutput]):
         on_progress: ProgressCallback | None = None,
     ) -> ToolResult:
         source = canonical(params.source)
-        name = params.engine or choose_engine(source, map_options(context).engine)
-        entry = context.mappers.entry(name)  # unknown: a usage error with a did-you-mean
+        configured = map_options(context).engine
+        name = params.engine or choose_engine(source, configured)
+        try:
+            entry = context.mappers.entry(name)  # unknown: a usage error with a did-you-mean
+        except UnknownNameError as exc:
+            if params.engine is not None or name != configured:
+                raise
+            # Named by [map].engine, not on the command line: say where.
+            raise configured_name_error(exc, context.config, ("map", "engine")) from None
         run_context = attrs.evolve(
             context.for_skill(entry.skill), config=_with_overrides(context.config, params)
         )
