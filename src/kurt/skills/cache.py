@@ -193,13 +193,14 @@ def _load_catalog(
 
         keys = [s.key for s in stored]
         # Rows as if kurt.toml enabled or disabled nothing (the warm path applies
-        # the real state to them); a clash's error depends on that state.
-        rows = [record.to_json() for record in apply_state(catalog.records, SkillsConfig())]
+        # the real state to them). Only a clash's error depends on that state.
+        clashing = any(record.clashes for record in catalog.records)
+        shown = apply_state(catalog.records, SkillsConfig()) if clashing else catalog.records
+        rows = [record.to_json() for record in shown]
         texts = default_texts(rows)
         catalog = catalog._replace(listing="[" + ", ".join(texts) + "]")
         # The warm path re-renders only the rows kurt.toml names, but disabling
         # one side of a clash changes the other side's row: no snapshot then.
-        clashing = any(record.clashes for record in catalog.records)
         listing = None if clashing else snapshot(stamps, packages, keys, rows, texts)
         if listing is None:
             with contextlib.suppress(OSError):
