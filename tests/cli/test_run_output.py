@@ -315,6 +315,34 @@ def test_debug_shows_the_traceback_of_a_crash_in_run(
     assert outcome.stderr.rstrip().endswith("ValueError: bad hi")
 
 
+def test_debug_shows_where_a_fetcher_crashed(
+    make_project: Callable[..., Path], run_kurt: Run
+) -> None:
+    """fetch turns a broken engine's crash into that URL's error; --debug still shows where."""
+    root = make_project()
+    folder = write_skill(root, "shaky", kind="fetcher")
+    code = folder / "skill.py"
+    code.write_text(
+        code.read_text("utf-8").replace(
+            'return FetchResult(url=url, content="fetched")', "raise KeyError('no ' + url)"
+        ),
+        "utf-8",
+    )
+    quiet = run_kurt("fetch", "https://example.com/", "--engine", "shaky", "--json", cwd=root)
+    assert quiet.exit_code == 1
+    assert "Traceback" not in quiet.stderr
+    loud = run_kurt(
+        "--debug", "fetch", "https://example.com/", "--engine", "shaky", "--json", cwd=root
+    )
+    assert loud.exit_code == 1
+    assert json.loads(loud.stdout)["errors"][0]["message"] == "KeyError: 'no https://example.com/'"
+    assert "debug: kurt.tools.fetch.tool: fetcher 'shaky' crashed on https://example.com/" in (
+        loud.stderr
+    )
+    line = line_of(code, "raise KeyError")
+    assert f'File "{code}", line {line}, in fetch' in loud.stderr
+
+
 def test_without_debug_a_crash_prints_no_traceback(
     make_project: Callable[..., Path], run_kurt: Run
 ) -> None:

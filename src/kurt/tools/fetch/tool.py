@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 from typing import Any
 
 import attrs
@@ -27,6 +28,8 @@ from kurt.tools.http import fetch_options
 from kurt.tools.paths import canonical, is_local
 from kurt.tools.progress import ProgressCallback, ProgressEvent, report
 from kurt.tools.result import ErrorInfo, ToolResult
+
+_log = logging.getLogger(__name__)  # crashes with their tracebacks, shown by --debug
 
 DEFAULT_ENGINE = "trafilatura"
 LOCAL_ENGINE = "file"
@@ -172,6 +175,7 @@ async def _fetch_one(engine: _Engine, url: str) -> FetchResult | ErrorInfo:
             engine=engine.name,
         )
     except Exception as exc:  # a broken engine fails its URL, not the batch
+        _log.debug("fetcher '%s' crashed on %s", engine.name, url, exc_info=True)
         return ErrorInfo(
             message=f"{type(exc).__name__}: {exc}",
             item=url,
