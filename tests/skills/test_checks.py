@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from kurt.errors import SkillError
-from kurt.skills import checks
+from kurt.skills import checks, codecheck
 from kurt.skills.checks import Problem
 from kurt.skills.frontmatter import FrontMatter, read_front_matter
 from kurt.skills.models import Implementation, SettingSpec, parse_manifest
@@ -246,128 +246,6 @@ def test_requires_env_reads_the_real_environment(monkeypatch: pytest.MonkeyPatch
     assert len(checks.check_requires_env(["KURT_TEST_TOKEN"], F, 4)) == 1
 
 
-# --- implements against skill.py (static) ---------------------------------------------------
-
-
-def write(folder: Path, source: str) -> Path:
-    code = folder / "skill.py"
-    code.write_text(textwrap.dedent(source), encoding="utf-8")
-    return code
-
-
-@pytest.mark.parametrize(
-    "source",
-    [
-        "from kurt import Tool\nclass A(Tool): ...\n",
-        "from kurt import Tool as T\nclass A(T[In, Out]): ...\n",
-        "import kurt\nclass A(kurt.Tool): ...\n",
-        "import kurt as k\nclass A(k.Tool): ...\n",
-        "from kurt import tools\nclass A(tools.base.Tool): ...\n",
-        "from kurt.tools.base import Tool\nclass Base(Tool): ...\nclass A(Base): ...\n",
-        "class A(Tool): ...\n",  # by name (imported some way we do not follow)
-        "try:\n    from kurt import Tool\nexcept ImportError:\n    raise\nelse:\n"
-        "    class A(Tool): ...\n",
-    ],
-)
-def test_a_class_deriving_from_tool_passes(tmp_path: Path, source: str) -> None:
-    code = write(tmp_path, source)
-    assert checks.check_implements_code(code, [tool("A")], F, on_line_8) == []
-
-
-def test_fetchers_and_mappers_need_their_bases(tmp_path: Path) -> None:
-    code = write(
-        tmp_path,
-        """\
-        from kurt import BaseFetcher, BaseMapper
-        class F(BaseFetcher): ...
-        class M(BaseMapper): ...
-        """,
-    )
-    items = [tool("F", "f", "fetcher"), tool("M", "m", "mapper")]
-    assert checks.check_implements_code(code, items, F, on_line_8) == []
-    problems = checks.check_implements_code(code, [tool("F", "f", "mapper")], F, on_line_8)
-    assert problems == [
-        Problem(code, 2, "class 'F' must derive from kurt.BaseMapper (it is a mapper)", "error")
-    ]
-
-
-@pytest.mark.parametrize(
-    "source",
-    [
-        "class A: ...\n",
-        "class A(object): ...\n",
-        "from kurt import BaseFetcher\nclass A(BaseFetcher): ...\n",
-        "import kurt\nclass A(kurt.BaseMapper): ...\n",
-        "from pydantic import BaseModel\nclass A(BaseModel): ...\n",
-        "class A(B): ...\nclass B(A): ...\n",  # a cycle never counts
-    ],
-)
-def test_a_class_with_the_wrong_base_fails_at_its_line(tmp_path: Path, source: str) -> None:
-    code = write(tmp_path, source)
-    [problem] = checks.check_implements_code(code, [tool("A")], F, on_line_8)
-    assert problem.message == "class 'A' must derive from kurt.Tool (it is a tool)"
-    assert (problem.file, problem.line, problem.severity) == (
-        code,
-        source.count("\n", 0, source.index("class A")) + 1,
-        "error",
-    )
-
-
-def test_a_base_from_a_helper_module_cannot_be_judged_statically(tmp_path: Path) -> None:
-    code = write(tmp_path, "from .helpers import MyTool\nclass A(MyTool): ...\n")
-    [problem] = checks.check_implements_code(code, [tool("A")], F, on_line_8)
-    assert problem.severity == "warning"
-    assert "checked when the skill is loaded" in problem.message
-
-
-def test_a_missing_class(tmp_path: Path) -> None:
-    code = write(tmp_path, "from kurt import Tool\nclass Other(Tool): ...\n")
-    assert checks.check_implements_code(code, [tool("A", "archive")], F, on_line_8) == [
-        Problem(F, 8, "class 'A' (tool 'archive') is not defined in skill.py", "error")
-    ]
-
-
-def test_a_class_defined_only_inside_a_function_does_not_count(tmp_path: Path) -> None:
-    code = write(tmp_path, "def make():\n    class A(Tool): ...\n    return A\n")
-    assert len(checks.check_implements_code(code, [tool("A")], F, on_line_8)) == 1
-
-
-def test_a_missing_skill_py(tmp_path: Path) -> None:
-    [problem] = checks.check_implements_code(tmp_path / "skill.py", [tool("A")], F, on_line_8)
-    assert (problem.file, problem.line) == (F, 8)
-    assert problem.message == "'implements' needs skill.py, which is missing"
-
-
-def test_no_implements_needs_no_skill_py(tmp_path: Path) -> None:
-    assert checks.check_implements_code(tmp_path / "skill.py", [], F, on_line_8) == []
-
-
-def test_a_syntax_error_names_skill_py_and_its_line(tmp_path: Path) -> None:
-    code = write(tmp_path, "from kurt import Tool\n\nclass A(Tool)\n    pass\n")
-    [problem] = checks.check_implements_code(code, [tool("A")], F, on_line_8)
-    assert (problem.file, problem.line) == (code, 3)
-    assert problem.message.startswith("skill.py does not parse: ")
-
-
-def test_skill_py_that_is_not_utf8_or_has_nul_bytes(tmp_path: Path) -> None:
-    code = tmp_path / "skill.py"
-    code.write_bytes(b"x = '\xff'\n")
-    [problem] = checks.check_implements_code(code, [tool("A")], F, on_line_8)
-    assert problem.message.startswith("cannot read skill.py")
-    code.write_bytes(b"x = 1\x00\n")
-    [problem] = checks.check_implements_code(code, [tool("A")], F, on_line_8)
-    assert problem.message.startswith("skill.py does not parse")
-
-
-def test_skill_py_is_never_imported(tmp_path: Path) -> None:
-    marker = tmp_path / "imported"
-    code = write(
-        tmp_path, f"open({str(marker)!r}, 'w').close()\nfrom kurt import Tool\nclass A(Tool): ...\n"
-    )
-    assert checks.check_implements_code(code, [tool("A")], F, on_line_8) == []
-    assert not marker.exists()
-
-
 # --- the groups -----------------------------------------------------------------------------
 
 
@@ -379,7 +257,7 @@ def skill(
     path = root / "SKILL.md"
     path.write_text(textwrap.dedent(manifest), encoding="utf-8")
     if code is not None:
-        write(root, code)
+        (root / "skill.py").write_text(textwrap.dedent(code), encoding="utf-8")
     front = read_front_matter(path.read_bytes(), path)
     return root, front, parse_manifest(front, path).to_cache()
 
@@ -450,7 +328,7 @@ def test_a_healthy_skill_has_no_problems(tmp_path: Path) -> None:
     )
     assert checks.manifest_checks(root, front, manifest) == []
     assert checks.environment_checks(front, manifest) == []
-    assert checks.code_checks(root, front, manifest) == []
+    assert codecheck.code_checks(root, front, manifest) == []
 
 
 def test_environment_and_code_checks_point_at_their_keys(tmp_path: Path) -> None:
@@ -472,7 +350,7 @@ def test_environment_and_code_checks_point_at_their_keys(tmp_path: Path) -> None
     )
     env = checks.environment_checks(front, manifest)
     assert [p.line for p in env] == [4, 5, 6]
-    [code] = checks.code_checks(root, front, manifest)
+    [code] = codecheck.code_checks(root, front, manifest)
     assert code.line == 8  # the implements item naming the missing class
 
 

@@ -7,7 +7,8 @@ when the rule holds); none raises for bad content. They fall in three groups:
   runs them all; discovery caches their result with the manifest);
 - environment rules, which depend on this machine: the interpreter, the
   installed distributions, the environment (:func:`environment_checks`);
-- code rules, which read ``skill.py`` statically (:func:`code_checks`).
+- code rules, which read ``skill.py`` statically, live in
+  :mod:`kurt.skills.codecheck` (:func:`~kurt.skills.codecheck.code_checks`).
 
 :func:`order_by_requirements` (from :mod:`kurt.skills.ordering`) puts skills
 in ``requires_skills`` order.
@@ -34,7 +35,6 @@ from kurt.skills.shape import KNOWN_KEYS
 __all__ = [
     "Problem",
     "Resolution",
-    "code_checks",
     "environment_checks",
     "field_checks",
     "manifest_checks",
@@ -379,64 +379,3 @@ def environment_checks(front: FrontMatter, manifest: PlainManifest) -> list[Prob
         *check_requires(manifest["requires"], file, at("requires")),
         *check_requires_env(manifest["requires_env"], file, at("requires_env")),
     ]
-
-
-# --- code rules -----------------------------------------------------------------------------
-
-
-def check_implements_code(
-    code: Path,
-    implements: Sequence[Mapping[str, Any]],
-    manifest_file: Path | None,
-    at: Lines,
-) -> list[Problem]:
-    """Each ``implements`` class exists in ``code`` (skill.py) and derives from its base.
-
-    Static only (:mod:`kurt.skills.classcheck`): the file is parsed, never run.
-    """
-    if not implements:
-        return []
-    from kurt.skills.classcheck import BASES, Verdict, read_module
-
-    try:
-        source = code.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        missing = f"'implements' needs {code.name}, which is missing"
-        return [Problem(manifest_file, at("implements"), missing)]
-    except (OSError, UnicodeDecodeError) as exc:
-        return [Problem(code, None, f"cannot read {code.name}: {exc}")]
-    try:
-        module = read_module(source, code)
-    except SyntaxError as exc:
-        return [Problem(code, exc.lineno, f"{code.name} does not parse: {exc.msg}")]
-    except (ValueError, RecursionError, MemoryError) as exc:
-        return [Problem(code, None, f"{code.name} does not parse: {exc}")]
-    problems = []
-    for index, item in enumerate(implements):
-        kind, class_name = item["type"], item["class"]
-        base = BASES[kind]
-        info = module.classes.get(class_name)
-        if info is None:
-            message = (
-                f"class '{class_name}' ({kind} '{item['name']}') is not defined in {code.name}"
-            )
-            problems.append(Problem(manifest_file, at(f"implements[{index}]"), message))
-            continue
-        verdict = module.derives_from(class_name, base)
-        if verdict is Verdict.NO:
-            message = f"class '{class_name}' must derive from kurt.{base} (it is a {kind})"
-            problems.append(Problem(code, info.line, message))
-        elif verdict is Verdict.UNKNOWN:
-            message = (
-                f"class '{class_name}' derives from kurt.{base} only through an import that "
-                "cannot be followed statically; it is checked when the skill is loaded"
-            )
-            problems.append(Problem(code, info.line, message, "warning"))
-    return problems
-
-
-def code_checks(folder: Path, front: FrontMatter, manifest: PlainManifest) -> list[Problem]:
-    """Every rule about ``skill.py`` (static)."""
-    return check_implements_code(
-        folder / "skill.py", manifest["implements"], front.path, front.line_of
-    )

@@ -133,7 +133,7 @@ def _code_problems(record: SkillRecord) -> list[SkillProblem]:
     if not record.provides or record.manifest_path is None:
         return []
     from kurt.errors import ManifestError
-    from kurt.skills import checks
+    from kurt.skills.codecheck import code_checks
     from kurt.skills.facts import as_problem
     from kurt.skills.frontmatter import read_front_matter
     from kurt.skills.shape import read_plain
@@ -143,4 +143,4 @@ def _code_problems(record: SkillRecord) -> list[SkillProblem]:
         plain = read_plain(front, record.manifest_path)
     except (OSError, ManifestError):
         return []  # already reported by discovery
-    return [as_problem(p) for p in checks.code_checks(record.path, front, plain)]
+    return [as_problem(p) for p in code_checks(record.path, front, plain)]
