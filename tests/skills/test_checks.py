@@ -126,6 +126,19 @@ def test_duplicate_implements() -> None:
     ]
 
 
+@pytest.mark.parametrize("name", ["Fetch", "my tool", "HTTPX", "-x", ""])
+def test_provided_names_are_lowercase_command_line_words(name: str) -> None:
+    item = {"type": "tool", "name": name, "class": "A", "description": None}
+    [problem] = checks.check_provided_names([item], F, lambda key: {"implements[0]": 6}[key])
+    assert problem == Problem(
+        F,
+        6,
+        f"tool name '{name}' may hold only lowercase ASCII letters a-z, digits 0-9, '-' and '_'",
+    )
+    good = {**item, "name": "json_api-2"}
+    assert checks.check_provided_names([good], F, lambda key: 6) == []
+
+
 # --- settings -------------------------------------------------------------------------------
 
 

@@ -93,3 +93,17 @@ def test_setting_and_implements_problems_point_at_their_own_lines(tmp_path: Path
         (6, "tool 'dup' is implemented twice"),
         (9, "setting 'slow': default 'fast' is not of type float"),
     ]
+
+
+def test_what_a_broken_manifest_claims_to_implement_is_kept(tmp_path: Path) -> None:
+    """So `kurt tool run NAME` says the skill is invalid, not that nothing provides NAME."""
+    facts = read_facts(
+        candidate(
+            tmp_path,
+            "oops",
+            "---\nname: oops\ndescription: d\nrequires_python: '=>3.10'\nimplements:\n"
+            "  - {type: tool, class: OopsTool, name: oops}\n  - {type: tol, name: other}\n---\n",
+        )
+    )
+    assert facts["problems"][0][3] == 4  # the requires_python line
+    assert facts["provides"] == [["tool", "oops", "OopsTool", ""]]

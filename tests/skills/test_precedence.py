@@ -100,3 +100,33 @@ def test_missing_and_circular_requirements_are_errors_on_their_line(
     assert validate.exit_code == 1
     [error] = json.loads(validate.stdout)[0]["errors"]
     assert (error["file"], error["line"]) == (str(skills / "one" / "SKILL.md"), 7)
+
+
+def test_running_a_tool_of_a_skill_whose_manifest_does_not_parse_says_why(
+    project: Path, run_kurt: Run
+) -> None:
+    write_skill(project / "skills", "oops", manifest_extra="requires_python: '=>3.10'")
+    run = run_kurt("tool", "run", "oops", cwd=project)
+    assert run.exit_code == 1
+    manifest = project / "skills" / "oops" / "SKILL.md"
+    assert run.stderr.startswith(
+        f"Error: {manifest}:7: skill 'oops' is invalid: 'requires_python': expected a PEP 440 "
+        "version specifier"
+    )
+    assert run.stderr.endswith("  hint: run: kurt skill validate oops\n")
+
+
+def test_a_skill_that_cannot_run_here_says_how_to_fix_it(project: Path, run_kurt: Run) -> None:
+    write_skill(project / "skills", "needy", manifest_extra="requires_env: [KURT_QA_NEEDED]")
+    write_skill(project / "skills", "costly", manifest_extra="requires: ['no-such-dist-kurt>=2']")
+    needy = run_kurt("tool", "run", "needy", cwd=project)
+    assert needy.exit_code == 1
+    assert needy.stderr.endswith(
+        "skill 'needy' cannot run here: environment variable KURT_QA_NEEDED is not set\n"
+        "  hint: set it: export KURT_QA_NEEDED=...\n"
+    )
+    costly = run_kurt("tool", "run", "costly", cwd=project)
+    assert costly.stderr.endswith(
+        "  hint: install it where Kurt runs: python -m pip install 'no-such-dist-kurt>=2'\n"
+    )
+    assert run_kurt("tool", "run", "needy", cwd=project, env={"KURT_QA_NEEDED": "1"}).exit_code == 0

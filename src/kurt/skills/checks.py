@@ -69,6 +69,7 @@ SETTING_TYPES: dict[str, tuple[type, ...]] = {
 
 _NAME_CHARS = re.compile(r"[a-z0-9-]+")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_PROVIDED_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 _SETTING_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
@@ -83,6 +84,7 @@ class Problem:
     line: int | None
     message: str
     severity: Severity = "error"
+    hint: str | None = None  # how to fix it, where that is not obvious from the message
 
     @property
     def is_error(self) -> bool:
@@ -207,6 +209,23 @@ def check_implements_unique(
     return problems
 
 
+def check_provided_names(
+    implements: Sequence[Mapping[str, Any]], file: Path | None, at: Lines
+) -> list[Problem]:
+    """Names a skill provides are typed on command lines: lowercase ASCII letters,
+    digits, '-' and '_' (``HTTPX`` beside Kurt's ``httpx`` would only confuse)."""
+    return [
+        Problem(
+            file,
+            at(f"implements[{index}]"),
+            f"{item['type']} name '{item['name']}' may hold only lowercase ASCII letters a-z, "
+            "digits 0-9, '-' and '_'",
+        )
+        for index, item in enumerate(implements)
+        if not _PROVIDED_NAME.fullmatch(item["name"])
+    ]
+
+
 def check_builtin_names(
     implements: Sequence[Mapping[str, Any]], file: Path | None, at: Lines
 ) -> list[Problem]:
@@ -299,6 +318,7 @@ def manifest_checks(
         *check_metadata(manifest["metadata_coerced"], file, at("metadata")),
         *check_provides_something(manifest["implements"], file, at("name")),
         *check_implements_unique(manifest["implements"], file, at),
+        *check_provided_names(manifest["implements"], file, at),
         *check_builtin_names(manifest["implements"], file, at),
         *check_settings(manifest["settings"], file, at),
     ]
@@ -322,7 +342,9 @@ def check_requires_python(
         return [Problem(file, line, f"requires_python '{spec}' is not a PEP 440 specifier")]
     if allowed.contains(running, prereleases=True):
         return []
-    return [Problem(file, line, f"requires Python {spec}, but this is Python {running}")]
+    message = f"requires Python {spec}, but this is Python {running}"
+    hint = f"run Kurt with a Python that matches {spec}, or ask the skill's author"
+    return [Problem(file, line, message, hint=hint)]
 
 
 def check_requires(requires: Sequence[str], file: Path | None, line: int | None) -> list[Problem]:
@@ -344,11 +366,11 @@ def check_requires(requires: Sequence[str], file: Path | None, line: int | None)
             installed = metadata.version(requirement.name)
         except metadata.PackageNotFoundError:
             message = f"requires '{text}', but {requirement.name} is not installed"
-            problems.append(Problem(file, line, message))
+            problems.append(Problem(file, line, message, hint=_install_hint(requirement)))
             continue
         if not requirement.specifier.contains(installed, prereleases=True):
             message = f"requires '{text}', but {requirement.name} {installed} is installed"
-            problems.append(Problem(file, line, message))
+            problems.append(Problem(file, line, message, hint=_install_hint(requirement)))
     return problems
 
 
@@ -367,8 +389,15 @@ def check_requires_env(
             message = f"requires_env '{name}' is not a valid environment variable name"
             problems.append(Problem(file, line, message))
         elif not env.get(name):
-            problems.append(Problem(file, line, f"environment variable {name} is not set"))
+            message = f"environment variable {name} is not set"
+            problems.append(Problem(file, line, message, hint=f"set it: export {name}=..."))
     return problems
+
+
+def _install_hint(requirement: Any) -> str:
+    """``install it: python -m pip install 'httpx>=0.27'`` (into Kurt's own environment)."""
+    specifier = f"{requirement.name}{requirement.specifier}"
+    return f"install it where Kurt runs: python -m pip install '{specifier}'"
 
 
 def environment_checks(front: FrontMatter, manifest: PlainManifest) -> list[Problem]:

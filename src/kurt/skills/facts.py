@@ -65,6 +65,7 @@ def read_facts(candidate: Candidate) -> dict[str, Any]:
         facts = _failed(name, exc)
         found = checks.field_checks(candidate.folder, front, entry_point=candidate.entry_point)
         facts["problems"] += _rows(found)
+        facts["provides"] = _claimed(front.fields.get("implements"))
         description = front.fields.get("description")
         if isinstance(description, str):
             facts["description"] = description
@@ -143,7 +144,7 @@ def environment_problems(record: SkillRecord) -> list[SkillProblem]:
 def as_problem(problem: Any) -> SkillProblem:
     severity = ERROR if problem.severity == "error" else WARNING
     file = str(problem.file) if problem.file is not None else None
-    return SkillProblem(severity, problem.message, file, problem.line)
+    return SkillProblem(severity, problem.message, file, problem.line, problem.hint)
 
 
 def _failed(name: str, exc: ManifestError) -> dict[str, Any]:
@@ -153,6 +154,22 @@ def _failed(name: str, exc: ManifestError) -> dict[str, Any]:
         message = error.message if not error.hint else f"{error.message} (hint: {error.hint})"
         problems.append([ERROR, message, error.file, error.line])
     return {"name": name, "problems": problems}
+
+
+def _claimed(implements: Any) -> list[list[str]]:
+    """What a manifest that does not parse says it implements, where legible:
+    so that using one of those names says the skill is invalid (and why),
+    rather than that nothing provides it."""
+    if not isinstance(implements, list):
+        return []
+    return [
+        [item["type"], item["name"], str(item.get("class") or ""), ""]
+        for item in implements
+        if isinstance(item, dict)
+        and item.get("type") in ("tool", "fetcher", "mapper")
+        and isinstance(item.get("name"), str)
+        and item["name"]
+    ]
 
 
 def _rows(found: list[checks.Problem]) -> list[list[Any]]:

@@ -302,7 +302,7 @@ class SkillManager:
                 f"skill '{record.name}' cannot run here: {first.message}{more}",
                 file=first.file,
                 line=first.line,
-                hint=f"run: kurt skill validate {record.name}",
+                hint=first.hint or f"run: kurt skill validate {record.name}",
             )
 
     def is_trusted(self, record: SkillRecord) -> bool:

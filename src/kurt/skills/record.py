@@ -52,6 +52,7 @@ class SkillProblem(NamedTuple):
     message: str
     file: str | None = None
     line: int | None = None
+    hint: str | None = None  # how to fix it (environment problems; not cached)
 
     def __str__(self) -> str:
         where = self.file or ""
