@@ -56,10 +56,11 @@ if TYPE_CHECKING:
     from kurt.skills.record import SkillRecord
 
 # 2: lines of the requirement keys; 3: built-in names; 4: field checks on failure;
-# 5: the requires_skills line; 6: one problem per parse error, item lines.
+# 5: the requires_skills line; 6: one problem per parse error, item lines;
+# 7: provided-name rule, names claimed by broken manifests.
 # The listing snapshot and the run index hold facts too: when what facts hold
 # changes, bump kurt.skills.listing.FORMAT and kurt.skills.quick.FORMAT with this.
-FORMAT = 6
+FORMAT = 7
 
 
 class Catalog(NamedTuple):

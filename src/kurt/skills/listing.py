@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from kurt.config.skills import SkillsConfig
     from kurt.skills.discovery import PackageSkill, SearchRoot
 
-FORMAT = 8
+FORMAT = 9
 _MAGIC = f"kurt skill listing {FORMAT}"
 _POINTER_MAGIC = f"kurt skill listing pointer {FORMAT}"
 _SEP = "\x00"

@@ -25,7 +25,7 @@ from kurt.config.skills import SkillsConfig
 from kurt.skills.precedence import Index, apply_state
 from kurt.skills.record import STATUS_SHADOWED, Clash, Provided, SkillProblem, SkillRecord
 
-FORMAT = 5
+FORMAT = 6
 
 
 def index_file(cache: Path) -> Path:
