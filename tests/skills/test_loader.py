@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 from skill_helpers import imported, write_skill
 
 from kurt.config.locations import Locations
@@ -71,6 +72,7 @@ def test_skill_imports_its_own_helpers_relatively(project: Path, kurt_home: Path
             class {name.capitalize()}Impl(Tool):
                 name = {name!r}
                 description = util.WORD + VALUE
+                InputModel = OutputModel = BaseModel
             """,
         )
         (folder / "util.py").write_text(f"WORD = {word!r}\n", "utf-8")
@@ -107,6 +109,7 @@ def test_a_shipped_pyc_never_runs(project: Path, kurt_home: Path, tmp_path: Path
     class SafeImpl(Tool):
         name = "safe"
         description = X
+        InputModel = OutputModel = BaseModel
     """,
     )
     (folder / "helper.py").write_text("X = 'reviewed'\n", "utf-8")
@@ -138,6 +141,7 @@ def test_loading_writes_no_bytecode_into_the_skill(project: Path, kurt_home: Pat
     class CleanImpl(Tool):
         name = "clean"
         description = "x"
+        InputModel = OutputModel = BaseModel
     """,
     )
     (folder / "helper.py").write_text("", "utf-8")
@@ -205,6 +209,7 @@ def test_failure_leaves_nothing_registered_or_imported(project: Path, kurt_home:
     class HalfImpl(Tool):
         name = "half-done"
         description = "x"
+        InputModel = OutputModel = BaseModel
 
     raise ValueError("after registering")
     """
@@ -218,6 +223,7 @@ def test_taking_a_registered_name_is_a_skill_error(project: Path, kurt_home: Pat
     class Owner(Tool):  # type: ignore[type-arg]
         name = "taken"
         description = "Kurt's own"
+        InputModel = OutputModel = BaseModel
 
     write_skill(project / "skills", "taker", provides=[("tool", "taken")])
     with pytest.raises(SkillError) as caught:
@@ -252,6 +258,7 @@ from .helper import X
 class {cls}(Tool):
     name = {name!r}
     description = X
+    InputModel = OutputModel = BaseModel
 """
 
 REFUSED_HINT = (
@@ -344,6 +351,7 @@ def test_sub_package_folder_symlink_leading_outside_is_refused(
         class DeepImpl(Tool):
             name = "deep"
             description = X
+            InputModel = OutputModel = BaseModel
         """,
     )
     elsewhere = tmp_path / "elsewhere"
@@ -364,3 +372,271 @@ def test_sub_package_folder_symlink_leading_outside_is_refused(
     assert not ran.exists()
     assert not (elsewhere / "init.ran").exists()
     assert TOOLS.registered("deep") is None
+
+
+# -- failures that name the mistake behind them ------------------------------------
+
+
+def outcome_error(outcome: Any) -> str:
+    """The CLI's error text of a failed run, checked to be clean (exit 1, no traceback)."""
+    assert outcome.exit_code == 1, outcome.stderr
+    assert "Traceback" not in outcome.stderr
+    return str(outcome.stderr)
+
+
+ABSOLUTE_HELPER = """
+{import_line}
+
+@register_tool
+class OopsImpl(Tool):
+    name = "oops"
+    description = "x"
+    InputModel = OutputModel = BaseModel
+"""
+
+
+@pytest.mark.parametrize(
+    ("import_line", "hint"),
+    [
+        ("from helpers import greet", "import it relatively: from .helpers import ..."),
+        ("import helpers", "import it relatively: from . import helpers"),
+        ("from pkg.mod import greet", "import it relatively: from .pkg import ..."),
+    ],
+    ids=["from-import", "import", "package"],
+)
+def test_absolute_import_of_a_helper_hints_the_relative_import(
+    project: Path, kurt_home: Path, import_line: str, hint: str
+) -> None:
+    folder = write_skill(
+        project / "skills", "oops", code=ABSOLUTE_HELPER.format(import_line=import_line)
+    )
+    (folder / "helpers.py").write_text("def greet():\n    return 'hi'\n", "utf-8")
+    (folder / "pkg").mkdir()
+    (folder / "pkg" / "mod.py").write_text("def greet():\n    return 'hi'\n", "utf-8")
+    with pytest.raises(SkillError) as caught:
+        load_skill(record_of(project, kurt_home, "oops"))
+    error = caught.value
+    top = import_line.split()[1].partition(".")[0]
+    assert (
+        error.message
+        == f"skill 'oops' failed to load: ModuleNotFoundError: No module named '{top}'"
+    )
+    assert (error.file, error.line) == (
+        str(folder / "skill.py"),
+        line_in(folder / "skill.py", import_line),
+    )
+    assert error.hint == hint
+
+
+def test_absolute_import_inside_a_sub_package_hints_the_right_dots(
+    project: Path, kurt_home: Path
+) -> None:
+    folder = write_skill(project / "skills", "deeper", code="from .sub import inner\n")
+    (folder / "helpers.py").write_text("", "utf-8")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "__init__.py").write_text("", "utf-8")
+    (folder / "sub" / "inner.py").write_text("\nfrom helpers import greet\n", "utf-8")
+    with pytest.raises(SkillError) as caught:
+        load_skill(record_of(project, kurt_home, "deeper"))
+    assert (caught.value.file, caught.value.line) == (str(folder / "sub" / "inner.py"), 2)
+    assert caught.value.hint == "import it relatively: from ..helpers import ..."
+
+
+def test_a_missing_module_that_is_not_a_helper_keeps_the_generic_hint(
+    project: Path, kurt_home: Path
+) -> None:
+    error = failing(project, kurt_home, "importer", "import no_such_module_here\n")
+    assert error.hint == "fix the skill, or disable it: kurt config skills disable importer"
+
+
+def test_absolute_helper_import_in_tool_run(project: Path, run_kurt: Callable[..., Any]) -> None:
+    code = ABSOLUTE_HELPER.format(import_line="from helpers import greet")
+    folder = write_skill(project / "skills", "oops", code=code)
+    (folder / "helpers.py").write_text("def greet():\n    return 'hi'\n", "utf-8")
+    line = line_in(folder / "skill.py", "from helpers import greet")
+    assert outcome_error(run_kurt("tool", "run", "oops", cwd=project)) == (
+        f"Error: {folder / 'skill.py'}:{line}: skill 'oops' failed to load: "
+        "ModuleNotFoundError: No module named 'helpers'\n"
+        "  hint: import it relatively: from .helpers import ...\n"
+    )
+
+
+# The class SKILL.md names (OopsImpl, tool 'oops') registers as 'Oops'.
+MISNAMED = """
+@register_tool
+class OopsImpl(Tool):
+    name = "Oops"
+    description = "x"
+    InputModel = OutputModel = BaseModel
+"""
+
+MISNAMED_MESSAGE = (
+    "skill 'oops': skill.py registered tool 'Oops' (class OopsImpl), "
+    "but SKILL.md's implements says 'oops'"
+)
+MISNAMED_HINT = (
+    "make the two names equal: set name = 'oops' in class OopsImpl, "
+    "or change the name in SKILL.md's implements"
+)
+
+
+def test_a_class_registered_under_another_name_says_so(project: Path, kurt_home: Path) -> None:
+    error = failing(project, kurt_home, "oops", MISNAMED)
+    assert error.message == MISNAMED_MESSAGE
+    assert error.hint == MISNAMED_HINT
+    assert (error.file, error.line) == (
+        str(project / "skills" / "oops" / "skill.py"),
+        line_in(project / "skills" / "oops" / "skill.py", "class OopsImpl"),
+    )
+    assert TOOLS.registered("Oops") is None  # undone
+
+
+def test_a_misspelled_class_suggests_the_one_in_skill_py(project: Path, kurt_home: Path) -> None:
+    code = """
+    @register_tool
+    class OopsImp(Tool):
+        name = "oops"
+        description = "x"
+        InputModel = OutputModel = BaseModel
+    """
+    error = failing(project, kurt_home, "oops", code)
+    assert error.message == (
+        "skill 'oops': class OopsImpl (tool 'oops' in SKILL.md) is not defined in skill.py; "
+        "did you mean 'OopsImp'?"
+    )
+    assert error.hint == "use one spelling of the class name in SKILL.md and skill.py"
+    assert error.line == line_in(Path(str(error.file)), "class OopsImp(")
+    assert TOOLS.registered("oops") is None
+
+
+def test_a_missing_class_with_nothing_close(project: Path, kurt_home: Path) -> None:
+    code = """
+    @register_tool
+    class Unrelated(Tool):
+        name = "oops"
+        description = "x"
+        InputModel = OutputModel = BaseModel
+    """
+    error = failing(project, kurt_home, "oops", code)
+    assert error.message == (
+        "skill 'oops': class OopsImpl (tool 'oops' in SKILL.md) is not defined in skill.py"
+    )
+    assert error.hint == (
+        "define class OopsImpl in skill.py, or name one of its classes in SKILL.md's implements"
+    )
+
+
+def test_the_name_registered_by_another_class_says_which(project: Path, kurt_home: Path) -> None:
+    code = """
+    class OopsImpl(Tool):
+        name = "unused"
+        description = "x"
+        InputModel = OutputModel = BaseModel
+
+    @register_tool
+    class Other(Tool):
+        name = "oops"
+        description = "x"
+        InputModel = OutputModel = BaseModel
+    """
+    error = failing(project, kurt_home, "oops", code)
+    assert error.message == (
+        "skill 'oops': skill.py registered tool 'oops' with class Other, "
+        "but SKILL.md's implements says class OopsImpl"
+    )
+    assert error.line == line_in(Path(str(error.file)), "class Other(")
+
+
+def test_misnamed_and_misspelled_classes_in_tool_run_and_validate(
+    project: Path, run_kurt: Callable[..., Any]
+) -> None:
+    folder = write_skill(project / "skills", "oops", code=MISNAMED)
+    code = folder / "skill.py"
+    where = f"{code}:{line_in(code, 'class OopsImpl')}"
+    assert outcome_error(run_kurt("tool", "run", "oops", cwd=project)) == (
+        f"Error: {where}: {MISNAMED_MESSAGE}\n  hint: {MISNAMED_HINT}\n"
+    )
+    validated = run_kurt("skill", "validate", "oops", cwd=project)
+    assert validated.exit_code == 1
+    assert f"{where}: {MISNAMED_MESSAGE}" in validated.stdout
+    assert "Traceback" not in validated.stderr
+
+    code.write_text(
+        code.read_text("utf-8")
+        .replace('"Oops"', '"oops"')
+        .replace("class OopsImpl", "class OopsImp"),
+        "utf-8",
+    )
+    assert outcome_error(run_kurt("tool", "run", "oops", cwd=project)) == (
+        f"Error: {code}:{line_in(code, 'class OopsImp(')}: skill 'oops': class OopsImpl "
+        "(tool 'oops' in SKILL.md) is not defined in skill.py; did you mean 'OopsImp'?\n"
+        "  hint: use one spelling of the class name in SKILL.md and skill.py\n"
+    )
+
+
+WRONG_BASE_MESSAGE = "skill 'oops': class 'OopsImpl' must derive from kurt.Tool (it is a tool)"
+WRONG_BASE_HINT = (
+    "derive class OopsImpl from Tool (from kurt import Tool); "
+    "a tool's pydantic models are its InputModel and OutputModel"
+)
+
+
+@pytest.mark.parametrize(
+    "annotation",
+    ["", ": str"],
+    ids=["pydantic-fails", "registry-fails"],  # before the decorator runs, or in it
+)
+def test_a_tool_deriving_from_base_model_is_named(
+    project: Path, kurt_home: Path, annotation: str
+) -> None:
+    code = f"""
+    @register_tool
+    class OopsImpl(BaseModel):
+        name{annotation} = "oops"
+        description{annotation} = "x"
+    """
+    error = failing(project, kurt_home, "oops", code)
+    assert error.message == WRONG_BASE_MESSAGE
+    assert error.hint == WRONG_BASE_HINT
+    assert error.line == line_in(Path(str(error.file)), "class OopsImpl(BaseModel)")
+
+
+def test_a_failure_elsewhere_keeps_its_own_message(project: Path, kurt_home: Path) -> None:
+    # OopsImpl derives from the wrong base, but the import fails before it.
+    code = """
+    raise RuntimeError("first")
+
+    @register_tool
+    class OopsImpl(BaseModel):
+        name = "oops"
+    """
+    error = failing(project, kurt_home, "oops", code)
+    assert error.message == "skill 'oops' failed to load: RuntimeError: first"
+
+
+def test_a_right_base_keeps_the_error_from_the_class_body(project: Path, kurt_home: Path) -> None:
+    code = """
+    @register_tool
+    class OopsImpl(Tool):
+        name = "oops"
+        description = str(1 / 0)
+        InputModel = OutputModel = BaseModel
+    """
+    error = failing(project, kurt_home, "oops", code)
+    assert error.message == "skill 'oops' failed to load: ZeroDivisionError: division by zero"
+
+
+def test_a_tool_deriving_from_base_model_in_tool_run(
+    project: Path, run_kurt: Callable[..., Any]
+) -> None:
+    code = """
+    @register_tool
+    class OopsImpl(BaseModel):
+        name = "oops"
+        description = "x"
+    """
+    folder = write_skill(project / "skills", "oops", code=code)
+    line = line_in(folder / "skill.py", "class OopsImpl(BaseModel)")
+    assert outcome_error(run_kurt("tool", "run", "oops", cwd=project)) == (
+        f"Error: {folder / 'skill.py'}:{line}: {WRONG_BASE_MESSAGE}\n  hint: {WRONG_BASE_HINT}\n"
+    )

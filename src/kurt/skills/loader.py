@@ -27,7 +27,8 @@ Registrations made while the code runs are attributed to the skill
 of the manifest must be registered by the class it names. Any failure
 (syntax error, import error, exception at import, missing class, a name
 taken by someone else) becomes a :class:`~kurt.errors.SkillError` naming the
-file and line, and leaves no half-registered names or modules behind.
+file and line, and leaves no half-registered names or modules behind; the
+common mistakes behind a failure are named by :mod:`kurt.skills.loadfailure`.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from kurt.errors import KurtError, SkillError
+from kurt.skills.loadfailure import absolute_helper_hint, unregistered, wrong_base
 from kurt.skills.record import SkillRecord
 
 CODE_FILE = "skill.py"
@@ -215,29 +217,19 @@ def _registered() -> dict[str, set[str]]:
 
 
 def _check_registered(record: SkillRecord, code: Path) -> None:
+    """Each ``implements`` entry is registered, under its name, by the class it names.
+
+    When one is not, say what did happen: the class is missing (with a
+    did-you-mean), registered under another name, or not registered at all.
+    """
     registries = _registries()
+    module = sys.modules.get(f"{module_name(record)}.skill")
+    ours = [e for registry in registries.values() for e in registry if e.skill == record.name]
     for provided in record.provides:
         entry = registries[provided.kind].registered(provided.name)
         if entry is not None and entry.obj.__name__ == provided.class_name:
             continue
-        decorator = f"@register_{provided.kind}"
-        raise SkillError(
-            f"skill '{record.name}': class {provided.class_name} ({provided.kind} "
-            f"'{provided.name}' in SKILL.md) was not registered by {CODE_FILE}",
-            file=code,
-            line=_class_line(code, provided.class_name),
-            hint=f"define class {provided.class_name} in {CODE_FILE} and decorate it with "
-            f"{decorator}; its name must be '{provided.name}'",
-        )
-
-
-def _class_line(code: Path, class_name: str) -> int | None:
-    try:
-        text = code.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-    match = re.search(rf"^[ \t]*class[ \t]+{re.escape(class_name)}\b", text, re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else None
+        raise unregistered(record, code, provided, module, ours)
 
 
 def _undo(name: str, before: dict[str, set[str]]) -> None:
@@ -261,15 +253,22 @@ def _as_skill_error(record: SkillRecord, exc: BaseException, code: Path) -> Skil
                 file, line = frame_file, frame_line
     if file is None:
         file = str(code)
+    if not isinstance(exc, SyntaxError) and line is not None:
+        clearer = wrong_base(record, code, file, line)
+        if clearer is not None:
+            return clearer
     what = "has a syntax error" if isinstance(exc, SyntaxError) else "failed to load"
     detail = exc.msg if isinstance(exc, SyntaxError) else str(exc)
     if isinstance(exc, KurtError):
         detail = exc.message
+    hint = f"fix the skill, or disable it: kurt config skills disable {record.name}"
+    if isinstance(exc, ModuleNotFoundError) and exc.name:
+        hint = absolute_helper_hint(folder, file, line, exc.name) or hint
     return SkillError(
         f"skill '{record.name}' {what}: {type(exc).__name__}: {detail}",
         file=file,
         line=line,
-        hint=f"fix the skill, or disable it: kurt config skills disable {record.name}",
+        hint=hint,
     )
 
 
