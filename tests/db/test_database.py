@@ -119,3 +119,18 @@ def test_a_configured_url_wins_and_no_project_means_memory(tmp_path: Path) -> No
     with outside:
         outside.save_document(fetched("in memory"), engine="file")
         assert outside.document(URL) is not None  # one shared in-memory connection
+
+
+def test_a_relative_sqlite_url_is_relative_to_the_project(tmp_path: Path) -> None:
+    """configuration.md's `url = "sqlite:///.kurt/kurt.sqlite"` works from any subfolder."""
+    root = tmp_path / "proj"
+    locations = Locations(project_root=root, home=tmp_path / "home")
+    relative = KurtConfig(database=DatabaseSection(url="sqlite:///data/docs.sqlite?timeout=5"))
+    db = open_database(locations, relative)
+    assert db.url == f"sqlite:///{(root / 'data' / 'docs.sqlite').as_posix()}?timeout=5"
+    db.save_mapped("https://example.com/", ["https://example.com/a"], engine="t")
+    db.close()
+    assert (root / "data" / "docs.sqlite").is_file()
+    for kept in ("sqlite:////abs/path.sqlite", "sqlite://", "postgresql://u@h/db"):
+        config = KurtConfig(database=DatabaseSection(url=kept))
+        assert open_database(locations, config).url == kept

@@ -9,6 +9,7 @@ time of the attempt but never touches content stored by an earlier success.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from types import TracebackType
@@ -66,11 +67,27 @@ def open_database(locations: Locations, config: KurtConfig) -> Database:
     in (``persistent`` is false, and tools say ``stored: false``).
     """
     if config.database.url:
-        return Database(config.database.url)
+        return Database(_relative_to_project(config.database.url, locations))
     if locations.data_dir is not None:
         locations.data_dir.mkdir(parents=True, exist_ok=True)
         return Database(f"sqlite:///{(locations.data_dir / DATABASE_FILE).as_posix()}")
     return Database.in_memory()
+
+
+def _relative_to_project(url: str, locations: Locations) -> str:
+    """A SQLite URL with a relative path (``sqlite:///.kurt/kurt.sqlite``) means
+    relative to the project, like every other path in kurt.toml, not to the
+    folder a command happens to run from. Other URLs are left as written."""
+    prefix = "sqlite:///"
+    root = locations.project_root
+    if root is None or not url.startswith(prefix):
+        return url
+    path = url[len(prefix) :].split("?", 1)[0]
+    if not path or path.startswith("/") or path.startswith(":memory:") or os.path.isabs(path):
+        return url
+    target = root / path
+    target.parent.mkdir(parents=True, exist_ok=True)  # as for the default .kurt/
+    return prefix + target.as_posix() + url[len(prefix) + len(path) :]
 
 
 class Database:

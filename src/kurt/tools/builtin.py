@@ -5,6 +5,8 @@ does it once."""
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
+from typing import Any
 
 BUILTIN_MODULES: tuple[str, ...] = (
     "kurt.tools.fetch.engines.httpx",
@@ -44,14 +46,40 @@ def load_builtins() -> None:
 
 
 class BuiltinResolver:
-    """The registries' resolver until a Runtime plugs in the skill manager:
+    """The registries' resolver until a Runtime plugs in the skill manager.
+
     Kurt's own tools and engines are imported when a name is first needed, so
     ``from kurt import FETCHERS; FETCHERS.get("httpx")`` works in a plain
-    script while ``import kurt`` itself stays cheap."""
+    script while ``import kurt`` itself stays cheap. A name they do not
+    provide, or a listing of names, brings in the skills a ``kurt`` command
+    would see from the current directory (the project's, the user's,
+    installed packages'), with the same trust and settings checks: a
+    :class:`~kurt.runtime.Runtime` is made and installs its skill manager as
+    the resolver, and answers from then on.
+    """
 
     def resolve(self, kind: str, name: str) -> None:
         load_builtins()
+        if not _registry(kind).registered(name):
+            _skills().resolve(kind, name)
 
-    def names(self, kind: str) -> tuple[str, ...]:
+    def names(self, kind: str) -> Iterable[str]:
         load_builtins()  # they register themselves; the registry lists them
-        return ()
+        names: Iterable[str] = _skills().names(kind)
+        return names
+
+
+def _registry(kind: str) -> Any:
+    from kurt.registry import FETCHERS, MAPPERS, TOOLS
+
+    return {"tool": TOOLS, "fetcher": FETCHERS, "mapper": MAPPERS}[kind]
+
+
+def _skills() -> Any:
+    """The skill manager of a Runtime for the project found from here, now installed."""
+    from kurt.config.locations import Locations
+    from kurt.runtime import Runtime
+
+    runtime = Runtime(Locations.discover())
+    runtime.prepare_registries()
+    return runtime.skills
