@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kurt.errors import did_you_mean
 from kurt.skills.checks import Lines, PlainManifest, Problem
 
 if TYPE_CHECKING:
@@ -54,6 +55,9 @@ def check_implements_code(
             message = (
                 f"class '{class_name}' ({kind} '{item['name']}') is not defined in {code.name}"
             )
+            close = did_you_mean(class_name, module.classes)
+            if close is not None:
+                message += f"; did you mean '{close}'?"
             problems.append(Problem(manifest_file, at(f"implements[{index}]"), message))
             continue
         verdict = module.derives_from(class_name, base)
