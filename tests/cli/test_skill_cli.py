@@ -454,6 +454,18 @@ def test_agentskills_verdicts_agree_with_the_reference(project: Path, run_kurt: 
         assert report["valid"] is (relative not in failing), (relative, report["errors"])
 
 
+def test_agentskills_errors_carry_the_line_their_text_names(project: Path, run_kurt: Run) -> None:
+    folder = project / "skills" / "flowy"
+    folder.mkdir()
+    (folder / "SKILL.md").write_text(
+        "---\nname: flowy\ndescription: d\ntags: [a, b]\n---\n", "utf-8"
+    )
+    outcome = run_kurt("skill", "validate", "--agentskills", "--json", "flowy", cwd=project)
+    [error] = json.loads(outcome.stdout)[0]["errors"]
+    assert "(line: 4)" in error["message"]
+    assert error["line"] == 4
+
+
 def test_disabled_skill_tool_says_how_to_enable_it(
     make_project: Callable[..., Path], run_kurt: Run
 ) -> None:

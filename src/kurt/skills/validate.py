@@ -119,7 +119,10 @@ def _open_format(record: SkillRecord, problems: list[SkillProblem], imported: bo
     from kurt.skills.agentskills import check_agentskills
 
     manifest = str(record.manifest_path)
-    errors = [SkillProblem(ERROR, text, manifest, None) for text in check_agentskills(record.path)]
+    errors = [
+        SkillProblem(ERROR, text, manifest, _line_in(text))
+        for text in check_agentskills(record.path)
+    ]
     warnings = [
         SkillProblem(WARNING, f"kurt: {p.message}", p.file, p.line)
         for p in problems
@@ -144,3 +147,12 @@ def _code_problems(record: SkillRecord) -> list[SkillProblem]:
     except (OSError, ManifestError):
         return []  # already reported by discovery
     return [as_problem(p) for p in code_checks(record.path, front, plain)]
+
+
+def _line_in(text: str) -> int | None:
+    """The SKILL.md line an open-format error names in its text (``... (line: 9)``),
+    which its wording must keep to agree with the reference validator."""
+    import re
+
+    found = re.search(r"\(line: (\d+)\)", text)
+    return int(found.group(1)) if found else None
