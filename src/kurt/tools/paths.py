@@ -29,7 +29,12 @@ def to_path(source: str) -> Path:
 
 
 def canonical(source: str) -> str:
-    """``source`` itself for a URL; the absolute ``file://`` URI for a local path."""
+    """The absolute ``file://`` URI for a ``file:`` URL or a path that exists;
+    ``source`` itself otherwise: a URL, or a word a skill's own engine
+    understands (``urn:isbn:1``, ``python/cpython``), passed on as typed."""
     if not is_local(source):
         return source
-    return to_path(source).resolve().as_uri()
+    path = to_path(source)
+    if not source.startswith("file:") and not path.exists():
+        return source
+    return path.resolve().as_uri()

@@ -87,7 +87,7 @@ def test_a_source_that_fails_fails_the_run(tmp_path: Path, arun: Callable[..., A
     result = run_map(arun, {"source": str(tmp_path / "nope")})
     assert result.success is False
     assert [(e.item, e.message) for e in result.errors] == [
-        ((tmp_path / "nope").as_uri(), f"no such file or folder: {tmp_path / 'nope'}")
+        (str(tmp_path / "nope"), f"no such file or folder: {tmp_path / 'nope'}")
     ]
 
 
