@@ -100,6 +100,21 @@ def test_a_disabled_skill_does_not_run(demo: KurtProject) -> None:
     assert demo.config_file.read_bytes() == before  # the README's disable/enable round trip
 
 
+def test_the_readmes_edit_sequence_ends_byte_for_byte_as_it_began(demo: KurtProject) -> None:
+    """README.md's "Using Kurt" promises kurt.toml is byte for byte as before."""
+    demo.trust()
+    before = demo.config_file.read_bytes()
+    for edit in (
+        ("set", "site-digest", "label", "note"),
+        ("unset", "site-digest", "label"),
+        ("set", "site-digest", "label", "page"),
+        ("disable", "site-digest"),
+        ("enable", "site-digest"),
+    ):
+        assert demo.kurt("config", "skills", *edit).exit_code == 0, edit
+    assert demo.config_file.read_bytes() == before
+
+
 def test_unit_the_skill_and_its_helper_module_with_kurt_testing() -> None:
     skill = REPO / "skills" / "site-digest"
     load_skill(skill)  # skill.py imports its helper relatively: from .digest import ...
