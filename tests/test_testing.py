@@ -5,15 +5,27 @@ point, with nothing imported or configured by the suite)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from pydantic import SecretStr
+from pytest_httpserver import HTTPServer
 
+from kurt.db.store import Database
 from kurt.errors import ConfigError
-from kurt.testing import KurtProject, load_skill, make_context, run_tool
+from kurt.testing import (
+    ContextFactory,
+    KurtProject,
+    KurtTestContext,
+    load_skill,
+    make_context,
+    run_tool,
+)
+from kurt.tools.context import ToolContext
 
 pytest_plugins = ["pytester"]
 
@@ -224,7 +236,153 @@ def test_load_skill_twice_is_fine_and_attributes_the_tool(greeter: Path) -> None
 
 
 def test_fixtures_are_usable_in_kurts_own_suite(
-    kurt_context: Callable[..., Any], run_tool: Callable[..., Any]
+    kurt_context: ContextFactory, run_tool: Callable[..., Any]
 ) -> None:
-    assert kurt_context is make_context
+    assert isinstance(kurt_context(), ToolContext)
     assert run_tool.__name__ == "run_tool"
+
+
+# -- context.http and context.db, as a run has them -------------------------------------
+
+FETCHER_MD = """\
+---
+name: echo-api
+description: Fetches with context.http and stores with context.db, for the kurt.testing tests.
+implements:
+  - {type: fetcher, class: EchoFetcher, name: echo-api}
+settings:
+  label: {type: str, default: echo}
+---
+"""
+
+FETCHER_PY = """\
+from kurt import BaseFetcher, FetchResult, register_fetcher
+
+
+@register_fetcher
+class EchoFetcher(BaseFetcher):
+    name = "echo-api"
+
+    async def fetch(self, url, context):
+        response = await context.http.get(url)
+        context.db.save_mapped(url, [url], engine=context.settings.label)
+        return FetchResult(url=url, content=response.text, title=context.settings.label)
+"""
+
+RESOURCE_TESTS = """\
+import asyncio
+from pathlib import Path
+
+from kurt.testing import load_skill, make_context
+
+SKILL = Path(__file__).parent / "echo-api"
+SEEN = {}
+
+
+def test_fetcher(httpserver):                      # the example of docs/skills.md
+    httpserver.expect_request("/item").respond_with_data("Hi")
+    module = load_skill(SKILL)
+    context = make_context(skill_dir=SKILL)
+    result = asyncio.run(module.EchoFetcher().fetch(httpserver.url_for("/item"), context))
+    assert (result.content, result.title) == ("Hi", "echo")
+    assert context.db.mapped() == [httpserver.url_for("/item")]
+    SEEN["made"] = context.resources
+
+
+def test_the_end_of_a_test_closed_them():
+    assert SEEN["made"].opened == []
+
+
+def test_fixture(httpserver, kurt_context):
+    httpserver.expect_request("/item").respond_with_data("Ho")
+    module = load_skill(SKILL)
+    context = kurt_context({"label": "mine"}, skill_dir=SKILL)
+    result = asyncio.run(module.EchoFetcher().fetch(httpserver.url_for("/item"), context))
+    assert result.content == "Ho"
+    assert kurt_context().db.mapped() == [httpserver.url_for("/item")]  # one database
+    assert (kurt_context.root / ".kurt" / "kurt.sqlite").is_file()
+    SEEN["fixture"] = kurt_context.resources
+
+
+def test_the_fixture_closed_them():
+    assert SEEN["fixture"].opened == []
+"""
+
+
+def test_documented_fetcher_test_gets_a_client_and_a_database(pytester: pytest.Pytester) -> None:
+    skill = pytester.path / "echo-api"
+    skill.mkdir()
+    (skill / "SKILL.md").write_text(FETCHER_MD, encoding="utf-8")
+    (skill / "skill.py").write_text(FETCHER_PY, encoding="utf-8")
+    pytester.makepyfile(test_echo=RESOURCE_TESTS)
+
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W", "error")
+
+    result.assert_outcomes(passed=4)
+
+
+def test_make_context_opens_a_client_and_a_database_on_first_use(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/a").respond_with_data("A")
+    context = make_context()
+    assert context.resources is not None
+    assert context.resources.opened == []
+
+    async def get() -> str:
+        assert context.http is not None
+        return (await context.http.get(httpserver.url_for("/a"))).text
+
+    # One context through two event loops, as tests calling asyncio.run twice do.
+    assert (asyncio.run(get()), asyncio.run(get())) == ("A", "A")
+    assert context.http.headers["User-Agent"].startswith("kurt/")
+    assert isinstance(context.db, Database)
+    assert not context.db.persistent
+    assert context.db.save_mapped("src", ["https://a.test/"], engine="test") == 1
+    assert context.for_skill("other").db is context.db  # one database per run
+    assert context.resources.opened == ["db", "http"]
+    context.close()
+    assert context.resources.opened == []
+
+
+def test_make_context_is_a_context_manager() -> None:
+    with make_context() as context:
+        database = context.db
+        assert database.mapped() == []
+    assert context.resources is not None
+    assert context.resources.opened == []
+
+
+def test_make_context_is_an_async_context_manager() -> None:
+    async def use() -> KurtTestContext:
+        async with make_context() as context:
+            assert context.http is not None
+            assert not context.http.is_closed
+            return context
+
+    context = asyncio.run(use())
+    assert context.resources is not None
+    assert context.resources.opened == []
+
+
+def test_given_db_and_http_win_and_stay_open(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{(tmp_path / 'own.sqlite').as_posix()}")
+    client = httpx.AsyncClient()
+    with make_context(db=database, http=client) as context:
+        assert (context.db, context.http) == (database, client)
+    assert not client.is_closed
+    assert database.mapped() == []  # still usable
+    asyncio.run(client.aclose())
+    database.close()
+
+
+def test_kurt_context_uses_the_tests_project_database(
+    kurt_project: KurtProject, kurt_context: ContextFactory
+) -> None:
+    async def store() -> None:
+        async with kurt_project.runtime().context() as run:
+            run.db.save_mapped("feed", ["https://a.test/"], engine="test")
+
+    asyncio.run(store())
+
+    assert kurt_context.root == kurt_project.root
+    assert kurt_context().db.mapped("feed") == ["https://a.test/"]
+    assert kurt_context().db is kurt_context({"x": 1}).db

@@ -16,10 +16,14 @@ with nothing to import or configure:
     runs the real ``kurt`` command there.
 
 ``kurt_context``
-    A factory of :class:`~kurt.ToolContext` objects with the settings you
-    give (checked against a skill's SKILL.md schema when you pass
-    ``skill_dir=``), for unit tests of a tool, fetcher or mapper without a
-    project.
+    A :class:`ContextFactory` of :class:`~kurt.ToolContext` objects with the
+    settings you give (checked against a skill's SKILL.md schema when you pass
+    ``skill_dir=``), for unit tests of a tool, fetcher or mapper. Their
+    ``http`` is a real client and their ``db`` a real project database (the
+    test's ``kurt_project``, else a temporary folder), opened on first use and
+    closed when the test ends. :func:`make_context` is the same without a
+    fixture (an in-memory database; closed at the end of the test, or by
+    ``with``).
 
 ``run_tool``
     Run a registered tool by name and get its :class:`~kurt.ToolResult`;
@@ -51,18 +55,23 @@ import sys
 import types
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Self
 
 import pytest
 
 if TYPE_CHECKING:
+    import httpx
+
     from kurt.config.locations import Locations
     from kurt.runtime import Runtime
     from kurt.tools.context import ToolContext
+    from kurt.tools.resources import RunResources
     from kurt.tools.result import ToolResult
 
 __all__ = [
+    "ContextFactory",
     "KurtProject",
+    "KurtTestContext",
     "Outcome",
     "arun_tool",
     "kurt_context",
@@ -229,28 +238,141 @@ class KurtProject:
 # -- contexts and runs without a project ------------------------------------
 
 
+class _ClosesResources:
+    """What :class:`KurtTestContext` adds to :class:`~kurt.ToolContext`."""
+
+    __slots__ = ()
+    resources: RunResources | None
+
+    def close(self) -> None:
+        """Close the database and client this context opened (it may be used again:
+        they reopen on first use, an in-memory database empty)."""
+        if self.resources is not None:
+            _close_now(self.resources)
+
+    async def aclose(self) -> None:
+        """:meth:`close` for async code."""
+        if self.resources is not None:
+            await self.resources.aclose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+
+if TYPE_CHECKING:
+
+    class KurtTestContext(_ClosesResources, ToolContext):
+        """A :class:`~kurt.ToolContext` that closes the database and client it opened
+        (``with`` / ``async with`` / :meth:`close`). ``db=`` or ``http=`` given to
+        :func:`make_context` are the caller's and are never closed here."""
+
+else:
+
+    def __getattr__(name: str) -> Any:
+        # KurtTestContext subclasses ToolContext, whose import costs a quarter
+        # of a second: it is made when first asked for, not when pytest loads
+        # the plugin.
+        if name == "KurtTestContext":
+            return _context_class()
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+_CONTEXT_CLASS: list[type[KurtTestContext]] = []
+
+# Resources of make_context's contexts, closed at the end of each test.
+_SCRATCH: list[RunResources] = []
+
+
+def _context_class() -> type[KurtTestContext]:
+    if not _CONTEXT_CLASS:
+        import attrs
+
+        from kurt.tools.context import ToolContext
+
+        namespace = {"__module__": __name__, "__qualname__": "KurtTestContext"}
+        made = attrs.frozen(kw_only=True)(
+            type("KurtTestContext", (_ClosesResources, ToolContext), namespace)
+        )
+        _CONTEXT_CLASS.append(made)
+    return _CONTEXT_CLASS[0]
+
+
 def make_context(
     settings: Mapping[str, Any] | Any = None,
     *,
     skill_dir: str | os.PathLike[str] | None = None,
     **resources: Any,
-) -> ToolContext:
+) -> KurtTestContext:
     """A :class:`~kurt.ToolContext` whose ``settings`` are the ones given.
 
     With ``skill_dir`` (a folder holding SKILL.md), ``settings`` is checked
     against that skill's schema exactly as kurt.toml would be: defaults fill
-    the gaps, types are enforced, secrets become ``SecretStr``, and an unknown
-    key or wrong type raises Kurt's ``ConfigError``. Without it, a mapping
-    becomes an attribute namespace as given (any other object is used as is).
+    the gaps, types are enforced, secrets become ``pydantic.SecretStr``
+    (``pydantic.Secret[...]`` for the other types), and an unknown key or
+    wrong type raises Kurt's ``ConfigError``. Without it, a mapping becomes an
+    attribute namespace as given (any other object is used as is).
     ``resources`` are the context's other fields (``db``, ``http``, ``llm``,
     ``config``).
+
+    As in a run, ``context.http`` and ``context.db`` are opened the first time
+    they are read: Kurt's ``httpx.AsyncClient`` (``[fetch]`` of ``config=``,
+    defaults without it) keeping no idle connection, so that one context
+    serves several ``asyncio.run`` calls; and an in-memory SQLite database.
+    The plugin closes them when the test ends; ``with make_context(...) as
+    context:`` (or ``async with``, or ``context.close()``) closes them sooner,
+    and is how to close them outside pytest. A ``db=`` or ``http=`` given here
+    wins, and stays yours to close.
+
     Every skill run through this context (other tools it calls included) sees
     these settings. Kurt's built-in tools and engines are registered.
     """
+    from kurt.db.store import Database
+
+    config = resources.get("config")
+    scratch = _lazy_resources(Database.in_memory, lambda: _client(config))
+    _SCRATCH.append(scratch)
+    return _build_context(settings, skill_dir, scratch, resources)
+
+
+def _client(config: Any) -> httpx.AsyncClient:
+    """A run's client with ``config``'s ``[fetch]`` options, keeping no idle
+    connection: a kept one belongs to the event loop that opened it."""
+    from kurt.tools.http import make_client
+
+    section = getattr(config, "fetch", None)
+    return make_client(section if _is_fetch_section(section) else None, keep_alive=False)
+
+
+def _is_fetch_section(section: Any) -> bool:
+    from kurt.config.model import FetchSection
+
+    return isinstance(section, FetchSection)
+
+
+def _lazy_resources(open_db: Callable[[], Any], open_http: Callable[[], Any]) -> RunResources:
+    from kurt.tools.resources import RunResources
+
+    return RunResources(open_db, open_http)
+
+
+def _build_context(
+    settings: Mapping[str, Any] | Any,
+    skill_dir: str | os.PathLike[str] | None,
+    scratch: RunResources,
+    resources: dict[str, Any],
+) -> KurtTestContext:
     from types import SimpleNamespace
 
     from kurt.tools.builtin import load_builtins
-    from kurt.tools.context import ToolContext
 
     load_builtins()  # a tool under test may call `map`, `fetch` or use Kurt's engines
     skill: str | None = None
@@ -260,7 +382,42 @@ def make_context(
         value = SimpleNamespace(**dict(settings or {}))
     else:
         value = settings
-    return ToolContext(settings=value, skill=skill, settings_for=lambda _skill: value, **resources)
+    resources.setdefault("resources", scratch)
+    return _context_class()(
+        settings=value, skill=skill, settings_for=lambda _skill: value, **resources
+    )
+
+
+def _close_now(resources: RunResources) -> None:
+    """Close ``resources`` from synchronous code (a loop of its own does the closing)."""
+    import asyncio
+
+    if not resources.opened:
+        return
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(resources.aclose())
+        return
+    # Called inside a running loop (a sync close in async code), which cannot
+    # be blocked on: another thread does the closing. The client keeps no
+    # connection, so no other loop's transport is touched.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, resources.aclose()).result()
+
+
+def _close_scratch() -> None:
+    """Close what make_context's contexts opened: every one, even if one fails."""
+    errors: list[Exception] = []
+    while _SCRATCH:
+        try:
+            _close_now(_SCRATCH.pop())
+        except Exception as exc:  # every one is closed; the first error is raised
+            errors.append(exc)
+    if errors:
+        raise errors[0]
 
 
 def _validated_settings(skill_dir: Path, values: dict[str, Any]) -> tuple[str, Any]:
@@ -284,7 +441,8 @@ async def arun_tool(
     context: ToolContext | None = None,
     **fields: Any,
 ) -> ToolResult:
-    """Run the registered tool ``name`` with ``context`` (default: an empty one).
+    """Run the registered tool ``name`` with ``context`` (default: an empty one,
+    closed afterwards).
 
     The tool must be registered already (import or :func:`load_skill` its
     module first), or use :meth:`KurtProject.arun_tool` to go through
@@ -292,9 +450,10 @@ async def arun_tool(
     """
     from kurt.tools.execute import execute_tool
 
-    return await execute_tool(
-        name, {**(params or {}), **fields}, context if context is not None else make_context()
-    )
+    if context is not None:
+        return await execute_tool(name, {**(params or {}), **fields}, context)
+    async with make_context() as own:  # made here, so closed here
+        return await execute_tool(name, {**(params or {}), **fields}, own)
 
 
 def run_tool(
@@ -373,10 +532,84 @@ def kurt_project(
                 del sys.modules[name]
 
 
+class ContextFactory:
+    """What the ``kurt_context`` fixture gives: :func:`make_context` whose
+    contexts share one project's database and one HTTP client, as the tools
+    of a run do.
+
+    ``root`` is that project's folder: the test's ``kurt_project`` when the
+    test uses one (so what its runs stored is in ``context.db``), else a
+    temporary folder. The database is ``<root>/.kurt/kurt.sqlite`` (or the
+    project's ``[database].url``). Both are opened on first use and closed
+    when the test ends.
+    """
+
+    def __init__(self, root: Path, resources: RunResources) -> None:
+        self.root = root
+        self.resources = resources
+
+    def __repr__(self) -> str:
+        return f"<ContextFactory {self.root}>"
+
+    def __call__(
+        self,
+        settings: Mapping[str, Any] | Any = None,
+        *,
+        skill_dir: str | os.PathLike[str] | None = None,
+        **resources: Any,
+    ) -> KurtTestContext:
+        """:func:`make_context` with this factory's database and client."""
+        return _build_context(settings, skill_dir, self.resources, resources)
+
+
 @pytest.fixture
-def kurt_context() -> Callable[..., ToolContext]:
-    """:func:`make_context`: ``kurt_context(settings={...}, skill_dir=..., http=...)``."""
-    return make_context
+def kurt_context(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ContextFactory]:
+    """A :class:`ContextFactory`: ``kurt_context(settings={...}, skill_dir=..., http=...)``
+    gives a ToolContext whose ``db`` is a real project database and ``http`` a real client."""
+    if "kurt_project" in request.fixturenames:
+        project: KurtProject = request.getfixturevalue("kurt_project")
+        root = project.root
+        resources = _lazy_resources(
+            lambda: _project_database(project.locations),
+            lambda: _client(_project_config(project.locations)),
+        )
+    else:
+        root = tmp_path_factory.mktemp("kurt-context")
+        database = root / ".kurt" / "kurt.sqlite"
+        resources = _lazy_resources(lambda: _sqlite_file(database), lambda: _client(None))
+    try:
+        yield ContextFactory(root, resources)
+    finally:
+        _close_now(resources)
+
+
+def _project_config(locations: Locations) -> Any:
+    from kurt.config.model import load_config
+
+    return load_config(locations)
+
+
+def _project_database(locations: Locations) -> Any:
+    """The database a run in that project opens (``[database].url`` or ``.kurt/kurt.sqlite``)."""
+    from kurt.db.store import open_database
+
+    return open_database(locations, _project_config(locations))
+
+
+def _sqlite_file(path: Path) -> Any:
+    from kurt.db.store import Database
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return Database(f"sqlite:///{path.as_posix()}")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    """After each test (and its fixtures): close what make_context's contexts opened."""
+    if _SCRATCH:
+        _close_scratch()
 
 
 @pytest.fixture(name="run_tool")

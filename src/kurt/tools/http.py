@@ -62,8 +62,14 @@ def fetch_options(context: ToolContext | None) -> FetchSection:
     return section if isinstance(section, FetchSection) else FetchSection()
 
 
-def make_client(options: FetchSection | None = None) -> httpx.AsyncClient:
-    """The client a run shares: close it (``async with`` or ``aclose``) when done."""
+def make_client(
+    options: FetchSection | None = None, *, keep_alive: bool = True
+) -> httpx.AsyncClient:
+    """The client a run shares: close it (``async with`` or ``aclose``) when done.
+
+    ``keep_alive=False`` keeps no idle connection: a kept one belongs to the
+    event loop that opened it, and a test's client may serve several loops.
+    """
     options = options or FetchSection()
     return httpx.AsyncClient(
         follow_redirects=True,
@@ -73,7 +79,7 @@ def make_client(options: FetchSection | None = None) -> httpx.AsyncClient:
         headers={"User-Agent": options.user_agent},
         limits=httpx.Limits(
             max_connections=max(2 * options.concurrency, 10),
-            max_keepalive_connections=options.concurrency,
+            max_keepalive_connections=options.concurrency if keep_alive else 0,
         ),
     )
 
