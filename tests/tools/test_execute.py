@@ -204,6 +204,7 @@ def test_a_kurt_error_inside_a_tool_keeps_its_message() -> None:
     result = run("misconfigured", {})
     assert result.success is False
     assert result.errors[0].message == "no token (key 'skills.x.token')\n  hint: set it"
+    assert result.errors[0].type == "ConfigError"
 
 
 def test_output_not_matching_the_output_model_fails_the_run() -> None:
@@ -219,8 +220,63 @@ def test_output_not_matching_the_output_model_fails_the_run() -> None:
     result = run("liar", {"n": 1})
     assert result.success is False
     assert result.errors[0].message == (
-        "TypeError: run() returned data that does not match CountOut: field 'index': "
+        "TypeError: run() returned data that does not match CountOut: item 0: field 'index': "
         "Input should be a valid integer, unable to parse string as an integer (got 'first')"
+    )
+
+
+class Greeting(BaseModel):
+    message: str
+
+
+class Greeter(Tool[Empty, Greeting]):
+    name = "greeter"
+    InputModel = Empty
+    OutputModel = Greeting
+
+    async def run(self, params: Empty, context: ToolContext, on_progress: Any = None) -> ToolResult:
+        return ToolResult.ok([Greeting(message="a"), {"message": "b"}, {"text": "c"}])
+
+
+def test_an_output_mismatch_names_the_item_counted_from_zero() -> None:
+    register_tool(Greeter)
+    [error] = run("greeter", {}).errors
+    assert error.message == (
+        "TypeError: run() returned data that does not match Greeting: item 2: "
+        "field 'message': Field required"
+    )
+
+
+def test_data_replaced_by_a_dict_after_the_result_was_built_fails_the_run() -> None:
+    @register_tool
+    class Sneaky(Greeter):
+        name = "sneaky"
+
+        async def run(
+            self, params: Empty, context: ToolContext, on_progress: Any = None
+        ) -> ToolResult:
+            result = ToolResult.ok()
+            result.data = {"message": "hi"}  # type: ignore[assignment]
+            return result
+
+    [error] = run("sneaky", {}).errors
+    assert error.message == "TypeError: run() returned data as a dict, not a list"
+
+
+def test_ok_given_a_dict_fails_the_run_with_a_clear_message() -> None:
+    @register_tool
+    class Unwrapped(Greeter):
+        name = "unwrapped"
+
+        async def run(
+            self, params: Empty, context: ToolContext, on_progress: Any = None
+        ) -> ToolResult:
+            return ToolResult.ok({"message": "ok"})  # type: ignore[dict-item]
+
+    [error] = run("unwrapped", {}).errors
+    assert (error.message, error.type) == (
+        "TypeError: ToolResult.ok() takes a list of items, not a dict",
+        "TypeError",
     )
 
 
@@ -252,6 +308,166 @@ def test_a_failed_result_returned_by_the_tool_is_kept() -> None:
     result = run("refuses", {})
     assert (result.success, result.errors[0].message) == (False, "nothing to do")
     assert result.metadata["tool"] == "refuses"
+
+
+# -- what run() may raise -----------------------------------------------------------
+
+
+def exits_with(code: object) -> type[Tool[Empty, Empty]]:
+    class Exits(Boom):
+        name = "exits"
+
+        async def run(
+            self, params: Empty, context: ToolContext, on_progress: Any = None
+        ) -> ToolResult:
+            raise SystemExit(code)
+
+    return Exits
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        (0, "run() called sys.exit(0)"),
+        (3, "run() called sys.exit(3)"),
+        (None, "run() called sys.exit()"),
+        ("bye", "run() called sys.exit('bye')"),
+    ],
+)
+def test_sys_exit_in_run_becomes_a_failed_result(code: object, message: str) -> None:
+    register_tool(exits_with(code))
+    result = run("exits", {})
+    assert result.success is False
+    assert [(e.message, e.type) for e in result.errors] == [(message, "SystemExit")]
+    assert result.metadata["tool"] == "exits"
+
+
+def test_sys_exit_for_real_is_caught() -> None:
+    import sys
+
+    @register_tool
+    class Quitter(Boom):
+        name = "quitter"
+
+        async def run(
+            self, params: Empty, context: ToolContext, on_progress: Any = None
+        ) -> ToolResult:
+            sys.exit(0)
+
+    assert run("quitter", {}).errors[0].message == "run() called sys.exit(0)"
+
+
+def test_keyboard_interrupt_in_run_goes_on() -> None:
+    @register_tool
+    class Interrupted(Boom):
+        name = "interrupted"
+
+        async def run(
+            self, params: Empty, context: ToolContext, on_progress: Any = None
+        ) -> ToolResult:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run("interrupted", {})
+
+
+# -- errors of the tools a tool runs in turn ---------------------------------------
+
+
+class Call(BaseModel):
+    tool: str
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class Caller(Tool[Call, CountOut]):
+    """Run another tool through the context and return its items."""
+
+    name = "caller"
+    InputModel = Call
+    OutputModel = CountOut
+
+    async def run(self, params: Call, context: ToolContext, on_progress: Any = None) -> ToolResult:
+        inner = await context.run_tool(params.tool, params.params)
+        if not inner.success:
+            return inner
+        return ToolResult.ok(inner.data, inner_tool=inner.metadata["tool"])
+
+
+def call(tool: str, params: dict[str, Any] | None = None) -> ToolResult:
+    with attributed_to("calling-skill"):
+        register_tool(Caller)
+    return run("caller", {"tool": tool, "params": params or {}})
+
+
+def test_a_nested_call_with_invalid_input_fails_the_outer_tool() -> None:
+    result = call("count", {"n": "many"})
+    assert result.success is False
+    assert result.metadata["tool"] == "caller"
+    [error] = result.errors
+    assert error.type == "ToolInputError"
+    assert error.message == (
+        "Invalid input for tool 'count': field 'n': Input should be a valid integer, "
+        "unable to parse string as an integer (got 'many')\n"
+        "  hint: 'count' takes: n (required), label='item'; its schema: kurt tool info count"
+    )
+
+
+def test_a_nested_call_of_an_unknown_tool_fails_the_outer_tool() -> None:
+    result = call("cont")
+    assert (result.success, result.metadata["tool"]) == (False, "caller")
+    assert [(e.message, e.type) for e in result.errors] == [
+        ("Unknown tool 'cont'. Did you mean 'count'?", "UnknownNameError")
+    ]
+
+
+def test_a_nested_call_that_succeeds_gives_its_items() -> None:
+    result = call("count", {"n": 2})
+    assert result.success is True
+    assert result.data == [{"index": 0, "label": "item"}, {"index": 1, "label": "item"}]
+    assert result.metadata["inner_tool"] == "count"
+
+
+def test_the_inner_tools_failed_result_reaches_the_caller() -> None:
+    result = call("boom")
+    assert result.success is False
+    assert [(e.message, e.type) for e in result.errors] == [
+        ("ValueError: the disk is on fire", "ValueError")
+    ]
+    # The caller returned the inner result; execute_tool then stamped it as the caller's.
+    assert result.metadata["tool"] == "caller"
+
+
+def test_a_skill_that_may_not_run_fails_the_tool_that_called_it() -> None:
+    from kurt.errors import SkillError
+
+    @register_tool
+    class Gatekeeper(Boom):
+        name = "gatekeeper"
+
+        async def run(
+            self, params: Empty, context: ToolContext, on_progress: Any = None
+        ) -> ToolResult:
+            raise SkillError("skill 'other' is disabled", hint="enable it")
+
+    result = run("gatekeeper", {})
+    assert [(e.message, e.type) for e in result.errors] == [
+        ("skill 'other' is disabled\n  hint: enable it", "SkillError")
+    ]
+
+
+def test_a_usage_error_of_kurts_own_tool_about_its_input_stays_one() -> None:
+    """`kurt fetch --engine htpx` is a bad command line (exit 2), not a failed fetch."""
+    from kurt.tools.builtin import load_builtins
+
+    load_builtins()
+    with pytest.raises(UnknownNameError) as caught:
+        run("fetch", {"urls": ["https://example.com/"], "engine": "htpx"})
+    assert str(caught.value) == "Unknown fetcher 'htpx'. Did you mean 'httpx'?"
+    # Called by a skill's tool, the same mistake is that tool's failure.
+    result = call("fetch", {"urls": ["https://example.com/"], "engine": "htpx"})
+    assert [(e.message, e.type) for e in result.errors] == [
+        ("Unknown fetcher 'htpx'. Did you mean 'httpx'?", "UnknownNameError")
+    ]
 
 
 # -- ToolContext ---------------------------------------------------------------

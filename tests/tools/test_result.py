@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from pydantic import BaseModel
+import pytest
+from pydantic import BaseModel, ValidationError
 
+from kurt.errors import ConfigError, SkillError
 from kurt.tools.result import ErrorInfo, ToolResult
 
 
@@ -73,3 +76,52 @@ def test_defaults_are_not_shared() -> None:
     first.metadata["k"] = "v"
     assert second.data == []
     assert second.metadata == {}
+
+
+@pytest.mark.parametrize(
+    ("items", "kind"),
+    [({"url": "a"}, "dict"), (Page(url="a"), "Page"), ("https://a.example", "str")],
+)
+def test_ok_refuses_one_item_where_a_list_belongs(items: Any, kind: str) -> None:
+    with pytest.raises(TypeError) as caught:
+        ToolResult.ok(items)
+    assert str(caught.value) == f"ToolResult.ok() takes a list of items, not a {kind}"
+
+
+def test_ok_refuses_an_item_that_is_neither_a_model_nor_a_dict() -> None:
+    with pytest.raises(TypeError) as caught:
+        ToolResult.ok([{"url": "a"}, 42])  # type: ignore[list-item]
+    assert str(caught.value) == "ToolResult.ok(): item 1 is int, not a pydantic model or a dict"
+
+
+def test_ok_takes_any_iterable_of_items() -> None:
+    pages = (Page(url=url) for url in "ab")
+    assert [item["url"] for item in ToolResult.ok(pages).data] == ["a", "b"]
+
+
+def test_data_refuses_a_dict() -> None:
+    with pytest.raises(ValidationError) as caught:
+        ToolResult(success=True, data={"url": "a"})
+    [error] = caught.value.errors()
+    assert error["msg"] == "Value error, ToolResult.data takes a list of items, not a dict"
+    with pytest.raises(ValidationError, match=r"ToolResult\.data takes a list of items"):
+        ToolResult.model_validate_json('{"success": true, "data": {"url": "a"}}')
+
+
+def test_error_info_from_a_kurt_error_keeps_the_hint_apart() -> None:
+    exc = ConfigError("bad value", file="/p/kurt.toml", line=3, key="fetch.engine", hint="fix it")
+    error = ErrorInfo.from_error(exc)
+    assert error.model_dump() == {
+        "message": "/p/kurt.toml:3: bad value (key 'fetch.engine')",
+        "item": None,
+        "type": "ConfigError",
+        "file": "/p/kurt.toml",
+        "line": 3,
+        "key": "fetch.engine",
+        "hint": "fix it",
+    }
+    assert ErrorInfo.from_error(SkillError("no")).model_dump() == {
+        "message": "no",
+        "item": None,
+        "type": "SkillError",
+    }

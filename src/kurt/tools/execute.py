@@ -28,11 +28,19 @@ async def execute_tool(
 ) -> ToolResult:
     """Run the tool registered as ``name`` with ``params``.
 
-    An unknown name raises :class:`~kurt.errors.UnknownNameError`; input that
-    fails the tool's ``InputModel`` raises :class:`~kurt.errors.ToolInputError`
-    (both usage errors, exit 2). A skill that may not load or run raises its
-    :class:`~kurt.errors.SkillError`. Anything raised inside the tool becomes a
-    failed :class:`ToolResult` carrying the message, never a traceback.
+    What is wrong with the call itself raises, before the tool's ``run()``
+    starts: an unknown name raises :class:`~kurt.errors.UnknownNameError`; input
+    that fails the tool's ``InputModel`` raises :class:`~kurt.errors.ToolInputError`
+    (both usage errors, exit 2); a skill that may not load or run raises its
+    :class:`~kurt.errors.SkillError`, invalid settings a ConfigError.
+
+    Anything raised once ``run()`` has started becomes a failed
+    :class:`ToolResult` of *this* tool, never a traceback: a crash, output that
+    does not match ``OutputModel``, ``sys.exit()``, and Kurt's errors from the
+    tools it runs in turn (``context.run_tool("fecth")`` is the skill's bug, not
+    a bad command line). Only ``KeyboardInterrupt`` (and cancellation) go on,
+    and the usage and skill errors of Kurt's own tools, which raise them about
+    their input alone (``kurt fetch --engine htpx`` is a usage error, exit 2).
     """
     entry = context.tools.entry(name)
     tool_cls = entry.obj
@@ -54,16 +62,22 @@ async def execute_tool(
     try:
         result = await tool_cls().run(validated, run_context, on_progress)
         result = _check_output(tool_cls.OutputModel, result)
-    except (UsageError, SkillError):
-        raise
+    except (UsageError, SkillError) as exc:
+        if _kurts_own(entry.module):  # `fetch --engine htpx`, a disabled engine's skill
+            raise
+        result = _failed(name, exc)
     except KurtError as exc:
-        _log.debug("tool '%s' failed", name, exc_info=True)
-        result = ToolResult(success=False, errors=[ErrorInfo(message=str(exc), type="KurtError")])
+        result = _failed(name, exc)
     except Exception as exc:
         _log.debug("tool '%s' crashed", name, exc_info=True)
+        result = ToolResult(success=False, errors=[_crash(exc)])
+    except SystemExit as exc:
+        # A tool may not end Kurt: exit 0 with nothing printed would read as success.
+        _log.debug("tool '%s' called sys.exit()", name, exc_info=True)
+        code = "" if exc.code is None else repr(exc.code)
         result = ToolResult(
             success=False,
-            errors=[ErrorInfo(message=f"{type(exc).__name__}: {exc}", type=type(exc).__name__)],
+            errors=[ErrorInfo(message=f"run() called sys.exit({code})", type="SystemExit")],
         )
     duration_ms = round((time.perf_counter() - start) * 1000, 3)
     result.metadata = {
@@ -74,6 +88,23 @@ async def execute_tool(
         "duration_ms": duration_ms,
     }
     return result
+
+
+def _kurts_own(module: str) -> bool:
+    """Whether a tool defined in ``module`` is one of Kurt's own (not a skill's,
+    nor one registered by a script or a test)."""
+    return module == "kurt" or module.startswith("kurt.")
+
+
+def _failed(name: str, exc: KurtError) -> ToolResult:
+    """The failed result of a tool whose run raised one of Kurt's errors: its
+    message is meant for a user (no traceback), but --debug shows where."""
+    _log.debug("tool '%s' failed", name, exc_info=True)
+    return ToolResult(success=False, errors=[ErrorInfo(message=str(exc), type=type(exc).__name__)])
+
+
+def _crash(exc: Exception) -> ErrorInfo:
+    return ErrorInfo(message=f"{type(exc).__name__}: {exc}", type=type(exc).__name__)
 
 
 def input_hint(name: str, model: type[BaseModel], *, builtin: bool) -> str:
@@ -141,14 +172,18 @@ def describe_validation_error(exc: ValidationError, fields: Iterable[str] = ()) 
 
 
 def _check_output(model: type[BaseModel], result: Any) -> ToolResult:
+    """``result`` itself, once it is a ToolResult whose every item fits ``model``."""
     if not isinstance(result, ToolResult):
         raise TypeError(f"run() returned {type(result).__name__}, not a ToolResult")
-    for item in result.data:
+    if not isinstance(result.data, list):  # assigned after the result was built
+        raise TypeError(f"run() returned data as a {type(result.data).__name__}, not a list")
+    for index, item in enumerate(result.data):
         try:
             model.model_validate(item)
         except ValidationError as exc:
+            # Counted from 0, as the items of "data" in the JSON are.
             raise TypeError(
                 f"run() returned data that does not match {model.__name__}: "
-                f"{describe_validation_error(exc)}"
+                f"item {index}: {describe_validation_error(exc)}"
             ) from None
     return result

@@ -6,10 +6,13 @@ Its JSON form is part of the contract (SPEC section 6):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+if TYPE_CHECKING:
+    from kurt.errors import KurtError
 
 
 class ErrorInfo(BaseModel):
@@ -20,6 +23,19 @@ class ErrorInfo(BaseModel):
     message: str
     item: str | None = None
     type: str | None = None
+
+    @classmethod
+    def from_error(cls, exc: KurtError, **extra: Any) -> ErrorInfo:
+        """The error a user reads for ``exc``: ``message`` is what follows
+        ``Error:`` on stderr without its ``hint:`` line; ``file``, ``line``,
+        ``key`` and ``hint`` are keys of their own, where known, for scripts."""
+        message = str(exc)
+        hint_line = f"\n  hint: {exc.hint}"
+        if exc.hint and message.endswith(hint_line):
+            message = message[: -len(hint_line)]
+        where = {"file": exc.file, "line": exc.line, "key": exc.key, "hint": exc.hint}
+        found = {key: value for key, value in where.items() if value is not None}
+        return cls(message=message, type=type(exc).__name__, **found, **extra)
 
 
 class ToolResult(BaseModel):
@@ -35,16 +51,30 @@ class ToolResult(BaseModel):
     errors: list[ErrorInfo] = Field(default_factory=list)
     metadata: dict[str, Any] = Field(default_factory=dict)
 
+    @field_validator("data", mode="before")
+    @classmethod
+    def _a_list(cls, value: Any) -> Any:
+        # pydantic's own "Input should be a valid list" is vaguer.
+        if (problem := _not_a_list(value, "ToolResult.data")) is not None:
+            raise ValueError(problem)
+        return value
+
     @classmethod
     def ok(
         cls,
-        items: Iterable[BaseModel | dict[str, Any]] = (),
+        items: Iterable[BaseModel | Mapping[str, Any]] = (),
         *,
         errors: Iterable[ErrorInfo] = (),
         **metadata: Any,
     ) -> ToolResult:
-        """A result holding ``items``; successful unless every item failed."""
-        data = [_dump(item) for item in items]
+        """A result holding ``items``; successful unless every item failed.
+
+        ``items`` is a list (any iterable) of ``OutputModel`` instances or
+        dicts; one item alone, or a dict, is refused with a ``TypeError``.
+        """
+        if (problem := _not_a_list(items, "ToolResult.ok()")) is not None:
+            raise TypeError(problem)
+        data = [_dump(index, item) for index, item in enumerate(items)]
         error_list = list(errors)
         return cls(
             success=bool(data) or not error_list,
@@ -59,5 +89,24 @@ class ToolResult(BaseModel):
         return cls(success=False, errors=[ErrorInfo(message=message)], metadata=metadata)
 
 
-def _dump(item: BaseModel | dict[str, Any]) -> dict[str, Any]:
-    return item.model_dump(mode="json") if isinstance(item, BaseModel) else dict(item)
+def _not_a_list(items: Any, where: str) -> str | None:
+    """Why ``items`` is one item where a list of them belongs, or ``None``.
+
+    A dict, a model or a string is iterable, so ``ok({"message": "hi"})``
+    would otherwise fail far from the mistake, with "dictionary update
+    sequence element #0 has length 1; 2 is required".
+    """
+    if not isinstance(items, Mapping | BaseModel | str | bytes):
+        return None
+    kind = "dict" if isinstance(items, Mapping) else type(items).__name__
+    return f"{where} takes a list of items, not a {kind}"
+
+
+def _dump(index: int, item: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
+    if isinstance(item, BaseModel):
+        return item.model_dump(mode="json")
+    if isinstance(item, Mapping):
+        return dict(item)
+    raise TypeError(
+        f"ToolResult.ok(): item {index} is {type(item).__name__}, not a pydantic model or a dict"
+    )
