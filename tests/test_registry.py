@@ -503,6 +503,75 @@ def test_a_mapper_with_a_plain_def_map_is_a_type_error() -> None:
     assert MAPPERS.registered("sync-mapper") is None
 
 
+# -- a tool must set its models ---------------------------------------------------
+
+
+def test_a_tool_without_models_is_a_type_error() -> None:
+    class Bare(Tool[Params, Params]):
+        name = "bare"
+
+        async def run(
+            self, params: Params, context: ToolContext, on_progress: Any = None
+        ) -> ToolResult:
+            return ToolResult.ok([params])
+
+    with pytest.raises(TypeError) as caught:
+        register_tool(Bare)
+    assert str(caught.value) == (
+        "Bare needs InputModel = <a pydantic model> and OutputModel = <a pydantic model> "
+        "as class attributes (InputModel is not set; OutputModel is not set)"
+    )
+    assert TOOLS.registered("bare") is None
+
+
+@pytest.mark.parametrize(
+    ("attributes", "message"),
+    [
+        (
+            {"OutputModel": Params},
+            "Half needs InputModel = <a pydantic model> as a class attribute "
+            "(InputModel is not set)",
+        ),
+        (
+            {"InputModel": Params, "OutputModel": dict},
+            "Half needs OutputModel = <a pydantic model> as a class attribute "
+            "(OutputModel is dict, not a pydantic BaseModel subclass)",
+        ),
+        (
+            {"InputModel": Params(), "OutputModel": Params},
+            "Half needs InputModel = <a pydantic model> as a class attribute "
+            "(InputModel is a Params, not a pydantic BaseModel subclass)",
+        ),
+    ],
+    ids=["missing", "not-a-model", "an-instance"],
+)
+def test_each_wrong_model_is_named(attributes: dict[str, Any], message: str) -> None:
+    half = type("Half", (Echo,), {"name": "half", "InputModel": None, "OutputModel": None})
+    for attribute, value in attributes.items():
+        setattr(half, attribute, value)
+    with pytest.raises(TypeError) as caught:
+        register_tool(half)
+    assert str(caught.value) == message
+    assert TOOLS.registered("half") is None
+
+
+def test_models_inherited_from_a_parent_tool_are_accepted() -> None:
+    class Child(Echo):
+        name = "inheriting"
+
+    assert register_tool(Child) is Child
+
+
+def test_fetchers_and_mappers_need_no_models() -> None:
+    class Plain(BaseFetcher):
+        name = "plain-fetcher"
+
+        async def fetch(self, url: str, context: ToolContext) -> FetchResult:
+            return FetchResult(url=url)
+
+    assert register_fetcher(Plain) is Plain
+
+
 def test_async_methods_inherited_or_overridden_are_accepted() -> None:
     class Child(Echo):
         name = "child"

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, Protocol, TypeVar, overload
 
 import attrs
+from pydantic import BaseModel
 
 from kurt.errors import DuplicateNameError, UnknownNameError
 from kurt.tools.base import Tool
@@ -154,6 +155,7 @@ class Registry(Generic[T]):
                 f"{cls.__name__}.{method} must be `async def` (Kurt awaits it); "
                 f"write: async def {method}(self, ...)"
             )
+        _check_models(self.kind, cls)
         resolved_name = name or getattr(cls, "name", None)
         if not isinstance(resolved_name, str) or not resolved_name:
             raise TypeError(
@@ -239,6 +241,30 @@ class Registry(Generic[T]):
 
 # The method each kind's base declares async, which Kurt awaits.
 _ASYNC_METHODS = {"tool": "run", "fetcher": "fetch", "mapper": "map"}
+
+# The pydantic models each kind's classes must set (Kurt validates through them).
+_MODEL_ATTRIBUTES = {"tool": ("InputModel", "OutputModel")}
+
+
+def _check_models(kind: str, cls: type[Any]) -> None:
+    """Refuse a class missing a model it must set, naming each one.
+
+    Caught here, it names the class; at run time it would be only
+    "AttributeError: type object 'X' has no attribute 'InputModel'".
+    """
+    wrong = {}
+    for attribute in _MODEL_ATTRIBUTES.get(kind, ()):
+        value = getattr(cls, attribute, None)
+        if value is None:
+            wrong[attribute] = "is not set"
+        elif not (isinstance(value, type) and issubclass(value, BaseModel)):
+            shown = value.__qualname__ if isinstance(value, type) else f"a {type(value).__name__}"
+            wrong[attribute] = f"is {shown}, not a pydantic BaseModel subclass"
+    if wrong:
+        needs = " and ".join(f"{attribute} = <a pydantic model>" for attribute in wrong)
+        place = "class attributes" if len(wrong) > 1 else "a class attribute"
+        why = "; ".join(f"{attribute} {problem}" for attribute, problem in wrong.items())
+        raise TypeError(f"{cls.__name__} needs {needs} as {place} ({why})")
 
 
 def _describe(cls: type[Any]) -> str:

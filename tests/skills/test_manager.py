@@ -65,6 +65,7 @@ def test_required_skills_load_first(project: Path, kurt_home: Path) -> None:
         class TopImpl(Tool):
             name = "top"
             description = "x"
+            InputModel = OutputModel = BaseModel
         """,
     )
     wired(project, kurt_home)
