@@ -3,9 +3,12 @@ stderr (SPEC section 6), through real ``kurt`` subprocesses on real skills:
 
 - a run refused or failing before the tool starts still prints a failed
   ToolResult with ``--json`` (and the usual ``Error:`` on stderr, exit 1);
+- what a tool's run() raises, nested calls' usage errors and sys.exit()
+  included, is that tool's failed result (exit 1), never a usage error;
 - whatever a skill prints goes to stderr, never into the JSON on stdout;
 - ``--debug`` shows the traceback of a tool that crashed inside ``run()``;
-- a skill whose tool has a plain ``def run`` fails to load, naming skill.py.
+- a skill whose tool has a plain ``def run``, or no models, fails to load,
+  naming skill.py.
 """
 
 from __future__ import annotations
@@ -117,7 +120,7 @@ def line_of(code: Path, text: str) -> int:
 
 def refused(outcome: Outcome, tool: str, error_type: str) -> dict[str, Any]:
     """Check the failed ToolResult of a run stopped before its tool started, and
-    that its message is exactly what stderr shows after ``Error:``."""
+    that its message and hint are exactly what stderr shows, apart."""
     assert outcome.exit_code == 1, outcome
     result = json.loads(outcome.stdout)
     assert result["success"] is False
@@ -125,8 +128,8 @@ def refused(outcome: Outcome, tool: str, error_type: str) -> dict[str, Any]:
     assert result["metadata"]["tool"] == tool
     [error] = result["errors"]
     assert error["type"] == error_type
-    assert outcome.stderr == f"Error: {error['message']}\n"
-    assert "\n  hint: " in outcome.stderr
+    assert outcome.stderr == f"Error: {error['message']}\n  hint: {error['hint']}\n"
+    assert "hint" not in error["message"]
     assert "Traceback" not in outcome.stderr
     assert isinstance(error, dict)
     return error
@@ -182,9 +185,10 @@ def test_a_skill_that_fails_to_import_prints_a_failed_result(
     error = refused(outcome, "greeter", "SkillError")
     code = root / "skills" / "greeter" / "skill.py"
     line = line_of(code, "raise RuntimeError")
-    assert error["message"].startswith(
-        f"{code}:{line}: skill 'greeter' failed to load: RuntimeError: no config here\n"
+    assert error["message"] == (
+        f"{code}:{line}: skill 'greeter' failed to load: RuntimeError: no config here"
     )
+    assert error["hint"] == "fix the skill, or disable it: kurt config skills disable greeter"
     assert (error["file"], error["line"]) == (str(code), line)
 
 
@@ -350,9 +354,51 @@ def test_without_debug_a_crash_prints_no_traceback(
     write_skill(root, "breaker", run_body=CRASHING)
     outcome = run_kurt("tool", "run", "breaker", cwd=root)
     assert outcome.exit_code == 1
-    first, summary = outcome.stderr.splitlines()
+    first, hint, summary = outcome.stderr.splitlines()
     assert first == "error: ValueError: bad hi"
+    assert hint == "  hint: run again with --debug to see where it was raised"
     assert summary.startswith("0 item(s), 1 error(s), failed in ")
+    assert outcome.stdout == ""
+
+
+def test_with_debug_a_crash_needs_no_hint_to_use_it(
+    make_project: Callable[..., Path], run_kurt: Run
+) -> None:
+    root = make_project()
+    write_skill(root, "breaker", run_body=CRASHING)
+    outcome = run_kurt("--debug", "tool", "run", "breaker", cwd=root)
+    assert outcome.exit_code == 1
+    assert "error: ValueError: bad hi\n" in outcome.stderr
+    assert "--debug" not in outcome.stderr
+
+
+def test_a_failure_message_of_the_tool_gets_no_debug_hint(
+    make_project: Callable[..., Path], run_kurt: Run
+) -> None:
+    root = make_project()
+    folder = write_skill(root, "refuser")
+    code = folder / "skill.py"
+    code.write_text(
+        code.read_text("utf-8").replace(
+            "return ToolResult.ok([params])", "return ToolResult.failure('nothing to say')"
+        ),
+        "utf-8",
+    )
+    outcome = run_kurt("tool", "run", "refuser", cwd=root)
+    assert outcome.exit_code == 1
+    first, summary = outcome.stderr.splitlines()
+    assert first == "error: nothing to say"
+    assert summary.startswith("0 item(s), 1 error(s), failed in ")
+
+
+def test_json_of_a_crash_has_no_hint(make_project: Callable[..., Path], run_kurt: Run) -> None:
+    root = make_project()
+    write_skill(root, "breaker", run_body=CRASHING)
+    outcome = run_kurt("tool", "run", "breaker", "--json", cwd=root)
+    assert outcome.exit_code == 1
+    [error] = json.loads(outcome.stdout)["errors"]
+    assert error == {"message": "ValueError: bad hi", "item": None, "type": "ValueError"}
+    assert outcome.stderr == ""
 
 
 def test_debug_leaves_no_handler_behind(invoke: Callable[..., Outcome]) -> None:
@@ -378,6 +424,169 @@ def test_a_skill_with_a_plain_def_run_fails_to_load(
     line = line_of(code, "@register_tool")  # where the decorator refuses the class
     assert error["message"] == (
         f"{code}:{line}: skill 'sleepy' failed to load: TypeError: Sleepy.run must be "
-        "`async def` (Kurt awaits it); write: async def run(self, ...)\n"
-        "  hint: fix the skill, or disable it: kurt config skills disable sleepy"
+        "`async def` (Kurt awaits it); write: async def run(self, ...)"
     )
+    assert error["hint"] == "fix the skill, or disable it: kurt config skills disable sleepy"
+
+
+# -- a tool without models is refused when the skill loads -------------------------
+
+MODELLESS = """\
+from kurt import Tool, ToolResult, register_tool
+
+
+@register_tool
+class Bare(Tool):
+    name = "bare"
+
+    async def run(self, params, context, on_progress=None):
+        return ToolResult.ok([])
+"""
+
+MODELLESS_ERROR = (
+    "skill 'bare' failed to load: TypeError: Bare needs InputModel = <a pydantic model> "
+    "and OutputModel = <a pydantic model> as class attributes "
+    "(InputModel is not set; OutputModel is not set)"
+)
+
+
+def modelless_skill(root: Path) -> Path:
+    folder = write_skill(root, "bare")
+    (folder / "skill.py").write_text(MODELLESS, encoding="utf-8")
+    return folder / "skill.py"
+
+
+def test_a_skill_whose_tool_has_no_models_fails_to_load(
+    make_project: Callable[..., Path], run_kurt: Run
+) -> None:
+    root = make_project()
+    code = modelless_skill(root)
+    line = line_of(code, "@register_tool")
+    outcome = run_kurt("tool", "run", "bare", "--json", cwd=root)
+    error = refused(outcome, "bare", "SkillError")
+    assert error["message"] == f"{code}:{line}: {MODELLESS_ERROR}"
+    assert (error["file"], error["line"]) == (str(code), line)
+
+
+def test_skill_validate_reports_a_tool_without_models(
+    make_project: Callable[..., Path], run_kurt: Run
+) -> None:
+    root = make_project()
+    code = modelless_skill(root)
+    outcome = run_kurt("skill", "validate", "bare", "--json", cwd=root)
+    assert outcome.exit_code == 1, outcome
+    assert "Traceback" not in outcome.stderr
+    [report] = json.loads(outcome.stdout)
+    assert report["valid"] is False
+    assert report["errors"] == [
+        {"file": str(code), "line": line_of(code, "@register_tool"), "message": MODELLESS_ERROR}
+    ]
+
+
+# -- what a tool's run() raises is that tool's failed result -----------------------
+
+
+def test_sys_exit_in_run_is_a_failed_result(
+    make_project: Callable[..., Path], run_kurt: Run
+) -> None:
+    root = make_project()
+    write_skill(root, "quitter", module_body="import sys\n", run_body="sys.exit(0)")
+    outcome = run_kurt("tool", "run", "quitter", "--json", cwd=root)
+    assert outcome.exit_code == 1, outcome
+    result = json.loads(outcome.stdout)
+    assert result["success"] is False
+    assert result["errors"] == [
+        {"message": "run() called sys.exit(0)", "item": None, "type": "SystemExit"}
+    ]
+    plain = run_kurt("tool", "run", "quitter", cwd=root)
+    assert plain.exit_code == 1
+    assert plain.stderr.splitlines()[:2] == [
+        "error: run() called sys.exit(0)",
+        "  hint: run again with --debug to see where it was raised",
+    ]
+
+
+NESTED_INPUT = (
+    "Invalid input for tool 'fetch': field 'urls': List should have at least 1 item "
+    "after validation, not 0"
+)
+
+
+@pytest.mark.parametrize(
+    ("call", "message", "error_type"),
+    [
+        ('await context.run_tool("fetch", {"urls": []})', NESTED_INPUT, "ToolInputError"),
+        (
+            'await context.run_tool("fecth", {})',
+            "Unknown tool 'fecth'. Did you mean 'fetch'?",
+            "UnknownNameError",
+        ),
+        (
+            'await context.run_tool("fetch", {"urls": ["a.md"], "engine": "htpx"})',
+            "Unknown fetcher 'htpx'. Did you mean 'httpx'?",
+            "UnknownNameError",
+        ),
+    ],
+    ids=["invalid-input", "unknown-tool", "unknown-engine"],
+)
+def test_a_nested_usage_error_is_the_outer_tools_failure(
+    make_project: Callable[..., Path], run_kurt: Run, call: str, message: str, error_type: str
+) -> None:
+    root = make_project()
+    write_skill(root, "outer", run_body=call)
+    outcome = run_kurt("tool", "run", "outer", "--json", cwd=root)
+    assert outcome.exit_code == 1, outcome
+    assert "Traceback" not in outcome.stderr
+    result = json.loads(outcome.stdout)
+    assert (result["success"], result["data"]) == (False, [])
+    assert result["metadata"]["tool"] == "outer"
+    [error] = result["errors"]
+    assert error["type"] == error_type
+    assert error["message"].split("\n")[0] == message
+
+
+def test_a_nested_usage_error_reads_well_without_json(
+    make_project: Callable[..., Path], run_kurt: Run
+) -> None:
+    root = make_project()
+    write_skill(root, "outer", run_body='await context.run_tool("fetch", {"urls": []})')
+    outcome = run_kurt("tool", "run", "outer", cwd=root)
+    assert outcome.exit_code == 1, outcome
+    assert outcome.stdout == ""
+    lines = outcome.stderr.splitlines()
+    assert lines[0] == f"error: {NESTED_INPUT}"
+    assert lines[1].startswith("  hint: 'fetch' takes: urls (required), ")
+    assert lines[1].endswith("; its schema: kurt tool info fetch")
+    assert lines[2].startswith("0 item(s), 1 error(s), failed in ")
+    assert len(lines) == 3
+
+
+def test_a_nested_call_that_succeeds_runs_the_inner_tool(
+    make_project: Callable[..., Path], run_kurt: Run
+) -> None:
+    root = make_project()
+    (root / "page.md").write_text("# Page\n\nSome words.\n", encoding="utf-8")
+    body = (
+        'inner = await context.run_tool("fetch", {"urls": ["page.md"]})\n'
+        "        params = Say(text=str(inner.success) + ' ' + str(len(inner.data)))"
+    )
+    write_skill(root, "outer", run_body=body)
+    outcome = run_kurt("tool", "run", "outer", "--json", cwd=root)
+    assert outcome.exit_code == 0, outcome
+    assert json.loads(outcome.stdout)["data"] == [{"text": "True 1"}]
+
+
+def test_the_inner_tools_failed_result_is_returned_to_the_caller(
+    make_project: Callable[..., Path], run_kurt: Run
+) -> None:
+    root = make_project()
+    write_skill(root, "breaker", run_body=CRASHING)
+    body = 'inner = await context.run_tool("breaker", {"text": "inside"})\n        return inner'
+    write_skill(root, "outer", run_body=body)
+    outcome = run_kurt("tool", "run", "outer", "--json", cwd=root)
+    assert outcome.exit_code == 1, outcome
+    result = json.loads(outcome.stdout)
+    assert result["errors"] == [
+        {"message": "ValueError: bad inside", "item": None, "type": "ValueError"}
+    ]
+    assert result["metadata"]["tool"] == "outer"

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import sys
 from typing import Any
 
@@ -46,19 +47,16 @@ async def run_and_report(
 def refused_result(name: str, exc: KurtError) -> ToolResult:
     """The failed ToolResult of a run of ``name`` that ``exc`` stopped before it began.
 
-    ``message`` is the text the user sees after ``Error:``; ``file``, ``line``,
-    ``key`` and ``hint`` are repeated as keys, where known, for scripts.
+    ``message`` is the first line(s) the user sees after ``Error:``, without
+    the ``hint:`` line; ``file``, ``line``, ``key`` and ``hint`` are repeated
+    as keys, where known, for scripts.
     """
-    where = {"file": exc.file, "line": exc.line, "key": exc.key, "hint": exc.hint}
-    error = ErrorInfo(
-        message=str(exc),
-        type=type(exc).__name__,
-        **{key: value for key, value in where.items() if value is not None},
-    )
-    return ToolResult(success=False, errors=[error], metadata={"tool": name})
+    return ToolResult(success=False, errors=[ErrorInfo.from_error(exc)], metadata={"tool": name})
 
 
 def show_result(result: ToolResult, *, as_json: bool) -> None:
+    """Print ``result``: its JSON on stdout, or its items as a table on stdout
+    and its errors and a summary line on stderr."""
     if as_json:
         print_json(result.model_dump(mode="json"))
         return
@@ -70,12 +68,47 @@ def show_result(result: ToolResult, *, as_json: bool) -> None:
         if error.message.startswith(where):  # a mapper's message may name the URL already
             where = ""
         click.echo(f"error: {where}{error.message}", err=True)
+        hint = (error.model_extra or {}).get("hint")
+        if isinstance(hint, str) and hint:
+            click.echo(f"  hint: {hint}", err=True)
+    if any(_crashed(error) for error in result.errors) and not _log.isEnabledFor(logging.DEBUG):
+        click.echo(f"  hint: {DEBUG_HINT}", err=True)
     status = "ok" if result.success else "failed"
     duration = result.metadata.get("duration_ms")
     summary = f"{len(result.data)} item(s), {len(result.errors)} error(s), {status}"
     if duration is not None:
         summary += f" in {duration:.0f} ms"
     click.echo(summary, err=True)
+
+
+DEBUG_HINT = "run again with --debug to see where it was raised"
+
+# Error types whose message is written for the user (a URL that failed, a
+# mapper's complaint): a traceback would not help them.
+_USER_MESSAGES = {"FetchError", "MapError"}
+
+# Where a crash's traceback is logged: when it shows (--debug), the hint to ask
+# for it again is noise.
+_log = logging.getLogger("kurt.tools.execute")
+
+
+def _crashed(error: ErrorInfo) -> bool:
+    """Whether ``error`` is an exception raised by code rather than a message
+    meant for the user: its ``type`` names an exception other than Kurt's own
+    errors (``ToolResult.failure(...)`` and per-item errors have no such type)."""
+    if error.type is None or error.type in _USER_MESSAGES:
+        return False
+    return error.type not in _kurt_error_names()
+
+
+def _kurt_error_names() -> set[str]:
+    names: set[str] = set()
+    pending: list[type[KurtError]] = [KurtError]
+    while pending:
+        cls = pending.pop()
+        names.add(cls.__name__)
+        pending.extend(cls.__subclasses__())
+    return names
 
 
 def _columns(items: list[dict[str, Any]]) -> list[str]:
