@@ -28,7 +28,8 @@ async def run_and_report(
     starts (untrusted project, disabled skill, invalid settings, a skill that
     does not load) still prints a failed ToolResult with ``as_json``, then the
     error goes on to the CLI's error boundary (``Error: ...``, exit 1). A usage
-    error (exit 2: unknown name, invalid input) prints no result.
+    error (exit 2: unknown name, invalid input) prints no result. Whatever the
+    tool raises once it runs is already its failed result (see ``execute_tool``).
     """
     try:
         with contextlib.redirect_stdout(sys.stderr):
