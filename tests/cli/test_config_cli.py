@@ -741,3 +741,71 @@ def test_an_unknown_engine_from_the_environment_names_the_variable(
         "Unknown fetcher 'htpx'. Did you mean 'httpx'? (from environment variable "
         "KURT_FETCH__ENGINE)\n  hint: fix or unset KURT_FETCH__ENGINE"
     )
+
+
+# -- values as one line of TOML; every declared setting listed -----------------------------
+
+SCOUT_SETTINGS = """\
+settings:
+  headers: {type: dict, default: {}}
+  tags: {type: list, default: [a, b]}
+  label: {type: str, default: 'say "hi"'}
+  verbose: {type: bool, default: false}
+  token: {type: str, secret: true, env: SCOUT_TOKEN, required: true}
+  limits: {type: dict, secret: true, required: false}
+"""
+
+
+def test_a_table_setting_is_set_listed_and_unset_as_one_line_of_toml(
+    run_kurt: Callable[..., Any], make_project: Callable[..., Path]
+) -> None:
+    root = make_project("scout", '[skills.scout]\ntoken = "t"\n')
+    add_skill(root, "scout", SCOUT_SETTINGS)
+    toml = root / "kurt.toml"
+    before = toml.read_text("utf-8")
+
+    outcome = run_kurt(
+        "config", "skills", "set", "scout", "headers", '{A = "1", B = "2"}', cwd=root
+    )
+
+    assert outcome == (0, f'Set skills.scout.headers = {{A = "1", B = "2"}} in {toml}.\n', "")
+    assert toml.read_text("utf-8") == before + 'headers = {A = "1", B = "2"}\n'
+    table = run_kurt("config", "skills", cwd=root, env={"COLUMNS": "200"})
+    assert table.exit_code == 0, table.stderr
+    for line in (
+        'headers = {A = "1", B = "2"} (project)',
+        'tags = ["a", "b"] (default)',
+        'label = "say \\"hi\\"" (default)',
+        "verbose = false (default)",
+        "token = *** (project)",
+        "limits = (unset) (default)",
+    ):
+        assert line in table.stdout, line
+    assert run_kurt("config", "skills", "unset", "scout", "headers", cwd=root)[0] == 0
+    assert toml.read_text("utf-8") == before
+
+
+def test_a_missing_required_setting_is_listed_as_null(
+    run_kurt: Callable[..., Any], make_project: Callable[..., Path]
+) -> None:
+    root = make_project("scout", "")
+    add_skill(root, "scout", SCOUT_SETTINGS + "  depth: {type: int, required: true}\n")
+
+    row = skill_row(listing(run_kurt, root), "scout")
+
+    assert row["settings"] == {
+        "headers": {},
+        "tags": ["a", "b"],
+        "label": 'say "hi"',
+        "verbose": False,
+        "token": None,
+        "limits": None,
+        "depth": None,
+    }
+    assert (row["sources"]["token"], row["sources"]["depth"]) == ("missing", "missing")
+    assert len(row["problems"]) == 2
+    table = run_kurt("config", "skills", cwd=root, env={"COLUMNS": "200"})
+    assert "depth = (unset) (missing)" in table.stdout
+    # Set, a secret is masked; its own `env` name sets it.
+    row = skill_row(listing(run_kurt, root, SCOUT_TOKEN=SECRET), "scout")
+    assert (row["settings"]["token"], row["sources"]["token"]) == ("***", "env:SCOUT_TOKEN")

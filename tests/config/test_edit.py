@@ -96,6 +96,43 @@ def test_set_and_unset_a_setting(toml: Path) -> None:
     assert toml.read_text(encoding="utf-8") == DOCUMENT
 
 
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ({"A": "1", "B": "2"}, 'headers = {A = "1", B = "2"}'),
+        ({"a b": {"c": [1, {"d": "e"}]}}, 'headers = {"a b" = {c = [1, {d = "e"}]}}'),
+        ([{"A": "1"}, {}], 'headers = [{A = "1"}, {}]'),
+        ({}, "headers = {}"),
+    ],
+    ids=["table", "nested", "list-of-tables", "empty"],
+)
+def test_a_table_value_is_written_as_an_inline_table_and_unset_removes_it(
+    tmp_path: Path, value: Any, written: str
+) -> None:
+    path = tmp_path / "kurt.toml"
+    before = '[skills.scout]\nlabel = "x"\n\n# Fetch defaults\n[fetch]\ntimeout = 5.0\n'
+    path.write_text(before, encoding="utf-8")
+
+    edit.set_value(path, "scout", "headers", value)
+
+    assert path.read_text(encoding="utf-8") == before.replace(
+        'label = "x"\n', f'label = "x"\n{written}\n'
+    )
+    assert skills_of(path)["scout"]["headers"] == value
+    edit.unset(path, "scout", "headers")
+    assert path.read_text(encoding="utf-8") == before
+
+
+def test_a_table_value_in_a_new_section_is_one_inline_key(tmp_path: Path) -> None:
+    path = tmp_path / "kurt.toml"
+    path.write_text("[skills]\n", encoding="utf-8")
+    edit.set_value(path, "scout", "headers", {"A": "1", "B": "2"})
+    assert path.read_text(encoding="utf-8") == (
+        '[skills]\n[skills.scout]\nheaders = {A = "1", B = "2"}\n'
+    )
+    assert edit.set_value(path, "scout", "headers", {"A": "1", "B": "2"}) is False
+
+
 NEXT_SECTION = '[skills.site-digest]\nlabel = "page"\n\n# Fetch defaults\n[fetch]\ntimeout = 5.0\n'
 
 
@@ -309,6 +346,14 @@ scalar = st.one_of(
     st.booleans().map(lambda b: "true" if b else "false"),
     st.from_regex(r"[a-zA-Z0-9 ]{0,10}", fullmatch=True).map(lambda s: f'"{s}"'),
 )
+table_key = st.one_of(bare, st.text(max_size=3))  # some need quotes: "a b" = 1
+tables = st.recursive(
+    st.dictionaries(table_key, st.one_of(st.integers(0, 9), st.text(max_size=3)), max_size=2),
+    lambda inner: st.dictionaries(
+        table_key, st.one_of(inner, st.lists(inner, max_size=2)), max_size=2
+    ),
+    max_leaves=4,
+)
 others = st.lists(st.sampled_from(["old-one", "zed", "mid", "aaa"]), unique=True, min_size=1)
 
 
@@ -375,7 +420,12 @@ operation = st.one_of(
         st.just("set"),
         st.sampled_from(POOL),
         st.sampled_from(KEYS),
-        st.one_of(st.integers(0, 99), st.text(max_size=5), st.lists(st.integers(0, 9), max_size=2)),
+        st.one_of(
+            st.integers(0, 99),
+            st.text(max_size=5),
+            st.lists(st.integers(0, 9), max_size=2),
+            tables,  # written as an inline table: `unset` removes one line
+        ),
     ),
     st.tuples(st.just("unset"), st.sampled_from(POOL), st.sampled_from(KEYS)),
 )

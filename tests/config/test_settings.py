@@ -286,6 +286,26 @@ def test_listing_masks_secrets_and_keeps_invalid_values_visible(
     assert SECRET not in repr(resolved.model)
 
 
+def test_listing_shows_every_declared_setting_an_unset_one_as_none(
+    configure: Callable[..., SkillsConfig],
+) -> None:
+    schema = {
+        **SCHEMA,
+        "api-key": {"type": "str", "secret": True, "required": True},
+        "count": {"type": "int", "required": True},
+    }
+    report = inspect_settings("web-archiver", schema, configure(), {})
+    assert list(report.shown()) == list(schema)
+    assert (report.shown()["api-key"], report.shown()["count"]) == (None, None)
+    assert (report.shown()["token"], report.sources()["token"]) == (None, "default")
+    assert (report.sources()["api-key"], report.sources()["count"]) == ("missing", "missing")
+    assert len(report.problems) == 2
+    set_secret = inspect_settings(
+        "web-archiver", schema, configure(), {"KURT_SKILLS__WEB_ARCHIVER__API_KEY": SECRET}
+    )
+    assert set_secret.shown()["api-key"] == "***"
+
+
 def test_settings_types_are_exactly_those_the_manifest_accepts() -> None:
     from typing import get_args
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from kurt.config.skills import SkillsConfig
     from kurt.skills.record import SkillRecord
 
+MASK = "***"  # kurt.config.settings.MASK, without importing pydantic to print a message
 USER_HELP = "Edit the user's ~/.kurt/kurt.toml instead of the project's."
 
 
@@ -115,7 +116,7 @@ def config_skills_set(state: CliState, name: str, key: str, value: str, user: bo
     parsed = parse_value(value)
     check_value(name, record.settings, key, parsed, file)
     changed = edit.set_value(file, name, key, parsed, check=_settings_check(state, record, file))
-    shown = "***" if known[key].secret else _toml(parsed)
+    shown = MASK if known[key].secret else _toml(parsed)
     _report_edit(
         changed,
         f"Set skills.{name}.{key} = {shown} in {file}.",
@@ -254,13 +255,15 @@ def parse_value(text: str) -> Any:
 
 
 def _toml(value: Any) -> str:
+    """A value as one line of TOML (``{A = "1"}``, ``["a", "b"]``, ``"text"``),
+    as it would be written in kurt.toml or given to `set`."""
     if value is None:
         return "(unset)"
-    if value == "***":
-        return "***"
-    import tomlkit
+    if value == MASK:
+        return MASK
+    from kurt.config.tomlvalue import one_line
 
-    return str(tomlkit.item(value).as_string())
+    return one_line(value)
 
 
 def _target(state: CliState, user: bool) -> Path:

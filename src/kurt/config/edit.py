@@ -42,6 +42,7 @@ from kurt.atomic import atomic_write
 from kurt.config.files import parse_toml
 from kurt.config.skills import RESERVED, check_document
 from kurt.config.tomlarray import discard_name, holder, insert_name
+from kurt.config.tomlvalue import inline
 from kurt.errors import ConfigError
 
 CRASH_HOOK = "KURT_TEST_CRASH_AFTER_TEMP_WRITE"
@@ -119,8 +120,15 @@ def disable(path: Path, name: str, *, check: Check | None = None) -> bool:
 
 
 def set_value(path: Path, name: str, key: str, value: Any, *, check: Check | None = None) -> bool:
-    """Set ``[skills.<name>].<key> = value`` (the table is created if absent)."""
+    """Set ``[skills.<name>].<key> = value`` (the table is created if absent).
+
+    The value is written on one line, a table as an inline table
+    (``headers = {A = "1"}``): one key of ``[skills.<name>]``, as a user would
+    write it, which ``unset`` removes whole.
+    """
     _refuse_reserved(name, path)
+    plain = value
+    value = inline(value)
 
     def change(document: TOMLDocument) -> None:
         skills = _skills(document, create=True, super_table=True)
@@ -138,7 +146,7 @@ def set_value(path: Path, name: str, key: str, value: Any, *, check: Check | Non
                 hint=f"write its settings under a [skills.{name}] section",
             )
         if key in table:
-            if not _same(_plain(table[key]), value):
+            if not _same(_plain(table[key]), plain):
                 table[key] = value  # replaced in place, its comment kept
             return  # (the same value: keep the user's spelling of it)
         _add_key(table, key, value)  # after its last key, not after the next section's comments

@@ -37,6 +37,7 @@ SOURCE_ENV = "env"
 SOURCE_PROJECT = "project"
 SOURCE_USER = "user"
 SOURCE_DEFAULT = "default"
+SOURCE_MISSING = "missing"  # required, and set nowhere: the value is None
 MASK = "***"
 
 
@@ -46,7 +47,7 @@ class ResolvedValue:
 
     key: str
     value: Any
-    source: str  # env | env:<NAME> | project | user | default
+    source: str  # env | env:<NAME> | project | user | default | missing
     secret: bool
     file: Path | None = None
 
@@ -66,7 +67,8 @@ class _ValuesByKey:
     values: tuple[ResolvedValue, ...]
 
     def shown(self) -> dict[str, Any]:
-        """``{key: value}`` with secrets as ``"***"`` (SPEC section 6)."""
+        """``{key: value}`` of every declared setting (SPEC section 6): secrets
+        as ``"***"``, an unset one (a missing required one too) as ``None``."""
         return {item.key: item.shown for item in self.values}
 
     def sources(self) -> dict[str, str]:
@@ -196,6 +198,8 @@ def _resolve(
         if found is None:
             if spec.required:
                 problems.append(_missing(skill, spec, config))
+                # Listed all the same: a listing shows every declared key.
+                values.append(ResolvedValue(spec.key, None, SOURCE_MISSING, spec.secret))
                 continue
             value = spec.default if spec.has_default else None
             values.append(ResolvedValue(spec.key, value, SOURCE_DEFAULT, spec.secret))
