@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -809,3 +810,35 @@ def test_a_missing_required_setting_is_listed_as_null(
     # Set, a secret is masked; its own `env` name sets it.
     row = skill_row(listing(run_kurt, root, SCOUT_TOKEN=SECRET), "scout")
     assert (row["settings"]["token"], row["sources"]["token"]) == ("***", "env:SCOUT_TOKEN")
+
+
+def test_skill_info_shows_settings_as_toml_with_required_secret_and_env(
+    run_kurt: Callable[..., Any], make_project: Callable[..., Path]
+) -> None:
+    root = make_project("scout", '[skills.scout]\nheaders = {A = "1"}\n')
+    add_skill(root, "scout", SCOUT_SETTINGS)
+
+    outcome = run_kurt("skill", "info", "scout", cwd=root, env={"COLUMNS": "200"})
+
+    assert outcome.exit_code == 0, outcome.stderr
+    rows = {
+        cells[0]: cells[1:]
+        for line in outcome.stdout.splitlines()
+        if len(cells := [cell.strip() for cell in re.split("[│┃]", line)[1:-1]]) == 9
+    }
+    assert rows["key"] == [
+        "type", "value", "source", "default", "required", "secret", "env", "description"
+    ]  # fmt: skip
+    assert rows["headers"][:4] == ["dict", '{A = "1"}', "project", "{}"]
+    assert rows["tags"][:4] == ["list", '["a", "b"]', "default", '["a", "b"]']
+    assert rows["label"][:4] == ["str", '"say \\"hi\\""', "default", '"say \\"hi\\""']
+    assert rows["verbose"][:4] == ["bool", "false", "default", "false"]
+    assert rows["token"] == ["str", "", "missing", "", "yes", "yes", "SCOUT_TOKEN", ""]
+    assert rows["limits"][4:7] == ["no", "yes", ""]
+    assert "missing required setting 'skills.scout.token'" in outcome.stderr
+    # Set through its own `env` name, a secret is masked.
+    secret = run_kurt(
+        "skill", "info", "scout", cwd=root, env={"COLUMNS": "200", "SCOUT_TOKEN": SECRET}
+    )
+    assert SECRET not in secret.stdout + secret.stderr
+    assert "│ ***" in secret.stdout

@@ -122,14 +122,28 @@ def skill_info(state: CliState, name: str, as_json: bool) -> None:
         )
     if info["settings"]:
         print_table(
-            ["key", "type", "value", "source", "default", "description"],
+            [
+                "key",
+                "type",
+                "value",
+                "source",
+                "default",
+                "required",
+                "secret",
+                "env",
+                "description",
+            ],
             [
                 [
                     k,
                     s.get("type"),
-                    _shown(s.get("value")),
+                    _shown(s.get("value"), secret=bool(s.get("secret"))),
                     s.get("source"),
-                    _shown(s.get("default")),
+                    _shown(s.get("default"), secret=bool(s.get("secret"))),
+                    # A default makes a value present, as in a run (kurt.config.settings_schema).
+                    _yes(bool(s.get("required")) and s.get("default") is None),
+                    _yes(bool(s.get("secret"))),
+                    s.get("env") or "",
                     s.get("description") or "",
                 ]
                 for k, s in info["settings"].items()
@@ -140,8 +154,20 @@ def skill_info(state: CliState, name: str, as_json: bool) -> None:
         click.echo(f"settings: {problem}", err=True)
 
 
-def _shown(value: Any) -> str:
-    return "" if value is None else str(value)
+def _shown(value: Any, *, secret: bool) -> str:
+    """A setting's value or default as `kurt config skills` shows it: one line
+    of TOML (``false``, ``["a", "b"]``, ``{A = "1"}``), a set secret as ``***``."""
+    if value is None:
+        return ""
+    if secret:
+        return MASK
+    from kurt.config.tomlvalue import one_line
+
+    return one_line(value)
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
 
 
 def _info(manager: SkillManager, record: SkillRecord) -> dict[str, Any]:
