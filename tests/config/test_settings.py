@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, get_origin
 
 import pytest
-from pydantic import BaseModel, SecretStr
+from pydantic import BaseModel, Secret, SecretStr
 
 from kurt.config.locations import Locations
 from kurt.config.settings import env_name, inspect_settings, resolve_settings
 from kurt.config.settings_schema import settings_model
 from kurt.config.skills import SkillsConfig, read_skills_config
+from kurt.config.tomlvalue import one_line
 from kurt.errors import ConfigError, ManifestError
 
 SCHEMA: dict[str, Any] = {
@@ -304,6 +305,34 @@ def test_listing_shows_every_declared_setting_an_unset_one_as_none(
         "web-archiver", schema, configure(), {"KURT_SKILLS__WEB_ARCHIVER__API_KEY": SECRET}
     )
     assert set_secret.shown()["api-key"] == "***"
+
+
+@pytest.mark.parametrize(
+    ("type_name", "value", "wrapper"),
+    [
+        ("str", "s3cr3t", SecretStr),
+        ("int", 7, Secret[int]),
+        ("float", 2.5, Secret[float]),
+        ("bool", True, Secret[bool]),
+        ("list", ["a", 1], Secret[list[Any]]),
+        ("dict", {"a": 1}, Secret[dict[str, Any]]),
+    ],
+)
+def test_a_secret_is_what_docs_skills_md_says_for_its_type(
+    configure: Callable[..., SkillsConfig], type_name: str, value: Any, wrapper: Any
+) -> None:
+    schema = {
+        "key": {"type": type_name, "secret": True},
+        "unset": {"type": type_name, "secret": True},
+    }
+    config = configure(project=f"[skills.vault]\nkey = {one_line(value)}\n")
+    model = resolve_settings("vault", schema, config, {}).model
+    secret = model.key  # type: ignore[attr-defined]
+    assert type(secret) is (get_origin(wrapper) or wrapper)  # Secret[int] -> Secret
+    assert secret.get_secret_value() == value
+    assert type(secret.get_secret_value()) is type(value)
+    assert str(value) not in str(secret)
+    assert model.unset is None  # type: ignore[attr-defined]
 
 
 def test_settings_types_are_exactly_those_the_manifest_accepts() -> None:

@@ -15,7 +15,9 @@ Values written in kurt.toml are typed already and checked strictly (``timeout =
 "45"`` is a string, not a number); environment variables are text and are
 converted leniently (``"45"`` is a fine ``int``; a list or table is read as a
 TOML or JSON value). A secret (``secret: true``) becomes a
-:class:`pydantic.SecretStr` and its value never appears in any message.
+:class:`pydantic.SecretStr` (type ``str``) or a :class:`pydantic.Secret` of its
+type (``Secret[int]``, ``Secret[list[Any]]``, ...), and its value never appears
+in any message.
 """
 
 from __future__ import annotations
