@@ -182,11 +182,27 @@ def test_duplicate_error_names_both_owners() -> None:
     assert registry.get("search") is first
 
 
-def test_duplicate_error_names_kurt_for_its_own_code() -> None:
+def test_duplicate_error_names_kurt_for_its_own_code_and_a_script_by_its_module() -> None:
+    from kurt.tools.builtin import load_builtins
+
+    load_builtins()
+
+    class Mine(BaseFetcher):
+        name = "httpx"
+
+        async def fetch(self, url: str, context: Any) -> FetchResult:
+            raise NotImplementedError
+
+    with pytest.raises(DuplicateNameError) as caught:
+        FETCHERS.register(Mine)
+    assert "already registered by kurt (kurt.tools.fetch.engines.httpx." in str(caught.value)
+    assert f"; {__name__}.{Mine.__qualname__} cannot register it too" in str(caught.value)
+
     registry: Registry[Widget] = Registry("widget", Widget)
     registry.add(widget("map", 1))
-    with pytest.raises(DuplicateNameError, match=r"already registered by kurt \("):
+    with pytest.raises(DuplicateNameError) as caught:
         registry.add(widget("map", 2))
+    assert "kurt (" not in str(caught.value)  # a script's class is not Kurt's
 
 
 def test_bare_decorator_returns_the_class_unchanged() -> None:
@@ -602,3 +618,16 @@ def test_a_name_of_another_kind_says_what_it_is() -> None:
     with pytest.raises(UnknownNameError) as caught:
         MAPPERS.get("zzz-nothing")
     assert caught.value.hint == "see every mapper with: kurt tool list"
+
+
+ITERATE = """
+from kurt import FETCHERS
+print(len(FETCHERS), sorted(entry.name for entry in FETCHERS))
+"""
+
+
+def test_iteration_in_a_fresh_process_agrees_with_names(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", ITERATE], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert done.stdout == "3 ['file', 'httpx', 'trafilatura']\n"

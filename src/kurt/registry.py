@@ -78,8 +78,13 @@ class Entry(Generic[T]):
 
     @property
     def owner(self) -> str:
+        """Who registered it, for messages: a skill, Kurt itself, or other code."""
         where = f"{self.module}.{self.obj.__qualname__}"
-        return f"skill '{self.skill}' ({where})" if self.skill else f"kurt ({where})"
+        if self.skill:
+            return f"skill '{self.skill}' ({where})"
+        if self.module == "kurt" or self.module.startswith("kurt."):
+            return f"kurt ({where})"
+        return where
 
 
 class Registry(Generic[T]):
@@ -232,11 +237,20 @@ class Registry(Generic[T]):
         return isinstance(name, str) and name in self.names()
 
     def __iter__(self) -> Iterator[Entry[T]]:
+        """The registered entries: Kurt's own (registered first if need be) and
+        those of the skills loaded so far. :meth:`names` also lists what skills
+        would provide without loading them."""
+        self._register_builtins()
         # A copy, because loading a skill while iterating may register more names.
         return iter(list(self._entries.values()))
 
     def __len__(self) -> int:
+        self._register_builtins()
         return len(self._entries)
+
+    def _register_builtins(self) -> None:
+        if self._resolver is not None:
+            self._resolver.names(self.kind)  # Kurt's own register themselves as it answers
 
 
 # The method each kind's base declares async, which Kurt awaits.
