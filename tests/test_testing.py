@@ -333,7 +333,9 @@ def test_make_context_opens_a_client_and_a_database_on_first_use(httpserver: HTT
 
     # One context through two event loops, as tests calling asyncio.run twice do.
     assert (asyncio.run(get()), asyncio.run(get())) == ("A", "A")
-    assert context.http.headers["User-Agent"].startswith("kurt/")
+    client = context.http
+    assert isinstance(client, httpx.AsyncClient)
+    assert client.headers["User-Agent"].startswith("kurt/")
     assert isinstance(context.db, Database)
     assert not context.db.persistent
     assert context.db.save_mapped("src", ["https://a.test/"], engine="test") == 1
@@ -357,6 +359,19 @@ def test_make_context_is_an_async_context_manager() -> None:
             assert context.http is not None
             assert not context.http.is_closed
             return context
+
+    context = asyncio.run(use())
+    assert context.resources is not None
+    assert context.resources.opened == []
+
+
+def test_a_sync_close_inside_a_running_loop_closes_too() -> None:
+    async def use() -> KurtTestContext:
+        context = make_context()
+        assert context.db.mapped() == []
+        assert context.http is not None
+        context.close()  # from async code: the closing runs in a loop of its own
+        return context
 
     context = asyncio.run(use())
     assert context.resources is not None
