@@ -149,7 +149,11 @@ def test_skill_py_is_never_imported(tmp_path: Path) -> None:
 
 
 def test_a_misspelt_class_gets_a_did_you_mean(tmp_path: Path) -> None:
-    code = write(tmp_path, "from kurt import Tool\nclass OopsTool(Tool): ...\n")
+    code = write(
+        tmp_path,
+        "from kurt import Tool\nfrom pydantic import BaseModel\n"
+        "class OopsTool(Tool): ...\nclass OppsToo(BaseModel): ...\n",  # closer, but a model
+    )
     [problem] = codecheck.check_implements_code(code, [tool("OppsTool", "oops")], F, on_line_8)
     assert problem.message == (
         "class 'OppsTool' (tool 'oops') is not defined in skill.py; did you mean 'OopsTool'?"

@@ -55,7 +55,9 @@ def check_implements_code(
             message = (
                 f"class '{class_name}' ({kind} '{item['name']}') is not defined in {code.name}"
             )
-            close = did_you_mean(class_name, module.classes)
+            # Only classes that could be the one meant: those not known to have another base.
+            fitting = [c for c in module.classes if module.derives_from(c, base) is not Verdict.NO]
+            close = did_you_mean(class_name, fitting)
             if close is not None:
                 message += f"; did you mean '{close}'?"
             problems.append(Problem(manifest_file, at(f"implements[{index}]"), message))
