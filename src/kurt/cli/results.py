@@ -66,7 +66,7 @@ def show_result(result: ToolResult, *, as_json: bool) -> None:
         print_table(columns, [[_cell(item.get(c)) for c in columns] for item in result.data])
     for error in result.errors:
         where = f"{error.item}: " if error.item else ""
-        if error.message.startswith(where):  # a mapper's message may name the URL already
+        if error.item and error.item in error.message:  # the message names it already
             where = ""
         click.echo(f"error: {where}{error.message}", err=True)
         hint = (error.model_extra or {}).get("hint")
