@@ -160,7 +160,7 @@ def test_the_plugin_offers_its_fixtures(pytester: pytest.Pytester) -> None:
     listed = result.stdout.str()
     for fixture in ("kurt_project", "kurt_context", "run_tool", "arun_tool"):
         assert f"{fixture} -- " in listed or f"{fixture}\n" in listed, fixture
-    assert "kurt/testing.py" in listed
+    assert "kurt/testing/__init__.py" in listed
 
 
 def test_an_author_suite_runs_with_the_plugin(author_suite: pytest.Pytester) -> None:

@@ -1,241 +1,27 @@
-"""A pytest plugin for skill authors: temporary projects, contexts, tool runs.
+"""Tool contexts and runs for tests, without a project: :func:`make_context`,
+:func:`run_tool`, :func:`arun_tool`, :func:`load_skill` and the
+:class:`ContextFactory` the ``kurt_context`` fixture gives.
 
-Installed with Kurt and registered through the ``pytest11`` entry point, so its
-fixtures are available in any test suite of a project where Kurt is installed,
-with nothing to import or configure:
-
-``kurt_project``
-    A :class:`KurtProject`: a fresh, trusted Kurt project in a temporary
-    folder, with its own ``KURT_HOME`` (the user's real skills, settings and
-    trust records are never seen or touched). Add your skill with
-    :meth:`KurtProject.add_skill` (a copy) or :meth:`KurtProject.add_path`
-    (searched in place), configure it with :meth:`KurtProject.configure`, and
-    run its tools with :meth:`KurtProject.run_tool` (or ``await``
-    :meth:`KurtProject.arun_tool`): the whole path a user's run takes
-    (discovery, validation, trust, settings, lazy loading). :meth:`KurtProject.kurt`
-    runs the real ``kurt`` command there.
-
-``kurt_context``
-    A :class:`ContextFactory` of :class:`~kurt.ToolContext` objects with the
-    settings you give (checked against a skill's SKILL.md schema when you pass
-    ``skill_dir=``), for unit tests of a tool, fetcher or mapper. Their
-    ``http`` is a real client and their ``db`` a real project database (the
-    test's ``kurt_project``, else a temporary folder), opened on first use and
-    closed when the test ends. :func:`make_context` is the same without a
-    fixture (an in-memory database; closed at the end of the test, or by
-    ``with``).
-
-``run_tool``
-    Run a registered tool by name and get its :class:`~kurt.ToolResult`;
-    :func:`arun_tool` is the coroutine for async tests.
-
-Example (``tests/test_skill.py`` of a skill)::
-
-    from pathlib import Path
-
-    SKILL = Path(__file__).parents[1]          # the folder holding SKILL.md
-
-    def test_greets(kurt_project):
-        kurt_project.add_skill(SKILL)
-        kurt_project.configure("hello", greeting="Hi")
-        result = kurt_project.run_tool("hello", name="Ada")
-        assert result.success, result.errors
-        assert result.data == [{"message": "Hi, Ada!"}]
-
-pytest loads this module in every run, so it imports nothing heavy at module
-level: Kurt's runtime, pydantic and httpx are imported when a fixture is used.
+Part of the :mod:`kurt.testing` pytest plugin. Nothing heavy is imported at
+module level: pytest loads the plugin in every run.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
 import types
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, Self
-
-import pytest
+from typing import TYPE_CHECKING, Any, Self
 
 if TYPE_CHECKING:
     import httpx
 
     from kurt.config.locations import Locations
-    from kurt.runtime import Runtime
+    from kurt.testing.project import KurtProject
     from kurt.tools.context import ToolContext
     from kurt.tools.resources import RunResources
     from kurt.tools.result import ToolResult
-
-__all__ = [
-    "ContextFactory",
-    "KurtProject",
-    "KurtTestContext",
-    "Outcome",
-    "arun_tool",
-    "kurt_context",
-    "kurt_project",
-    "load_skill",
-    "make_context",
-    "run_tool",
-]
-
-
-class Outcome(NamedTuple):
-    """What a ``kurt`` command did: its exit code and its two output streams."""
-
-    exit_code: int
-    stdout: str
-    stderr: str
-
-
-class KurtProject:
-    """A temporary Kurt project and the Kurt home that goes with it.
-
-    ``root`` holds ``kurt.toml``, ``skills/`` and ``.kurt/``; ``home`` is the
-    ``KURT_HOME`` that the fixture sets for the test. The project is trusted,
-    so its own skills may run (:meth:`trust` with ``False`` to test the
-    refusal).
-    """
-
-    def __init__(self, root: Path, home: Path) -> None:
-        self.root = root
-        self.home = home
-        self.skills_dir = root / "skills"
-        self.config_file = root / "kurt.toml"
-        self.skills_dir.mkdir(parents=True, exist_ok=True)
-        (root / ".kurt").mkdir(exist_ok=True)
-        if not self.config_file.exists():
-            self.config_file.write_text("[skills]\n", encoding="utf-8")
-        home.mkdir(parents=True, exist_ok=True)
-        self.trust()
-
-    def __repr__(self) -> str:
-        return f"<KurtProject {self.root}>"
-
-    @property
-    def locations(self) -> Locations:
-        from kurt.config.locations import Locations
-
-        return Locations(project_root=self.root, home=self.home)
-
-    # -- shaping the project --------------------------------------------------
-
-    def trust(self, trusted: bool = True) -> None:
-        """Trust (or stop trusting) this project, as ``kurt trust`` does."""
-        from kurt.skills.trust import set_trusted
-
-        set_trusted(self.locations.trust_file, self.root, trusted=trusted)
-
-    def add_skill(self, folder: str | os.PathLike[str], *, name: str | None = None) -> Path:
-        """Copy a skill folder into ``skills/`` (as ``name``, default the folder's name).
-
-        A copy, so the test never writes into your source tree; compiled files
-        are left behind (Kurt imports ``skill.py`` from source anyway).
-        """
-        source = Path(folder).resolve()
-        if not (source / "SKILL.md").is_file():
-            raise FileNotFoundError(f"{source} holds no SKILL.md: is it a skill folder?")
-        target = self.skills_dir / (name or source.name)
-        shutil.copytree(
-            source,
-            target,
-            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
-            dirs_exist_ok=True,
-        )
-        return target
-
-    def add_path(self, folder: str | os.PathLike[str]) -> None:
-        """Add ``folder`` (a folder of skill folders) to ``[skills].paths``, searched in place."""
-        paths = list(self.read_config().get("skills", {}).get("paths", []))
-        path = str(Path(folder).resolve())
-        if path not in paths:
-            paths.append(path)
-        self.set_skills_key("paths", paths)
-
-    def configure(self, skill: str, **settings: Any) -> None:
-        """Set ``skill``'s settings in kurt.toml (``[skills.<skill>]``), merging
-        with what is there; ``None`` removes a key."""
-        document = self.read_config()
-        table = document.setdefault("skills", {}).setdefault(skill, {})
-        for key, value in settings.items():
-            if value is None:
-                table.pop(key, None)
-            else:
-                table[key] = value
-        self.write_config(document)
-
-    def set_skills_key(self, key: str, value: Any) -> None:
-        """Set one key of ``[skills]``: ``paths``, ``enabled`` or ``disabled``."""
-        document = self.read_config()
-        document.setdefault("skills", {})[key] = value
-        self.write_config(document)
-
-    def read_config(self) -> dict[str, Any]:
-        """kurt.toml as data."""
-        import tomllib
-
-        return tomllib.loads(self.config_file.read_text(encoding="utf-8"))
-
-    def write_config(self, document: Mapping[str, Any] | str) -> None:
-        """Replace kurt.toml with ``document`` (TOML text, or data to write as TOML)."""
-        if not isinstance(document, str):
-            import tomli_w
-
-            document = tomli_w.dumps(dict(document))
-        self.config_file.write_text(document, encoding="utf-8")
-
-    # -- running --------------------------------------------------------------
-
-    def runtime(self) -> Runtime:
-        """A fresh :class:`~kurt.runtime.Runtime` of this project (reads kurt.toml anew)."""
-        from kurt.runtime import Runtime
-
-        return Runtime(self.locations)
-
-    async def arun_tool(
-        self, name: str, params: Mapping[str, Any] | None = None, /, **fields: Any
-    ) -> ToolResult:
-        """Run the tool ``name`` as ``kurt tool run`` would, and return its ToolResult.
-
-        Input is ``params`` and/or keyword ``fields`` (fields win). A usage
-        error (unknown tool, invalid input) or a refusal (untrusted project,
-        disabled skill, invalid settings) raises Kurt's error, as the CLI
-        would report it; a failure inside the tool is a failed result.
-        """
-        from kurt.tools.execute import execute_tool
-
-        runtime = self.runtime()
-        async with runtime.context() as context:
-            return await execute_tool(name, {**(params or {}), **fields}, context)
-
-    def run_tool(
-        self, name: str, params: Mapping[str, Any] | None = None, /, **fields: Any
-    ) -> ToolResult:
-        """:meth:`arun_tool` for synchronous tests (not inside a running event loop)."""
-        import asyncio
-
-        return asyncio.run(self.arun_tool(name, params, **fields))
-
-    def kurt(
-        self, *args: str, env: Mapping[str, str] | None = None, timeout: float = 120
-    ) -> Outcome:
-        """Run the real ``kurt ARGS`` in this project (a subprocess) and capture it."""
-        environment = {**os.environ, "KURT_HOME": str(self.home), **(env or {})}
-        done = subprocess.run(
-            [sys.executable, "-m", "kurt", *args],
-            cwd=self.root,
-            env=environment,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-        return Outcome(done.returncode, done.stdout, done.stderr)
-
-
-# -- contexts and runs without a project ------------------------------------
 
 
 class _ClosesResources:
@@ -496,42 +282,6 @@ def load_skill(skill_dir: str | os.PathLike[str]) -> types.ModuleType:
     return import_skill(record)
 
 
-# -- fixtures ---------------------------------------------------------------
-
-# Module names under which Kurt's loader imports skill code.
-_SKILL_MODULE_PREFIXES = ("kurt_skill_",)
-
-
-@pytest.fixture
-def kurt_project(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[KurtProject]:
-    """A trusted temporary Kurt project with its own ``KURT_HOME`` (see :class:`KurtProject`).
-
-    ``KURT_*`` variables of the caller are cleared, and whatever its skills
-    register is forgotten after the test.
-    """
-    from kurt.registry import FETCHERS, MAPPERS, TOOLS
-
-    base = tmp_path_factory.mktemp("kurt-project")
-    for variable in list(os.environ):
-        if variable.startswith("KURT_"):
-            monkeypatch.delenv(variable)
-    home = base / "kurt-home"
-    monkeypatch.setenv("KURT_HOME", str(home))
-    project = KurtProject(base / "project", home)
-    modules_before = set(sys.modules)
-    try:
-        with TOOLS.isolated(), FETCHERS.isolated(), MAPPERS.isolated():
-            yield project
-    finally:
-        # Skill code imported during the test goes with its registrations, so
-        # the next test imports (and registers) it afresh.
-        for name in set(sys.modules) - modules_before:
-            if name.startswith(_SKILL_MODULE_PREFIXES):
-                del sys.modules[name]
-
-
 class ContextFactory:
     """What the ``kurt_context`` fixture gives: :func:`make_context` whose
     contexts share one project's database and one HTTP client, as the tools
@@ -561,28 +311,24 @@ class ContextFactory:
         """:func:`make_context` with this factory's database and client."""
         return _build_context(settings, skill_dir, self.resources, resources)
 
-
-@pytest.fixture
-def kurt_context(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ContextFactory]:
-    """A :class:`ContextFactory`: ``kurt_context(settings={...}, skill_dir=..., http=...)``
-    gives a ToolContext whose ``db`` is a real project database and ``http`` a real client."""
-    if "kurt_project" in request.fixturenames:
-        project: KurtProject = request.getfixturevalue("kurt_project")
-        root = project.root
+    @classmethod
+    def for_project(cls, project: KurtProject) -> ContextFactory:
+        """Contexts sharing ``project``'s own database and a client configured by it."""
         resources = _lazy_resources(
             lambda: _project_database(project.locations),
             lambda: _client(_project_config(project.locations)),
         )
-    else:
-        root = tmp_path_factory.mktemp("kurt-context")
+        return cls(project.root, resources)
+
+    @classmethod
+    def scratch(cls, root: Path) -> ContextFactory:
+        """Contexts sharing a database under ``root`` (a temporary folder) and a client."""
         database = root / ".kurt" / "kurt.sqlite"
-        resources = _lazy_resources(lambda: _sqlite_file(database), lambda: _client(None))
-    try:
-        yield ContextFactory(root, resources)
-    finally:
-        _close_now(resources)
+        return cls(root, _lazy_resources(lambda: _sqlite_file(database), lambda: _client(None)))
+
+    def close(self) -> None:
+        """Close the database and client, if they were opened."""
+        _close_now(self.resources)
 
 
 def _project_config(locations: Locations) -> Any:
@@ -605,20 +351,7 @@ def _sqlite_file(path: Path) -> Any:
     return Database(f"sqlite:///{path.as_posix()}")
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_runtest_teardown(item: pytest.Item) -> None:
-    """After each test (and its fixtures): close what make_context's contexts opened."""
+def close_open_contexts() -> None:
+    """Close what :func:`make_context`'s contexts opened (after each test)."""
     if _SCRATCH:
         _close_scratch()
-
-
-@pytest.fixture(name="run_tool")
-def run_tool_fixture() -> Callable[..., ToolResult]:
-    """:func:`run_tool`: ``run_tool("name", {...}, context=kurt_context(...))``."""
-    return run_tool
-
-
-@pytest.fixture(name="arun_tool")
-def arun_tool_fixture() -> Callable[..., Any]:
-    """:func:`arun_tool`, the coroutine form, for async tests."""
-    return arun_tool
