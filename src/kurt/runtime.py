@@ -125,8 +125,8 @@ class Runtime:
             )
             if row["kind"] == "tool" and entry is None:
                 row["note"] = (
-                    f"the input schema is known once skill '{row['skill']}' is loaded; "
-                    f"its code is not imported to describe it (see kurt skill info {row['skill']})"
+                    f"the input schema is not shown: skill '{row['skill']}' is not imported to "
+                    "describe it; a run with a wrong input lists the fields the tool takes"
                 )
         return rows
 

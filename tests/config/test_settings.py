@@ -229,7 +229,8 @@ def test_misspelt_environment_variable_suggests_the_right_one(
         "environment variable KURT_SKILLS__WEB_ARCHIVER__TIMOUT names no setting of skill "
         "'web-archiver'; did you mean KURT_SKILLS__WEB_ARCHIVER__TIMEOUT? "
         "(key 'skills.web-archiver.timout')\n"
-        "  hint: settings of 'web-archiver': max-depth, tags, timeout, token, verbose"
+        "  hint: unset KURT_SKILLS__WEB_ARCHIVER__TIMOUT; settings of 'web-archiver': "
+        "max-depth, tags, timeout, token, verbose"
     )
 
 

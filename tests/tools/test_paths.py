@@ -32,3 +32,11 @@ def test_local_means_a_file_url_or_no_scheme() -> None:
     assert is_local("docs/a.md")
     assert is_local("file:///tmp/a.md")
     assert not is_local("https://example.com/")
+
+
+def test_a_missing_file_can_still_be_named_by_its_uri(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """fetch keeps one name per file, even for one that is not there (yet)."""
+    monkeypatch.chdir(tmp_path)
+    assert canonical("nosuch.html", keep_missing=False) == (tmp_path / "nosuch.html").as_uri()

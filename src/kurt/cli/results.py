@@ -45,6 +45,17 @@ async def run_and_report(
         raise click.exceptions.Exit(1)
 
 
+def _names(message: str, item: str) -> bool:
+    """Whether ``message`` names ``item`` already (a file by its path or its URI)."""
+    if item in message:
+        return True
+    if item.startswith("file:"):
+        from kurt.tools.paths import to_path
+
+        return str(to_path(item)) in message
+    return False
+
+
 def refused_result(name: str, exc: KurtError) -> ToolResult:
     """The failed ToolResult of a run of ``name`` that ``exc`` stopped before it began.
 
@@ -66,7 +77,7 @@ def show_result(result: ToolResult, *, as_json: bool) -> None:
         print_table(columns, [[_cell(item.get(c)) for c in columns] for item in result.data])
     for error in result.errors:
         where = f"{error.item}: " if error.item else ""
-        if error.item and error.item in error.message:  # the message names it already
+        if error.item and _names(error.message, error.item):
             where = ""
         click.echo(f"error: {where}{error.message}", err=True)
         hint = (error.model_extra or {}).get("hint")

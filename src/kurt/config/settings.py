@@ -189,7 +189,7 @@ def _resolve(
                     f"environment variable {variable} names no setting of skill '{skill}'"
                     + (f"; did you mean {prefix}{close}?" if close else ""),
                     key=f"skills.{skill}.{variable[len(prefix) :].lower()}",
-                    hint=_known_hint(skill, by_key),
+                    hint=f"unset {variable}; {_known_hint(skill, by_key, ending='')}",
                 )
             )
 
@@ -322,9 +322,9 @@ def _missing(skill: str, spec: Spec, config: SkillsConfig) -> _Problem:
     )
 
 
-def _known_hint(skill: str, by_key: Mapping[str, Spec]) -> str:
+def _known_hint(skill: str, by_key: Mapping[str, Spec], *, ending: str = "; remove the key") -> str:
     if not by_key:
-        return f"skill '{skill}' declares no settings; remove the key"
+        return f"skill '{skill}' declares no settings{ending}"
     return f"settings of '{skill}': {', '.join(sorted(by_key))}"
 
 

@@ -28,13 +28,15 @@ def to_path(source: str) -> Path:
     return Path(source).expanduser()
 
 
-def canonical(source: str) -> str:
+def canonical(source: str, *, keep_missing: bool = True) -> str:
     """The absolute ``file://`` URI for a ``file:`` URL or a path that exists;
     ``source`` itself otherwise: a URL, or a word a skill's own engine
-    understands (``urn:isbn:1``, ``python/cpython``), passed on as typed."""
+    understands (``urn:isbn:1``, ``python/cpython``), passed on as typed.
+    With ``keep_missing=False`` a missing path gets its URI too (it is a file
+    that is not there, to be reported and stored under one name)."""
     if not is_local(source):
         return source
     path = to_path(source)
-    if not source.startswith("file:") and not path.exists():
+    if keep_missing and not source.startswith("file:") and not path.exists():
         return source
     return path.resolve().as_uri()

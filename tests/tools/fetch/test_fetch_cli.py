@@ -52,3 +52,14 @@ def test_a_page_that_is_now_gone_keeps_its_content_and_reads_404(
     assert done.exit_code == 1
     assert f"error: {url}: HTTP 404 NOT FOUND\n" in done.stderr
     assert stored(project, url) == ("error", 404, "HTTP 404 NOT FOUND", content)
+
+
+def test_a_missing_local_file_is_stored_under_its_uri_and_named_once(
+    run_kurt: Callable[..., Any], project: Path
+) -> None:
+    done = run_kurt("fetch", "nosuch.html", cwd=project)
+    assert done.exit_code == 1
+    missing = project / "nosuch.html"
+    assert done.stderr.startswith(f"error: no such file: {missing}\n")
+    status, _, error, _ = stored(project, missing.as_uri())
+    assert (status, error) == ("error", f"no such file: {missing}")

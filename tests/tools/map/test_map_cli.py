@@ -88,7 +88,7 @@ def test_a_crawl_of_a_local_file_says_it_needs_a_url(
     done = run_kurt("map", "www/sitemap.xml", "--engine", "crawl", cwd=project)
     assert done.exit_code == 1
     assert (
-        f"error: {path.as_uri()}: the crawl engine needs an http(s) URL, not a local path: "
+        "error: the crawl engine needs an http(s) URL, not a local path: "
         f"{path} (local sitemaps and feeds: the sitemap or rss engine; "
         "folders: the folder engine)\n"
     ) in done.stderr

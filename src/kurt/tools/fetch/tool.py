@@ -91,7 +91,10 @@ class FetchTool(Tool[FetchInput, FetchOutput]):
         on_progress: ProgressCallback | None = None,
     ) -> ToolResult:
         options = fetch_options(context)
-        urls = list(dict.fromkeys(canonical(url) for url in params.urls))
+        # A missing local file is still a file (stored under its URI), unless
+        # the user named an engine of their own, which may read other words.
+        keep = params.engine not in (None, LOCAL_ENGINE)
+        urls = list(dict.fromkeys(canonical(url, keep_missing=keep) for url in params.urls))
         # Resolve every engine before fetching anything: an unknown name is a
         # usage error (exit 2, with a did-you-mean), not a per-URL failure.
         plan = {url: params.engine or _default_engine(url, options.engine) for url in urls}
