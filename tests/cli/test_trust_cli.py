@@ -35,7 +35,13 @@ def test_trust_needs_a_project(run_kurt: Run, tmp_path: Path) -> None:
     assert outcome.exit_code == 2
     assert outcome.stderr == (
         f"Error: '{tmp_path}' is not a Kurt project (no kurt.toml).\n"
-        "  hint: create one with: kurt init DIR\n"
+        f"  hint: create one with: kurt init {tmp_path}\n"
+    )
+    missing = run_kurt("trust", str(tmp_path / "nowhere"))
+    assert (missing.exit_code, missing.stderr) == (
+        2,
+        f"Error: '{tmp_path / 'nowhere'}' does not exist.\n"
+        "  hint: pass the folder of a Kurt project\n",
     )
 
 

@@ -27,10 +27,14 @@ def trust_command(state: CliState, directory: Path | None, revoke: bool) -> None
 
     if directory is not None:
         root = directory.resolve()
+        if not root.is_dir():
+            raise UsageError(
+                f"'{directory}' does not exist.", hint="pass the folder of a Kurt project"
+            )
         if not (root / PROJECT_FILE).is_file():
             raise UsageError(
                 f"'{directory}' is not a Kurt project (no {PROJECT_FILE}).",
-                hint="create one with: kurt init DIR",
+                hint=f"create one with: kurt init {directory}",
             )
     else:
         found = state.locations.project_root
