@@ -77,14 +77,17 @@ class Entry(Generic[T]):
     description: str = ""
 
     @property
+    def kurts_own(self) -> bool:
+        """Registered by Kurt's own code (not by a skill, a script or a test)."""
+        return self.skill is None and (self.module == "kurt" or self.module.startswith("kurt."))
+
+    @property
     def owner(self) -> str:
         """Who registered it, for messages: a skill, Kurt itself, or other code."""
         where = f"{self.module}.{self.obj.__qualname__}"
         if self.skill:
             return f"skill '{self.skill}' ({where})"
-        if self.module == "kurt" or self.module.startswith("kurt."):
-            return f"kurt ({where})"
-        return where
+        return f"kurt ({where})" if self.kurts_own else where
 
 
 class Registry(Generic[T]):
@@ -298,6 +301,9 @@ MAPPERS: Registry[BaseMapper] = Registry("mapper", BaseMapper)
 for _registry in (TOOLS, FETCHERS, MAPPERS):
     _registry.set_resolver(BuiltinResolver())
 
+#: The three registries by kind (``"tool"``, ``"fetcher"``, ``"mapper"``).
+REGISTRIES: dict[str, Registry[Any]] = {"tool": TOOLS, "fetcher": FETCHERS, "mapper": MAPPERS}
+
 register_tool = TOOLS.register
 register_fetcher = FETCHERS.register
 register_mapper = MAPPERS.register
@@ -306,7 +312,7 @@ register_mapper = MAPPERS.register
 def _kind_elsewhere(registry: Registry[Any], name: str) -> str | None:
     """The kind of ``name`` in another of the three registries (``opml`` is a
     mapper, not a fetcher), from names alone: nothing is loaded."""
-    for other in (TOOLS, FETCHERS, MAPPERS):
+    for other in REGISTRIES.values():
         if other is not registry and name in other:
             return other.kind
     return None

@@ -109,10 +109,11 @@ class Runtime:
         """``kurt tool info`` rows for ``name`` (a name may be a tool and an engine)."""
         from kurt.errors import UnknownNameError
         from kurt.registry import FETCHERS, MAPPERS, TOOLS
+        from kurt.skills.record import KINDS
 
         rows = [dict(row) for row in self.catalog() if row["name"] == name]
         if not rows:
-            for kind in ("tool", "fetcher", "mapper"):
+            for kind in KINDS:
                 record = self.skills.provider(kind, name)
                 if record is not None:  # provided by a disabled or invalid skill: say so
                     self.skills.check_usable(record)

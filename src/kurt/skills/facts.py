@@ -25,7 +25,7 @@ from typing import Any
 from kurt.errors import ManifestError
 from kurt.skills import checks
 from kurt.skills.discovery import Candidate
-from kurt.skills.record import ERROR, LINES, WARNING, SkillProblem, SkillRecord
+from kurt.skills.record import ERROR, KINDS, LINES, WARNING, SkillProblem, SkillRecord
 from kurt.skills.shape import CORE_KEYS, KURT_KEYS
 
 _LINE_KEYS = ("requires_python", "requires", "requires_env", "requires_skills", "implements")
@@ -166,7 +166,7 @@ def _claimed(implements: Any) -> list[list[str]]:
         [item["type"], item["name"], str(item.get("class") or ""), ""]
         for item in implements
         if isinstance(item, dict)
-        and item.get("type") in ("tool", "fetcher", "mapper")
+        and item.get("type") in KINDS
         and isinstance(item.get("name"), str)
         and item["name"]
     ]

@@ -42,7 +42,7 @@ import types
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from kurt.errors import KurtError, SkillError
 from kurt.skills.loadfailure import absolute_helper_hint, unregistered, wrong_base
@@ -187,7 +187,9 @@ def _register_again(record: SkillRecord) -> None:
     """Put back what an already imported skill registered, if a registry lost it
     (Python runs skill.py once; ``Registry.isolated()`` in tests or a second
     Runtime in one process empties the registries), then check it all is there."""
-    for registry in _registries().values():
+    from kurt.registry import REGISTRIES
+
+    for registry in REGISTRIES.values():
         registry.restore(module_name(record))
     _check_registered(record, Path(record.path) / CODE_FILE)
 
@@ -206,14 +208,10 @@ def _provided(record: SkillRecord) -> str:
     return ", ".join(f"{p.kind} '{p.name}'" for p in record.provides) or "nothing"
 
 
-def _registries() -> dict[str, Any]:
-    from kurt.registry import FETCHERS, MAPPERS, TOOLS
-
-    return {"tool": TOOLS, "fetcher": FETCHERS, "mapper": MAPPERS}
-
-
 def _registered() -> dict[str, set[str]]:
-    return {kind: {e.name for e in registry} for kind, registry in _registries().items()}
+    from kurt.registry import REGISTRIES
+
+    return {kind: {e.name for e in registry} for kind, registry in REGISTRIES.items()}
 
 
 def _check_registered(record: SkillRecord, code: Path) -> None:
@@ -222,11 +220,12 @@ def _check_registered(record: SkillRecord, code: Path) -> None:
     When one is not, say what did happen: the class is missing (with a
     did-you-mean), registered under another name, or not registered at all.
     """
-    registries = _registries()
+    from kurt.registry import REGISTRIES
+
     module = sys.modules.get(f"{module_name(record)}.skill")
-    ours = [e for registry in registries.values() for e in registry if e.skill == record.name]
+    ours = [e for registry in REGISTRIES.values() for e in registry if e.skill == record.name]
     for provided in record.provides:
-        entry = registries[provided.kind].registered(provided.name)
+        entry = REGISTRIES[provided.kind].registered(provided.name)
         if entry is not None and entry.obj.__name__ == provided.class_name:
             continue
         raise unregistered(record, code, provided, module, ours)
@@ -236,7 +235,9 @@ def _undo(name: str, before: dict[str, set[str]]) -> None:
     """Forget the modules and registrations of a failed import."""
     for module in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
         del sys.modules[module]
-    for kind, registry in _registries().items():
+    from kurt.registry import REGISTRIES
+
+    for kind, registry in REGISTRIES.items():
         for entry_name in {e.name for e in registry} - before[kind]:
             registry.unregister(entry_name)
 

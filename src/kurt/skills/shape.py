@@ -24,6 +24,8 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from kurt.skills.record import KINDS
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -47,7 +49,7 @@ KURT_KEYS = (
 KNOWN_KEYS = frozenset(CORE_KEYS + KURT_KEYS)
 
 #: ``implements`` item types, and setting types (``settings.<key>.type``).
-IMPLEMENTS_TYPES = ("tool", "fetcher", "mapper")
+IMPLEMENTS_TYPES = KINDS
 SETTING_TYPE_NAMES = ("str", "int", "float", "bool", "list", "dict")
 
 _IMPLEMENTATION_KEYS = frozenset({"type", "class", "name", "description"})

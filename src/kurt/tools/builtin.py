@@ -60,19 +60,15 @@ class BuiltinResolver:
 
     def resolve(self, kind: str, name: str) -> None:
         load_builtins()
-        if not _registry(kind).registered(name):
+        from kurt.registry import REGISTRIES
+
+        if not REGISTRIES[kind].registered(name):
             _skills().resolve(kind, name)
 
     def names(self, kind: str) -> Iterable[str]:
         load_builtins()  # they register themselves; the registry lists them
         names: Iterable[str] = _skills().names(kind)
         return names
-
-
-def _registry(kind: str) -> Any:
-    from kurt.registry import FETCHERS, MAPPERS, TOOLS
-
-    return {"tool": TOOLS, "fetcher": FETCHERS, "mapper": MAPPERS}[kind]
 
 
 def _skills() -> Any:

@@ -63,7 +63,7 @@ async def execute_tool(
         result = await tool_cls().run(validated, run_context, on_progress)
         result = _check_output(tool_cls.OutputModel, result)
     except (UsageError, SkillError) as exc:
-        if _kurts_own(entry.module):  # `fetch --engine htpx`, a disabled engine's skill
+        if entry.kurts_own:  # `fetch --engine htpx`, a disabled engine's skill
             raise
         result = _failed(name, exc)
     except KurtError as exc:
@@ -88,12 +88,6 @@ async def execute_tool(
         "duration_ms": duration_ms,
     }
     return result
-
-
-def _kurts_own(module: str) -> bool:
-    """Whether a tool defined in ``module`` is one of Kurt's own (not a skill's,
-    nor one registered by a script or a test)."""
-    return module == "kurt" or module.startswith("kurt.")
 
 
 def _failed(name: str, exc: KurtError) -> ToolResult:
