@@ -79,7 +79,7 @@ class LazyGroup(click.Group):
     "--project",
     type=click.Path(file_okay=False),
     envvar="KURT_PROJECT_ROOT",
-    help="Project folder (default: the nearest folder upwards holding kurt.toml).",
+    help="Project folder, holding kurt.toml (default: the nearest folder upwards holding one).",
 )
 @click.option("--debug", is_flag=True, envvar="KURT_DEBUG", help="Show tracebacks of errors.")
 @click.pass_context

@@ -126,7 +126,8 @@ def tool_run(
 
     -p values are strings that the tool's input model converts ("5" for an
     int); a value starting with [ or { is read as JSON; a key given twice
-    becomes a list. Exit 1 when the tool failed, 2 for an unknown tool or
+    becomes a list; a key the tool does not take is refused, with a
+    did-you-mean. Exit 1 when the tool failed, 2 for an unknown tool or
     invalid input.
 
     \b
