@@ -27,12 +27,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from kurt.config.model import FetchSection, KurtConfig
+from kurt.core.context import ToolContext
+from kurt.core.execute import execute_tool
+from kurt.core.result import ToolResult
 from kurt.db import Database
-from kurt.tools.builtin import load_builtins
-from kurt.tools.context import ToolContext
-from kurt.tools.execute import execute_tool
 from kurt.tools.http import make_client
-from kurt.tools.result import ToolResult
 
 PARAGRAPH = (
     "Kurt maps sources into URLs and fetches their content, so that the text of a "
@@ -109,7 +108,6 @@ def main() -> None:
     parser.add_argument("--engine", default="trafilatura")
     args = parser.parse_args()
 
-    load_builtins()
     with serve(args.latency_ms / 1000) as base:
         urls = [f"{base}/page/{n}" for n in range(args.pages)]
         asyncio.run(fetch_all(urls[:5], args.engine, 1))  # warm up imports and caches

@@ -53,9 +53,9 @@ def test_every_spec_name_imports_from_kurt() -> None:
 
 
 def test_names_are_the_real_objects() -> None:
+    from kurt.core.engines import BaseFetcher
+    from kurt.core.tool import Tool
     from kurt.registry import FETCHERS, MAPPERS, TOOLS, Registry, register_tool
-    from kurt.tools.base import Tool
-    from kurt.tools.fetch.base import BaseFetcher
 
     assert (kurt.TOOLS, kurt.FETCHERS, kurt.MAPPERS) == (TOOLS, FETCHERS, MAPPERS)
     assert kurt.Registry is Registry

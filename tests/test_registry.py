@@ -14,6 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
+from kurt.core.context import ToolContext
+from kurt.core.engines import BaseFetcher, BaseMapper, FetchResult, MapResult
+from kurt.core.result import ToolResult
+from kurt.core.tool import Tool
 from kurt.errors import DuplicateNameError, UnknownNameError
 from kurt.registry import (
     FETCHERS,
@@ -26,11 +30,6 @@ from kurt.registry import (
     register_mapper,
     register_tool,
 )
-from kurt.tools.base import Tool
-from kurt.tools.context import ToolContext
-from kurt.tools.fetch.base import BaseFetcher, FetchResult
-from kurt.tools.map.base import BaseMapper, MapResult
-from kurt.tools.result import ToolResult
 
 
 class Widget:
@@ -126,7 +125,7 @@ def test_a_class_not_deriving_from_the_base_is_a_type_error() -> None:
         TOOLS.register(Stranger)
     assert str(caught.value) == (
         f"Cannot register {Stranger!r} as a tool: it must be a class deriving "
-        "from kurt.tools.base.Tool."
+        "from kurt.core.tool.Tool."
     )
     assert "stranger" not in TOOLS
 
@@ -145,7 +144,7 @@ def test_an_engine_is_not_a_tool() -> None:
         async def fetch(self, url: str, context: ToolContext) -> FetchResult:
             return FetchResult(url=url)
 
-    with pytest.raises(TypeError, match=r"as a mapper: .*kurt\.tools\.map\.base\.BaseMapper"):
+    with pytest.raises(TypeError, match=r"as a mapper: .*kurt\.core\.engines\.BaseMapper"):
         register_mapper(Engine)
 
 
@@ -183,10 +182,6 @@ def test_duplicate_error_names_both_owners() -> None:
 
 
 def test_duplicate_error_names_kurt_for_its_own_code_and_a_script_by_its_module() -> None:
-    from kurt.tools.builtin import load_builtins
-
-    load_builtins()
-
     class Mine(BaseFetcher):
         name = "httpx"
 
@@ -375,41 +370,26 @@ def test_removing_the_resolver() -> None:
 # -- fresh and isolated registries ---------------------------------------------
 
 
-def test_fresh_gives_an_empty_independent_registry() -> None:
+def test_fresh_gives_an_independent_registry_that_knows_only_kurts_own() -> None:
     register_tool(Echo)
     TOOLS.set_resolver(FakeResolver(Registry("widget", Widget)))
     other = TOOLS.fresh()
-    assert (other.kind, other.base, other.names()) == ("tool", Tool, [])
+    assert (other.kind, other.base, other.names()) == ("tool", Tool, ["fetch", "map"])
     other.register(name="only-here")(Echo)
     assert "only-here" not in TOOLS
     assert TOOLS.get("echo") is Echo
 
 
-def test_isolated_empties_and_then_restores() -> None:
+def test_isolated_forgets_all_but_kurts_own_and_then_restores() -> None:
     register_tool(Echo)
     resolver = FakeResolver(Registry("widget", Widget))
     TOOLS.set_resolver(resolver)
     with TOOLS.isolated() as inside:
         assert inside is TOOLS
-        assert TOOLS.names() == []
+        assert TOOLS.names() == ["fetch", "map"]
         register_tool(name="temporary")(Echo)
-    assert TOOLS.names() == ["echo", "lazy"]
+    assert TOOLS.names() == ["echo", "fetch", "lazy", "map"]
     assert "temporary" not in TOOLS
-
-
-def test_restore_puts_back_what_a_module_registered_and_nothing_else() -> None:
-    registry = TOOLS.fresh()
-    registry.add(Echo, name="echo")
-    registry.add(Echo, name="gone")
-    registry.unregister("gone")  # forgotten for good: restore does not bring it back
-    with registry.isolated():
-        registry.restore("unrelated.module")
-        assert registry.names() == []
-        registry.restore(Echo.__module__.rpartition(".")[0] or Echo.__module__)
-        entry = registry.registered("echo")
-        assert entry is not None
-        assert entry.obj is Echo
-        assert registry.names() == ["echo"]
 
 
 def test_isolated_restores_after_an_error() -> None:
@@ -606,9 +586,6 @@ def test_async_methods_inherited_or_overridden_are_accepted() -> None:
 
 def test_a_name_of_another_kind_says_what_it_is() -> None:
     """`kurt fetch --engine opml` when opml is a mapper: say so, not just 'unknown'."""
-    from kurt.tools.builtin import load_builtins
-
-    load_builtins()
     with pytest.raises(UnknownNameError) as caught:
         FETCHERS.get("crawl")
     assert str(caught.value) == (

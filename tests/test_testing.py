@@ -15,6 +15,7 @@ import pytest
 from pydantic import SecretStr
 from pytest_httpserver import HTTPServer
 
+from kurt.core.context import ToolContext
 from kurt.db.store import Database
 from kurt.errors import ConfigError
 from kurt.testing import (
@@ -25,7 +26,6 @@ from kurt.testing import (
     make_context,
     run_tool,
 )
-from kurt.tools.context import ToolContext
 
 pytest_plugins = ["pytester"]
 

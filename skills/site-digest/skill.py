@@ -12,8 +12,8 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from kurt import Tool, ToolContext, ToolResult, register_tool
-from kurt.tools.progress import ProgressCallback
-from kurt.tools.result import ErrorInfo
+from kurt.core.progress import ProgressCallback
+from kurt.core.result import ErrorInfo
 
 from .digest import page_name, summarize
 

@@ -16,6 +16,13 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from kurt.core.context import ToolContext
+    from kurt.core.engines import BaseFetcher, BaseMapper, FetchError, FetchResult, MapResult
+    from kurt.core.execute import execute_tool
+    from kurt.core.progress import ProgressCallback, ProgressEvent
+    from kurt.core.result import ErrorInfo, ToolResult
+    from kurt.core.tool import Tool
+    from kurt.errors import KurtError, SkillError
     from kurt.registry import (
         FETCHERS,
         MAPPERS,
@@ -25,13 +32,7 @@ if TYPE_CHECKING:
         register_mapper,
         register_tool,
     )
-    from kurt.tools.base import Tool
-    from kurt.tools.context import ToolContext
-    from kurt.tools.execute import execute_tool
-    from kurt.tools.fetch.base import BaseFetcher, FetchError, FetchResult
-    from kurt.tools.map.base import BaseMapper, MapResult
-    from kurt.tools.progress import ProgressEvent
-    from kurt.tools.result import ErrorInfo, ToolResult
+    from kurt.runtime import load_skills
 
 __all__ = [
     "FETCHERS",
@@ -42,14 +43,18 @@ __all__ = [
     "ErrorInfo",
     "FetchError",
     "FetchResult",
+    "KurtError",
     "MapResult",
+    "ProgressCallback",
     "ProgressEvent",
     "Registry",
+    "SkillError",
     "Tool",
     "ToolContext",
     "ToolResult",
     "__version__",
     "execute_tool",
+    "load_skills",
     "register_fetcher",
     "register_mapper",
     "register_tool",
@@ -63,18 +68,24 @@ _HOMES = {
     "register_fetcher": "kurt.registry",
     "register_mapper": "kurt.registry",
     "register_tool": "kurt.registry",
-    "Tool": "kurt.tools.base",
-    "ToolContext": "kurt.tools.context",
-    "execute_tool": "kurt.tools.execute",
-    "BaseFetcher": "kurt.tools.fetch.base",
-    "FetchError": "kurt.tools.fetch.base",
-    "FetchResult": "kurt.tools.fetch.base",
-    "BaseMapper": "kurt.tools.map.base",
-    "MapResult": "kurt.tools.map.base",
-    "ProgressEvent": "kurt.tools.progress",
-    "ErrorInfo": "kurt.tools.result",
-    "ToolResult": "kurt.tools.result",
+    "Tool": "kurt.core.tool",
+    "ToolContext": "kurt.core.context",
+    "execute_tool": "kurt.core.execute",
+    "BaseFetcher": "kurt.core.engines",
+    "FetchError": "kurt.core.engines",
+    "FetchResult": "kurt.core.engines",
+    "BaseMapper": "kurt.core.engines",
+    "MapResult": "kurt.core.engines",
+    "ProgressCallback": "kurt.core.progress",
+    "ProgressEvent": "kurt.core.progress",
+    "KurtError": "kurt.errors",
+    "SkillError": "kurt.errors",
+    "load_skills": "kurt.runtime",
+    "ErrorInfo": "kurt.core.result",
+    "ToolResult": "kurt.core.result",
 }
+
+_USES_REGISTRIES = frozenset({"ToolContext", "execute_tool"})
 
 
 def __getattr__(name: str) -> Any:
@@ -83,6 +94,8 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'kurt' has no attribute {name!r}")
     import importlib
 
+    if name in _USES_REGISTRIES:  # a ToolContext made from here uses them by default
+        importlib.import_module("kurt.registry")
     value = getattr(importlib.import_module(home), name)
     globals()[name] = value
     return value

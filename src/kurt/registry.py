@@ -1,16 +1,20 @@
 """One generic registry, three instances: tools, fetchers and mappers.
 
 Everything Kurt runs comes in through ``@register_tool``, ``@register_fetcher``
-or ``@register_mapper`` (Kurt's own engines included). A registry knows nothing
-of skills: the skill manager plugs a :class:`Resolver` into it, which loads the
-skill that provides a missing name on first use, and registrations made while a
-skill's code is imported are attributed to that skill (:func:`attributed_to`).
+or ``@register_mapper`` (Kurt's own engines included). This module is a leaf:
+it reads no file and builds nothing. A registry knows Kurt's own names from
+:data:`kurt.kinds.OWN_NAMES` and imports the module that registers one the
+first time it is asked for; it learns about skills only when something plugs
+a :class:`Resolver` into it (``kurt.load_skills()``, the CLI, ``kurt.testing``),
+and registrations made while a skill's code is imported are attributed to that
+skill (:func:`attributed_to`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
+import importlib
 import inspect
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, Protocol, TypeVar, overload
@@ -18,11 +22,11 @@ from typing import Any, Generic, Protocol, TypeVar, overload
 import attrs
 from pydantic import BaseModel
 
+from kurt.core import context as _context
+from kurt.core.engines import BaseFetcher, BaseMapper
+from kurt.core.tool import Tool
 from kurt.errors import DuplicateNameError, UnknownNameError
-from kurt.tools.base import Tool
-from kurt.tools.builtin import BuiltinResolver
-from kurt.tools.fetch.base import BaseFetcher
-from kurt.tools.map.base import BaseMapper
+from kurt.kinds import KIND_TABLE, OWN_NAMES, is_kurts_own
 
 __all__ = [
     "FETCHERS",
@@ -79,7 +83,7 @@ class Entry(Generic[T]):
     @property
     def kurts_own(self) -> bool:
         """Registered by Kurt's own code (not by a skill, a script or a test)."""
-        return self.skill is None and (self.module == "kurt" or self.module.startswith("kurt."))
+        return self.skill is None and is_kurts_own(self.module)
 
     @property
     def owner(self) -> str:
@@ -97,22 +101,19 @@ class Registry(Generic[T]):
         self.kind = kind
         self.base: type[Any] = base
         self._entries: dict[str, Entry[T]] = {}
-        # Every entry ever added, by module: Python runs a module once, so what
-        # it registered can only come back from here (see restore()).
-        self._added: dict[str, dict[str, Entry[T]]] = {}
         self._resolver: Resolver | None = None
 
     def __repr__(self) -> str:
         return f"<Registry {self.kind}: {len(self._entries)} registered>"
 
     def fresh(self) -> Registry[T]:
-        """An empty registry of the same kind and base, with no resolver (for tests)."""
+        """A registry of the same kind and base that knows only Kurt's own names."""
         return Registry(self.kind, self.base)
 
     @contextlib.contextmanager
     def isolated(self) -> Iterator[Registry[T]]:
-        """Within the block this registry starts empty, with no resolver; its
-        entries and resolver are put back afterwards (for tests of global state)."""
+        """Within the block this registry knows only Kurt's own names and has no
+        resolver; what it held is put back afterwards (for tests of global state)."""
         saved_entries, saved_resolver = self._entries, self._resolver
         self._entries, self._resolver = {}, None
         try:
@@ -155,7 +156,7 @@ class Registry(Generic[T]):
                 f"Cannot register {cls!r} as a {self.kind}: it must be a class deriving "
                 f"from {self.base.__module__}.{self.base.__qualname__}."
             )
-        method = _ASYNC_METHODS.get(self.kind)
+        method = KIND_TABLE[self.kind].method if self.kind in KIND_TABLE else None
         if method is not None and not inspect.iscoroutinefunction(getattr(cls, method, None)):
             # Caught here, a plain `def` names its class; at run time it would be
             # only "object ToolResult can't be used in 'await' expression".
@@ -175,10 +176,20 @@ class Registry(Generic[T]):
             name=resolved_name,
             obj=cls,
             module=cls.__module__,
-            skill=_current_skill.get(),
+            # Kurt's own module is Kurt's, even when a skill's import brought it in.
+            skill=None if is_kurts_own(cls.__module__) else _current_skill.get(),
             description=description or _describe(cls),
         )
-        taken = self._entries.get(resolved_name)
+        own = _OWN.setdefault(self.kind, {})
+        if entry.kurts_own:
+            # Kept for every registry of this kind: Python runs Kurt's module once,
+            # and a fresh registry must know the name all the same.
+            taken = own.get(resolved_name)
+            if taken is None or taken.obj is cls:
+                own[resolved_name] = entry
+                return entry
+        else:
+            taken = self._entries.get(resolved_name) or self._own(resolved_name)
         if taken is not None:
             if taken.obj is cls:
                 return taken
@@ -188,23 +199,11 @@ class Registry(Generic[T]):
                 hint="rename one of them (name=... in the decorator) or disable one skill",
             )
         self._entries[resolved_name] = entry
-        self._added.setdefault(entry.module, {})[resolved_name] = entry
         return entry
 
     def unregister(self, name: str) -> None:
-        """Forget ``name`` (a no-op when it is not registered)."""
-        entry = self._entries.pop(name, None)
-        if entry is not None:
-            self._added.get(entry.module, {}).pop(name, None)
-
-    def restore(self, package: str) -> None:
-        """Register again what modules of ``package`` (or that module) registered,
-        where this registry has lost it since: after ``isolated()``, or in a
-        second Runtime of one process, since importing a module again runs nothing."""
-        for module, entries in self._added.items():
-            if module == package or module.startswith(package + "."):
-                for name, entry in entries.items():
-                    self._entries.setdefault(name, entry)
+        """Forget ``name`` (a no-op when it is not registered; Kurt's own names stay)."""
+        self._entries.pop(name, None)
 
     # -- lookup ---------------------------------------------------------------
 
@@ -213,8 +212,8 @@ class Registry(Generic[T]):
         self._resolver = resolver
 
     def entry(self, name: str) -> Entry[T]:
-        """The entry for ``name``, loading its provider on first use."""
-        found = self._entries.get(name)
+        """The entry for ``name``, importing whatever provides it on first use."""
+        found = self._entries.get(name) or self._own(name)
         if found is None and self._resolver is not None:
             self._resolver.resolve(self.kind, name)
             found = self._entries.get(name)
@@ -228,39 +227,44 @@ class Registry(Generic[T]):
 
     def names(self) -> list[str]:
         """Every name registered or resolvable, sorted, without loading anything."""
-        # Ask the resolver first: it may register names (Kurt's built-ins) as it answers.
-        resolvable = list(self._resolver.names(self.kind)) if self._resolver is not None else []
-        return sorted({*self._entries, *resolvable})
+        resolvable = self._resolver.names(self.kind) if self._resolver is not None else ()
+        return sorted({*OWN_NAMES.get(self.kind, ()), *self._entries, *resolvable})
 
     def registered(self, name: str) -> Entry[T] | None:
         """The entry for ``name`` if it is registered now, never loading anything."""
-        return self._entries.get(name)
+        return self._entries.get(name) or _OWN.get(self.kind, {}).get(name)
+
+    def loaded(self) -> list[Entry[T]]:
+        """What is registered now (Kurt's own only once imported), importing nothing."""
+        return [*_OWN.get(self.kind, {}).values(), *self._entries.values()]
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and name in self.names()
 
     def __iter__(self) -> Iterator[Entry[T]]:
-        """The registered entries: Kurt's own (registered first if need be) and
-        those of the skills loaded so far. :meth:`names` also lists what skills
-        would provide without loading them."""
-        self._register_builtins()
+        """The registered entries: Kurt's own (imported if need be), then those of
+        the skills loaded so far. :meth:`names` also lists what skills would
+        provide without loading them."""
+        own = [entry for name in OWN_NAMES.get(self.kind, {}) if (entry := self._own(name))]
         # A copy, because loading a skill while iterating may register more names.
-        return iter(list(self._entries.values()))
+        return iter([*own, *self._entries.values()])
 
     def __len__(self) -> int:
-        self._register_builtins()
-        return len(self._entries)
+        return len(list(iter(self)))
 
-    def _register_builtins(self) -> None:
-        if self._resolver is not None:
-            self._resolver.names(self.kind)  # Kurt's own register themselves as it answers
+    def _own(self, name: str) -> Entry[T] | None:
+        """Kurt's own entry for ``name``, importing its module the first time."""
+        module = OWN_NAMES.get(self.kind, {}).get(name)
+        if module is None:
+            return None
+        own = _OWN.setdefault(self.kind, {})
+        if name not in own:
+            importlib.import_module(module)  # it registers itself through the decorator
+        return own.get(name)
 
 
-# The method each kind's base declares async, which Kurt awaits.
-_ASYNC_METHODS = {"tool": "run", "fetcher": "fetch", "mapper": "map"}
-
-# The pydantic models each kind's classes must set (Kurt validates through them).
-_MODEL_ATTRIBUTES = {"tool": ("InputModel", "OutputModel")}
+#: Kurt's own entries, by kind, shared by every registry of that kind.
+_OWN: dict[str, dict[str, Entry[Any]]] = {}
 
 
 def _check_models(kind: str, cls: type[Any]) -> None:
@@ -270,7 +274,7 @@ def _check_models(kind: str, cls: type[Any]) -> None:
     "AttributeError: type object 'X' has no attribute 'InputModel'".
     """
     wrong = {}
-    for attribute in _MODEL_ATTRIBUTES.get(kind, ()):
+    for attribute in KIND_TABLE[kind].models if kind in KIND_TABLE else ():
         value = getattr(cls, attribute, None)
         if value is None:
             wrong[attribute] = "is not set"
@@ -296,13 +300,11 @@ TOOLS: Registry[Tool[Any, Any]] = Registry("tool", Tool)
 FETCHERS: Registry[BaseFetcher] = Registry("fetcher", BaseFetcher)
 MAPPERS: Registry[BaseMapper] = Registry("mapper", BaseMapper)
 
-# Kurt's own tools and engines load on first use, until a Runtime installs the
-# skill manager (which loads them first, then skills on demand).
-for _registry in (TOOLS, FETCHERS, MAPPERS):
-    _registry.set_resolver(BuiltinResolver())
-
 #: The three registries by kind (``"tool"``, ``"fetcher"``, ``"mapper"``).
 REGISTRIES: dict[str, Registry[Any]] = {"tool": TOOLS, "fetcher": FETCHERS, "mapper": MAPPERS}
+
+# A ToolContext made without registries uses these (kurt.core may not import us).
+_context.DEFAULT_REGISTRIES.update(REGISTRIES)
 
 register_tool = TOOLS.register
 register_fetcher = FETCHERS.register

@@ -7,13 +7,14 @@ The CLI creates one :class:`Runtime` per invocation; so can tests and scripts.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import AsyncIterator
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from kurt.config.locations import Locations
 from kurt.config.model import KurtConfig, load_config
-from kurt.tools.context import ToolContext
+from kurt.core.context import ToolContext
 
 if TYPE_CHECKING:
     import httpx
@@ -43,12 +44,11 @@ class Runtime:
         return SkillManager(self.locations, before_load=self.check_settings)
 
     def prepare_registries(self) -> None:
-        """Register Kurt's built-ins and let the registries load skills on demand."""
-        from kurt.registry import FETCHERS, MAPPERS, TOOLS
-        from kurt.tools.builtin import load_builtins
+        """Let the registries load this project's skills on demand (they know
+        Kurt's own names already)."""
+        from kurt.registry import REGISTRIES
 
-        load_builtins()
-        for registry in (TOOLS, FETCHERS, MAPPERS):
+        for registry in REGISTRIES.values():
             registry.set_resolver(self.skills)
 
     def settings_for(self, skill: str | None) -> Any:
@@ -139,7 +139,7 @@ class Runtime:
         closed afterwards. Outside a project the database is an in-memory
         SQLite (tools then report ``stored: false``).
         """
-        from kurt.tools.resources import RunResources
+        from kurt.core.resources import RunResources
 
         self.prepare_registries()
         resources = RunResources(self._open_database, self._open_client)
@@ -162,3 +162,19 @@ class Runtime:
 
 
 _KIND_ORDER = {"tool": 0, "fetcher": 1, "mapper": 2}
+
+
+def load_skills(project: str | os.PathLike[str] | None = None) -> Runtime:
+    """Connect a project's skills to ``TOOLS``, ``FETCHERS`` and ``MAPPERS``.
+
+    ``project`` is the project folder (else the one found from the current
+    directory, as ``kurt`` finds it; none is fine: the user's skills, installed
+    packages and built-ins still count). From then on ``TOOLS.get(name)``
+    loads the providing skill on first use, with the same trust, enabled
+    state and settings checks as the CLI. Returns the :class:`Runtime`, whose
+    ``context()`` opens a ToolContext for running tools of that project.
+    """
+    locations = Locations.discover(project)  # an explicit folder must hold kurt.toml
+    runtime = Runtime(locations)
+    runtime.prepare_registries()
+    return runtime

@@ -313,7 +313,7 @@ def test_debug_shows_the_traceback_of_a_crash_in_run(
     assert outcome.exit_code == 1
     result = json.loads(outcome.stdout)
     assert result["errors"][0]["message"] == "ValueError: bad hi"
-    assert "debug: kurt.tools.execute: tool 'breaker' crashed\nTraceback" in outcome.stderr
+    assert "debug: kurt.core.execute: tool 'breaker' crashed\nTraceback" in outcome.stderr
     code_line = line_of(folder / "skill.py", CRASHING)
     assert f'File "{folder / "skill.py"}", line {code_line}, in run' in outcome.stderr
     assert outcome.stderr.rstrip().endswith("ValueError: bad hi")

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, Field
 
+from kurt.core.context import ToolContext
+from kurt.core.result import ToolResult
+from kurt.core.tool import Tool
 from kurt.registry import attributed_to, register_tool
-from kurt.tools.base import Tool
-from kurt.tools.context import ToolContext
-from kurt.tools.result import ToolResult
 
 Run = Callable[..., tuple[int, str, str]]
 

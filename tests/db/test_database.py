@@ -6,8 +6,8 @@ from pathlib import Path
 
 from kurt.config.locations import Locations
 from kurt.config.model import DatabaseSection, KurtConfig
+from kurt.core.engines import FetchResult
 from kurt.db import Database, open_database
-from kurt.tools.fetch.base import FetchResult
 
 URL = "https://site.test/page"
 

@@ -43,7 +43,7 @@ def write(folder: Path, source: str) -> Path:
         "import kurt\nclass A(kurt.Tool): ...\n",
         "import kurt as k\nclass A(k.Tool): ...\n",
         "from kurt import tools\nclass A(tools.base.Tool): ...\n",
-        "from kurt.tools.base import Tool\nclass Base(Tool): ...\nclass A(Base): ...\n",
+        "from kurt.core.tool import Tool\nclass Base(Tool): ...\nclass A(Base): ...\n",
         "class A(Tool): ...\n",  # by name (imported some way we do not follow)
         "try:\n    from kurt import Tool\nexcept ImportError:\n    raise\nelse:\n"
         "    class A(Tool): ...\n",

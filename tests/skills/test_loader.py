@@ -16,12 +16,12 @@ from pydantic import BaseModel
 from skill_helpers import imported, write_skill
 
 from kurt.config.locations import Locations
+from kurt.core.tool import Tool
 from kurt.errors import SkillError
 from kurt.registry import FETCHERS, MAPPERS, TOOLS, register_tool
 from kurt.skills.loader import is_loaded, load_skill, module_name
 from kurt.skills.manager import SkillManager
 from kurt.skills.record import SkillRecord
-from kurt.tools.base import Tool
 
 
 def record_of(root: Path, home: Path, name: str) -> SkillRecord:

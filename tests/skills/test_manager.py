@@ -31,7 +31,7 @@ def test_get_imports_exactly_the_one_skill_once(project: Path, kurt_home: Path) 
         write_skill(project / "skills", name)
     write_skill(project / "skills", "engines", provides=[("fetcher", "f1"), ("mapper", "m1")])
     wired(project, kurt_home)
-    assert sorted(TOOLS.names()) == ["a", "b", "c"]
+    assert sorted(TOOLS.names()) == ["a", "b", "c", "fetch", "map"]
     assert "f1" in FETCHERS
     assert imported(markers_of(project)) == set()  # names come from manifests
     assert TOOLS.get("b").__name__ == "BImpl"

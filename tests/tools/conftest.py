@@ -11,8 +11,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from kurt.config.model import FetchSection, KurtConfig, MapSection
-from kurt.tools.builtin import load_builtins
-from kurt.tools.context import ToolContext
+from kurt.core.context import ToolContext
 from kurt.tools.http import make_client
 
 T = TypeVar("T")
@@ -31,12 +30,6 @@ def make_httpserver() -> Iterator[HTTPServer]:
     server.clear()
     if server.is_running():
         server.stop()
-
-
-@pytest.fixture(autouse=True)
-def builtins() -> None:
-    """Kurt's own tools and engines, registered in this test's registries."""
-    load_builtins()
 
 
 def make_config(

@@ -8,37 +8,59 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kurt.kinds import OWN_NAMES
 from kurt.registry import FETCHERS, MAPPERS, TOOLS
-from kurt.tools.builtin import BUILTIN_NAMES, load_builtins
 
 
 def test_the_names_table_is_what_the_modules_register() -> None:
-    load_builtins()
     registered = {
-        registry.kind: frozenset(entry.name for entry in registry if entry.skill is None)
+        registry.kind: {entry.name: entry.module for entry in registry if entry.kurts_own}
         for registry in (TOOLS, FETCHERS, MAPPERS)
     }
-    assert registered == BUILTIN_NAMES
+    assert registered == OWN_NAMES
 
 
 SCRIPT = """
+import sys
+import kurt
 from kurt import FETCHERS, TOOLS
+print(TOOLS.names(), "kurt.runtime" in sys.modules, "pydantic_settings" in sys.modules)
+kurt.load_skills()
 print("my-tool" in TOOLS, "httpx" in FETCHERS)
 print(TOOLS.get("my-tool").__name__)
 """
+
+BEFORE = "['fetch', 'map'] False False"
+
+
+def test_a_plain_script_knows_only_kurts_own_names_until_it_loads_skills(
+    make_project: Callable[..., Path], run_kurt: Callable[..., Any]
+) -> None:
+    """SPEC section 7: importing kurt discovers nothing, whatever the current folder."""
+    root = make_project("scripted")
+    assert run_kurt("skill", "new", "my-tool", cwd=root).exit_code == 0
+    probe = (
+        "import sys\nfrom kurt import TOOLS\n"
+        "print(TOOLS.names(), 'kurt.runtime' in sys.modules, 'pydantic_settings' in sys.modules)"
+    )
+    for folder in (root, root / "skills", root.parent):
+        done = subprocess.run(
+            [sys.executable, "-c", probe], cwd=folder, capture_output=True, text=True, check=False
+        )
+        assert done.stdout.splitlines() == [BEFORE], done.stderr
 
 
 def test_a_plain_script_reaches_the_projects_skills(
     make_project: Callable[..., Path], run_kurt: Callable[..., Any]
 ) -> None:
-    """SPEC section 7: get() loads the providing skill on first use, in a script too."""
+    """SPEC section 7: after load_skills(), get() loads the providing skill on first use."""
     root = make_project("scripted")
     assert run_kurt("skill", "new", "my-tool", cwd=root).exit_code == 0
     done = subprocess.run(
         [sys.executable, "-c", SCRIPT], cwd=root, capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == ["True True", "MyToolTool"]
+    assert done.stdout.splitlines() == [BEFORE, "True True", "MyToolTool"]
 
 
 def test_a_plain_script_in_an_untrusted_project_is_refused(
@@ -51,4 +73,4 @@ def test_a_plain_script_in_an_untrusted_project_is_refused(
     )
     assert done.returncode == 1
     assert "UntrustedProjectError" in done.stderr
-    assert done.stdout.splitlines() == ["True True"]  # names come from manifests
+    assert done.stdout.splitlines() == [BEFORE, "True True"]  # names come from manifests

@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
+from kurt.core.context import ToolContext
+from kurt.core.execute import execute_tool
+from kurt.core.progress import ProgressCallback, ProgressEvent, report
+from kurt.core.result import ToolResult
+from kurt.core.tool import Tool
 from kurt.errors import ConfigError, ToolInputError, UnknownNameError
 from kurt.registry import TOOLS, attributed_to, register_tool
-from kurt.tools.base import Tool
-from kurt.tools.context import ToolContext
-from kurt.tools.execute import execute_tool
-from kurt.tools.progress import ProgressCallback, ProgressEvent, report
-from kurt.tools.result import ToolResult
 
 
 class CountIn(BaseModel):
@@ -457,9 +457,6 @@ def test_a_skill_that_may_not_run_fails_the_tool_that_called_it() -> None:
 
 def test_a_usage_error_of_kurts_own_tool_about_its_input_stays_one() -> None:
     """`kurt fetch --engine htpx` is a bad command line (exit 2), not a failed fetch."""
-    from kurt.tools.builtin import load_builtins
-
-    load_builtins()
     with pytest.raises(UnknownNameError) as caught:
         run("fetch", {"urls": ["https://example.com/"], "engine": "htpx"})
     assert str(caught.value) == "Unknown fetcher 'htpx'. Did you mean 'httpx'?"

@@ -13,7 +13,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from kurt.config.model import FetchSection
-from kurt.tools.fetch.base import FetchError
+from kurt.core.engines import FetchError
 from kurt.tools.http import HTML_TYPES, Download, DownloadPolicy, download, make_client
 
 FAST = DownloadPolicy(timeout=2.0, retries=0, backoff=0.01, max_bytes=1000)

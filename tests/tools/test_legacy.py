@@ -12,10 +12,9 @@ from typing import Any
 
 import pytest
 
+from kurt.core.context import ToolContext
+from kurt.core.engines import BaseFetcher, BaseMapper, FetchResult, MapResult
 from kurt.registry import FETCHERS, MAPPERS
-from kurt.tools.context import ToolContext
-from kurt.tools.fetch.base import BaseFetcher, FetchResult
-from kurt.tools.map.base import BaseMapper, MapResult
 
 
 class EchoFetcher(BaseFetcher):

@@ -11,8 +11,8 @@ from typing import Any
 
 import httpx
 
-from kurt.tools.context import ToolContext
-from kurt.tools.resources import RunResources
+from kurt.core.context import ToolContext
+from kurt.core.resources import RunResources
 
 
 class FakeDatabase:

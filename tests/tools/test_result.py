@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ValidationError
 
+from kurt.core.result import ErrorInfo, ToolResult
 from kurt.errors import ConfigError, SkillError
-from kurt.tools.result import ErrorInfo, ToolResult
 
 
 class Page(BaseModel):

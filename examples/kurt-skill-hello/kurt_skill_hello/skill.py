@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from kurt import Tool, ToolContext, ToolResult, register_tool
-from kurt.tools.progress import ProgressCallback
+from kurt.core.progress import ProgressCallback
 
 
 class HelloInput(BaseModel):

@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 from pydantic import BaseModel, Field
 
 from kurt import Tool, ToolContext, ToolResult, register_tool
-from kurt.tools.progress import ProgressCallback
+from kurt.core.progress import ProgressCallback
 
 
 class ArchiveInput(BaseModel):

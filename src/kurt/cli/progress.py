@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kurt.tools.progress import ProgressCallback, ProgressEvent
+    from kurt.core.progress import ProgressCallback, ProgressEvent
 
 
 @contextlib.contextmanager

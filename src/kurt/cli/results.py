@@ -12,10 +12,10 @@ import click
 
 from kurt.cli.output import print_json, print_table
 from kurt.cli.progress import progress_bar
+from kurt.core.execute import execute_tool
+from kurt.core.result import ErrorInfo, ToolResult
 from kurt.errors import KurtError, UsageError
 from kurt.runtime import Runtime
-from kurt.tools.execute import execute_tool
-from kurt.tools.result import ErrorInfo, ToolResult
 
 
 async def run_and_report(
@@ -101,7 +101,7 @@ _USER_MESSAGES = {"FetchError", "MapError"}
 
 # Where a crash's traceback is logged: when it shows (--debug), the hint to ask
 # for it again is noise.
-_log = logging.getLogger("kurt.tools.execute")
+_log = logging.getLogger("kurt.core.execute")
 
 
 def _crashed(error: ErrorInfo) -> bool:

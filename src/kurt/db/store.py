@@ -24,7 +24,7 @@ from kurt.db.schema import documents, mapped_urls, metadata
 if TYPE_CHECKING:
     from kurt.config.locations import Locations
     from kurt.config.model import KurtConfig
-    from kurt.tools.fetch.base import FetchResult
+    from kurt.core.engines import FetchResult
 
 __all__ = ["DATABASE_FILE", "Database", "DocumentRecord", "open_database", "url_key"]
 

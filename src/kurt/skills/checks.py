@@ -231,7 +231,7 @@ def check_builtin_names(
 ) -> list[Problem]:
     """No ``implements`` item takes a name Kurt provides itself: the registry
     would refuse it when the skill loads, so say it before any import."""
-    from kurt.tools.builtin import BUILTIN_NAMES
+    from kurt.kinds import OWN_NAMES
 
     return [
         Problem(
@@ -241,7 +241,7 @@ def check_builtin_names(
             "(rename it under implements and in skill.py)",
         )
         for index, item in enumerate(implements)
-        if item["name"] in BUILTIN_NAMES.get(item["type"], ())
+        if item["name"] in OWN_NAMES.get(item["type"], ())
     ]
 
 

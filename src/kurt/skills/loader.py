@@ -42,7 +42,7 @@ import types
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from kurt.errors import KurtError, SkillError
 from kurt.skills.loadfailure import absolute_helper_hint, unregistered, wrong_base
@@ -173,6 +173,9 @@ def load_skill(record: SkillRecord) -> types.ModuleType:
     try:
         with attributed_to(record.name):
             module = importlib.import_module(f"{name}.skill")
+        # Python runs skill.py once per process: what it registered is kept with
+        # it, for a registry that starts afresh later (a second Runtime, a test).
+        package.__dict__[_ENTRIES] = _registered_by(record.name)
         _check_registered(record, code)
     except (KeyboardInterrupt, SkillError):
         _undo(name, before)
@@ -183,14 +186,27 @@ def load_skill(record: SkillRecord) -> types.ModuleType:
     return module
 
 
-def _register_again(record: SkillRecord) -> None:
-    """Put back what an already imported skill registered, if a registry lost it
-    (Python runs skill.py once; ``Registry.isolated()`` in tests or a second
-    Runtime in one process empties the registries), then check it all is there."""
+_ENTRIES = "__kurt_entries__"
+
+
+def _registered_by(skill: str) -> list[Any]:
     from kurt.registry import REGISTRIES
 
-    for registry in REGISTRIES.values():
-        registry.restore(module_name(record))
+    return [e for registry in REGISTRIES.values() for e in registry.loaded() if e.skill == skill]
+
+
+def _register_again(record: SkillRecord) -> None:
+    """Put back what an already imported skill registered where a registry has
+    lost it (Python runs skill.py once; a second Runtime in one process, or a
+    test, starts with fresh registries), then check it all is there."""
+    from kurt.registry import REGISTRIES, attributed_to
+
+    package = sys.modules.get(module_name(record))
+    with attributed_to(record.name):
+        for entry in getattr(package, _ENTRIES, ()):
+            registry = REGISTRIES[entry.kind]
+            if registry.registered(entry.name) is None:
+                registry.add(entry.obj, name=entry.name, description=entry.description)
     _check_registered(record, Path(record.path) / CODE_FILE)
 
 
@@ -211,7 +227,7 @@ def _provided(record: SkillRecord) -> str:
 def _registered() -> dict[str, set[str]]:
     from kurt.registry import REGISTRIES
 
-    return {kind: {e.name for e in registry} for kind, registry in REGISTRIES.items()}
+    return {kind: {e.name for e in registry.loaded()} for kind, registry in REGISTRIES.items()}
 
 
 def _check_registered(record: SkillRecord, code: Path) -> None:
@@ -223,7 +239,7 @@ def _check_registered(record: SkillRecord, code: Path) -> None:
     from kurt.registry import REGISTRIES
 
     module = sys.modules.get(f"{module_name(record)}.skill")
-    ours = [e for registry in REGISTRIES.values() for e in registry if e.skill == record.name]
+    ours = _registered_by(record.name)
     for provided in record.provides:
         entry = REGISTRIES[provided.kind].registered(provided.name)
         if entry is not None and entry.obj.__name__ == provided.class_name:
@@ -238,7 +254,7 @@ def _undo(name: str, before: dict[str, set[str]]) -> None:
     from kurt.registry import REGISTRIES
 
     for kind, registry in REGISTRIES.items():
-        for entry_name in {e.name for e in registry} - before[kind]:
+        for entry_name in {e.name for e in registry.loaded()} - before[kind]:
             registry.unregister(entry_name)
 
 

@@ -47,7 +47,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from kurt import Tool, ToolContext, ToolResult, register_tool
-from kurt.tools.progress import ProgressCallback
+from kurt.core.progress import ProgressCallback
 
 
 class GreetInput(BaseModel):
@@ -123,9 +123,9 @@ def create_skill(name: str, parent: Path) -> Path:
             ),
         )
     # The scaffold's one tool is named after the skill: it may not take one of Kurt's own names.
-    from kurt.tools.builtin import BUILTIN_NAMES
+    from kurt.kinds import OWN_NAMES
 
-    if name in BUILTIN_NAMES["tool"]:
+    if name in OWN_NAMES["tool"]:
         raise UsageError(
             f"'{name}' cannot be a skill name here: the skill's tool would be called "
             f"'{name}', which is one of Kurt's own tools",

@@ -56,7 +56,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from kurt.tools.result import ToolResult
+    from kurt.core.result import ToolResult
 
 from kurt.testing.contexts import (
     ContextFactory,

@@ -18,10 +18,10 @@ if TYPE_CHECKING:
     import httpx
 
     from kurt.config.locations import Locations
+    from kurt.core.context import ToolContext
+    from kurt.core.resources import RunResources
+    from kurt.core.result import ToolResult
     from kurt.testing.project import KurtProject
-    from kurt.tools.context import ToolContext
-    from kurt.tools.resources import RunResources
-    from kurt.tools.result import ToolResult
 
 
 class _ClosesResources:
@@ -82,7 +82,7 @@ def _context_class() -> type[KurtTestContext]:
     if not _CONTEXT_CLASS:
         import attrs
 
-        from kurt.tools.context import ToolContext
+        from kurt.core.context import ToolContext
 
         namespace = {"__module__": __name__, "__qualname__": "KurtTestContext"}
         made = attrs.frozen(kw_only=True)(
@@ -145,7 +145,7 @@ def _is_fetch_section(section: Any) -> bool:
 
 
 def _lazy_resources(open_db: Callable[[], Any], open_http: Callable[[], Any]) -> RunResources:
-    from kurt.tools.resources import RunResources
+    from kurt.core.resources import RunResources
 
     return RunResources(open_db, open_http)
 
@@ -158,9 +158,6 @@ def _build_context(
 ) -> KurtTestContext:
     from types import SimpleNamespace
 
-    from kurt.tools.builtin import load_builtins
-
-    load_builtins()  # a tool under test may call `map`, `fetch` or use Kurt's engines
     skill: str | None = None
     if skill_dir is not None:
         skill, value = _validated_settings(Path(skill_dir), dict(settings or {}))
@@ -234,7 +231,7 @@ async def arun_tool(
     module first), or use :meth:`KurtProject.arun_tool` to go through
     discovery as ``kurt tool run`` does.
     """
-    from kurt.tools.execute import execute_tool
+    from kurt.core.execute import execute_tool
 
     if context is not None:
         return await execute_tool(name, {**(params or {}), **fields}, context)

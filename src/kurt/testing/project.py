@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from kurt.config.locations import Locations
+    from kurt.core.result import ToolResult
     from kurt.runtime import Runtime
-    from kurt.tools.result import ToolResult
 
 
 class Outcome(NamedTuple):
@@ -141,7 +141,7 @@ class KurtProject:
         disabled skill, invalid settings) raises Kurt's error, as the CLI
         would report it; a failure inside the tool is a failed result.
         """
-        from kurt.tools.execute import execute_tool
+        from kurt.core.execute import execute_tool
 
         runtime = self.runtime()
         async with runtime.context() as context:

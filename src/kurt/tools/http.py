@@ -24,10 +24,10 @@ import attrs
 import httpx
 
 from kurt.config.model import FetchSection
-from kurt.tools.fetch.base import FetchError
+from kurt.core.engines import FetchError
 
 if TYPE_CHECKING:
-    from kurt.tools.context import ToolContext
+    from kurt.core.context import ToolContext
 
 __all__ = [
     "HTML_TYPES",

@@ -12,11 +12,11 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from kurt.core.execute import execute_tool
+from kurt.core.progress import ProgressEvent
+from kurt.core.result import ToolResult
 from kurt.db import Database
 from kurt.errors import ToolInputError, UnknownNameError
-from kurt.tools.execute import execute_tool
-from kurt.tools.progress import ProgressEvent
-from kurt.tools.result import ToolResult
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
+from kurt.core.engines import FetchError, FetchResult
 from kurt.registry import FETCHERS
-from kurt.tools.fetch.base import FetchError, FetchResult
 
 ARTICLE = """<!doctype html>
 <html lang="en"><head>

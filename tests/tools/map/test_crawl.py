@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
+from kurt.core.engines import MapResult
 from kurt.registry import MAPPERS
-from kurt.tools.map.base import MapResult
 
 
 def html(*links: str) -> str:

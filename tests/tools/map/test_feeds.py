@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
+from kurt.core.engines import FetchError, MapResult
 from kurt.registry import MAPPERS
-from kurt.tools.fetch.base import FetchError
-from kurt.tools.map.base import MapResult
 
 SM = "http://www.sitemaps.org/schemas/sitemap/0.9"
 

@@ -8,9 +8,8 @@ from typing import Any
 
 import pytest
 
+from kurt.core.engines import FetchError, MapResult
 from kurt.registry import MAPPERS
-from kurt.tools.fetch.base import FetchError
-from kurt.tools.map.base import MapResult
 
 
 @pytest.fixture

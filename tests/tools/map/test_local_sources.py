@@ -11,13 +11,12 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
+from kurt.core.engines import FetchError, MapResult
+from kurt.core.execute import execute_tool
+from kurt.core.result import ToolResult
 from kurt.db import Database
 from kurt.registry import MAPPERS
-from kurt.tools.execute import execute_tool
-from kurt.tools.fetch.base import FetchError
-from kurt.tools.map.base import MapResult
 from kurt.tools.map.tool import choose_engine
-from kurt.tools.result import ToolResult
 
 SM = "http://www.sitemaps.org/schemas/sitemap/0.9"
 RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
+from kurt.core.execute import execute_tool
+from kurt.core.result import ToolResult
 from kurt.db import Database
 from kurt.errors import UnknownNameError
-from kurt.tools.execute import execute_tool
 from kurt.tools.map.tool import choose_engine
-from kurt.tools.result import ToolResult
 
 
 @pytest.fixture

@@ -19,15 +19,15 @@ import attrs
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kurt.config.model import configured_name_error
+from kurt.core.context import ToolContext
+from kurt.core.engines import BaseFetcher, FetchError, FetchResult
+from kurt.core.progress import ProgressCallback, ProgressEvent, report
+from kurt.core.result import ErrorInfo, ToolResult
+from kurt.core.tool import Tool
 from kurt.errors import UnknownNameError
 from kurt.registry import register_tool
-from kurt.tools.base import Tool
-from kurt.tools.context import ToolContext
-from kurt.tools.fetch.base import BaseFetcher, FetchError, FetchResult
 from kurt.tools.http import fetch_options
 from kurt.tools.paths import canonical, is_local
-from kurt.tools.progress import ProgressCallback, ProgressEvent, report
-from kurt.tools.result import ErrorInfo, ToolResult
 
 _log = logging.getLogger(__name__)  # crashes with their tracebacks, shown by --debug
 

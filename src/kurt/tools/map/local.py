@@ -19,14 +19,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kurt.tools.fetch.base import FetchError
+from kurt.core.engines import FetchError
 from kurt.tools.http import Download, DownloadPolicy, client_for, download, fetch_options
 from kurt.tools.paths import is_local, to_path
 
 if TYPE_CHECKING:
     import httpx
 
-    from kurt.tools.context import ToolContext
+    from kurt.core.context import ToolContext
 
 __all__ = ["Reader", "check_file", "read_file", "require_web", "sniff"]
 

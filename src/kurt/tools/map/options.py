@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from kurt.config.model import MapSection
 
 if TYPE_CHECKING:
-    from kurt.tools.context import ToolContext
+    from kurt.core.context import ToolContext
 
 __all__ = ["map_options", "url_wanted", "wanted"]
 

@@ -13,7 +13,7 @@ from xml.etree.ElementTree import Element
 import defusedxml.ElementTree
 from defusedxml import DefusedXmlException
 
-from kurt.tools.fetch.base import FetchError
+from kurt.core.engines import FetchError
 
 __all__ = ["children", "gunzip", "local_name", "parse_xml", "text_of"]
 

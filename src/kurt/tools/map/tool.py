@@ -19,19 +19,18 @@ import attrs
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kurt.config.model import KurtConfig, configured_name_error
+from kurt.core.context import ToolContext
+from kurt.core.engines import FetchError, MapResult
+from kurt.core.progress import ProgressCallback, ProgressEvent, report
+from kurt.core.result import ErrorInfo, ToolResult
+from kurt.core.tool import Tool
 from kurt.errors import UnknownNameError
 from kurt.registry import register_tool
-from kurt.tools.base import Tool
-from kurt.tools.context import ToolContext
-from kurt.tools.fetch.base import FetchError
-from kurt.tools.map.base import MapResult
 from kurt.tools.map.engines.rss import looks_like_feed
 from kurt.tools.map.engines.sitemap import looks_like_sitemap
 from kurt.tools.map.local import sniff
 from kurt.tools.map.options import map_options
 from kurt.tools.paths import canonical, is_local, to_path
-from kurt.tools.progress import ProgressCallback, ProgressEvent, report
-from kurt.tools.result import ErrorInfo, ToolResult
 
 
 class MapInput(BaseModel):

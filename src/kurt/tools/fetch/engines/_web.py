@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kurt.tools.fetch.base import FetchResult
+from kurt.core.engines import FetchResult
 from kurt.tools.fetch.extract import extract_async, kind_of
 from kurt.tools.http import TEXT_TYPES, DownloadPolicy, client_for, download, fetch_options
 
 if TYPE_CHECKING:
-    from kurt.tools.context import ToolContext
+    from kurt.core.context import ToolContext
 
 
 async def fetch_web(url: str, context: ToolContext, *, metadata: bool) -> FetchResult:

@@ -11,14 +11,14 @@ import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kurt.core.engines import BaseFetcher, FetchError, FetchResult
 from kurt.registry import register_fetcher
-from kurt.tools.fetch.base import BaseFetcher, FetchError, FetchResult
 from kurt.tools.fetch.extract import extract_async, kind_of
 from kurt.tools.http import fetch_options
 from kurt.tools.paths import to_path
 
 if TYPE_CHECKING:
-    from kurt.tools.context import ToolContext
+    from kurt.core.context import ToolContext
 
 _CONTENT_TYPES = {"html": "text/html", "markdown": "text/markdown", "text": "text/plain"}
 

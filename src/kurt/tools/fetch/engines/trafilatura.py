@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kurt.core.engines import BaseFetcher, FetchResult
 from kurt.registry import register_fetcher
-from kurt.tools.fetch.base import BaseFetcher, FetchResult
 from kurt.tools.fetch.engines._web import fetch_web
 
 if TYPE_CHECKING:
-    from kurt.tools.context import ToolContext
+    from kurt.core.context import ToolContext
 
 
 @register_fetcher

@@ -19,15 +19,14 @@ from urllib.robotparser import RobotFileParser
 
 import httpx
 
+from kurt.core.engines import BaseMapper, FetchError, MapResult
 from kurt.registry import register_mapper
-from kurt.tools.fetch.base import FetchError
 from kurt.tools.http import HTML_TYPES, DownloadPolicy, client_for, download, fetch_options
-from kurt.tools.map.base import BaseMapper, MapResult
 from kurt.tools.map.local import require_web
 from kurt.tools.map.options import map_options, url_wanted
 
 if TYPE_CHECKING:
-    from kurt.tools.context import ToolContext
+    from kurt.core.context import ToolContext
 
 
 @register_mapper

@@ -15,15 +15,14 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kurt.core.engines import BaseMapper, FetchError, MapResult
 from kurt.registry import register_mapper
-from kurt.tools.fetch.base import FetchError
-from kurt.tools.map.base import BaseMapper, MapResult
 from kurt.tools.map.options import map_options, wanted
 from kurt.tools.paths import to_path
 
 if TYPE_CHECKING:
     from kurt.config.model import MapSection
-    from kurt.tools.context import ToolContext
+    from kurt.core.context import ToolContext
 
 
 @register_mapper

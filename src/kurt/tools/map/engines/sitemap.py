@@ -18,17 +18,16 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
+from kurt.core.engines import BaseMapper, FetchError, MapResult
 from kurt.registry import register_mapper
-from kurt.tools.fetch.base import FetchError
 from kurt.tools.http import fetch_options
-from kurt.tools.map.base import BaseMapper, MapResult
 from kurt.tools.map.local import Reader, check_file
 from kurt.tools.map.options import map_options, url_wanted
 from kurt.tools.map.safexml import children, gunzip, local_name, parse_xml, text_of
 from kurt.tools.paths import canonical, is_local
 
 if TYPE_CHECKING:
-    from kurt.tools.context import ToolContext
+    from kurt.core.context import ToolContext
 
 _MAX_NESTING = 5
 # Servers label sitemaps in many ways; the XML parser is the real check.

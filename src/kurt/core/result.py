@@ -42,7 +42,7 @@ class ToolResult(BaseModel):
     """The outcome of one tool run: data items, per-item errors and metadata.
 
     ``metadata`` always holds ``tool`` and ``duration_ms`` after
-    :func:`kurt.tools.execute.execute_tool`; tools add their own keys, such as
+    :func:`kurt.core.execute.execute_tool`; tools add their own keys, such as
     ``substeps`` (a list of ``{"name", "duration_ms", ...}``).
     """
 

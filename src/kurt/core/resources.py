@@ -2,7 +2,7 @@
 
 A tool that touches neither (most skills' tools) never pays for SQLAlchemy or
 httpx: importing the two and opening the database costs more than the rest of
-a ``kurt tool run``. :class:`~kurt.tools.context.ToolContext` reads ``db`` and
+a ``kurt tool run``. :class:`~kurt.core.context.ToolContext` reads ``db`` and
 ``http`` through :class:`RunResources`; whoever made it closes it.
 """
 

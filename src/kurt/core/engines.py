@@ -1,4 +1,5 @@
-"""The fetcher contract: turn one URL or path into content."""
+"""The engine contracts: a fetcher turns one URL or path into content; a mapper
+turns one source into a list of URLs."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, Field
 
 if TYPE_CHECKING:
-    from kurt.tools.context import ToolContext
+    from kurt.core.context import ToolContext
 
 
 class FetchResult(BaseModel):
@@ -30,7 +31,7 @@ class BaseFetcher(ABC):
 
     ``context.settings`` holds the settings of the skill that provides the
     fetcher (Kurt's own fetchers get Kurt's ``[fetch]`` section).
-    Raise :class:`kurt.tools.fetch.base.FetchError` for a per-URL failure.
+    Raise :class:`kurt.core.engines.FetchError` for a per-URL failure.
     """
 
     name: str
@@ -48,3 +49,27 @@ class FetchError(Exception):
         super().__init__(message)
         self.url = url
         self.status_code = status_code
+
+
+class MapResult(BaseModel):
+    """The URLs (or paths) a source leads to, and what went wrong on the way."""
+
+    source: str
+    urls: list[str] = Field(default_factory=list)
+    errors: list[str] = Field(default_factory=list)
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class BaseMapper(ABC):
+    """Base of every mapper. Set ``name``; define ``map``.
+
+    ``context.settings`` holds the settings of the skill that provides the
+    mapper (Kurt's own mappers get Kurt's ``[map]`` section).
+    """
+
+    name: str
+    description: str = ""
+
+    @abstractmethod
+    async def map(self, source: str, context: ToolContext) -> MapResult:
+        """Discover the URLs that ``source`` leads to."""

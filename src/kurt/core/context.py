@@ -4,23 +4,48 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
-
-from kurt.registry import FETCHERS, MAPPERS, TOOLS, Registry
-from kurt.tools.base import Tool
-from kurt.tools.fetch.base import BaseFetcher
-from kurt.tools.map.base import BaseMapper
 
 if TYPE_CHECKING:
     import httpx
 
-    from kurt.tools.progress import ProgressCallback
-    from kurt.tools.resources import RunResources
-    from kurt.tools.result import ToolResult
+    from kurt.core.progress import ProgressCallback
+    from kurt.core.resources import RunResources
+    from kurt.core.result import ToolResult
 
 SettingsFactory = Callable[[str | None], Any]
+
+
+class Lookup(Protocol):
+    """What a context needs of a registry (:class:`kurt.registry.Registry` is one)."""
+
+    kind: str
+
+    def entry(self, name: str) -> Any: ...
+
+    def get(self, name: str) -> type[Any]: ...
+
+    def names(self) -> list[str]: ...
+
+
+#: The registries a context uses when none are given: the process-wide ones,
+#: which :mod:`kurt.registry` puts here when it is imported (this floor may not
+#: import it). ``kurt`` imports the registry before handing out any of these names.
+DEFAULT_REGISTRIES: dict[str, Lookup] = {}
+
+
+def _default(kind: str) -> Callable[[], Lookup]:
+    def factory() -> Lookup:
+        try:
+            return DEFAULT_REGISTRIES[kind]
+        except KeyError:
+            raise RuntimeError(
+                "no registries: import kurt.registry (or pass tools=, fetchers=, mappers=)"
+            ) from None
+
+    return factory
 
 
 def no_settings(skill: str | None) -> Any:
@@ -48,9 +73,9 @@ class ToolContext:
     settings: Any = attrs.field(factory=SimpleNamespace)
     config: Any = None
     skill: str | None = None
-    tools: Registry[Tool[Any, Any]] = TOOLS
-    fetchers: Registry[BaseFetcher] = FETCHERS
-    mappers: Registry[BaseMapper] = MAPPERS
+    tools: Lookup = attrs.field(factory=_default("tool"))
+    fetchers: Lookup = attrs.field(factory=_default("fetcher"))
+    mappers: Lookup = attrs.field(factory=_default("mapper"))
     settings_for: SettingsFactory = no_settings
 
     @property
@@ -80,6 +105,6 @@ class ToolContext:
         on_progress: ProgressCallback | None = None,
     ) -> ToolResult:
         """Run another registered tool by name, with its own skill's settings."""
-        from kurt.tools.execute import execute_tool
+        from kurt.core.execute import execute_tool
 
         return await execute_tool(name, params or {}, self, on_progress)

@@ -2,7 +2,7 @@
 
 A tool declares ``name``, ``description``, an ``InputModel`` and an
 ``OutputModel`` (pydantic models), and implements ``run``. Register it with
-``@register_tool``; run it with :func:`kurt.tools.execute.execute_tool`, which
+``@register_tool``; run it with :func:`kurt.core.execute.execute_tool`, which
 validates input, times the run and turns a crash into a failed result.
 """
 
@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from pydantic import BaseModel
 
 if TYPE_CHECKING:
-    from kurt.tools.context import ToolContext
-    from kurt.tools.progress import ProgressCallback
-    from kurt.tools.result import ToolResult
+    from kurt.core.context import ToolContext
+    from kurt.core.progress import ProgressCallback
+    from kurt.core.result import ToolResult
 
 In = TypeVar("In", bound=BaseModel)
 Out = TypeVar("Out", bound=BaseModel)

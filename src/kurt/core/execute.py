@@ -10,10 +10,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from kurt.core.context import ToolContext
+from kurt.core.progress import ProgressCallback
+from kurt.core.result import ErrorInfo, ToolResult
 from kurt.errors import KurtError, SkillError, ToolInputError, UsageError, did_you_mean
-from kurt.tools.context import ToolContext
-from kurt.tools.progress import ProgressCallback
-from kurt.tools.result import ErrorInfo, ToolResult
 
 # A crash inside run() becomes a failed result; its traceback goes here, at
 # DEBUG, where `kurt --debug` shows it to the skill's author.

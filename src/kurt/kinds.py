@@ -1,0 +1,57 @@
+"""The one table of what Kurt registers: tools, fetchers and mappers.
+
+Every place that needs to know the kinds (the registries, manifest rules, the
+static reading of ``skill.py``, listings) reads them here, so adding a kind or
+one of Kurt's own names is one edit. Standard library only, and nothing of Kurt:
+the fast listing path and the contract floor (:mod:`kurt.core`) both import it.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Kind(NamedTuple):
+    """What a kind of registered class must be."""
+
+    name: str  # "tool", "fetcher" or "mapper"
+    base: str  # the class it derives from, as exported by ``kurt``
+    method: str  # the ``async def`` Kurt awaits
+    models: tuple[str, ...] = ()  # pydantic model class attributes it must set
+
+
+KIND_TABLE: dict[str, Kind] = {
+    "tool": Kind("tool", "Tool", "run", ("InputModel", "OutputModel")),
+    "fetcher": Kind("fetcher", "BaseFetcher", "fetch"),
+    "mapper": Kind("mapper", "BaseMapper", "map"),
+}
+
+#: The kinds in the order listings show them.
+KINDS: tuple[str, ...] = tuple(KIND_TABLE)
+
+#: Kurt's own names, by kind, and the module that registers each (with the
+#: decorators a skill uses). Known without importing them, so the registries
+#: list them in a plain script and manifests claiming one are refused; a test
+#: checks this table against what the modules register.
+OWN_NAMES: dict[str, dict[str, str]] = {
+    "tool": {
+        "fetch": "kurt.tools.fetch.tool",
+        "map": "kurt.tools.map.tool",
+    },
+    "fetcher": {
+        "httpx": "kurt.tools.fetch.engines.httpx",
+        "trafilatura": "kurt.tools.fetch.engines.trafilatura",
+        "file": "kurt.tools.fetch.engines.file",
+    },
+    "mapper": {
+        "sitemap": "kurt.tools.map.engines.sitemap",
+        "rss": "kurt.tools.map.engines.rss",
+        "crawl": "kurt.tools.map.engines.crawl",
+        "folder": "kurt.tools.map.engines.folder",
+    },
+}
+
+
+def is_kurts_own(module: str) -> bool:
+    """Whether ``module`` is part of Kurt itself (``kurt`` or ``kurt.*``)."""
+    return module == "kurt" or module.startswith("kurt.")
