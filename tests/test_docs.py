@@ -42,7 +42,7 @@ def cli_commands() -> list[str]:
 
 def manifest_keys() -> set[str]:
     """Every key a SKILL.md may hold, top level and nested (implements, settings)."""
-    from kurt.skills.models import Manifest
+    from kurt.skills.manifest.model import Manifest
 
     keys: set[str] = set()
     internal = {"extra_keys", "metadata_coerced"}  # what parsing noticed, not SKILL.md keys

@@ -340,6 +340,6 @@ def test_settings_types_are_exactly_those_the_manifest_accepts() -> None:
     from typing import get_args
 
     from kurt.config.settings_schema import TYPES
-    from kurt.skills.models import SettingType
+    from kurt.skills.manifest.model import SettingType
 
     assert set(TYPES) == set(get_args(SettingType))

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from kurt.skills import codecheck
-from kurt.skills.checks import Problem
-from kurt.skills.models import Implementation
+from kurt.skills.manifest.model import Implementation
+from kurt.skills.manifest.rules import Problem
 
 F = Path("s/SKILL.md")
 

@@ -178,7 +178,7 @@ def skills_report(state: CliState) -> dict[str, Any]:
 
     from kurt.config.settings import inspect_settings
     from kurt.errors import did_you_mean
-    from kurt.skills.discovery import search_roots
+    from kurt.skills.catalog.search import search_roots
 
     manager = state.runtime.skills
     config = manager.config

@@ -57,7 +57,7 @@ def skill_list(state: CliState, as_json: bool) -> None:
         # ANSI codes when stdout is not a terminal). The warm path reads the
         # listing pointer and snapshot only; anything changed, or any error to
         # report, takes the full path through the manager.
-        from kurt.skills.listing import warm_listing
+        from kurt.skills.catalog.listing import warm_listing
 
         text = warm_listing(state.project)
         if text is None:

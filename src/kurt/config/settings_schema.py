@@ -18,7 +18,7 @@ from pydantic import create_model as _create_model
 from kurt.errors import ManifestError
 
 # Type names a SKILL.md may use (the manifest model accepts exactly these:
-# kurt.skills.models.SettingType), with the Python type each stands for.
+# kurt.skills.manifest.model.SettingType), with the Python type each stands for.
 TYPES: dict[str, Any] = {
     "str": str,
     "int": int,

@@ -28,7 +28,7 @@ of the manifest must be registered by the class it names. Any failure
 (syntax error, import error, exception at import, missing class, a name
 taken by someone else) becomes a :class:`~kurt.errors.SkillError` naming the
 file and line, and leaves no half-registered names or modules behind; the
-common mistakes behind a failure are named by :mod:`kurt.skills.loadfailure`.
+common mistakes behind a failure are named by :mod:`kurt.skills.load_errors`.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from kurt.errors import KurtError, SkillError
-from kurt.skills.loadfailure import absolute_helper_hint, unregistered, wrong_base
+from kurt.skills.load_errors import absolute_helper_hint, unregistered, wrong_base
 from kurt.skills.record import SkillRecord
 
 CODE_FILE = "skill.py"

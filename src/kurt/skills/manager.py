@@ -36,12 +36,12 @@ from kurt.config.skills import (
     read_skills_config,
 )
 from kurt.errors import SkillError, UnknownNameError, UntrustedProjectError
-from kurt.skills.cache import Catalog, fast_listing, load_catalog, load_quick
-from kurt.skills.discovery import BUILTIN_DIR
+from kurt.skills.catalog.cache import Catalog, fast_listing, load_catalog, load_quick
+from kurt.skills.catalog.search import BUILTIN_DIR
 
 if TYPE_CHECKING:
     # Not imported at run time: the warm listing path needs none of them.
-    from kurt.skills.quick import QuickCatalog
+    from kurt.skills.catalog.run_index import QuickCatalog
     from kurt.skills.record import SkillRecord
 
 BeforeLoad = Callable[["SkillRecord"], None]
@@ -64,7 +64,7 @@ class SkillManager:
         # between then shows as a changed stamp, never as a stale listing.
         self._config_stamps: str | None = None
         if skills_config is None:
-            from kurt.skills.listing import config_stamps
+            from kurt.skills.catalog.listing import config_stamps
 
             root = locations.project_root
             self._config_stamps = config_stamps(
@@ -102,7 +102,7 @@ class SkillManager:
             self._stale_derived = True
         full = self.catalog()
         if full.listing is not None:
-            from kurt.skills.listing import has_state
+            from kurt.skills.catalog.listing import has_state
 
             if not has_state(self.config):
                 return full.listing  # the rows just rendered for the snapshot
@@ -119,7 +119,7 @@ class SkillManager:
                 write_derived=self._stale_derived,
                 config_stamps=self._config_stamps,
             )
-            from kurt.skills.precedence import apply_state
+            from kurt.skills.catalog.precedence import apply_state
 
             self._full = Catalog(
                 apply_state(full.records, self.config), full.providers, full.stamps, full.listing
@@ -222,7 +222,7 @@ class SkillManager:
 
     def _load_order(self, record: SkillRecord) -> list[SkillRecord]:
         """``record`` and its ``requires_skills`` (transitively), dependencies first."""
-        from kurt.skills.ordering import order_by_requirements
+        from kurt.skills.catalog.precedence import order_by_requirements
 
         catalog = self._fast()
         closure = self._closure(catalog, record)
@@ -292,7 +292,7 @@ class SkillManager:
 
     def check_environment(self, record: SkillRecord) -> None:
         """``requires_python``, ``requires`` and ``requires_env`` hold on this machine."""
-        from kurt.skills.facts import environment_problems
+        from kurt.skills.manifest.read import environment_problems
 
         problems = environment_problems(record)
         if problems:

@@ -69,7 +69,7 @@ class Clash(NamedTuple):
     """A name this skill provides that another skill of the same source provides too.
 
     Neither can be said to win, so both are invalid while both are enabled
-    (:func:`kurt.skills.precedence.apply_state` decides, from kurt.toml).
+    (:func:`kurt.skills.catalog.precedence.apply_state` decides, from kurt.toml).
     """
 
     kind: str

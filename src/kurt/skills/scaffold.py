@@ -110,7 +110,7 @@ def class_name(name: str) -> str:
 def create_skill(name: str, parent: Path) -> Path:
     """Write the scaffold of skill ``name`` into ``parent/name``; return the folder."""
     from kurt.config.skills import RESERVED
-    from kurt.skills.checks import check_name
+    from kurt.skills.manifest.rules import check_name
 
     problems = check_name(name, None, None, None)
     if problems:

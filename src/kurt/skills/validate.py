@@ -3,7 +3,7 @@
 A report gathers, in this order:
 
 1. what discovery found (the manifest-only checks of
-   :func:`kurt.skills.checks.manifest_checks`, shadowing, name collisions);
+   :func:`kurt.skills.manifest.rules.manifest_checks`, shadowing, name collisions);
 2. the environment checks (``requires_python``, ``requires``, ``requires_env``);
 3. the static code checks (each ``implements`` class exists in skill.py and
    derives from the right base, read with :mod:`ast`, never run);
@@ -12,7 +12,7 @@ A report gathers, in this order:
    untrusted project the code is not run, and the report says so.
 
 With ``agentskills=True`` the verdict (``valid`` and ``errors``) is the open
-Agent Skills format's (:func:`kurt.skills.agentskills.check_agentskills`,
+Agent Skills format's (:func:`kurt.skills.manifest.agentskills.check_agentskills`,
 which agrees with its reference validator); Kurt's own findings are then
 reported as warnings, prefixed ``kurt:``.
 """
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from kurt.errors import SkillError
-from kurt.skills.discovery import Candidate, manifest_stat
+from kurt.skills.catalog.search import Candidate, manifest_stat
 from kurt.skills.record import ERROR, WARNING, SkillProblem, SkillRecord
 
 
@@ -57,8 +57,8 @@ class Report(NamedTuple):
 
 def folder_record(folder: Path) -> SkillRecord:
     """A record for a folder given by path that discovery did not find."""
-    from kurt.skills.facts import read_facts
-    from kurt.skills.precedence import record_from_facts
+    from kurt.skills.catalog.precedence import record_from_facts
+    from kurt.skills.manifest.read import read_facts
 
     manifest, info = manifest_stat(folder)
     if manifest is None or info is None:
@@ -82,7 +82,7 @@ def validate(
 ) -> Report:
     """Validate ``record``; ``importer(record)`` imports its code (``None``: static
     only, for ``static_reason``, by default an untrusted project)."""
-    from kurt.skills.facts import environment_problems
+    from kurt.skills.manifest.read import environment_problems
 
     problems = list(record.problems)
     problems += environment_problems(record)
@@ -116,7 +116,7 @@ def validate(
 
 
 def _open_format(record: SkillRecord, problems: list[SkillProblem], imported: bool) -> Report:
-    from kurt.skills.agentskills import check_agentskills
+    from kurt.skills.manifest.agentskills import check_agentskills
 
     manifest = str(record.manifest_path)
     errors = [
@@ -137,9 +137,9 @@ def _code_problems(record: SkillRecord) -> list[SkillProblem]:
         return []
     from kurt.errors import ManifestError
     from kurt.skills.codecheck import code_checks
-    from kurt.skills.facts import as_problem
-    from kurt.skills.frontmatter import read_front_matter
-    from kurt.skills.shape import read_plain
+    from kurt.skills.manifest.frontmatter import read_front_matter
+    from kurt.skills.manifest.plain import read_plain
+    from kurt.skills.manifest.read import as_problem
 
     try:
         front = read_front_matter(record.manifest_path.read_bytes(), record.manifest_path)

@@ -206,7 +206,7 @@ def _close_scratch() -> None:
 def _validated_settings(skill_dir: Path, values: dict[str, Any]) -> tuple[str, Any]:
     from kurt.config.settings import resolve_settings
     from kurt.config.skills import SettingsTable, SkillsConfig
-    from kurt.skills.models import load_manifest
+    from kurt.skills.manifest.model import load_manifest
 
     manifest_path = skill_dir / "SKILL.md"
     manifest = load_manifest(manifest_path)
@@ -264,10 +264,10 @@ def load_skill(skill_dir: str | os.PathLike[str]) -> types.ModuleType:
     listing its problems.
     """
     from kurt.errors import SkillError
-    from kurt.skills.discovery import Candidate, manifest_stat
-    from kurt.skills.facts import read_facts
+    from kurt.skills.catalog.precedence import record_from_facts
+    from kurt.skills.catalog.search import Candidate, manifest_stat
     from kurt.skills.loader import load_skill as import_skill
-    from kurt.skills.precedence import record_from_facts
+    from kurt.skills.manifest.read import read_facts
 
     folder = Path(skill_dir).resolve()
     manifest, _ = manifest_stat(folder)

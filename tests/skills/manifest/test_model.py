@@ -10,8 +10,8 @@ import pytest
 from shared_corpus import corpus, corpus_files
 
 from kurt.errors import ManifestError
-from kurt.skills.frontmatter import read_front_matter
-from kurt.skills.models import Manifest, SettingSpec, load_manifest, parse_manifest
+from kurt.skills.manifest.frontmatter import read_front_matter
+from kurt.skills.manifest.model import Manifest, SettingSpec, load_manifest, parse_manifest
 
 __all__ = ["corpus"]  # a fixture, used by name
 

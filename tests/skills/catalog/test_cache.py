@@ -13,8 +13,8 @@ from skill_helpers import write_skill
 
 from kurt.config.locations import Locations
 from kurt.config.skills import SkillsConfig, read_skills_config
-from kurt.skills.cache import FORMAT, cache_file, fast_listing, load_catalog, load_quick
-from kurt.skills.discovery import search_roots
+from kurt.skills.catalog.cache import FORMAT, cache_file, fast_listing, load_catalog, load_quick
+from kurt.skills.catalog.search import search_roots
 from kurt.skills.manager import SkillManager
 
 

@@ -1,9 +1,9 @@
 """What a SKILL.md says, reduced to plain JSON "facts" for records and the cache.
 
 This is the one place that reads a manifest on behalf of discovery: it runs
-the parser (:mod:`kurt.skills.frontmatter`, then :mod:`kurt.skills.shape`,
+the parser (:mod:`kurt.skills.manifest.frontmatter`, then :mod:`kurt.skills.manifest.plain`,
 which asks pydantic only about manifests not already in the model's shape)
-and the checks that depend on the manifest alone (:mod:`kurt.skills.checks`),
+and the checks that depend on the manifest alone (:mod:`kurt.skills.manifest.rules`),
 and keeps the result as plain data, so that a warm listing rebuilds records
 from JSON without importing yaml, pydantic or attrs. Checks that depend on
 the environment (installed distributions, environment variables, the Python
@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from kurt.errors import ManifestError
-from kurt.skills import checks
-from kurt.skills.discovery import Candidate
+from kurt.skills.catalog.search import Candidate
+from kurt.skills.manifest import rules as checks
+from kurt.skills.manifest.plain import CORE_KEYS, KURT_KEYS
 from kurt.skills.record import ERROR, KINDS, LINES, WARNING, SkillProblem, SkillRecord
-from kurt.skills.shape import CORE_KEYS, KURT_KEYS
 
 _LINE_KEYS = ("requires_python", "requires", "requires_env", "requires_skills", "implements")
 
@@ -39,8 +39,8 @@ _EXTRA_KEYS = tuple(key for key in CORE_KEYS + KURT_KEYS if key not in _RECORD_K
 
 def read_facts(candidate: Candidate) -> dict[str, Any]:
     """Parse and statically check one candidate's manifest; never raises for its content."""
-    from kurt.skills.frontmatter import read_front_matter
-    from kurt.skills.shape import read_plain
+    from kurt.skills.manifest.frontmatter import read_front_matter
+    from kurt.skills.manifest.plain import read_plain
 
     path = candidate.manifest
     fallback = candidate.entry_point or candidate.folder.name

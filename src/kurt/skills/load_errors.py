@@ -180,7 +180,7 @@ def wrong_base(record: SkillRecord, code: Path, file: str, line: int) -> SkillEr
 
 
 def _base_hint(provided: Provided) -> str:
-    from kurt.skills.classcheck import BASES
+    from kurt.skills.codecheck import BASES
 
     base = BASES[provided.kind]
     hint = f"derive class {provided.class_name} from {base} (from kurt import {base})"

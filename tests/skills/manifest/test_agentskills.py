@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from shared_corpus import corpus, corpus_files
 
-from kurt.skills.agentskills import check_agentskills
+from kurt.skills.manifest.agentskills import check_agentskills
 
 __all__ = ["corpus"]  # a fixture, used by name
 

@@ -3,7 +3,7 @@
 Parsing is lenient where the Agent Skills client guide says to be (any folder
 with a readable ``name`` and ``description`` parses): rules that real skills
 break (name spelling, description length, folder name, unknown keys) are
-checks in :mod:`kurt.skills.checks`, reported as problems rather than parse
+checks in :mod:`kurt.skills.manifest.rules`, reported as problems rather than parse
 failures, so that a listing shows every skill with what is wrong with it.
 
 What does fail parsing, with a :class:`~kurt.errors.ManifestError` naming the
@@ -15,10 +15,10 @@ wrong shape (``implements: yes``), an invalid PEP 440 ``version`` or
 
 Setting types (``settings.<key>.type``) are the TOML value kinds a user can
 write in kurt.toml: ``str``, ``int``, ``float`` (an integer is accepted),
-``bool``, ``list`` and ``dict`` (see :data:`kurt.skills.checks.SETTING_TYPES`).
+``bool``, ``list`` and ``dict`` (see :data:`kurt.skills.manifest.rules.SETTING_TYPES`).
 
 A listing asks this model only about manifests that are not already in its
-shape (:mod:`kurt.skills.shape` takes the others as they are; a property test
+shape (:mod:`kurt.skills.manifest.plain` takes the others as they are; a property test
 keeps the two in agreement): importing pydantic costs more than reading a
 thousand manifests.
 """
@@ -41,10 +41,11 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from kurt.errors import ManifestError
-from kurt.skills.frontmatter import FrontMatter, read_front_matter
-from kurt.skills.shape import KNOWN_KEYS, check_requirement, check_specifier, check_version
+from kurt.skills.manifest.frontmatter import FrontMatter, read_front_matter
+from kurt.skills.manifest.plain import KNOWN_KEYS, check_requirement, check_specifier, check_version
 
-# The same names as kurt.skills.shape.IMPLEMENTS_TYPES and SETTING_TYPE_NAMES (a test checks).
+# The same names as kurt.skills.manifest.plain.IMPLEMENTS_TYPES and
+# SETTING_TYPE_NAMES (a test checks).
 ImplementsType = Literal["tool", "fetcher", "mapper"]
 SettingType = Literal["str", "int", "float", "bool", "list", "dict"]
 

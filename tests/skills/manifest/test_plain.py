@@ -1,4 +1,4 @@
-"""The manifest's plain form without pydantic (kurt.skills.shape).
+"""The manifest's plain form without pydantic (kurt.skills.manifest.plain).
 
 The contract: for any front matter, ``plain_manifest`` is ``None`` or exactly
 what the pydantic model gives (``parse_manifest(...).to_cache()``).
@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kurt.errors import ManifestError
-from kurt.skills.frontmatter import FrontMatter, read_front_matter
-from kurt.skills.models import ImplementsType, Manifest, SettingType, parse_manifest
-from kurt.skills.shape import (
+from kurt.skills.manifest.frontmatter import FrontMatter, read_front_matter
+from kurt.skills.manifest.model import ImplementsType, Manifest, SettingType, parse_manifest
+from kurt.skills.manifest.plain import (
     CORE_KEYS,
     IMPLEMENTS_TYPES,
     KNOWN_KEYS,
@@ -32,7 +32,7 @@ from kurt.skills.shape import (
 )
 
 F = Path("s/SKILL.md")
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def by_pydantic(fields: dict[str, Any]) -> dict[str, Any] | None:

@@ -1,12 +1,12 @@
-"""kurt.skills.facts: a manifest reduced to the plain facts listings are built from."""
+"""kurt.skills.manifest.read: a manifest reduced to the plain facts listings are built from."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from kurt.skills.discovery import Candidate
-from kurt.skills.facts import read_facts
+from kurt.skills.catalog.search import Candidate
+from kurt.skills.manifest.read import read_facts
 from kurt.skills.record import LINES
 
 

@@ -1,4 +1,4 @@
-"""Each validation rule of kurt.skills.checks on its own, then the groups."""
+"""Each validation rule of kurt.skills.manifest.rules on its own, then the groups."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ from typing import Any
 import pytest
 
 from kurt.errors import SkillError
-from kurt.skills import checks, codecheck
-from kurt.skills.checks import Problem
-from kurt.skills.frontmatter import FrontMatter, read_front_matter
-from kurt.skills.models import Implementation, SettingSpec, parse_manifest
+from kurt.skills import codecheck
+from kurt.skills.catalog import precedence
+from kurt.skills.manifest import rules as checks
+from kurt.skills.manifest.frontmatter import FrontMatter, read_front_matter
+from kurt.skills.manifest.model import Implementation, SettingSpec, parse_manifest
+from kurt.skills.manifest.rules import Problem
 
 F = Path("s/SKILL.md")
 
@@ -232,7 +234,7 @@ def test_requires_installed_distributions() -> None:
 def test_requires_never_imports_the_distribution() -> None:
     # A fresh interpreter: in this one, pytest may have imported anything already.
     script = (
-        "import sys; from kurt.skills.checks import check_requires;"
+        "import sys; from kurt.skills.manifest.rules import check_requires;"
         "assert check_requires(['trafilatura'], None, None) == [];"
         "print('trafilatura' in sys.modules)"
     )
@@ -372,29 +374,29 @@ def test_environment_and_code_checks_point_at_their_keys(tmp_path: Path) -> None
 
 def test_order_puts_requirements_first_and_keeps_the_given_order() -> None:
     requires = {"app": ["db", "http"], "http": [], "db": ["http"], "other": []}
-    assert checks.order_by_requirements(requires) == ["http", "db", "app", "other"]
+    assert precedence.order_by_requirements(requires) == ["http", "db", "app", "other"]
 
 
 def test_a_cycle_is_named() -> None:
     with pytest.raises(SkillError) as info:
-        checks.order_by_requirements({"a": ["b"], "b": ["a"]})
+        precedence.order_by_requirements({"a": ["b"], "b": ["a"]})
     assert info.value.message == "skill 'a': requirement cycle: a -> b -> a"
     assert info.value.hint
 
 
 def test_a_skill_requiring_itself() -> None:
-    resolution = checks.resolve_requirements({"a": ["a"], "b": []})
+    resolution = precedence.resolve_requirements({"a": ["a"], "b": []})
     assert resolution.order == ["b"]
     assert resolution.problems == {"a": "requirement cycle: a -> a"}
 
 
 def test_a_missing_requirement_is_an_error() -> None:
     with pytest.raises(SkillError, match="requires skill 'nope', which is not available"):
-        checks.order_by_requirements({"a": ["nope"]})
+        precedence.order_by_requirements({"a": ["nope"]})
 
 
 def test_skills_above_a_broken_one_cannot_load_and_the_rest_still_can() -> None:
-    resolution = checks.resolve_requirements(
+    resolution = precedence.resolve_requirements(
         {"top": ["mid"], "mid": ["x"], "x": ["y"], "y": ["x"], "ok": [], "lost": ["gone"]}
     )
     assert resolution.order == ["ok"]
@@ -411,4 +413,4 @@ def test_skills_above_a_broken_one_cannot_load_and_the_rest_still_can() -> None:
 def test_a_long_chain_does_not_hit_the_recursion_limit() -> None:
     n = 5000
     requires = {f"s{i}": [f"s{i + 1}"] if i + 1 < n else [] for i in range(n)}
-    assert checks.order_by_requirements(requires)[0] == f"s{n - 1}"
+    assert precedence.order_by_requirements(requires)[0] == f"s{n - 1}"

@@ -1,6 +1,6 @@
 """The manifest's plain form, without pydantic when the front matter already has it.
 
-:class:`kurt.skills.models.Manifest` (pydantic) is the one definition of what a
+:class:`kurt.skills.manifest.model.Manifest` (pydantic) is the one definition of what a
 SKILL.md may say, and the one place that explains what is wrong with it.
 Most manifests, though, already hold exactly the types the model wants:
 validating them changes nothing but fills in defaults. :func:`plain_manifest`
@@ -29,7 +29,7 @@ from kurt.skills.record import KINDS
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from kurt.skills.frontmatter import FrontMatter
+    from kurt.skills.manifest.frontmatter import FrontMatter
 
 #: The top-level keys of the open Agent Skills format, in the model's order.
 CORE_KEYS = ("name", "description", "license", "compatibility", "metadata", "allowed-tools")
@@ -107,7 +107,7 @@ def read_plain(front: FrontMatter, path: Path) -> dict[str, Any]:
     :class:`~kurt.errors.ManifestError` naming the key and line when it is wrong."""
     plain = plain_manifest(front.fields)
     if plain is None:
-        from kurt.skills.models import parse_manifest
+        from kurt.skills.manifest.model import parse_manifest
 
         plain = parse_manifest(front, path).to_cache()
     return plain

@@ -11,9 +11,9 @@ import pytest
 from skill_helpers import imported, write_dist, write_skill
 
 from kurt.config.locations import Locations
-from kurt.skills.discovery import search_roots
+from kurt.skills.catalog.precedence import fold
+from kurt.skills.catalog.search import search_roots
 from kurt.skills.manager import SkillManager
-from kurt.skills.precedence import fold
 from kurt.skills.record import SkillRecord
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from kurt.config.skills import SkillsConfig
-from kurt.skills.precedence import Index, apply_state
+from kurt.skills.catalog.precedence import Index, apply_state
 from kurt.skills.record import STATUS_SHADOWED, Clash, Provided, SkillProblem, SkillRecord
 
 FORMAT = 6

@@ -1,4 +1,4 @@
-"""Which skill wins (kurt.skills.precedence), as a user of `kurt` sees it."""
+"""Which skill wins (kurt.skills.catalog.precedence), as a user of `kurt` sees it."""
 
 from __future__ import annotations
 

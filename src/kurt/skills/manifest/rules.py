@@ -10,11 +10,11 @@ when the rule holds); none raises for bad content. They fall in three groups:
 - code rules, which read ``skill.py`` statically, live in
   :mod:`kurt.skills.codecheck` (:func:`~kurt.skills.codecheck.code_checks`).
 
-:func:`order_by_requirements` (from :mod:`kurt.skills.ordering`) puts skills
-in ``requires_skills`` order.
+``requires_skills`` order and cycles are decided by
+:mod:`kurt.skills.catalog.precedence`.
 
 The module imports neither pydantic nor yaml: the checks read a manifest in
-its plain form (:func:`kurt.skills.shape.plain_manifest`, or
+its plain form (:func:`kurt.skills.manifest.plain.plain_manifest`, or
 ``Manifest.to_cache()``): ``implements`` items and setting declarations are
 plain mappings keyed as in SKILL.md.
 """
@@ -29,21 +29,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from kurt.skills.ordering import Resolution, order_by_requirements, resolve_requirements
-from kurt.skills.shape import KNOWN_KEYS
+from kurt.skills.manifest.plain import KNOWN_KEYS
 
 __all__ = [
     "Problem",
-    "Resolution",
     "environment_checks",
     "field_checks",
     "manifest_checks",
-    "order_by_requirements",
-    "resolve_requirements",
 ]
 
 if TYPE_CHECKING:
-    from kurt.skills.frontmatter import FrontMatter
+    from kurt.skills.manifest.frontmatter import FrontMatter
 
 #: A manifest in its plain form, as ``Manifest.to_cache()`` returns it.
 PlainManifest = Mapping[str, Any]

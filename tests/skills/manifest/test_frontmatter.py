@@ -11,8 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kurt.errors import ManifestError
-from kurt.skills import frontmatter
-from kurt.skills.frontmatter import MAX_FRONT_MATTER_BYTES, find_manifest, read_front_matter
+from kurt.skills.manifest import frontmatter
+from kurt.skills.manifest.frontmatter import (
+    MAX_FRONT_MATTER_BYTES,
+    find_manifest,
+    read_front_matter,
+)
 
 PATH = Path("skills/demo/SKILL.md")
 LOADERS = [yaml.SafeLoader]
@@ -226,7 +230,7 @@ def yamlish(draw: st.DrawFn) -> str:
 
 
 def _only_manifest_error(data: str | bytes) -> None:
-    from kurt.skills.models import parse_manifest
+    from kurt.skills.manifest.model import parse_manifest
 
     error = None
     try:

@@ -2,10 +2,10 @@
 
 With a thousand skills the warm listing must cost little more than starting
 click, so this module imports only the standard library's ``os`` and ``sys``
-and :mod:`kurt.skills.scan` (no ``pathlib``, ``json`` or ``tomllib``), and
+and :mod:`kurt.skills.catalog.scan` (no ``pathlib``, ``json`` or ``tomllib``), and
 does the least work that is still honest:
 
-1. read one text file (written by :func:`kurt.skills.cache.load_catalog`
+1. read one text file (written by :func:`kurt.skills.catalog.cache.load_catalog`
    whenever the catalog is rebuilt) holding the scan it was made from, one
    line per candidate, and each row as JSON text without its enabled state
    (comparing lines costs far less than decoding a thousand JSON objects);
@@ -38,13 +38,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from kurt._version import __version__
-from kurt.skills.scan import digest, file_stamps, package_rows, path_stamps, scan_dir
+from kurt.skills.catalog.scan import digest, file_stamps, package_rows, path_stamps, scan_dir
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from kurt.config.skills import SkillsConfig
-    from kurt.skills.discovery import PackageSkill, SearchRoot
+    from kurt.skills.catalog.search import PackageSkill, SearchRoot
 
 FORMAT = 9
 _MAGIC = f"kurt skill listing {FORMAT}"

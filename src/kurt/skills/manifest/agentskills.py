@@ -6,7 +6,7 @@ The verdict and the message texts follow the format's reference validator,
 matter with strictyaml, a YAML dialect in which every value is a string and
 flow style (``[a, b]``), anchors, tags and duplicate keys are errors, so this
 module does the same with the same library: Kurt's own reader
-(:mod:`kurt.skills.frontmatter`) is ordinary safe YAML and would pass files
+(:mod:`kurt.skills.manifest.frontmatter`) is ordinary safe YAML and would pass files
 the reference fails.
 
 Where the reference would crash rather than answer, this module answers:
@@ -24,7 +24,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from kurt.skills.frontmatter import MAX_FRONT_MATTER_BYTES, find_manifest
+from kurt.skills.manifest.frontmatter import MAX_FRONT_MATTER_BYTES, find_manifest
 
 MAX_NAME_LENGTH = 64
 MAX_DESCRIPTION_LENGTH = 1024

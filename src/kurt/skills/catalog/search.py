@@ -19,7 +19,7 @@ folder without a manifest.
 
 This module is standard library only and never imports ``importlib.metadata``
 unless the package scan actually runs: the warm listing path reuses the
-cached scan (see :mod:`kurt.skills.cache`).
+cached scan (see :mod:`kurt.skills.catalog.cache`).
 """
 
 from __future__ import annotations
@@ -32,8 +32,10 @@ from typing import NamedTuple
 
 from kurt.config.locations import Locations
 from kurt.config.skills import SkillsConfig
-from kurt.skills.scan import MANIFEST_NAMES, package_rows, scan_dir
-from kurt.skills.scan import path_stamps as path_stamps  # re-exported: cache and quick use it
+from kurt.skills.catalog.scan import MANIFEST_NAMES, package_rows, scan_dir
+from kurt.skills.catalog.scan import (
+    path_stamps as path_stamps,  # re-exported: cache and quick use it
+)
 
 ENTRY_POINT_GROUP = "kurt.skills"
 BUILTIN_DIR = Path(__file__).parent / "builtin"
@@ -111,7 +113,7 @@ def scan_folder(root: SearchRoot) -> list[Found]:
 
     A folder or manifest that is a symlink resolving outside the search path
     is refused: a project cannot reach files elsewhere through its skills.
-    (The work is :func:`kurt.skills.scan.scan_dir`, shared with the warm listing.)
+    (The work is :func:`kurt.skills.catalog.scan.scan_dir`, shared with the warm listing.)
     """
     return [Found(*entry) for entry in scan_dir(str(root.path))]
 

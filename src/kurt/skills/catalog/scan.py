@@ -4,7 +4,7 @@
 starting click, so what it runs on every call lives here, with nothing but
 ``os``, ``stat`` and ``sys``: no ``pathlib`` (about a tenth of importing click,
 with the ``urllib`` it pulls in), no records, no ``NamedTuple`` built from
-annotations. :mod:`kurt.skills.discovery` wraps these functions into its
+annotations. :mod:`kurt.skills.catalog.search` wraps these functions into its
 ``Path``-based API; both produce the same strings, so a scan done here can be
 compared with one stored by the full discovery.
 """
@@ -20,7 +20,7 @@ MANIFEST_NAMES = ("SKILL.md", "skill.md")
 
 #: One entry of a scan: folder, manifest (``None`` when refused), the manifest's
 #: size and mtime_ns (-1 when refused), and why Kurt refuses it (or ``None``).
-#: A plain tuple: :class:`kurt.skills.discovery.Found` is its typed form.
+#: A plain tuple: :class:`kurt.skills.catalog.search.Found` is its typed form.
 Entry = tuple[str, str | None, int, int, str | None]
 
 
@@ -95,7 +95,7 @@ def package_rows(packages: list[Any]) -> list[list[Any]]:
     """Candidates for located entry points, as ``[source, folder, manifest, size,
     mtime_ns, entry_point, refused]`` rows (a missing module or manifest is refused).
 
-    ``packages`` are :class:`kurt.skills.discovery.PackageSkill` rows
+    ``packages`` are :class:`kurt.skills.catalog.search.PackageSkill` rows
     (name, distribution, module, folder).
     """
     rows: list[list[Any]] = []

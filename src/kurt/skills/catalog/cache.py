@@ -8,7 +8,7 @@ search roots (a project and its user) holds
   times and the ``kurt.skills`` entry points found then (installing a
   distribution changes a ``sys.path`` folder, so the scan is redone);
 - ``skills``: each candidate in search order, with the manifest's size and
-  modification time (ns) and the facts read from it (:mod:`kurt.skills.facts`).
+  modification time (ns) and the facts read from it (:mod:`kurt.skills.manifest.read`).
 
 Two ways to read it:
 
@@ -16,10 +16,10 @@ Two ways to read it:
   root and stats every manifest; an entry whose path, size or mtime differ is
   parsed again. Unchanged manifests are never re-read.
 - :func:`load_quick` (running one tool): the run index of
-  :mod:`kurt.skills.quick`, trusted when no root folder changed and no
+  :mod:`kurt.skills.catalog.run_index`, trusted when no root folder changed and no
   distribution was installed; the caller stats only the manifests it loads.
 - :func:`fast_listing` (``kurt skill list --json``): the listing snapshot of
-  :mod:`kurt.skills.listing`.
+  :mod:`kurt.skills.catalog.listing`.
 
 Both derived files are rewritten whenever the catalog is rebuilt.
 
@@ -39,7 +39,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from kurt._version import __version__
 from kurt.config.locations import Locations
 from kurt.config.skills import SkillsConfig
-from kurt.skills.discovery import (
+from kurt.skills.catalog.scan import digest
+from kurt.skills.catalog.search import (
     BUILTIN_DIR,
     Candidate,
     PackageSkill,
@@ -48,18 +49,18 @@ from kurt.skills.discovery import (
     path_stamps,
     search_roots,
 )
-from kurt.skills.scan import digest
 
 if TYPE_CHECKING:
-    from kurt.skills.precedence import Index
-    from kurt.skills.quick import QuickCatalog
+    from kurt.skills.catalog.precedence import Index
+    from kurt.skills.catalog.run_index import QuickCatalog
     from kurt.skills.record import SkillRecord
 
 # 2: lines of the requirement keys; 3: built-in names; 4: field checks on failure;
 # 5: the requires_skills line; 6: one problem per parse error, item lines;
 # 7: provided-name rule, names claimed by broken manifests.
 # The listing snapshot and the run index hold facts too: when what facts hold
-# changes, bump kurt.skills.listing.FORMAT and kurt.skills.quick.FORMAT with this.
+# changes, bump kurt.skills.catalog.listing.FORMAT and
+# kurt.skills.catalog.run_index.FORMAT with this.
 FORMAT = 7
 
 
@@ -103,7 +104,7 @@ def cache_file(locations: Locations, roots: list[SearchRoot]) -> Path:
     import sys
 
     key = json.dumps([__version__, sys.executable, [[r.source, str(r.path)] for r in roots]])
-    # FNV-1a (see kurt.skills.scan.digest): a file name, not a secret.
+    # FNV-1a (see kurt.skills.catalog.scan.digest): a file name, not a secret.
     name = digest(key)
     return locations.cache_dir / "skills" / f"{name}.json"
 
@@ -120,9 +121,9 @@ def load_catalog(
     """Scan every source, reusing cached facts of unchanged manifests.
 
     The listing snapshot (:func:`fast_listing`) and the run index
-    (:mod:`kurt.skills.quick`) are rewritten when anything changed, or when
+    (:mod:`kurt.skills.catalog.run_index`) are rewritten when anything changed, or when
     ``write_derived`` says the caller found one of them stale. With
-    ``config_stamps`` (:func:`kurt.skills.listing.config_stamps`, taken before
+    ``config_stamps`` (:func:`kurt.skills.catalog.listing.config_stamps`, taken before
     ``config`` was read from the kurt.toml files) the listing pointer is
     written too, which lets ``kurt skill list --json`` skip reading kurt.toml.
     """
@@ -162,7 +163,7 @@ def _load_catalog(
     root_stamps = _root_stamps(roots)
     packages = _cached_packages(cached, stamps)
     if packages is None:
-        from kurt.skills.discovery import scan_packages
+        from kurt.skills.catalog.search import scan_packages
 
         packages = scan_packages()
     known = _stored_by_manifest(cached)
@@ -184,13 +185,13 @@ def _load_catalog(
         _write(path, root_stamps, stamps, packages, stored)
     catalog = _catalog(stored)
     if use_cache and (changed or write_derived):
-        from kurt.skills.listing import default_texts, listing_file, snapshot
-        from kurt.skills.quick import index_body, index_file
+        from kurt.skills.catalog.listing import default_texts, listing_file, snapshot
+        from kurt.skills.catalog.run_index import index_body, index_file
 
         index = index_body(catalog.records, catalog.providers, catalog.stamps, root_stamps, stamps)
         _dump(index_file(path), index)
         from kurt.config.skills import SkillsConfig
-        from kurt.skills.precedence import apply_state
+        from kurt.skills.catalog.precedence import apply_state
 
         keys = [s.key for s in stored]
         # Rows as if kurt.toml enabled or disabled nothing (the warm path applies
@@ -221,7 +222,7 @@ def _write_pointer(
     config_stamps: str,
     path: Path,
 ) -> None:
-    from kurt.skills.listing import listing_file, pointer
+    from kurt.skills.catalog.listing import listing_file, pointer
 
     body = pointer(config_stamps, config, roots, listing_file(path).name)
     target = Path(_pointer_path(locations, builtin_dir))
@@ -233,7 +234,7 @@ def _write_pointer(
 
 
 def _pointer_path(locations: Locations, builtin_dir: Path | None) -> str:
-    from kurt.skills.listing import pointer_file
+    from kurt.skills.catalog.listing import pointer_file
 
     root = locations.project_root
     return pointer_file(
@@ -250,15 +251,15 @@ def fast_listing(
     builtin_dir: Path | None = BUILTIN_DIR,
     config_stamps: str | None = None,
 ) -> str | None:
-    """``kurt skill list --json`` from the listing snapshot (:mod:`kurt.skills.listing`),
+    """``kurt skill list --json`` from the listing snapshot (:mod:`kurt.skills.catalog.listing`),
     or ``None`` when it is no longer true.
 
     With ``config_stamps`` (those of the kurt.toml files ``config`` was read
     from), ``None`` also when the listing pointer holds other stamps: the
     caller then rebuilds, which rewrites the pointer.
     """
-    from kurt.skills.listing import fast_listing as from_snapshot
-    from kurt.skills.listing import listing_file, pointer_stamps
+    from kurt.skills.catalog.listing import fast_listing as from_snapshot
+    from kurt.skills.catalog.listing import listing_file, pointer_stamps
 
     if config_stamps is not None and (
         pointer_stamps(_pointer_path(locations, builtin_dir)) != config_stamps
@@ -273,7 +274,7 @@ def load_quick(
 ) -> QuickCatalog | None:
     """The run index if no search folder changed and no distribution was
     installed (a few ``stat`` calls); ``None`` when a full scan is needed."""
-    from kurt.skills.quick import index_file, read_index
+    from kurt.skills.catalog.run_index import index_file, read_index
 
     roots = search_roots(locations, config, builtin_dir)
     path = index_file(cache_file(locations, roots))
@@ -281,7 +282,7 @@ def load_quick(
 
 
 def _catalog(stored: list[_Stored]) -> Catalog:
-    from kurt.skills.precedence import assemble, record_from_facts
+    from kurt.skills.catalog.precedence import assemble, record_from_facts
 
     records = [record_from_facts(s.candidate, s.facts) for s in stored]
     stamps = {
@@ -400,9 +401,9 @@ def _candidate_key(candidate: Candidate) -> list[Any]:
 
 def _facts(candidate: Candidate) -> dict[str, Any]:
     if candidate.manifest is None or candidate.refused:
-        from kurt.skills.precedence import refused_facts
+        from kurt.skills.catalog.precedence import refused_facts
 
         return refused_facts(candidate)
-    from kurt.skills.facts import read_facts
+    from kurt.skills.manifest.read import read_facts
 
     return read_facts(candidate)
