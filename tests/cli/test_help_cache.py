@@ -46,3 +46,14 @@ def test_a_damaged_cache_entry_is_not_trusted_blindly(run_kurt: Run, kurt_home: 
     entry.write_text("", "utf-8")  # an empty file (a write cut short) is rendered again
     assert run_kurt("--help").stdout == good
     assert entry.read_text("utf-8") == good
+
+
+def test_a_home_given_with_a_tilde_lands_in_the_users_home(run_kurt: Run, tmp_path: Path) -> None:
+    # A real subprocess: `kurt --help` answers before click, from the fast path.
+    user, cwd = tmp_path / "the-user", tmp_path / "elsewhere"
+    user.mkdir()
+    cwd.mkdir()
+    outcome = run_kurt("--help", cwd=cwd, env={"HOME": str(user), "KURT_HOME": "~/x"})
+    assert outcome.exit_code == 0, outcome.stderr
+    assert list(cwd.iterdir()) == []  # no folder literally named "~"
+    assert len(list((user / "x" / "cache").glob("help-*.txt"))) == 1

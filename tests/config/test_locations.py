@@ -8,7 +8,14 @@ from typing import Any
 
 import pytest
 
-from kurt.config.locations import Locations, find_project_root, user_home
+from kurt.config.locations import (
+    Locations,
+    cache_text,
+    find_project_root,
+    home_text,
+    project_root_text,
+    user_home,
+)
 from kurt.errors import UsageError
 
 
@@ -137,3 +144,34 @@ def test_without_a_project_only_user_paths_exist(tmp_path: Path) -> None:
     where = Locations(project_root=None, home=tmp_path)
     assert (where.project_file, where.project_skills, where.data_dir) == (None, None, None)
     assert where.user_file == tmp_path / "kurt.toml"
+
+
+def test_a_tilde_in_kurt_home_is_the_users_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("KURT_HOME", "~/x")
+    assert home_text() == str(tmp_path / "x")
+    assert user_home() == tmp_path / "x"
+    assert cache_text() == str(tmp_path / "x" / "cache")
+    monkeypatch.delenv("KURT_HOME")
+    assert user_home() == tmp_path / ".kurt"
+
+
+def test_the_string_twin_finds_the_same_project(
+    make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    root = make_project("twin")
+    deep = root / "a" / "b"
+    deep.mkdir(parents=True)
+    monkeypatch.chdir(deep)
+    assert project_root_text() == str(find_project_root())
+    assert project_root_text(root) == str(find_project_root(root))
+    outside = tmp_path / "plain"
+    outside.mkdir()
+    monkeypatch.chdir(outside)
+    assert project_root_text() is None
+    assert find_project_root() is None
+    assert project_root_text(outside) is False  # find_project_root reports it
+    with pytest.raises(UsageError, match="is not a Kurt project"):
+        find_project_root(outside)

@@ -13,6 +13,7 @@ import os
 import sys
 
 from kurt._version import __version__
+from kurt.config.locations import cache_text
 
 MAX_HELP_WIDTH = 100
 _APP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "app.py")
@@ -65,9 +66,8 @@ def _cache_path(width: int) -> str | None:
             stamps.append(os.stat(spec.origin).st_mtime_ns)
     except (OSError, ValueError, ImportError):
         return None
-    home = os.environ.get("KURT_HOME") or os.path.join(os.path.expanduser("~"), ".kurt")
     name = f"help-{__version__}-{width}-{'-'.join(map(str, stamps))}.txt"
-    return os.path.join(home, "cache", name)
+    return os.path.join(cache_text(), name)
 
 
 def _read(path: str) -> str | None:

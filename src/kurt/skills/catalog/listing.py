@@ -261,13 +261,14 @@ def warm_listing(project: str | None) -> str | None:
     the pointer and the snapshot; ``None`` whenever anything is not exactly
     as it was (the caller then takes the full path, which also reports errors
     such as a missing project folder)."""
-    root = _project_root(project)
+    from kurt.config.locations import cache_text, home_text, project_root_text
+
+    root = project_root_text(project)
     if root is False:
         return None
     project_root = root if isinstance(root, str) else None
-    configured = os.environ.get("KURT_HOME")
-    home = os.path.expanduser(configured) if configured else os.path.expanduser("~/.kurt")
-    cache_dir = os.path.join(home, "cache")
+    home = home_text()
+    cache_dir = cache_text(home)
     builtin = os.path.join(os.path.dirname(os.path.abspath(__file__)), "builtin")
     lines = _read_pointer(pointer_file(cache_dir, project_root, builtin))
     if lines is None or lines[1] != config_stamps(project_root, home):
@@ -285,22 +286,3 @@ def warm_listing(project: str | None) -> str | None:
         disabled = frozenset(disabled_text.split(_SEP)) - {""}
         state = SkillsConfig(enabled=enabled, disabled=disabled).state
     return answer(os.path.join(cache_dir, "skills", name), roots, state)
-
-
-def _project_root(explicit: str | None) -> str | bool | None:
-    """:func:`kurt.config.locations.find_project_root` with strings: the root,
-    ``None`` outside any project, ``False`` when the explicit folder is not a
-    project (the full path then reports it)."""
-    chosen = explicit if explicit is not None else os.environ.get("KURT_PROJECT_ROOT")
-    if chosen:
-        folder = os.path.expanduser(chosen)
-        is_project = os.path.isfile(os.path.join(folder, PROJECT_FILE))
-        return os.path.realpath(folder) if is_project else False
-    here = os.path.realpath(os.getcwd())
-    while True:
-        if os.path.isfile(os.path.join(here, PROJECT_FILE)):
-            return here
-        parent = os.path.dirname(here)
-        if parent == here:
-            return None
-        here = parent
