@@ -77,7 +77,7 @@ def skill_list(state: CliState, as_json: bool) -> None:
                 r.name,
                 r.version or "",
                 r.source,
-                r.status,
+                r.status if r.trusted else f"{r.status} (untrusted)",
                 ", ".join(f"{p.kind} {p.name}" for p in r.provides),
                 str(r.path),
             ]
@@ -85,8 +85,10 @@ def skill_list(state: CliState, as_json: bool) -> None:
         ],
     )
     for record in records:
-        for problem in record.problems:
+        for problem in (*record.problems, *record.unmet):
             click.echo(f"{record.name}: {problem.severity}: {problem}", err=True)
+    if not all(r.trusted for r in records):
+        click.echo("(untrusted): the project's skills run only after: kurt trust", err=True)
 
 
 @skill_group.command("info")

@@ -35,14 +35,14 @@ from kurt.config.skills import (
     SkillsConfig,
     read_skills_config,
 )
-from kurt.errors import SkillError, UnknownNameError, UntrustedProjectError
+from kurt.errors import ConfigError, SkillError, UnknownNameError, UntrustedProjectError
 from kurt.skills.catalog.cache import Catalog, fast_listing, load_catalog, load_quick
 from kurt.skills.catalog.search import BUILTIN_DIR
 
 if TYPE_CHECKING:
     # Not imported at run time: the warm listing path needs none of them.
     from kurt.skills.catalog.run_index import QuickCatalog
-    from kurt.skills.record import SkillRecord
+    from kurt.skills.record import SkillProblem, SkillRecord
 
 BeforeLoad = Callable[["SkillRecord"], None]
 
@@ -79,6 +79,7 @@ class SkillManager:
         self._loaded: set[str] = set()
         self._failed: dict[str, SkillError] = {}
         self._stale_derived = False
+        self._project_trusted: bool | None = None
 
     # -- views ----------------------------------------------------------------
 
@@ -96,6 +97,7 @@ class SkillManager:
                 self.config,
                 builtin_dir=self.builtin_dir,
                 config_stamps=self._config_stamps,
+                untrusted=self.untrusted_roots(),
             )
             if text is not None:
                 return text
@@ -104,7 +106,8 @@ class SkillManager:
         if full.listing is not None:
             from kurt.skills.catalog.listing import has_state
 
-            if not has_state(self.config):
+            as_rendered = all(r.trusted and not r.unmet for r in full.records)
+            if as_rendered and not has_state(self.config):
                 return full.listing  # the rows just rendered for the snapshot
         return json.dumps([record.to_json() for record in full.records], ensure_ascii=False)
 
@@ -118,12 +121,12 @@ class SkillManager:
                 use_cache=self.use_cache,
                 write_derived=self._stale_derived,
                 config_stamps=self._config_stamps,
+                untrusted=self.untrusted_roots(),
             )
             from kurt.skills.catalog.precedence import apply_state
 
-            self._full = Catalog(
-                apply_state(full.records, self.config), full.providers, full.stamps, full.listing
-            )
+            records = apply_state(full.records, self.config, trusted=self._shown_trusted)
+            self._full = Catalog(records, full.providers, full.stamps, full.listing)
             self._quick = self._full
         return self._full
 
@@ -279,6 +282,8 @@ class SkillManager:
             raise SkillError(
                 f"skill '{record.name}' at {record.path} is shadowed by {record.shadowed_by}"
             )
+        if record.status == "unusable":
+            self._unusable(record, list(record.unmet))
         errors = record.errors
         if errors:
             first = errors[0]
@@ -292,40 +297,73 @@ class SkillManager:
 
     def check_environment(self, record: SkillRecord) -> None:
         """``requires_python``, ``requires`` and ``requires_env`` hold on this machine."""
-        from kurt.skills.manifest.read import environment_problems
+        from kurt.skills.environment import environment_problems
 
         problems = environment_problems(record)
         if problems:
-            first = problems[0]
-            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            raise SkillError(
-                f"skill '{record.name}' cannot run here: {first.message}{more}",
-                file=first.file,
-                line=first.line,
-                hint=first.hint or f"run: kurt skill validate {record.name}",
-            )
+            self._unusable(record, problems)
+
+    @staticmethod
+    def _unusable(record: SkillRecord, problems: list[SkillProblem]) -> None:
+        """Refuse to run ``record``, in the words of its listing's problem."""
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise SkillError(
+            f"skill '{record.name}' cannot run here: {first.message}{more}",
+            file=first.file,
+            line=first.line,
+            hint=first.hint or f"run: kurt skill validate {record.name}",
+        )
 
     def is_trusted(self, record: SkillRecord) -> bool:
         """Whether ``record``'s code may run: installed skills always; a
         project's own (``project``, and ``path`` from the project's kurt.toml)
         only in a project the user trusts."""
-        if not self.needs_trust(record):
-            return True
-        from kurt.skills.trust import is_trusted
+        return not self.needs_trust(record) or self.project_trusted()
 
-        root = self.locations.project_root
-        return root is not None and is_trusted(self.locations.trust_file, root)
+    def project_trusted(self) -> bool:
+        """Whether the user trusts this project (read once per manager); an
+        unreadable trust record raises :class:`~kurt.errors.ConfigError`."""
+        if self._project_trusted is None:
+            from kurt.skills.trust import is_trusted
+
+            root = self.locations.project_root
+            self._project_trusted = root is not None and is_trusted(self.locations.trust_file, root)
+        return self._project_trusted
+
+    def _shown_trusted(self, record: SkillRecord) -> bool:
+        """:meth:`is_trusted` for listings, which must work even when the trust
+        record is unreadable (running the skill then reports it)."""
+        try:
+            return self.is_trusted(record)
+        except ConfigError:
+            return False
 
     def needs_trust(self, record: SkillRecord) -> bool:
-        if record.source == "project":
+        return self._folder_needs_trust(record.source, str(record.path.parent))
+
+    def _folder_needs_trust(self, source: str, folder: str) -> bool:
+        """Whether skills of ``source`` found in ``folder`` come with the project."""
+        if source == "project":
             return True
-        if record.source != "path":
+        if source != "path":
             return False
         project_roots = {str(p.path) for p in self.config.project_paths}
-        return str(record.path.parent) in project_roots or not self._declared_by_user(record)
+        user_roots = {str(p.path) for p in self.config.user_paths}
+        return folder in project_roots or folder not in user_roots
 
-    def _declared_by_user(self, record: SkillRecord) -> bool:
-        return str(record.path.parent) in {str(p.path) for p in self.config.user_paths}
+    def untrusted_roots(self) -> frozenset[str]:
+        """The search folders whose skills may not run here until ``kurt trust``."""
+        from kurt.skills.catalog.search import search_roots
+
+        roots = search_roots(self.locations, self.config, self.builtin_dir)
+        needing = [str(r.path) for r in roots if self._folder_needs_trust(r.source, str(r.path))]
+        try:
+            if not needing or self.project_trusted():
+                return frozenset()
+        except ConfigError:
+            pass  # listed as untrusted; running one of them reports the record
+        return frozenset(needing)
 
     def check_trusted(self, record: SkillRecord) -> None:
         if self.is_trusted(record):

@@ -16,15 +16,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, NamedTuple
 
+# A skill's status (SPEC section 6) is decided by kurt.skills.status.status_of.
+from kurt.skills.status import STATUS_DISABLED as STATUS_DISABLED
+from kurt.skills.status import STATUS_INVALID as STATUS_INVALID
+from kurt.skills.status import STATUS_OK
+from kurt.skills.status import STATUS_SHADOWED as STATUS_SHADOWED
+from kurt.skills.status import STATUS_UNUSABLE as STATUS_UNUSABLE
+
 # Where a skill was found (SPEC section 5). Search order: project `paths`,
 # `project`, `user` (then user `paths`), `package`, `builtin`.
 SOURCES: tuple[str, ...] = ("path", "project", "user", "package", "builtin")
 
-# A skill's status in listings (SPEC section 6).
-STATUS_OK = "ok"
-STATUS_DISABLED = "disabled"
-STATUS_INVALID = "invalid"
-STATUS_SHADOWED = "shadowed"
 
 ERROR = "error"
 WARNING = "warning"
@@ -55,10 +57,20 @@ class SkillProblem(NamedTuple):
     hint: str | None = None  # how to fix it (environment problems; not cached)
 
     def __str__(self) -> str:
+        """``file:line: message; hint``: how listings show a problem."""
         where = self.file or ""
         if where and self.line is not None:
             where = f"{where}:{self.line}"
-        return f"{where}: {self.message}" if where else self.message
+        text = f"{self.message}; {self.hint}" if self.hint else self.message
+        return f"{where}: {text}" if where else text
+
+    @classmethod
+    def of(cls, found: Any) -> SkillProblem:
+        """The record of a finding of :mod:`kurt.skills.manifest.rules` or
+        :mod:`kurt.skills.codecheck` (``file``, ``line``, ``message``, ``severity``, ``hint``)."""
+        severity = ERROR if found.severity == "error" else WARNING
+        file = str(found.file) if found.file is not None else None
+        return cls(severity, found.message, file, found.line, found.hint)
 
     def to_json(self) -> dict[str, Any]:
         """The ``{"file", "line", "message"}`` form of ``kurt skill validate --json``."""
@@ -93,8 +105,11 @@ class SkillRecord(NamedTuple):
 
     ``settings`` is the raw settings schema of SKILL.md: key -> ``{type,
     default, description, required, secret, env}`` (whatever the manifest
-    gave). ``status`` is ``ok``, ``disabled``, ``invalid`` or ``shadowed``;
-    ``enabled`` and ``reason`` come from ``SkillsConfig.state``.
+    gave). ``status`` is one of :data:`kurt.skills.status.STATUSES`;
+    ``enabled`` and ``reason`` come from ``SkillsConfig.state``. ``unmet``
+    holds what this machine lacks to run it (:mod:`kurt.skills.environment`),
+    and ``trusted`` whether its code may run here (SPEC section 5); both are
+    set with the enabled state, never cached.
     ``shadowed_by`` is the path of the skill of the same name that won.
     """
 
@@ -119,6 +134,8 @@ class SkillRecord(NamedTuple):
     extra: dict[str, Any] = {}  # noqa: RUF012 (never mutated)
     # Names it shares with skills of the same source (errors while both are enabled).
     clashes: tuple[Clash, ...] = ()
+    unmet: tuple[SkillProblem, ...] = ()
+    trusted: bool = True
 
     @property
     def errors(self) -> tuple[SkillProblem, ...]:
@@ -156,9 +173,11 @@ class SkillRecord(NamedTuple):
             "path": str(self.path),
             "enabled": self.enabled,
             "status": self.status,
-            "problems": [str(p) for p in self.problems],
+            "problems": [str(p) for p in (*self.problems, *self.unmet)],
             "provides": [{"type": p.kind, "name": p.name} for p in self.provides],
             "reason": self.reason,
             "requires_skills": list(self.requires_skills),
             "shadowed_by": str(self.shadowed_by) if self.shadowed_by else None,
+            # Last, so the warm listing can mark a row untrusted without decoding it.
+            "trusted": self.trusted,
         }

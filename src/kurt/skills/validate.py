@@ -82,7 +82,7 @@ def validate(
 ) -> Report:
     """Validate ``record``; ``importer(record)`` imports its code (``None``: static
     only, for ``static_reason``, by default an untrusted project)."""
-    from kurt.skills.manifest.read import environment_problems
+    from kurt.skills.environment import environment_problems
 
     problems = list(record.problems)
     problems += environment_problems(record)
@@ -139,14 +139,13 @@ def _code_problems(record: SkillRecord) -> list[SkillProblem]:
     from kurt.skills.codecheck import code_checks
     from kurt.skills.manifest.frontmatter import read_front_matter
     from kurt.skills.manifest.plain import read_plain
-    from kurt.skills.manifest.read import as_problem
 
     try:
         front = read_front_matter(record.manifest_path.read_bytes(), record.manifest_path)
         plain = read_plain(front, record.manifest_path)
     except (OSError, ManifestError):
         return []  # already reported by discovery
-    return [as_problem(p) for p in code_checks(record.path, front, plain)]
+    return [SkillProblem.of(p) for p in code_checks(record.path, front, plain)]
 
 
 def _line_in(text: str) -> int | None:

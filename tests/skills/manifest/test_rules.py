@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -11,7 +9,7 @@ from typing import Any
 import pytest
 
 from kurt.errors import SkillError
-from kurt.skills import codecheck
+from kurt.skills import codecheck, environment
 from kurt.skills.catalog import precedence
 from kurt.skills.manifest import rules as checks
 from kurt.skills.manifest.frontmatter import FrontMatter, read_front_matter
@@ -195,72 +193,6 @@ def test_settings_sanity() -> None:
     assert all(p.line == 9 for p in problems)
 
 
-# --- environment ----------------------------------------------------------------------------
-
-
-def test_requires_python() -> None:
-    assert checks.check_requires_python(None, F, 2) == []
-    assert checks.check_requires_python(">=3.8", F, 2) == []
-    running = ".".join(map(str, sys.version_info[:3]))
-    assert messages(checks.check_requires_python("<3", F, 2)) == [
-        f"requires Python <3, but this is Python {running}"
-    ]
-    # The interpreter's release counts, as for pip's Requires-Python: 3.14.0rc1 is "3.14.0".
-    assert checks.check_requires_python(">=3.14", F, 2, python="3.14.0") == []
-    assert len(checks.check_requires_python("<3.12", F, 2, python="3.12.1")) == 1
-    assert messages(checks.check_requires_python("nonsense", F, 2)) == [
-        "requires_python 'nonsense' is not a PEP 440 specifier"
-    ]
-
-
-def test_requires_installed_distributions() -> None:
-    from importlib.metadata import version
-
-    installed = version("packaging")
-    good = ["packaging", "PACKAGING>=1", "pydantic_core", 'nothing-here>=1; python_version < "3"']
-    assert checks.check_requires(good, F, 3) == []
-    problems = checks.check_requires(
-        ["surely-not-installed-kurt-dist", "packaging<1", "not a requirement!"], F, 3
-    )
-    assert messages(problems) == [
-        "requires 'surely-not-installed-kurt-dist', but surely-not-installed-kurt-dist "
-        "is not installed",
-        f"requires 'packaging<1', but packaging {installed} is installed",
-        "'not a requirement!' is not a PEP 508 requirement",
-    ]
-    assert {(p.file, p.line, p.severity) for p in problems} == {(F, 3, "error")}
-
-
-def test_requires_never_imports_the_distribution() -> None:
-    # A fresh interpreter: in this one, pytest may have imported anything already.
-    script = (
-        "import sys; from kurt.skills.manifest.rules import check_requires;"
-        "assert check_requires(['trafilatura'], None, None) == [];"
-        "print('trafilatura' in sys.modules)"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
-    )
-    assert done.stdout.strip() == "False"
-
-
-def test_requires_env() -> None:
-    env = {"SET": "1", "EMPTY": ""}
-    assert checks.check_requires_env(["SET"], F, 4, environ=env) == []
-    assert messages(checks.check_requires_env(["EMPTY", "MISSING", "1BAD"], F, 4, environ=env)) == [
-        "environment variable EMPTY is not set",
-        "environment variable MISSING is not set",
-        "requires_env '1BAD' is not a valid environment variable name",
-    ]
-
-
-def test_requires_env_reads_the_real_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KURT_TEST_TOKEN", "x")
-    assert checks.check_requires_env(["KURT_TEST_TOKEN"], F, 4) == []
-    monkeypatch.delenv("KURT_TEST_TOKEN")
-    assert len(checks.check_requires_env(["KURT_TEST_TOKEN"], F, 4)) == 1
-
-
 # --- the groups -----------------------------------------------------------------------------
 
 
@@ -342,7 +274,7 @@ def test_a_healthy_skill_has_no_problems(tmp_path: Path) -> None:
         "from kurt import Tool\n\nclass ArchiveTool(Tool): ...\n",
     )
     assert checks.manifest_checks(root, front, manifest) == []
-    assert checks.environment_checks(front, manifest) == []
+    assert environment.environment_checks(front, manifest) == []
     assert codecheck.code_checks(root, front, manifest) == []
 
 
@@ -363,7 +295,7 @@ def test_environment_and_code_checks_point_at_their_keys(tmp_path: Path) -> None
         """,
         "x = 1\n",
     )
-    env = checks.environment_checks(front, manifest)
+    env = environment.environment_checks(front, manifest)
     assert [p.line for p in env] == [4, 5, 6]
     [code] = codecheck.code_checks(root, front, manifest)
     assert code.line == 8  # the implements item naming the missing class

@@ -57,11 +57,12 @@ if TYPE_CHECKING:
 
 # 2: lines of the requirement keys; 3: built-in names; 4: field checks on failure;
 # 5: the requires_skills line; 6: one problem per parse error, item lines;
-# 7: provided-name rule, names claimed by broken manifests.
+# 7: provided-name rule, names claimed by broken manifests; 8: the snapshot's
+# requirements line.
 # The listing snapshot and the run index hold facts too: when what facts hold
 # changes, bump kurt.skills.catalog.listing.FORMAT and
 # kurt.skills.catalog.run_index.FORMAT with this.
-FORMAT = 7
+FORMAT = 8
 
 
 class Catalog(NamedTuple):
@@ -117,6 +118,7 @@ def load_catalog(
     use_cache: bool = True,
     write_derived: bool = False,
     config_stamps: str | None = None,
+    untrusted: frozenset[str] = frozenset(),
 ) -> Catalog:
     """Scan every source, reusing cached facts of unchanged manifests.
 
@@ -125,7 +127,9 @@ def load_catalog(
     ``write_derived`` says the caller found one of them stale. With
     ``config_stamps`` (:func:`kurt.skills.catalog.listing.config_stamps`, taken before
     ``config`` was read from the kurt.toml files) the listing pointer is
-    written too, which lets ``kurt skill list --json`` skip reading kurt.toml.
+    written too, which lets ``kurt skill list --json`` skip reading kurt.toml;
+    ``untrusted`` names the root folders whose skills need a ``kurt trust``
+    first (the pointer keeps it).
     """
     # Reading a thousand manifests allocates a few hundred thousand small objects
     # that all stay alive (nodes, facts, records): the cyclic collector would scan
@@ -141,6 +145,7 @@ def load_catalog(
             use_cache=use_cache,
             write_derived=write_derived,
             config_stamps=config_stamps,
+            untrusted=untrusted,
         )
     finally:
         if collecting:
@@ -155,6 +160,7 @@ def _load_catalog(
     use_cache: bool,
     write_derived: bool,
     config_stamps: str | None,
+    untrusted: frozenset[str],
 ) -> Catalog:
     roots = search_roots(locations, config, builtin_dir)
     path = cache_file(locations, roots)
@@ -203,15 +209,35 @@ def _load_catalog(
         catalog = catalog._replace(listing="[" + ", ".join(texts) + "]")
         # The warm path re-renders only the rows kurt.toml names, but disabling
         # one side of a clash changes the other side's row: no snapshot then.
-        listing = None if clashing else snapshot(stamps, packages, keys, rows, texts)
+        listing = (
+            None
+            if clashing
+            else snapshot(stamps, packages, keys, rows, texts, _needs(catalog.records))
+        )
         if listing is None:
             with contextlib.suppress(OSError):
                 listing_file(path).unlink(missing_ok=True)
         else:
             _write_bytes(listing_file(path), listing)
             if config_stamps is not None:
-                _write_pointer(locations, config, roots, builtin_dir, config_stamps, path)
+                _write_pointer(
+                    locations, config, roots, builtin_dir, config_stamps, path, untrusted
+                )
     return catalog
+
+
+def _needs(records: list[SkillRecord]) -> str:
+    """The snapshot's requirements line: for each skill that could run and
+    declares requirements, its manifest and those requirements (checked again
+    by every listing, never cached); empty when no skill declares any."""
+    from kurt.skills.environment import declares_requirements, requirements
+
+    needs = {
+        str(row): [str(record.manifest_path), requirements(record.extra)]
+        for row, record in enumerate(records)
+        if record.status == "ok" and declares_requirements(record.extra)
+    }
+    return json.dumps(needs, ensure_ascii=False) if needs else ""
 
 
 def _write_pointer(
@@ -221,10 +247,11 @@ def _write_pointer(
     builtin_dir: Path | None,
     config_stamps: str,
     path: Path,
+    untrusted: frozenset[str],
 ) -> None:
     from kurt.skills.catalog.listing import listing_file, pointer
 
-    body = pointer(config_stamps, config, roots, listing_file(path).name)
+    body = pointer(config_stamps, config, roots, listing_file(path).name, untrusted)
     target = Path(_pointer_path(locations, builtin_dir))
     if body is None:
         with contextlib.suppress(OSError):
@@ -250,6 +277,7 @@ def fast_listing(
     *,
     builtin_dir: Path | None = BUILTIN_DIR,
     config_stamps: str | None = None,
+    untrusted: frozenset[str] = frozenset(),
 ) -> str | None:
     """``kurt skill list --json`` from the listing snapshot (:mod:`kurt.skills.catalog.listing`),
     or ``None`` when it is no longer true.
@@ -266,7 +294,7 @@ def fast_listing(
     ):
         return None
     roots = search_roots(locations, config, builtin_dir)
-    return from_snapshot(listing_file(cache_file(locations, roots)), roots, config)
+    return from_snapshot(listing_file(cache_file(locations, roots)), roots, config, untrusted)
 
 
 def load_quick(

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from kurt._version import __version__
 from kurt.skills.catalog.scan import digest, file_stamps, package_rows, path_stamps, scan_dir
+from kurt.skills.status import STATUS_INVALID, STATUS_SHADOWED, status_of
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -46,12 +47,15 @@ if TYPE_CHECKING:
     from kurt.config.skills import SkillsConfig
     from kurt.skills.catalog.search import PackageSkill, SearchRoot
 
-FORMAT = 9
+FORMAT = 10
 _MAGIC = f"kurt skill listing {FORMAT}"
 _POINTER_MAGIC = f"kurt skill listing pointer {FORMAT}"
 _SEP = "\x00"
 _FIELD = "\x1f"
 PROJECT_FILE = "kurt.toml"
+TRUST_FILE = "trusted-projects.json"  # kurt.config.locations.Locations.trust_file
+# Every row ends so (SkillRecord.to_json puts "trusted" last, as true by default).
+_TRUSTED_END = ', "trusted": true}'
 
 State = Callable[[str], tuple[bool, str]]
 
@@ -84,17 +88,21 @@ def snapshot(
     keys: list[list[Any]],
     rows: list[dict[str, Any]],
     texts: list[str] | None = None,
+    needs: str = "",
 ) -> bytes | None:
     """The snapshot file's bytes; ``rows`` are ``SkillRecord.to_json()`` before
     enabled state, in the order of ``keys``. ``None`` when a name or path cannot
     be stored (the listing then always scans).
 
-    Lines: a format line; the ``sys.path`` stamps; the package scan; the count
-    N; the N skill names; N candidate keys; then N rows as JSON, each as if
-    the skill were enabled by default (the common case is then one join).
-    ``texts`` are :func:`default_texts` of ``rows`` when already made.
+    Lines: a format line; the ``sys.path`` stamps; the package scan; the
+    requirements of the skills that declare some (``needs``: JSON ``{row:
+    [manifest, requirements]}``, or empty, so that a listing without them
+    never imports json); the count N; the N skill names; N candidate keys;
+    then N rows as JSON, each as if the skill were enabled by default,
+    trusted and runnable (the common case is then one join). ``texts`` are
+    :func:`default_texts` of ``rows`` when already made.
     """
-    header = [_MAGIC, _stamps_text(stamps), _packages_text(packages), str(len(rows))]
+    header = [_MAGIC, _stamps_text(stamps), _packages_text(packages), needs, str(len(rows))]
     names = [row["name"] for row in rows]
     lines = [key_text(key) for key in keys]
     if texts is None:
@@ -108,13 +116,18 @@ def snapshot(
 
 
 def fast_listing(
-    path: Path, roots: list[SearchRoot], config: SkillsConfig | None = None
+    path: Path,
+    roots: list[SearchRoot],
+    config: SkillsConfig | None = None,
+    untrusted: frozenset[str] = frozenset(),
 ) -> str | None:
     """The JSON array of ``kurt skill list --json``, or ``None`` when the
     snapshot at ``path`` is missing, unreadable or no longer true; the enabled
-    state comes from ``config``."""
+    state comes from ``config``, and skills found in the ``untrusted`` root
+    folders are listed as not trusted."""
     state = config.state if config is not None and has_state(config) else None
-    return answer(str(path), [(root.source, str(root.path)) for root in roots], state)
+    found = [(root.source, str(root.path), str(root.path) not in untrusted) for root in roots]
+    return answer(str(path), found, state)
 
 
 def has_state(config: SkillsConfig) -> bool:
@@ -123,14 +136,14 @@ def has_state(config: SkillsConfig) -> bool:
     return config.enabled is not None or bool(config.disabled)
 
 
-def answer(path: str, roots: list[tuple[str, str]], state: State | None) -> str | None:
+def answer(path: str, roots: list[tuple[str, str, bool]], state: State | None) -> str | None:
     """The listing from the snapshot at ``path`` if a scan of ``roots`` (source,
-    folder) matches it; ``state`` gives each skill's enabled state (``None``:
-    every skill enabled by default)."""
+    folder, whether its skills are trusted) matches it; ``state`` gives each
+    skill's enabled state (``None``: every skill enabled by default)."""
     try:
         with open(path, "rb") as file:
             text = file.read().decode("utf-8")
-        magic, stamps, packages_text, count_text, rest = text.split("\n", 4)
+        magic, stamps, packages_text, needs_text, count_text, rest = text.split("\n", 5)
         count = int(count_text)
     except (OSError, UnicodeDecodeError, ValueError):
         return None
@@ -140,10 +153,11 @@ def answer(path: str, roots: list[tuple[str, str]], state: State | None) -> str 
     if len(parts) != count + 2 and count:
         return None
     keys: list[str] = []
+    trusted: list[bool] = []  # of each key's skill
     packages = _packages_from(packages_text)
     if packages is None:
         return None
-    for source, folder in roots:
+    for source, folder, trusts in roots:
         if source == "builtin":
             keys += [key_text(row) for row in package_rows(packages)]
         prefix = source + _SEP
@@ -152,33 +166,63 @@ def answer(path: str, roots: list[tuple[str, str]], state: State | None) -> str 
             f"{_SEP}{entry[4]}"
             for entry in scan_dir(folder)
         ]
-    if not any(source == "builtin" for source, _ in roots):
+        trusted += [trusts] * (len(keys) - len(trusted))
+    if not any(source == "builtin" for source, _, _ in roots):
         keys += [key_text(row) for row in package_rows(packages)]
     if len(keys) != count or keys != parts[1 : count + 1]:
         return None
     if not count:
         return "[]"
     body = parts[count + 1]
-    if state is None:
+    unmet = _unmet(needs_text) if needs_text else {}
+    if state is None and not unmet and all(trusted):
         return "[" + body.replace("\n", ", ") + "]"
     names = parts[0].split(_SEP)
     rows = body.split("\n")
-    if len(names) != count or len(rows) != count:
+    if len(names) != count or len(rows) != count or unmet is None:
         return None
-    shown = (_with_state(text, *state(name)) for name, text in zip(names, rows, strict=True))
+    trusted += [True] * (count - len(trusted))  # package and built-in skills
+    shown = (
+        _row(text, *(state(name) if state else (True, "default")), unmet.get(i), trusted[i])
+        for i, (name, text) in enumerate(zip(names, rows, strict=True))
+    )
     return "[" + ", ".join(shown) + "]"
 
 
-def _with_state(text: str, enabled: bool, reason: str) -> str:
-    """A row rendered with its real enabled state (only when it differs)."""
-    if enabled and reason == "default":
-        return text
+def _unmet(needs_text: str) -> dict[int, list[str]] | None:
+    """Row -> what this machine lacks to run it, for the skills that declare
+    requirements (checked now: the environment is never cached)."""
+    import json
+
+    from kurt.skills.environment import unmet
+
+    try:
+        needs = json.loads(needs_text)
+        found = {int(row): unmet(extra, manifest) for row, (manifest, extra) in needs.items()}
+    except (ValueError, TypeError, AttributeError):
+        return None
+    return {row: [str(p) for p in problems] for row, problems in found.items() if problems}
+
+
+def _row(text: str, enabled: bool, reason: str, unmet: list[str] | None, trusted: bool) -> str:
+    """A row rendered with its real enabled state, what this machine lacks and
+    whether it is trusted (decoded only when one of them differs)."""
+    if enabled and reason == "default" and not unmet:
+        if trusted:
+            return text
+        if text.endswith(_TRUSTED_END):
+            return text[: -len(_TRUSTED_END)] + ', "trusted": false}'
     import json
 
     row = json.loads(text)
-    row["enabled"], row["reason"] = enabled, reason
-    if row["status"] != "shadowed" and not enabled:
-        row["status"] = "disabled"
+    row["enabled"], row["reason"], row["trusted"] = enabled, reason, trusted
+    row["problems"] += unmet or []
+    row["status"] = status_of(
+        shadowed=row["status"] == STATUS_SHADOWED,
+        enabled=enabled,
+        valid=row["status"] != STATUS_INVALID,
+        runnable=not unmet,
+    )
     return json.dumps(row, ensure_ascii=False)
 
 
@@ -214,24 +258,34 @@ def pointer_file(cache_dir: str, project_root: str | None, builtin_dir: str | No
 
 
 def config_stamps(project_root: str | None, home: str) -> str:
-    """What says the project's and the user's kurt.toml are unchanged."""
+    """What says the project's and the user's kurt.toml, and the trust record,
+    are unchanged."""
     project_file = os.path.join(project_root, PROJECT_FILE) if project_root else None
-    return file_stamps([project_file, os.path.join(home, PROJECT_FILE)])
+    trust = os.path.join(home, TRUST_FILE)
+    return file_stamps([project_file, os.path.join(home, PROJECT_FILE), trust])
 
 
 def pointer(
-    stamps: str, config: SkillsConfig, roots: list[SearchRoot], snapshot_name: str
+    stamps: str,
+    config: SkillsConfig,
+    roots: list[SearchRoot],
+    snapshot_name: str,
+    untrusted: frozenset[str] = frozenset(),
 ) -> bytes | None:
-    """The pointer file's bytes: the kurt.toml stamps taken *before* ``config``
-    was read, the roots, the enabled state lists and the snapshot's file name;
-    ``None`` when something cannot be stored."""
+    """The pointer file's bytes: the kurt.toml (and trust record) stamps taken
+    *before* ``config`` was read, the roots (each with whether its skills are
+    trusted: not when it is in ``untrusted``), the enabled state lists and the
+    snapshot's file name; ``None`` when something cannot be stored."""
     names = [*(config.enabled or ()), *config.disabled]
     folders = [str(root.path) for root in roots]
     if any(c in text for text in [*names, *folders] for c in ("\n", _SEP, _FIELD)):
         return None
     enabled = "-" if config.enabled is None else "+" + _SEP.join(sorted(config.enabled))
     disabled = _SEP.join(sorted(config.disabled))
-    root_text = _SEP.join(f"{root.source}{_FIELD}{root.path}" for root in roots)
+    root_text = _SEP.join(
+        f"{root.source}{_FIELD}{root.path}{_FIELD}{'-' if str(root.path) in untrusted else '+'}"
+        for root in roots
+    )
     lines = [_POINTER_MAGIC, stamps, enabled, disabled, snapshot_name, root_text]
     if "\n" in stamps + snapshot_name:
         return None
@@ -274,10 +328,12 @@ def warm_listing(project: str | None) -> str | None:
     if lines is None or lines[1] != config_stamps(project_root, home):
         return None
     _, _, enabled_text, disabled_text, name, root_text = lines
-    roots: list[tuple[str, str]] = []
+    roots: list[tuple[str, str, bool]] = []
     for item in root_text.split(_SEP) if root_text else []:
-        source, _, folder = item.partition(_FIELD)
-        roots.append((source, folder))
+        fields = item.split(_FIELD)
+        if len(fields) != 3:
+            return None
+        roots.append((fields[0], fields[1], fields[2] == "+"))
     state: State | None = None
     if enabled_text != "-" or disabled_text:
         from kurt.config.skills import SkillsConfig

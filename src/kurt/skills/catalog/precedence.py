@@ -12,8 +12,10 @@ one :class:`~kurt.skills.record.SkillRecord` per candidate and the index
   higher-priority one wins and the other gets a warning; within one source
   neither can be said to win, so both get an error while both are enabled.
 - ``requires_skills`` naming a missing skill, or forming a cycle, is an error.
-- Enabled state is applied last (:func:`apply_state`), from kurt.toml, so
-  the rest can be cached independently of the configuration.
+- Enabled state, the environment and trust are applied last
+  (:func:`apply_state`), so the rest can be cached independently of the
+  configuration and of the machine. The status rule itself is
+  :func:`kurt.skills.status.status_of`, shared with the warm listing.
 
 Standard library only (the warm listing path runs this).
 """
@@ -21,7 +23,7 @@ Standard library only (the warm listing path runs this).
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,19 +31,17 @@ from typing import Any
 from kurt.config.skills import SkillsConfig
 from kurt.errors import SkillError
 from kurt.skills.catalog.search import Candidate
+from kurt.skills.environment import unmet as unmet_here
 from kurt.skills.record import (
     ERROR,
     LINES,
-    STATUS_DISABLED,
-    STATUS_INVALID,
-    STATUS_OK,
-    STATUS_SHADOWED,
     WARNING,
     Clash,
     Provided,
     SkillProblem,
     SkillRecord,
 )
+from kurt.skills.status import STATUS_INVALID, STATUS_OK, STATUS_SHADOWED, status_of
 
 Index = dict[str, dict[str, list[str]]]
 
@@ -194,28 +194,41 @@ def _requirements(records: list[SkillRecord]) -> list[SkillRecord]:
     return final
 
 
-def apply_state(records: list[SkillRecord], config: SkillsConfig) -> list[SkillRecord]:
-    """Each record's ``enabled`` and ``reason`` from kurt.toml, and its final status.
+def apply_state(
+    records: list[SkillRecord],
+    config: SkillsConfig,
+    *,
+    trusted: Callable[[SkillRecord], bool] | None = None,
+) -> list[SkillRecord]:
+    """Each record's ``enabled`` and ``reason`` from kurt.toml, what this machine
+    lacks to run it, whether its code may run here (``trusted``; default: yes),
+    and its final status (:func:`kurt.skills.status.status_of`).
 
     A clash with a skill of the same source is an error only while that
-    skill is enabled. Status priority: ``shadowed`` (it is never used), then
-    ``disabled`` (the user's choice), then ``invalid``, then ``ok``.
+    skill is enabled. The environment is checked only for skills that could
+    otherwise run (valid, not shadowed) and that declare requirements.
     """
     out = []
     for record in records:
         enabled, reason = config.state(record.name)
-        status = record.status
         problems = record.problems
         live = [clash for clash in record.clashes if config.state(clash.partner)[0]]
         if live:
             manifest = str(record.manifest_path)
             problems = (*problems, *(clash.problem(record.source, manifest) for clash in live))
-            if status == STATUS_OK:
-                status = STATUS_INVALID
-        if status != STATUS_SHADOWED and not enabled:
-            status = STATUS_DISABLED
+        shadowed = record.status == STATUS_SHADOWED
+        valid = record.status != STATUS_INVALID and not live
+        unmet = tuple(unmet_here(record.extra, str(record.manifest_path))) if valid else ()
+        status = status_of(shadowed=shadowed, enabled=enabled, valid=valid, runnable=not unmet)
         out.append(
-            record._replace(enabled=enabled, reason=reason, status=status, problems=problems)
+            record._replace(
+                enabled=enabled,
+                reason=reason,
+                status=status,
+                problems=problems,
+                unmet=() if shadowed else unmet,
+                trusted=True if trusted is None else trusted(record),
+            )
         )
     return out
 

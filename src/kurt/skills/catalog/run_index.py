@@ -25,7 +25,7 @@ from kurt.config.skills import SkillsConfig
 from kurt.skills.catalog.precedence import Index, apply_state
 from kurt.skills.record import STATUS_SHADOWED, Clash, Provided, SkillProblem, SkillRecord
 
-FORMAT = 6
+FORMAT = 7
 
 
 def index_file(cache: Path) -> Path:

@@ -7,8 +7,7 @@ and the checks that depend on the manifest alone (:mod:`kurt.skills.manifest.rul
 and keeps the result as plain data, so that a warm listing rebuilds records
 from JSON without importing yaml, pydantic or attrs. Checks that depend on
 the environment (installed distributions, environment variables, the Python
-version) are not cached: ``kurt skill validate`` and loading run them each
-time.
+version) are not cached: :mod:`kurt.skills.environment` runs them each time.
 
 A facts dict holds: ``name``, ``version``, ``description``, ``provides``
 (``[kind, name, class, description]`` rows), ``requires_skills``,
@@ -26,7 +25,7 @@ from kurt.errors import ManifestError
 from kurt.skills.catalog.search import Candidate
 from kurt.skills.manifest import rules as checks
 from kurt.skills.manifest.plain import CORE_KEYS, KURT_KEYS
-from kurt.skills.record import ERROR, KINDS, LINES, WARNING, SkillProblem, SkillRecord
+from kurt.skills.record import ERROR, KINDS, LINES, SkillProblem
 
 _LINE_KEYS = ("requires_python", "requires", "requires_env", "requires_skills", "implements")
 
@@ -87,7 +86,7 @@ def read_facts(candidate: Candidate) -> dict[str, Any]:
         "problems": problems,
         "extra": {
             **{key: plain.get(key) for key in _EXTRA_KEYS if plain.get(key) not in (None, [], {})},
-            # Where these keys are, so later checks (environment_problems, validate's
+            # Where these keys are, so later checks (kurt.skills.environment, validate's
             # built-in clash check) can name the line without parsing the manifest again.
             LINES: {key: front.key_lines[key] for key in _LINE_KEYS if key in front.key_lines},
         },
@@ -118,35 +117,6 @@ def _read(path: Path, size: int) -> bytes:
 _CHUNK = 64 * 1024
 
 
-def environment_problems(record: SkillRecord) -> list[SkillProblem]:
-    """The environment checks (interpreter, distributions, variables) for a
-    record, from its cached facts: no manifest is parsed again."""
-    lines = record.extra.get(LINES) or {}
-    file = record.manifest_path
-    extra = record.extra
-    found = [
-        *checks.check_requires_python(
-            extra.get("requires_python"), file, lines.get("requires_python")
-        ),
-        # Only when there is something to check: it imports importlib.metadata.
-        *(
-            checks.check_requires(extra["requires"], file, lines.get("requires"))
-            if extra.get("requires")
-            else []
-        ),
-        *checks.check_requires_env(
-            extra.get("requires_env") or [], file, lines.get("requires_env")
-        ),
-    ]
-    return [as_problem(p) for p in found]
-
-
-def as_problem(problem: Any) -> SkillProblem:
-    severity = ERROR if problem.severity == "error" else WARNING
-    file = str(problem.file) if problem.file is not None else None
-    return SkillProblem(severity, problem.message, file, problem.line, problem.hint)
-
-
 def _failed(name: str, exc: ManifestError) -> dict[str, Any]:
     """Facts of a manifest that does not parse: one problem per thing wrong."""
     problems = []
@@ -174,9 +144,4 @@ def _claimed(implements: Any) -> list[list[str]]:
 
 def _rows(found: list[checks.Problem]) -> list[list[Any]]:
     """Problems as the ``[severity, message, file, line]`` rows facts keep."""
-    rows = []
-    for problem in found:
-        severity = ERROR if problem.severity == "error" else WARNING
-        file = str(problem.file) if problem.file is not None else None
-        rows.append([severity, problem.message, file, problem.line])
-    return rows
+    return [list(SkillProblem.of(problem))[:4] for problem in found]

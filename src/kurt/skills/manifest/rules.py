@@ -5,8 +5,9 @@ when the rule holds); none raises for bad content. They fall in three groups:
 
 - manifest rules, which depend on SKILL.md alone (:func:`manifest_checks`
   runs them all; discovery caches their result with the manifest);
-- environment rules, which depend on this machine: the interpreter, the
-  installed distributions, the environment (:func:`environment_checks`);
+- environment rules, which depend on this machine (the interpreter, the
+  installed distributions, the environment) live in
+  :mod:`kurt.skills.environment`;
 - code rules, which read ``skill.py`` statically, live in
   :mod:`kurt.skills.codecheck` (:func:`~kurt.skills.codecheck.code_checks`).
 
@@ -21,9 +22,7 @@ plain mappings keyed as in SKILL.md.
 
 from __future__ import annotations
 
-import os
 import re
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +32,6 @@ from kurt.skills.manifest.plain import KNOWN_KEYS
 
 __all__ = [
     "Problem",
-    "environment_checks",
     "field_checks",
     "manifest_checks",
 ]
@@ -317,90 +315,4 @@ def manifest_checks(
         *check_provided_names(manifest["implements"], file, at),
         *check_builtin_names(manifest["implements"], file, at),
         *check_settings(manifest["settings"], file, at),
-    ]
-
-
-# --- environment rules ----------------------------------------------------------------------
-
-
-def check_requires_python(
-    spec: str | None, file: Path | None, line: int | None, *, python: str | None = None
-) -> list[Problem]:
-    """The running interpreter (or ``python``, a version string) satisfies ``requires_python``."""
-    if spec is None:
-        return []
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
-
-    running = python or ".".join(str(part) for part in sys.version_info[:3])
-    try:
-        allowed = SpecifierSet(spec)
-    except InvalidSpecifier:
-        return [Problem(file, line, f"requires_python '{spec}' is not a PEP 440 specifier")]
-    if allowed.contains(running, prereleases=True):
-        return []
-    message = f"requires Python {spec}, but this is Python {running}"
-    hint = f"run Kurt with a Python that matches {spec}, or ask the skill's author"
-    return [Problem(file, line, message, hint=hint)]
-
-
-def check_requires(requires: Sequence[str], file: Path | None, line: int | None) -> list[Problem]:
-    """Each required distribution is installed at a matching version (never imported)."""
-    from importlib import metadata
-
-    from packaging.requirements import InvalidRequirement, Requirement
-
-    problems = []
-    for text in requires:
-        try:
-            requirement = Requirement(text)
-        except InvalidRequirement:
-            problems.append(Problem(file, line, f"'{text}' is not a PEP 508 requirement"))
-            continue
-        if requirement.marker is not None and not requirement.marker.evaluate():
-            continue  # not needed on this platform
-        try:
-            installed = metadata.version(requirement.name)
-        except metadata.PackageNotFoundError:
-            message = f"requires '{text}', but {requirement.name} is not installed"
-            problems.append(Problem(file, line, message, hint=_install_hint(requirement)))
-            continue
-        if not requirement.specifier.contains(installed, prereleases=True):
-            message = f"requires '{text}', but {requirement.name} {installed} is installed"
-            problems.append(Problem(file, line, message, hint=_install_hint(requirement)))
-    return problems
-
-
-def check_requires_env(
-    names: Sequence[str],
-    file: Path | None,
-    line: int | None,
-    *,
-    environ: Mapping[str, str] | None = None,
-) -> list[Problem]:
-    """Every variable in ``requires_env`` is set (and non-empty) in the environment."""
-    env = os.environ if environ is None else environ
-    problems = []
-    for name in names:
-        if not _ENV_NAME.fullmatch(name):
-            message = f"requires_env '{name}' is not a valid environment variable name"
-            problems.append(Problem(file, line, message))
-        elif not env.get(name):
-            message = f"environment variable {name} is not set"
-            problems.append(Problem(file, line, message, hint=f"set it: export {name}=..."))
-    return problems
-
-
-def _install_hint(requirement: Any) -> str:
-    """``install it: python -m pip install 'httpx>=0.27'`` (into Kurt's own environment)."""
-    specifier = f"{requirement.name}{requirement.specifier}"
-    return f"install it where Kurt runs: python -m pip install '{specifier}'"
-
-
-def environment_checks(front: FrontMatter, manifest: PlainManifest) -> list[Problem]:
-    """Every rule that depends on this machine rather than on the skill."""
-    file, at = front.path, front.line_of
-    return [
-        *check_requires_python(manifest["requires_python"], file, at("requires_python")),
-        *check_requires(manifest["requires"], file, at("requires")),
-        *check_requires_env(manifest["requires_env"], file, at("requires_env")),
     ]
