@@ -1,5 +1,6 @@
-"""Fixtures shared by every test: an isolated KURT_HOME, temporary projects,
-and two ways to run the CLI (a real subprocess, and in-process)."""
+"""Fixtures shared by every test: an isolated KURT_HOME, fresh registries,
+temporary projects, and two ways to run the CLI (a real subprocess, and
+in-process)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from typing import NamedTuple
 
 import pytest
 
-from kurt.registry import FETCHERS, MAPPERS, TOOLS
+from kurt.testing.registries import undo_registrations
+from samples import Registries
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -39,10 +41,28 @@ def kurt_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+# Registries, two ways. A test that registers classes itself holds registries
+# of its own, as pluggy's tests hold a fresh PluginManager from their `pm`
+# fixture: `registries` below, passed on through `registries.context()`. But a
+# skill's code, the CLI run in-process and kurt.testing's helpers go through
+# the global decorators and registries, as they do for users; for those this
+# autouse fixture undoes, at the end of every test, what the test registered,
+# the resolvers it plugged in and the skill code it imported (the next test
+# imports it afresh). It is autouse because a forgotten one would leak names
+# into whichever test runs next on the same worker. No registry is emptied or
+# swapped behind the code's back, so nothing needs to register twice.
+
+
+@pytest.fixture
+def registries() -> Registries:
+    """Registries of the test's own: Kurt's own names, and what the test registers."""
+    return Registries()
+
+
 @pytest.fixture(autouse=True)
-def clean_registries() -> Iterator[None]:
-    """Whatever a test registers in the global registries is gone after it."""
-    with TOOLS.isolated(), FETCHERS.isolated(), MAPPERS.isolated():
+def global_registries_undone() -> Iterator[None]:
+    """The global registries are left after each test as the test found them."""
+    with undo_registrations():
         yield
 
 

@@ -12,7 +12,6 @@ import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import BaseModel
 
 from kurt.core.context import ToolContext
 from kurt.core.engines import BaseFetcher, BaseMapper, FetchResult, MapResult
@@ -30,6 +29,7 @@ from kurt.registry import (
     register_mapper,
     register_tool,
 )
+from samples import Echo, EchoFetcher, ListMapper, Registries, Text
 
 
 class Widget:
@@ -41,23 +41,6 @@ class Widget:
 def widget(name: str, serial: int = 0) -> type[Widget]:
     """A new Widget subclass called ``name`` (``serial`` tells twins apart)."""
     return type(f"Widget_{name.replace('-', '_')}_{serial}", (Widget,), {"name": name})
-
-
-class Params(BaseModel):
-    text: str = ""
-
-
-class Echo(Tool[Params, Params]):
-    """Echo the text back."""
-
-    name = "echo"
-    InputModel = Params
-    OutputModel = Params
-
-    async def run(
-        self, params: Params, context: ToolContext, on_progress: Any = None
-    ) -> ToolResult:
-        return ToolResult.ok([params])
 
 
 # -- properties ---------------------------------------------------------------
@@ -117,35 +100,29 @@ def test_every_registered_name_is_in_the_registry(names: list[str]) -> None:
 # -- registration ---------------------------------------------------------------
 
 
-def test_a_class_not_deriving_from_the_base_is_a_type_error() -> None:
+def test_a_class_not_deriving_from_the_base_is_a_type_error(registries: Registries) -> None:
     class Stranger:
         name = "stranger"
 
     with pytest.raises(TypeError) as caught:
-        TOOLS.register(Stranger)
+        registries.tools.register(Stranger)
     assert str(caught.value) == (
         f"Cannot register {Stranger!r} as a tool: it must be a class deriving "
         "from kurt.core.tool.Tool."
     )
-    assert "stranger" not in TOOLS
+    assert "stranger" not in registries.tools
 
 
-def test_a_function_is_a_type_error() -> None:
+def test_a_function_is_a_type_error(registries: Registries) -> None:
     def not_a_class() -> None: ...
 
     with pytest.raises(TypeError, match="must be a class deriving from"):
-        register_fetcher(not_a_class)  # type: ignore[type-var]
+        registries.fetchers.register(not_a_class)  # type: ignore[type-var]
 
 
-def test_an_engine_is_not_a_tool() -> None:
-    class Engine(BaseFetcher):
-        name = "engine"
-
-        async def fetch(self, url: str, context: ToolContext) -> FetchResult:
-            return FetchResult(url=url)
-
+def test_an_engine_is_not_a_tool(registries: Registries) -> None:
     with pytest.raises(TypeError, match=r"as a mapper: .*kurt\.core\.engines\.BaseMapper"):
-        register_mapper(Engine)
+        registries.mappers.register(EchoFetcher)  # type: ignore[type-var]
 
 
 def test_a_class_without_a_name_is_a_type_error() -> None:
@@ -181,23 +158,23 @@ def test_duplicate_error_names_both_owners() -> None:
     assert registry.get("search") is first
 
 
-def test_duplicate_error_names_kurt_for_its_own_code_and_a_script_by_its_module() -> None:
-    class Mine(BaseFetcher):
-        name = "httpx"
-
-        async def fetch(self, url: str, context: Any) -> FetchResult:
-            raise NotImplementedError
-
+def test_duplicate_error_names_kurt_for_its_own_code_and_a_script_by_its_module(
+    registries: Registries,
+) -> None:
     with pytest.raises(DuplicateNameError) as caught:
-        FETCHERS.register(Mine)
+        registries.fetchers.register(name="httpx")(EchoFetcher)
     assert "already registered by kurt (kurt.tools.fetch.engines.httpx." in str(caught.value)
-    assert f"; {__name__}.{Mine.__qualname__} cannot register it too" in str(caught.value)
+    assert "; samples.EchoFetcher cannot register it too" in str(caught.value)
 
     registry: Registry[Widget] = Registry("widget", Widget)
     registry.add(widget("map", 1))
     with pytest.raises(DuplicateNameError) as caught:
         registry.add(widget("map", 2))
     assert "kurt (" not in str(caught.value)  # a script's class is not Kurt's
+
+
+# The public decorators are the global registries' `register`; these tests use
+# them as a skill does (the conftest undoes what they register).
 
 
 def test_bare_decorator_returns_the_class_unchanged() -> None:
@@ -219,51 +196,35 @@ def test_decorator_with_name_returns_the_class_unchanged() -> None:
 
 
 def test_decorator_with_empty_parentheses() -> None:
-    @register_fetcher()
-    class Plain(BaseFetcher):
-        name = "plain"
-
-        async def fetch(self, url: str, context: ToolContext) -> FetchResult:
-            return FetchResult(url=url)
-
-    assert FETCHERS.get("plain") is Plain
+    assert register_fetcher()(EchoFetcher) is EchoFetcher
+    assert FETCHERS.get("echo") is EchoFetcher
 
 
 def test_three_registries_for_three_kinds() -> None:
-    @register_mapper
-    class Lister(BaseMapper):
-        """List nothing at all.
-
-        More text that is not the description."""
-
-        name = "lister"
-
-        async def map(self, source: str, context: ToolContext) -> MapResult:
-            return MapResult(source=source)
-
+    register_mapper(ListMapper)
     assert (TOOLS.kind, FETCHERS.kind, MAPPERS.kind) == ("tool", "fetcher", "mapper")
     assert (TOOLS.base, FETCHERS.base, MAPPERS.base) == (Tool, BaseFetcher, BaseMapper)
-    entry = MAPPERS.entry("lister")
-    assert entry.description == "List nothing at all."
-    assert "lister" not in TOOLS
-    assert "lister" not in FETCHERS
+    entry = MAPPERS.entry("commas")
+    assert entry.description == "Map a comma-separated source to its parts."  # the first line
+    assert "commas" not in TOOLS
+    assert "commas" not in FETCHERS
 
 
-def test_entries_remember_where_they_came_from() -> None:
-    register_tool(Echo)
+def test_entries_remember_where_they_came_from(registries: Registries) -> None:
+    registries.tools.register(Echo)
     with attributed_to("echo-skill"):
-        register_tool(name="echo2")(Echo)
-    entries = {entry.name: entry for entry in TOOLS}
+        registries.tools.register(name="echo2")(Echo)
+    entries = {entry.name: entry for entry in registries.tools}
     assert entries["echo"] == Entry(
         kind="tool",
         name="echo",
         obj=Echo,
-        module=__name__,
+        module="samples",
         skill=None,
         description="Echo the text back.",
     )
     assert entries["echo2"].skill == "echo-skill"
-    assert entries["echo2"].owner == f"skill 'echo-skill' ({__name__}.Echo)"
+    assert entries["echo2"].owner == "skill 'echo-skill' (samples.Echo)"
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         entries["echo"].name = "changed"  # type: ignore[misc]
 
@@ -289,29 +250,26 @@ def test_unregister_forgets_a_name() -> None:
 # -- lookup ---------------------------------------------------------------------
 
 
-def test_unknown_name_suggests_the_closest() -> None:
-    @register_tool(name="search")
-    class Search(Echo):
-        pass
-
+def test_unknown_name_suggests_the_closest(registries: Registries) -> None:
+    registries.tools.register(name="search")(Echo)
     with pytest.raises(UnknownNameError) as caught:
-        TOOLS.get("serch")
+        registries.tools.get("serch")
     assert str(caught.value) == "Unknown tool 'serch'. Did you mean 'search'?"
     assert caught.value.exit_code == 2
     assert isinstance(caught.value, LookupError)
 
 
-def test_unknown_name_without_a_close_one() -> None:
+def test_unknown_name_without_a_close_one(registries: Registries) -> None:
     with pytest.raises(UnknownNameError) as caught:
-        FETCHERS.get("zzz")
+        registries.fetchers.get("zzz")
     assert str(caught.value) == (
         "Unknown fetcher 'zzz'.\n  hint: see every fetcher with: kurt tool list"
     )
 
 
-def test_membership_is_false_for_other_types() -> None:
-    assert 3 not in TOOLS
-    assert None not in TOOLS
+def test_membership_is_false_for_other_types(registries: Registries) -> None:
+    assert 3 not in registries.tools
+    assert None not in registries.tools
 
 
 class FakeResolver:
@@ -367,36 +325,34 @@ def test_removing_the_resolver() -> None:
         registry.get("lazy")
 
 
-# -- fresh and isolated registries ---------------------------------------------
+# -- fresh registries ----------------------------------------------------------------
 
 
-def test_fresh_gives_an_independent_registry_that_knows_only_kurts_own() -> None:
-    register_tool(Echo)
-    TOOLS.set_resolver(FakeResolver(Registry("widget", Widget)))
-    other = TOOLS.fresh()
+def test_a_new_registry_knows_kurts_own_names_and_nothing_else(registries: Registries) -> None:
+    assert registries.tools.names() == ["fetch", "map"]
+    assert registries.fetchers.names() == ["file", "httpx", "trafilatura"]
+    assert "crawl" in registries.mappers.names()
+    assert registries.tools.entry("fetch").kurts_own
+    assert registries.tools.resolver is None
+
+
+def test_what_a_test_registers_in_its_registries_stays_there(registries: Registries) -> None:
+    registries.tools.register(Echo)
+    assert registries.tools.get("echo") is Echo
+    assert "echo" not in TOOLS
+    assert "echo" not in Registries().tools
+
+
+def test_fresh_gives_an_independent_registry_that_knows_only_kurts_own(
+    registries: Registries,
+) -> None:
+    registries.tools.register(Echo)
+    registries.tools.set_resolver(FakeResolver(Registry("widget", Widget)))
+    other = registries.tools.fresh()
     assert (other.kind, other.base, other.names()) == ("tool", Tool, ["fetch", "map"])
     other.register(name="only-here")(Echo)
-    assert "only-here" not in TOOLS
-    assert TOOLS.get("echo") is Echo
-
-
-def test_isolated_forgets_all_but_kurts_own_and_then_restores() -> None:
-    register_tool(Echo)
-    resolver = FakeResolver(Registry("widget", Widget))
-    TOOLS.set_resolver(resolver)
-    with TOOLS.isolated() as inside:
-        assert inside is TOOLS
-        assert TOOLS.names() == ["fetch", "map"]
-        register_tool(name="temporary")(Echo)
-    assert TOOLS.names() == ["echo", "fetch", "lazy", "map"]
-    assert "temporary" not in TOOLS
-
-
-def test_isolated_restores_after_an_error() -> None:
-    register_tool(Echo)
-    with pytest.raises(RuntimeError), FETCHERS.isolated(), TOOLS.isolated():
-        raise RuntimeError
-    assert TOOLS.get("echo") is Echo
+    assert "only-here" not in registries.tools
+    assert registries.tools.get("echo") is Echo
 
 
 # -- static typing -------------------------------------------------------------
@@ -456,26 +412,26 @@ def test_mypy_sees_precise_types(tmp_path: Path) -> None:
 # -- the awaited method must be async --------------------------------------------
 
 
-def test_a_tool_with_a_plain_def_run_is_a_type_error() -> None:
-    class Sync(Tool[Params, Params]):
+def test_a_tool_with_a_plain_def_run_is_a_type_error(registries: Registries) -> None:
+    class Sync(Tool[Text, Text]):
         name = "sync"
-        InputModel = Params
-        OutputModel = Params
+        InputModel = Text
+        OutputModel = Text
 
         def run(  # type: ignore[override]
-            self, params: Params, context: ToolContext, on_progress: Any = None
+            self, params: Text, context: ToolContext, on_progress: Any = None
         ) -> ToolResult:
             return ToolResult.ok([params])
 
     with pytest.raises(TypeError) as caught:
-        register_tool(Sync)
+        registries.tools.register(Sync)
     assert str(caught.value) == (
         "Sync.run must be `async def` (Kurt awaits it); write: async def run(self, ...)"
     )
-    assert TOOLS.registered("sync") is None
+    assert registries.tools.registered("sync") is None
 
 
-def test_a_fetcher_with_a_plain_def_fetch_is_a_type_error() -> None:
+def test_a_fetcher_with_a_plain_def_fetch_is_a_type_error(registries: Registries) -> None:
     class SyncFetcher(BaseFetcher):
         name = "sync-fetcher"
 
@@ -483,11 +439,11 @@ def test_a_fetcher_with_a_plain_def_fetch_is_a_type_error() -> None:
             return FetchResult(url=url)
 
     with pytest.raises(TypeError, match=r"^SyncFetcher\.fetch must be `async def`"):
-        register_fetcher(SyncFetcher)
-    assert FETCHERS.registered("sync-fetcher") is None
+        registries.fetchers.register(SyncFetcher)
+    assert registries.fetchers.registered("sync-fetcher") is None
 
 
-def test_a_mapper_with_a_plain_def_map_is_a_type_error() -> None:
+def test_a_mapper_with_a_plain_def_map_is_a_type_error(registries: Registries) -> None:
     class SyncMapper(BaseMapper):
         name = "sync-mapper"
 
@@ -495,91 +451,81 @@ def test_a_mapper_with_a_plain_def_map_is_a_type_error() -> None:
             return MapResult(source=source)
 
     with pytest.raises(TypeError, match=r"^SyncMapper\.map must be `async def`"):
-        register_mapper(SyncMapper)
-    assert MAPPERS.registered("sync-mapper") is None
+        registries.mappers.register(SyncMapper)
+    assert registries.mappers.registered("sync-mapper") is None
 
 
 # -- a tool must set its models ---------------------------------------------------
 
 
-def test_a_tool_without_models_is_a_type_error() -> None:
-    class Bare(Tool[Params, Params]):
+def test_a_tool_without_models_is_a_type_error(registries: Registries) -> None:
+    class Bare(Tool[Text, Text]):
         name = "bare"
 
         async def run(
-            self, params: Params, context: ToolContext, on_progress: Any = None
+            self, params: Text, context: ToolContext, on_progress: Any = None
         ) -> ToolResult:
             return ToolResult.ok([params])
 
     with pytest.raises(TypeError) as caught:
-        register_tool(Bare)
+        registries.tools.register(Bare)
     assert str(caught.value) == (
         "Bare needs InputModel = <a pydantic model> and OutputModel = <a pydantic model> "
         "as class attributes (InputModel is not set; OutputModel is not set)"
     )
-    assert TOOLS.registered("bare") is None
+    assert registries.tools.registered("bare") is None
 
 
 @pytest.mark.parametrize(
     ("attributes", "message"),
     [
         (
-            {"OutputModel": Params},
+            {"OutputModel": Text},
             "Half needs InputModel = <a pydantic model> as a class attribute "
             "(InputModel is not set)",
         ),
         (
-            {"InputModel": Params, "OutputModel": dict},
+            {"InputModel": Text, "OutputModel": dict},
             "Half needs OutputModel = <a pydantic model> as a class attribute "
             "(OutputModel is dict, not a pydantic BaseModel subclass)",
         ),
         (
-            {"InputModel": Params(), "OutputModel": Params},
+            {"InputModel": Text(), "OutputModel": Text},
             "Half needs InputModel = <a pydantic model> as a class attribute "
-            "(InputModel is a Params, not a pydantic BaseModel subclass)",
+            "(InputModel is a Text, not a pydantic BaseModel subclass)",
         ),
     ],
     ids=["missing", "not-a-model", "an-instance"],
 )
-def test_each_wrong_model_is_named(attributes: dict[str, Any], message: str) -> None:
+def test_each_wrong_model_is_named(
+    attributes: dict[str, Any], message: str, registries: Registries
+) -> None:
     half = type("Half", (Echo,), {"name": "half", "InputModel": None, "OutputModel": None})
     for attribute, value in attributes.items():
         setattr(half, attribute, value)
     with pytest.raises(TypeError) as caught:
-        register_tool(half)
+        registries.tools.register(half)
     assert str(caught.value) == message
-    assert TOOLS.registered("half") is None
+    assert registries.tools.registered("half") is None
 
 
-def test_models_inherited_from_a_parent_tool_are_accepted() -> None:
+def test_models_inherited_from_a_parent_tool_are_accepted(registries: Registries) -> None:
     class Child(Echo):
         name = "inheriting"
 
-    assert register_tool(Child) is Child
+    assert registries.tools.register(Child) is Child
 
 
-def test_fetchers_and_mappers_need_no_models() -> None:
-    class Plain(BaseFetcher):
-        name = "plain-fetcher"
-
-        async def fetch(self, url: str, context: ToolContext) -> FetchResult:
-            return FetchResult(url=url)
-
-    assert register_fetcher(Plain) is Plain
+def test_fetchers_and_mappers_need_no_models(registries: Registries) -> None:
+    assert registries.fetchers.register(EchoFetcher) is EchoFetcher
+    assert registries.mappers.register(ListMapper) is ListMapper
 
 
-def test_async_methods_inherited_or_overridden_are_accepted() -> None:
+def test_async_methods_inherited_or_overridden_are_accepted(registries: Registries) -> None:
     class Child(Echo):
         name = "child"
 
-    class Mapper(BaseMapper):
-        name = "async-mapper"
-
-        async def map(self, source: str, context: ToolContext) -> MapResult:
-            return MapResult(source=source)
-
-    assert register_tool(Child) is Child
-    assert register_mapper(Mapper) is Mapper
+    assert registries.tools.register(Child) is Child
     # A registry of another kind checks no method.
     assert Registry("widget", Widget).register(widget("plain")).name == "plain"
 

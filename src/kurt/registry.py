@@ -110,17 +110,6 @@ class Registry(Generic[T]):
         """A registry of the same kind and base that knows only Kurt's own names."""
         return Registry(self.kind, self.base)
 
-    @contextlib.contextmanager
-    def isolated(self) -> Iterator[Registry[T]]:
-        """Within the block this registry knows only Kurt's own names and has no
-        resolver; what it held is put back afterwards (for tests of global state)."""
-        saved_entries, saved_resolver = self._entries, self._resolver
-        self._entries, self._resolver = {}, None
-        try:
-            yield self
-        finally:
-            self._entries, self._resolver = saved_entries, saved_resolver
-
     # -- registration ---------------------------------------------------------
 
     @overload
@@ -206,6 +195,11 @@ class Registry(Generic[T]):
         self._entries.pop(name, None)
 
     # -- lookup ---------------------------------------------------------------
+
+    @property
+    def resolver(self) -> Resolver | None:
+        """What loads missing names on demand, if anything is plugged in."""
+        return self._resolver
 
     def set_resolver(self, resolver: Resolver | None) -> None:
         """Plug in (or remove, with ``None``) what loads missing names on demand."""

@@ -12,52 +12,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from pydantic import BaseModel, Field
 
-from kurt.core.context import ToolContext
-from kurt.core.result import ToolResult
-from kurt.core.tool import Tool
 from kurt.registry import attributed_to, register_tool
+from samples import Crash, Greet
 
 Run = Callable[..., tuple[int, str, str]]
-
-
-class GreetIn(BaseModel):
-    name: str = Field(description="Who to greet.")
-    times: int = Field(default=1, ge=1, description="How many greetings.")
-    tags: list[str] = Field(default_factory=list)
-
-
-class Greeting(BaseModel):
-    greeting: str
-    tags: list[str]
-
-
-class Greet(Tool[GreetIn, Greeting]):
-    """Greet someone politely."""
-
-    name = "greet"
-    InputModel = GreetIn
-    OutputModel = Greeting
-
-    async def run(
-        self, params: GreetIn, context: ToolContext, on_progress: Any = None
-    ) -> ToolResult:
-        item = Greeting(greeting=f"Hello, {params.name}!", tags=params.tags)
-        return ToolResult.ok([item] * params.times)
-
-
-class Crash(Tool[GreetIn, Greeting]):
-    """Always fails."""
-
-    name = "crash"
-    InputModel = GreetIn
-    OutputModel = Greeting
-
-    async def run(
-        self, params: GreetIn, context: ToolContext, on_progress: Any = None
-    ) -> ToolResult:
-        raise ConnectionError(f"cannot reach {params.name}")
 
 
 @pytest.fixture(autouse=True)

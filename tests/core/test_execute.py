@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
@@ -12,75 +13,48 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kurt.core.context import ToolContext
 from kurt.core.execute import execute_tool
-from kurt.core.progress import ProgressCallback, ProgressEvent, report
+from kurt.core.progress import ProgressEvent
 from kurt.core.result import ToolResult
 from kurt.core.tool import Tool
 from kurt.errors import ConfigError, ToolInputError, UnknownNameError
-from kurt.registry import TOOLS, attributed_to, register_tool
+from kurt.registry import TOOLS, attributed_to
+from samples import Boom, Count, CountIn, CountOut, Empty, Registries
+
+Run = Callable[..., ToolResult]
 
 
-class CountIn(BaseModel):
-    n: int = Field(ge=0)
-    label: str = "item"
+@pytest.fixture
+def tools(registries: Registries) -> Any:
+    """The test's own tool registry, holding the samples ``count`` and ``boom``."""
+    registries.tools.register(Count)
+    registries.tools.register(Boom)
+    return registries.tools
 
 
-class CountOut(BaseModel):
-    index: int
-    label: str
+@pytest.fixture
+def run(registries: Registries, tools: Any) -> Run:
+    """Run a tool by name, as ``execute_tool`` does, in the test's own registries."""
 
-
-class Count(Tool[CountIn, CountOut]):
-    """Count from 0 to n - 1, reporting progress."""
-
-    name = "count"
-    InputModel = CountIn
-    OutputModel = CountOut
-
-    async def run(
-        self, params: CountIn, context: ToolContext, on_progress: ProgressCallback | None = None
+    def call(
+        name: str, params: Any, context: ToolContext | None = None, **kwargs: Any
     ) -> ToolResult:
-        items = []
-        for index in range(params.n):
-            items.append(CountOut(index=index, label=params.label))
-            report(on_progress, ProgressEvent(tool=self.name, stage="count", current=index + 1))
-        return ToolResult.ok(items, substeps=[{"name": "count", "duration_ms": 0.0}])
+        return asyncio.run(execute_tool(name, params, context or registries.context(), **kwargs))
+
+    return call
 
 
-class Empty(BaseModel):
-    pass
-
-
-class Boom(Tool[Empty, Empty]):
-    name = "boom"
-    InputModel = Empty
-    OutputModel = Empty
-
-    async def run(self, params: Empty, context: ToolContext, on_progress: Any = None) -> ToolResult:
-        raise ValueError("the disk is on fire")
-
-
-def run(name: str, params: Any, context: ToolContext | None = None, **kwargs: Any) -> ToolResult:
-    return asyncio.run(execute_tool(name, params, context or ToolContext(), **kwargs))
-
-
-@pytest.fixture(autouse=True)
-def tools() -> None:
-    register_tool(Count)
-    register_tool(Boom)
-
-
-def test_good_input_runs_the_tool() -> None:
+def test_good_input_runs_the_tool(run: Run) -> None:
     result = run("count", {"n": "2", "label": "x"})  # "2" is converted by the InputModel
     assert result.success is True
     assert result.data == [{"index": 0, "label": "x"}, {"index": 1, "label": "x"}]
     assert result.errors == []
 
 
-def test_a_model_instance_is_accepted_as_input() -> None:
+def test_a_model_instance_is_accepted_as_input(run: Run) -> None:
     assert len(run("count", CountIn(n=3)).data) == 3
 
 
-def test_metadata_records_timing_and_keeps_the_tools_own() -> None:
+def test_metadata_records_timing_and_keeps_the_tools_own(run: Run) -> None:
     metadata = run("count", {"n": 1}).metadata
     assert metadata["tool"] == "count"
     assert metadata["skill"] is None
@@ -90,7 +64,7 @@ def test_metadata_records_timing_and_keeps_the_tools_own() -> None:
     assert metadata["substeps"] == [{"name": "count", "duration_ms": 0.0}]
 
 
-def test_progress_events_reach_the_callback() -> None:
+def test_progress_events_reach_the_callback(run: Run) -> None:
     events: list[ProgressEvent] = []
     run("count", {"n": 3}, on_progress=events.append)
     assert [(e.tool, e.stage, e.current) for e in events] == [
@@ -100,7 +74,7 @@ def test_progress_events_reach_the_callback() -> None:
     ]
 
 
-def test_bad_input_is_an_error_naming_the_field() -> None:
+def test_bad_input_is_an_error_naming_the_field(run: Run) -> None:
     with pytest.raises(ToolInputError) as caught:
         run("count", {"n": "many"})
     assert caught.value.exit_code == 2
@@ -111,7 +85,7 @@ def test_bad_input_is_an_error_naming_the_field() -> None:
     )
 
 
-def test_missing_and_out_of_range_fields_are_all_named() -> None:
+def test_missing_and_out_of_range_fields_are_all_named(run: Run) -> None:
     with pytest.raises(ToolInputError) as caught:
         run("count", {})
     assert "field 'n': Field required" in str(caught.value)
@@ -120,7 +94,7 @@ def test_missing_and_out_of_range_fields_are_all_named() -> None:
     assert "field 'n': Input should be greater than or equal to 0 (got -1)" in str(caught.value)
 
 
-def test_an_undeclared_input_key_is_refused_with_a_did_you_mean() -> None:
+def test_an_undeclared_input_key_is_refused_with_a_did_you_mean(run: Run) -> None:
     with pytest.raises(ToolInputError) as caught:
         run("count", {"n": 1, "lable": "x"})
     assert str(caught.value).splitlines()[0] == (
@@ -158,29 +132,31 @@ class Echo(Tool[Aliased, Aliased]):
         return ToolResult.ok([{"source-url": params.source_url}])
 
 
-def test_a_model_that_says_extra_ignore_gets_its_way_and_aliases_are_known() -> None:
-    register_tool(Lenient)
-    register_tool(Echo)
+def test_a_model_that_says_extra_ignore_gets_its_way_and_aliases_are_known(
+    run: Run, tools: Any
+) -> None:
+    tools.register(Lenient)
+    tools.register(Echo)
     assert run("lenient", {"n": 2, "whatever": 1}).data == [{"n": 2}]
     assert run("echo", {"source-url": "u"}).data == [{"source-url": "u"}]
 
 
-def test_a_skill_tools_hint_lists_its_fields_itself() -> None:
+def test_a_skill_tools_hint_lists_its_fields_itself(run: Run, tools: Any) -> None:
     """kurt tool info does not import skill code, so the hint says what the tool takes."""
-    with TOOLS.isolated(), attributed_to("echo-skill"):
-        register_tool(Echo)
+    with attributed_to("echo-skill"):
+        tools.register(Echo)
         with pytest.raises(ToolInputError) as caught:
             run("echo", {})
     assert caught.value.hint == "'echo' takes: source-url (required)"
 
 
-def test_an_unknown_tool_suggests_the_closest() -> None:
+def test_an_unknown_tool_suggests_the_closest(run: Run) -> None:
     with pytest.raises(UnknownNameError) as caught:
         run("cont", {})
     assert str(caught.value) == "Unknown tool 'cont'. Did you mean 'count'?"
 
 
-def test_a_raising_tool_gives_a_failed_result_with_the_message() -> None:
+def test_a_raising_tool_gives_a_failed_result_with_the_message(run: Run) -> None:
     result = run("boom", {})
     assert result.success is False
     assert result.data == []
@@ -191,8 +167,8 @@ def test_a_raising_tool_gives_a_failed_result_with_the_message() -> None:
     assert "duration_ms" in result.metadata
 
 
-def test_a_kurt_error_inside_a_tool_keeps_its_message() -> None:
-    @register_tool
+def test_a_kurt_error_inside_a_tool_keeps_its_message(run: Run, tools: Any) -> None:
+    @tools.register
     class Misconfigured(Boom):
         name = "misconfigured"
 
@@ -207,8 +183,8 @@ def test_a_kurt_error_inside_a_tool_keeps_its_message() -> None:
     assert result.errors[0].type == "ConfigError"
 
 
-def test_output_not_matching_the_output_model_fails_the_run() -> None:
-    @register_tool
+def test_output_not_matching_the_output_model_fails_the_run(run: Run, tools: Any) -> None:
+    @tools.register
     class Liar(Count):
         name = "liar"
 
@@ -238,8 +214,8 @@ class Greeter(Tool[Empty, Greeting]):
         return ToolResult.ok([Greeting(message="a"), {"message": "b"}, {"text": "c"}])
 
 
-def test_an_output_mismatch_names_the_item_counted_from_zero() -> None:
-    register_tool(Greeter)
+def test_an_output_mismatch_names_the_item_counted_from_zero(run: Run, tools: Any) -> None:
+    tools.register(Greeter)
     [error] = run("greeter", {}).errors
     assert error.message == (
         "TypeError: run() returned data that does not match Greeting: item 2: "
@@ -247,8 +223,10 @@ def test_an_output_mismatch_names_the_item_counted_from_zero() -> None:
     )
 
 
-def test_data_replaced_by_a_dict_after_the_result_was_built_fails_the_run() -> None:
-    @register_tool
+def test_data_replaced_by_a_dict_after_the_result_was_built_fails_the_run(
+    run: Run, tools: Any
+) -> None:
+    @tools.register
     class Sneaky(Greeter):
         name = "sneaky"
 
@@ -263,8 +241,8 @@ def test_data_replaced_by_a_dict_after_the_result_was_built_fails_the_run() -> N
     assert error.message == "TypeError: run() returned data as a dict, not a list"
 
 
-def test_ok_given_a_dict_fails_the_run_with_a_clear_message() -> None:
-    @register_tool
+def test_ok_given_a_dict_fails_the_run_with_a_clear_message(run: Run, tools: Any) -> None:
+    @tools.register
     class Unwrapped(Greeter):
         name = "unwrapped"
 
@@ -280,8 +258,8 @@ def test_ok_given_a_dict_fails_the_run_with_a_clear_message() -> None:
     )
 
 
-def test_returning_something_else_than_a_tool_result_fails_the_run() -> None:
-    @register_tool
+def test_returning_something_else_than_a_tool_result_fails_the_run(run: Run, tools: Any) -> None:
+    @tools.register
     class Sloppy(Count):
         name = "sloppy"
 
@@ -295,8 +273,8 @@ def test_returning_something_else_than_a_tool_result_fails_the_run() -> None:
     assert result.errors[0].message == "TypeError: run() returned list, not a ToolResult"
 
 
-def test_a_failed_result_returned_by_the_tool_is_kept() -> None:
-    @register_tool
+def test_a_failed_result_returned_by_the_tool_is_kept(run: Run, tools: Any) -> None:
+    @tools.register
     class Refuses(Boom):
         name = "refuses"
 
@@ -334,18 +312,20 @@ def exits_with(code: object) -> type[Tool[Empty, Empty]]:
         ("bye", "run() called sys.exit('bye')"),
     ],
 )
-def test_sys_exit_in_run_becomes_a_failed_result(code: object, message: str) -> None:
-    register_tool(exits_with(code))
+def test_sys_exit_in_run_becomes_a_failed_result(
+    code: object, message: str, run: Run, tools: Any
+) -> None:
+    tools.register(exits_with(code))
     result = run("exits", {})
     assert result.success is False
     assert [(e.message, e.type) for e in result.errors] == [(message, "SystemExit")]
     assert result.metadata["tool"] == "exits"
 
 
-def test_sys_exit_for_real_is_caught() -> None:
+def test_sys_exit_for_real_is_caught(run: Run, tools: Any) -> None:
     import sys
 
-    @register_tool
+    @tools.register
     class Quitter(Boom):
         name = "quitter"
 
@@ -357,8 +337,8 @@ def test_sys_exit_for_real_is_caught() -> None:
     assert run("quitter", {}).errors[0].message == "run() called sys.exit(0)"
 
 
-def test_keyboard_interrupt_in_run_goes_on() -> None:
-    @register_tool
+def test_keyboard_interrupt_in_run_goes_on(run: Run, tools: Any) -> None:
+    @tools.register
     class Interrupted(Boom):
         name = "interrupted"
 
@@ -393,13 +373,19 @@ class Caller(Tool[Call, CountOut]):
         return ToolResult.ok(inner.data, inner_tool=inner.metadata["tool"])
 
 
-def call(tool: str, params: dict[str, Any] | None = None) -> ToolResult:
+@pytest.fixture
+def call(tools: Any, run: Run) -> Run:
+    """Run ``tool`` through the sample ``caller``, a skill's tool that calls it in turn."""
     with attributed_to("calling-skill"):
-        register_tool(Caller)
-    return run("caller", {"tool": tool, "params": params or {}})
+        tools.register(Caller)
+
+    def through_caller(tool: str, params: dict[str, Any] | None = None) -> ToolResult:
+        return run("caller", {"tool": tool, "params": params or {}})
+
+    return through_caller
 
 
-def test_a_nested_call_with_invalid_input_fails_the_outer_tool() -> None:
+def test_a_nested_call_with_invalid_input_fails_the_outer_tool(call: Run) -> None:
     result = call("count", {"n": "many"})
     assert result.success is False
     assert result.metadata["tool"] == "caller"
@@ -412,7 +398,7 @@ def test_a_nested_call_with_invalid_input_fails_the_outer_tool() -> None:
     )
 
 
-def test_a_nested_call_of_an_unknown_tool_fails_the_outer_tool() -> None:
+def test_a_nested_call_of_an_unknown_tool_fails_the_outer_tool(call: Run) -> None:
     result = call("cont")
     assert (result.success, result.metadata["tool"]) == (False, "caller")
     assert [(e.message, e.type) for e in result.errors] == [
@@ -420,14 +406,14 @@ def test_a_nested_call_of_an_unknown_tool_fails_the_outer_tool() -> None:
     ]
 
 
-def test_a_nested_call_that_succeeds_gives_its_items() -> None:
+def test_a_nested_call_that_succeeds_gives_its_items(call: Run) -> None:
     result = call("count", {"n": 2})
     assert result.success is True
     assert result.data == [{"index": 0, "label": "item"}, {"index": 1, "label": "item"}]
     assert result.metadata["inner_tool"] == "count"
 
 
-def test_the_inner_tools_failed_result_reaches_the_caller() -> None:
+def test_the_inner_tools_failed_result_reaches_the_caller(call: Run) -> None:
     result = call("boom")
     assert result.success is False
     assert [(e.message, e.type) for e in result.errors] == [
@@ -437,10 +423,10 @@ def test_the_inner_tools_failed_result_reaches_the_caller() -> None:
     assert result.metadata["tool"] == "caller"
 
 
-def test_a_skill_that_may_not_run_fails_the_tool_that_called_it() -> None:
+def test_a_skill_that_may_not_run_fails_the_tool_that_called_it(run: Run, tools: Any) -> None:
     from kurt.errors import SkillError
 
-    @register_tool
+    @tools.register
     class Gatekeeper(Boom):
         name = "gatekeeper"
 
@@ -455,7 +441,7 @@ def test_a_skill_that_may_not_run_fails_the_tool_that_called_it() -> None:
     ]
 
 
-def test_a_usage_error_of_kurts_own_tool_about_its_input_stays_one() -> None:
+def test_a_usage_error_of_kurts_own_tool_about_its_input_stays_one(run: Run, call: Run) -> None:
     """`kurt fetch --engine htpx` is a bad command line (exit 2), not a failed fetch."""
     with pytest.raises(UnknownNameError) as caught:
         run("fetch", {"urls": ["https://example.com/"], "engine": "htpx"})
@@ -490,16 +476,21 @@ def settings_by_skill(skill: str | None) -> SimpleNamespace:
     return SimpleNamespace(owner=skill or "kurt")
 
 
-def test_a_tool_gets_its_own_skills_settings_only() -> None:
+def test_a_tool_gets_its_own_skills_settings_only(
+    run: Run, tools: Any, registries: Registries
+) -> None:
     with attributed_to("peeker"):
-        register_tool(Peek)
-    context = ToolContext(settings=SimpleNamespace(owner="caller"), settings_for=settings_by_skill)
+        tools.register(Peek)
+    context = registries.context(
+        settings=SimpleNamespace(owner="caller"), settings_for=settings_by_skill
+    )
     result = run("peek", {}, context)
     assert result.data == [{"skill": "peeker", "settings": {"owner": "peeker"}}]
     assert result.metadata["skill"] == "peeker"
 
 
 def test_for_skill_swaps_settings_and_keeps_the_rest() -> None:
+    # Made without registries, a context looks names up in the global ones.
     base = ToolContext(db="the-db", llm="the-llm", settings_for=settings_by_skill)
     derived = base.for_skill("web-archiver")
     assert (derived.skill, derived.settings.owner) == ("web-archiver", "web-archiver")
@@ -514,9 +505,11 @@ def test_without_a_settings_factory_settings_are_empty() -> None:
     assert vars(context.settings) == {}
 
 
-def test_run_tool_reaches_another_tool_with_its_own_settings() -> None:
+def test_run_tool_reaches_another_tool_with_its_own_settings(
+    run: Run, tools: Any, registries: Registries
+) -> None:
     with attributed_to("peeker"):
-        register_tool(Peek)
+        tools.register(Peek)
 
     class Relay(Tool[Empty, Seen]):
         name = "relay"
@@ -532,26 +525,26 @@ def test_run_tool_reaches_another_tool_with_its_own_settings() -> None:
             )
 
     with attributed_to("relayer"):
-        register_tool(Relay)
-    result = run("relay", {}, ToolContext(settings_for=settings_by_skill))
+        tools.register(Relay)
+    result = run("relay", {}, registries.context(settings_for=settings_by_skill))
     assert result.data == [
         {"skill": "peeker", "settings": {"owner": "peeker"}},
         {"skill": "relayer", "settings": {"owner": "relayer"}},
     ]
 
 
-def test_run_tool_validates_input_like_execute_tool() -> None:
-    context = ToolContext()
+def test_run_tool_validates_input_like_execute_tool(tools: Any, registries: Registries) -> None:
+    context = registries.context()
     with pytest.raises(ToolInputError, match="field 'n'"):
         asyncio.run(context.run_tool("count", {"n": "x"}))
     result = asyncio.run(context.run_tool("count", {"n": 1}))
     assert result.data == [{"index": 0, "label": "item"}]
 
 
-def test_a_context_can_use_a_fresh_registry() -> None:
-    tools = TOOLS.fresh()
-    tools.register(name="only-here")(Count)
-    context = ToolContext(tools=tools)
+def test_a_context_looks_names_up_in_the_registries_it_is_given(tools: Any) -> None:
+    other = Registries()
+    other.tools.register(name="only-here")(Count)
+    context = other.context()
     assert asyncio.run(execute_tool("only-here", {"n": 1}, context)).success is True
     with pytest.raises(UnknownNameError):
         asyncio.run(execute_tool("count", {"n": 1}, context))

@@ -44,21 +44,6 @@ def test_loads_every_kind_attributed_to_the_skill(project: Path, kurt_home: Path
     assert (project / "skills" / ".markers" / "kinds").read_text() == "imported\n"
 
 
-def test_an_imported_skill_registers_again_in_an_emptied_registry(
-    project: Path, kurt_home: Path
-) -> None:
-    write_skill(project / "skills", "again", provides=[("tool", "again-tool")])
-    record = record_of(project, kurt_home, "again")
-    module = load_skill(record)
-    with TOOLS.isolated():
-        # Python will not run skill.py twice; the loader registers its class again.
-        assert load_skill(record) is module
-        entry = TOOLS.registered("again-tool")
-        assert entry is not None
-        assert entry.skill == "again"
-    assert (project / "skills" / ".markers" / "again").read_text() == "imported\n"
-
-
 def test_skill_imports_its_own_helpers_relatively(project: Path, kurt_home: Path) -> None:
     for name, word in (("first", "one"), ("second", "two")):
         folder = write_skill(

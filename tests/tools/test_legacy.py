@@ -12,27 +12,8 @@ from typing import Any
 
 import pytest
 
-from kurt.core.context import ToolContext
-from kurt.core.engines import BaseFetcher, BaseMapper, FetchResult, MapResult
 from kurt.registry import FETCHERS, MAPPERS
-
-
-class EchoFetcher(BaseFetcher):
-    """Return the URL as the content (an engine written the old way)."""
-
-    name = "echo"
-
-    async def fetch(self, url: str, context: ToolContext) -> FetchResult:
-        return FetchResult(url=url, content=f"echo of {url}", title="Echo")
-
-
-class ListMapper(BaseMapper):
-    """Map a comma-separated source to its parts."""
-
-    name = "commas"
-
-    async def map(self, source: str, context: ToolContext) -> MapResult:
-        return MapResult(source=source, urls=source.split(","))
+from samples import EchoFetcher, ListMapper
 
 
 def test_a_legacy_fetcher_registration_reaches_every_caller(
@@ -46,7 +27,7 @@ def test_a_legacy_fetcher_registration_reaches_every_caller(
     assert "kurt.tools.fetch.engines.EngineRegistry is deprecated" in str(seen[0].message)
 
     assert FETCHERS.get("legacy-echo") is EchoFetcher
-    assert FETCHERS.entry("legacy-echo").module == __name__
+    assert FETCHERS.entry("legacy-echo").module == EchoFetcher.__module__
 
     monkeypatch.chdir(project)
     listed = invoke("tool", "list", "--json")

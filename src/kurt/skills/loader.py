@@ -156,7 +156,8 @@ def load_skill(record: SkillRecord) -> types.ModuleType:
     name = module_name(record)
     loaded = sys.modules.get(f"{name}.skill")
     if loaded is not None:
-        _register_again(record)
+        # Python runs skill.py once per process; what it registered is still there.
+        _check_registered(record, Path(record.path) / CODE_FILE)
         return loaded
     folder = os.path.realpath(record.path)
     code = Path(record.path) / CODE_FILE
@@ -173,9 +174,6 @@ def load_skill(record: SkillRecord) -> types.ModuleType:
     try:
         with attributed_to(record.name):
             module = importlib.import_module(f"{name}.skill")
-        # Python runs skill.py once per process: what it registered is kept with
-        # it, for a registry that starts afresh later (a second Runtime, a test).
-        package.__dict__[_ENTRIES] = _registered_by(record.name)
         _check_registered(record, code)
     except (KeyboardInterrupt, SkillError):
         _undo(name, before)
@@ -186,28 +184,10 @@ def load_skill(record: SkillRecord) -> types.ModuleType:
     return module
 
 
-_ENTRIES = "__kurt_entries__"
-
-
 def _registered_by(skill: str) -> list[Any]:
     from kurt.registry import REGISTRIES
 
     return [e for registry in REGISTRIES.values() for e in registry.loaded() if e.skill == skill]
-
-
-def _register_again(record: SkillRecord) -> None:
-    """Put back what an already imported skill registered where a registry has
-    lost it (Python runs skill.py once; a second Runtime in one process, or a
-    test, starts with fresh registries), then check it all is there."""
-    from kurt.registry import REGISTRIES, attributed_to
-
-    package = sys.modules.get(module_name(record))
-    with attributed_to(record.name):
-        for entry in getattr(package, _ENTRIES, ()):
-            registry = REGISTRIES[entry.kind]
-            if registry.registered(entry.name) is None:
-                registry.add(entry.obj, name=entry.name, description=entry.description)
-    _check_registered(record, Path(record.path) / CODE_FILE)
 
 
 def _check_code_file(record: SkillRecord, code: Path) -> None:

@@ -49,7 +49,6 @@ level: Kurt's runtime, pydantic and httpx are imported when a fixture is used.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -67,6 +66,7 @@ from kurt.testing.contexts import (
     run_tool,
 )
 from kurt.testing.project import KurtProject, Outcome
+from kurt.testing.registries import forget_loaded_skills, undo_registrations
 
 __all__ = [
     "ContextFactory",
@@ -97,9 +97,6 @@ else:
 
 # -- fixtures ---------------------------------------------------------------
 
-# Module names under which Kurt's loader imports skill code.
-_SKILL_MODULE_PREFIXES = ("kurt_skill_",)
-
 
 @pytest.fixture
 def kurt_project(
@@ -107,28 +104,20 @@ def kurt_project(
 ) -> Iterator[KurtProject]:
     """A trusted temporary Kurt project with its own ``KURT_HOME`` (see :class:`KurtProject`).
 
-    ``KURT_*`` variables of the caller are cleared, and whatever its skills
-    register is forgotten after the test.
+    ``KURT_*`` variables of the caller are cleared, and whatever the test
+    registers (its skills' code included) is forgotten when it ends.
     """
-    from kurt.registry import FETCHERS, MAPPERS, TOOLS
-
     base = tmp_path_factory.mktemp("kurt-project")
     for variable in list(os.environ):
         if variable.startswith("KURT_"):
             monkeypatch.delenv(variable)
     home = base / "kurt-home"
     monkeypatch.setenv("KURT_HOME", str(home))
-    project = KurtProject(base / "project", home)
-    modules_before = set(sys.modules)
-    try:
-        with TOOLS.isolated(), FETCHERS.isolated(), MAPPERS.isolated():
-            yield project
-    finally:
-        # Skill code imported during the test goes with its registrations, so
-        # the next test imports (and registers) it afresh.
-        for name in set(sys.modules) - modules_before:
-            if name.startswith(_SKILL_MODULE_PREFIXES):
-                del sys.modules[name]
+    # Skill code registers through the global decorators, so the test is given
+    # the global registries and undoes what it did, rather than registries of
+    # its own (see kurt.testing.registries).
+    with undo_registrations():
+        yield KurtProject(base / "project", home)
 
 
 @pytest.fixture
@@ -150,8 +139,12 @@ def kurt_context(
 
 @pytest.hookimpl(trylast=True)
 def pytest_runtest_teardown(item: pytest.Item) -> None:
-    """After each test (and its fixtures): close what make_context's contexts opened."""
-    close_open_contexts()
+    """After each test (and its fixtures): close what make_context's contexts
+    opened, and forget the skills load_skill imported."""
+    try:
+        close_open_contexts()
+    finally:
+        forget_loaded_skills()
 
 
 @pytest.fixture(name="run_tool")

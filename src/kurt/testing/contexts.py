@@ -258,16 +258,19 @@ def load_skill(skill_dir: str | os.PathLike[str]) -> types.ModuleType:
 
     For unit tests with :func:`make_context` and :func:`run_tool`. It goes
     through Kurt's own loader (source only, the folder a package of its own so
-    ``from .helpers import x`` works), so loading it again in every test is
-    fine: what the skill registered is put back if a registry lost it. A
-    SKILL.md that does not validate raises :class:`~kurt.errors.SkillError`
-    listing its problems.
+    ``from .helpers import x`` works). Call it in each test that needs it: when
+    the test ends, the skill's code and what it registered are forgotten, so
+    no test depends on another having loaded it. A SKILL.md that does not
+    validate raises :class:`~kurt.errors.SkillError` listing its problems.
     """
+    import sys
+
     from kurt.errors import SkillError
     from kurt.skills.catalog.precedence import record_from_facts
     from kurt.skills.catalog.search import Candidate, manifest_stat
     from kurt.skills.loader import load_skill as import_skill
     from kurt.skills.manifest.read import read_facts
+    from kurt.testing.registries import LOADED_BY_TESTS
 
     folder = Path(skill_dir).resolve()
     manifest, _ = manifest_stat(folder)
@@ -276,7 +279,11 @@ def load_skill(skill_dir: str | os.PathLike[str]) -> types.ModuleType:
     if record.errors:
         problems = "; ".join(str(problem) for problem in record.errors)
         raise SkillError(f"skill at {folder} is invalid: {problems}", file=record.manifest_path)
-    return import_skill(record)
+    before = set(sys.modules)
+    try:
+        return import_skill(record)
+    finally:
+        LOADED_BY_TESTS.update(set(sys.modules) - before)
 
 
 class ContextFactory:
