@@ -55,3 +55,27 @@ OWN_NAMES: dict[str, dict[str, str]] = {
 def is_kurts_own(module: str) -> bool:
     """Whether ``module`` is part of Kurt itself (``kurt`` or ``kurt.*``)."""
     return module == "kurt" or module.startswith("kurt.")
+
+
+#: What ``kurt tool list`` says of each of Kurt's own names, known without
+#: importing its module (the fetchers alone pull in httpx and trafilatura). A
+#: test checks each equals its class's ``description``.
+OWN_DESCRIPTIONS: dict[str, dict[str, str]] = {
+    "tool": {
+        "fetch": "Fetch the content of URLs or local files and store it in the database.",
+        "map": "List the URLs a site, sitemap, feed or folder leads to, and store them.",
+    },
+    "fetcher": {
+        "httpx": "Download a page over HTTP(S) and keep its main text and title.",
+        "trafilatura": (
+            "Download a page and extract its main text with title, author, date and language."
+        ),
+        "file": "Read a local HTML, Markdown or text file (a path or a file:// URL).",
+    },
+    "mapper": {
+        "sitemap": "List the URLs of a site's sitemaps (index files followed, gzip read).",
+        "rss": "List the entry links of an RSS or Atom feed.",
+        "crawl": "Crawl one site breadth-first (same host, depth and URL limits, robots.txt).",
+        "folder": "List the files under a local folder (recursive, include/exclude globs).",
+    },
+}

@@ -8,25 +8,35 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import AsyncIterator
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from kurt.config.locations import Locations
-from kurt.config.model import KurtConfig, load_config
-from kurt.core.context import ToolContext
 
 if TYPE_CHECKING:
+    # Imported where used: a read-only command (`kurt tool list`, `kurt skill
+    # info`) needs the skill manager alone, and pydantic-settings (the config
+    # model), attrs (ToolContext) and httpx would cost it more than click.
+    from collections.abc import AsyncIterator
+
     import httpx
 
+    from kurt.config.model import KurtConfig
     from kurt.config.settings import ResolvedSettings
+    from kurt.core.context import ToolContext
     from kurt.db.store import Database
     from kurt.skills.manager import SkillManager
     from kurt.skills.record import SkillRecord
 
 
 class Runtime:
-    """Configuration, registries and run-time resources of one project."""
+    """Configuration, registries and run-time resources of one project.
+
+    It owns each skill's settings: :meth:`skill_settings` resolves and
+    validates them once per command, from the manifest's schema and kurt.toml,
+    before the skill's code is imported (the manager calls it just before a
+    load) and hands the same model to every run of that skill's code.
+    """
 
     def __init__(self, locations: Locations) -> None:
         self.locations = locations
@@ -34,6 +44,8 @@ class Runtime:
 
     @cached_property
     def config(self) -> KurtConfig:
+        from kurt.config.model import load_config
+
         return load_config(self.locations)
 
     @cached_property
@@ -41,7 +53,8 @@ class Runtime:
         """The skills of this project and user (discovered on first use)."""
         from kurt.skills.manager import SkillManager
 
-        return SkillManager(self.locations, before_load=self.check_settings)
+        # Settings are checked just before a skill's code would be imported.
+        return SkillManager(self.locations, before_load=self._check_settings)
 
     def prepare_registries(self) -> None:
         """Let the registries load this project's skills on demand (they know
@@ -51,85 +64,31 @@ class Runtime:
         for registry in REGISTRIES.values():
             registry.set_resolver(self.skills)
 
-    def settings_for(self, skill: str | None) -> Any:
-        """The validated settings model of ``skill`` (``None``: Kurt's own code,
-        an empty namespace). Built from the manifest's schema and kurt.toml;
-        a skill gets only its own section."""
-        from types import SimpleNamespace
+    def skill_settings(self, record: SkillRecord) -> ResolvedSettings:
+        """``record``'s validated settings (resolved once per command), or a
+        located ConfigError: invalid settings stop a run before any of the
+        skill's code is imported."""
+        resolved = self._settings.get(record.name)
+        if resolved is None:
+            from kurt.config.settings import resolve_settings
 
-        if skill is None:
-            return SimpleNamespace()
-        if skill not in self._settings:
-            self.check_settings(self.skills.record(skill))
-        return self._settings[skill].model
-
-    def check_settings(self, record: SkillRecord) -> None:
-        """Validate ``record``'s settings, or raise a located ConfigError. The
-        manager's ``before_load`` hook: invalid settings stop the run before any
-        of the skill's code is imported."""
-        import os
-
-        from kurt.config.settings import resolve_settings
-
-        self._settings[record.name] = resolve_settings(
-            record.name, record.settings, self.skills.config, os.environ
-        )
-
-    def catalog(self) -> list[dict[str, Any]]:
-        """``kurt tool list`` rows: every tool, fetcher and mapper, without loading skills."""
-        from kurt.registry import FETCHERS, MAPPERS, TOOLS
-
-        self.prepare_registries()
-        rows: list[dict[str, Any]] = []
-        for registry in (TOOLS, FETCHERS, MAPPERS):
-            for entry in registry:
-                rows.append(
-                    {
-                        "kind": entry.kind,
-                        "name": entry.name,
-                        "skill": entry.skill,
-                        "description": entry.description,
-                    }
-                )
-            # Names skills provide, from their manifests (their code stays unimported).
-            for name, record in self.skills.provided(registry.kind).items():
-                if registry.registered(name) is None and record.usable:
-                    provided = next(p for p in record.provides if p.name == name)
-                    rows.append(
-                        {
-                            "kind": registry.kind,
-                            "name": name,
-                            "skill": record.name,
-                            "description": provided.description or record.description,
-                        }
-                    )
-        return sorted(rows, key=lambda row: (_KIND_ORDER[row["kind"]], row["name"]))
-
-    def describe(self, name: str) -> list[dict[str, Any]]:
-        """``kurt tool info`` rows for ``name`` (a name may be a tool and an engine)."""
-        from kurt.errors import UnknownNameError
-        from kurt.registry import FETCHERS, MAPPERS, TOOLS
-        from kurt.skills.record import KINDS
-
-        rows = [dict(row) for row in self.catalog() if row["name"] == name]
-        if not rows:
-            for kind in KINDS:
-                record = self.skills.provider(kind, name)
-                if record is not None:  # provided by a disabled or invalid skill: say so
-                    self.skills.check_usable(record)
-            known = {*TOOLS.names(), *FETCHERS.names(), *MAPPERS.names()}
-            raise UnknownNameError("tool", name, known)
-        for row in rows:
-            entry = TOOLS.registered(name) if row["kind"] == "tool" else None
-            row["input_schema"] = (
-                entry.obj.InputModel.model_json_schema() if entry is not None else None
+            resolved = resolve_settings(
+                record.name, record.settings, self.skills.config, os.environ
             )
-            if row["kind"] == "tool" and entry is None:
-                row["note"] = (
-                    f"the input schema is not shown: skill '{row['skill']}' is not imported to "
-                    "describe it; a run with a wrong input lists the fields the tool takes"
-                )
-        return rows
+            self._settings[record.name] = resolved
+        return resolved
+
+    def _check_settings(self, record: SkillRecord) -> None:
+        self.skill_settings(record)
+
+    def settings_for(self, skill: str | None) -> Any:
+        """The settings model a run of ``skill``'s code gets (``None``: Kurt's
+        own code, an empty namespace); a skill gets only its own section."""
+        if skill is None:
+            from types import SimpleNamespace
+
+            return SimpleNamespace()
+        return self.skill_settings(self.skills.record(skill)).model
 
     @contextlib.asynccontextmanager
     async def context(self) -> AsyncIterator[ToolContext]:
@@ -139,6 +98,7 @@ class Runtime:
         closed afterwards. Outside a project the database is an in-memory
         SQLite (tools then report ``stored: false``).
         """
+        from kurt.core.context import ToolContext
         from kurt.core.resources import RunResources
 
         self.prepare_registries()
@@ -159,9 +119,6 @@ class Runtime:
         from kurt.tools.http import make_client
 
         return make_client(self.config.fetch)
-
-
-_KIND_ORDER = {"tool": 0, "fetcher": 1, "mapper": 2}
 
 
 def load_skills(project: str | os.PathLike[str] | None = None) -> Runtime:

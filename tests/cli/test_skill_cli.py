@@ -496,3 +496,24 @@ def test_validate_never_imports_a_shadowed_skill(
         f"implements checked statically only: it is shadowed by {project / 'skills' / 'twin'}"
     )
     assert imported(kurt_home / "markers") == set()
+
+
+def test_list_fits_80_columns_without_breaking_a_word(three: Path, run_kurt: Run) -> None:
+    # Piped (a real subprocess): plain aligned columns at the width COLUMNS gives.
+    outcome = run_kurt("--project", str(three), "skill", "list", env={"COLUMNS": "80"})
+    assert outcome.exit_code == 0, outcome.stderr
+    lines = outcome.stdout.splitlines()
+    assert lines[0].split()[:5] == ["name", "version", "source", "status", "provides"]
+    for name in ("alpha", "beta", "gamma"):
+        path = str(three / "skills" / name)
+        assert any(line.split()[:5] == [name, "0.1.0", "project", "ok", "tool"] for line in lines)
+        assert any(line.strip() == path or line.endswith(f"  {path}") for line in lines)
+    assert all(len(line) <= 80 for line in lines if str(three) not in line)
+
+
+def test_list_problems_go_to_stderr_with_their_severity(project: Path, run_kurt: Run) -> None:
+    write_skill(project / "skills", "alpha", version="not a version")
+    outcome = run_kurt("--project", str(project), "skill", "list")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert "invalid" in outcome.stdout
+    assert outcome.stderr.startswith("alpha: error: ")

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -167,8 +168,10 @@ def test_list_json_has_the_documented_keys(invoke: Run) -> None:
 def test_list_as_a_table(invoke: Run) -> None:
     code, stdout, _ = invoke("tool", "list")
     assert code == 0
-    assert re.search(r"tool\s+.\s+greet\s+.\s+\(built-in\)\s+.\s+Greet someone politely\.", stdout)
-    assert re.search(r"whisper\s+.\s+whisperer\s+.\s+Greet someone quietly\.", stdout)
+    # Not a terminal: plain aligned columns (kurt.cli.plain), one row a line.
+    assert stdout.splitlines()[0].split() == ["kind", "name", "skill", "description"]
+    assert re.search(r"^tool +greet +\(built-in\) +Greet someone politely\.$", stdout, re.M)
+    assert re.search(r"^tool +whisper +whisperer +Greet someone quietly\.$", stdout, re.M)
 
 
 def test_info_json_includes_the_input_schema(invoke: Run) -> None:
@@ -275,3 +278,30 @@ def test_run_in_a_subprocess(params: str, exit_code: int) -> None:
     else:
         assert done.stdout == ""
         assert done.stderr.startswith("Error: Invalid input for tool 'double': field 'count': ")
+
+
+def test_kurts_own_descriptions_are_known_without_importing_them() -> None:
+    # tool list reads kurt.kinds instead of importing httpx and trafilatura.
+    from kurt.kinds import OWN_DESCRIPTIONS
+    from kurt.registry import REGISTRIES
+
+    described = {
+        kind: {entry.name: entry.description for entry in registry if entry.kurts_own}
+        for kind, registry in REGISTRIES.items()
+    }
+    assert described == OWN_DESCRIPTIONS
+
+
+def test_tool_list_imports_neither_kurts_engines_nor_the_registries(tmp_path: Path) -> None:
+    script = (
+        "import sys; from kurt.cli.app import run; run(['tool', 'list', '--json']); "
+        "heavy = {'httpx', 'trafilatura', 'kurt.registry', 'pydantic_settings', 'rich'}; "
+        "print(sorted(heavy & set(sys.modules)), file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert done.stderr.strip() == "[]"
+    rows = {row["name"]: row for row in json.loads(done.stdout)}
+    assert rows["trafilatura"]["kind"] == "fetcher"
+    assert rows["trafilatura"]["skill"] is None

@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kurt.cli.state import CliState
+from kurt.config.skills import MASK
 
 if TYPE_CHECKING:
     from kurt.config.settings_schema import Spec
     from kurt.config.skills import SkillsConfig
     from kurt.skills.record import SkillRecord
 
-MASK = "***"  # kurt.config.settings.MASK, without importing pydantic to print a message
 USER_HELP = "Edit the user's ~/.kurt/kurt.toml instead of the project's."
 
 
@@ -136,7 +136,7 @@ def config_skills_unset(state: CliState, name: str, key: str, user: bool) -> Non
     file = _target(state, user)
     _check_name(state, name, file)
     record = _find(state, name)
-    if record is not None and not _is_set(file, name, key):
+    if record is not None and not state.runtime.skills.config.is_set(name, key, file):
         # A key the file holds may always go (a stale one, say); any other
         # must be one the skill declares, or it is a typo of one.
         _check_key(record, key)
@@ -293,14 +293,10 @@ def _find(state: CliState, name: str) -> SkillRecord | None:
 
 def _refuse_reserved(name: str) -> None:
     """``paths``, ``enabled`` and ``disabled`` name no skill: a usage error."""
-    from kurt.config.skills import RESERVED
+    from kurt.config.skills import refuse_reserved
     from kurt.errors import UsageError
 
-    if name in RESERVED:
-        raise UsageError(
-            f"'{name}' is a reserved key of [skills], not a skill name.",
-            hint=f"edit `{name}` by hand in kurt.toml",
-        )
+    refuse_reserved(name, UsageError)
 
 
 def _record(state: CliState, name: str) -> SkillRecord:
@@ -316,21 +312,10 @@ def _record(state: CliState, name: str) -> SkillRecord:
 def _check_name(state: CliState, name: str, file: Path) -> None:
     """``name`` must be a discovered skill, or at least be named in ``file``
     (so a stale entry for a skill that is gone can still be cleaned up)."""
-    from kurt.config.files import read_toml
-
     _refuse_reserved(name)  # even when the file names it (as the key it is)
     if _find(state, name) is not None:
         return
-    raw = read_toml(file).get("skills", {})
-    mentioned = isinstance(raw, dict) and (
-        name in raw
-        or any(
-            name in (raw.get(k) or [])
-            for k in ("enabled", "disabled")
-            if isinstance(raw.get(k), list)
-        )
-    )
-    if not mentioned:
+    if not state.runtime.skills.config.mentions(name, file):
         _record(state, name)
 
 
@@ -349,15 +334,6 @@ def _check_key(record: SkillRecord, key: str) -> dict[str, Spec]:
             hint=f"settings of '{record.name}': {', '.join(sorted(known)) or '(none)'}",
         )
     return known
-
-
-def _is_set(file: Path, name: str, key: str) -> bool:
-    """Whether ``file`` holds ``[skills.<name>].<key>``."""
-    from kurt.config.files import read_toml
-
-    table = read_toml(file).get("skills", {})
-    table = table.get(name) if isinstance(table, dict) else None
-    return isinstance(table, dict) and key in table
 
 
 def _settings_check(state: CliState, record: SkillRecord, file: Path) -> Any:

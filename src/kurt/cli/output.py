@@ -29,13 +29,35 @@ def print_table(
 ) -> None:
     """Print ``rows`` as a rich table (plain text when not a terminal)."""
     from rich.table import Table
+    from rich.text import Text
+
+    from kurt.cli.plain import clean
 
     table = Table(title=title, show_lines=False, header_style="bold")
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*("" if cell is None else str(cell) for cell in row))
+        # Text, not str: a manifest's "[red]" is shown, never read as rich markup.
+        table.add_row(*(Text(clean("" if cell is None else str(cell), lines=True)) for cell in row))
     console().print(table)
+
+
+def print_listing(
+    columns: Sequence[str], rows: Sequence[Sequence[Any]], *, own_line: str | None = None
+) -> None:
+    """Print a listing that grows with the number of skills: a rich table in a
+    terminal while it fits a screen, else plain aligned text (:mod:`kurt.cli.plain`),
+    where ``own_line`` (a path column) moves under its row when the row is too wide."""
+    from kurt.cli import plain
+
+    if not plain.use_plain(len(rows)):
+        print_table(columns, rows)
+        return
+    cells = [["" if cell is None else str(cell) for cell in row] for row in rows]
+    text = plain.render(columns, cells, columns_wide=plain.width(), own_line=own_line)
+    # Written as is: click.echo would scan every line for ANSI codes off a terminal.
+    sys.stdout.write(text)
+    sys.stdout.flush()
 
 
 def stderr_is_tty() -> bool:

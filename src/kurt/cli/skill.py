@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kurt.cli.state import CliState
+from kurt.config.skills import MASK
 
 # Not imported here: pathlib and kurt.cli.output (json). `kurt skill list --json`
 # with a warm cache needs neither, and every import counts against click's own
@@ -26,20 +27,10 @@ if TYPE_CHECKING:
     from kurt.skills.record import SkillRecord
     from kurt.skills.validate import Report
 
-MASK = "***"
-
 
 @click.group("skill")
 def skill_group() -> None:
     """List, inspect, validate and create skills."""
-
-
-def _manager(state: CliState) -> SkillManager:
-    # Not state.runtime.skills: the Runtime imports pydantic-settings, and a
-    # warm `kurt skill list` must cost little more than importing click.
-    from kurt.skills.manager import SkillManager
-
-    return SkillManager(state.locations)
 
 
 @skill_group.command("list")
@@ -51,44 +42,57 @@ def skill_list(state: CliState, as_json: bool) -> None:
     Shadowed, disabled and invalid skills are listed too, with the reason.
     No skill code is imported.
     """
-    if as_json:
-        # Compact JSON, often straight from the snapshot (an indent would cost
-        # the pure-Python encoder); written as is (click.echo would scan it for
-        # ANSI codes when stdout is not a terminal). The warm path reads the
-        # listing pointer and snapshot only; anything changed, or any error to
-        # report, takes the full path through the manager.
-        from kurt.skills.catalog.listing import warm_listing
+    # Both forms start from the JSON text, often straight from the snapshot:
+    # the warm path reads the listing pointer and snapshot only; anything
+    # changed, or any error to report, takes the full path through the manager.
+    from kurt.skills.catalog.listing import warm_listing
 
-        text = warm_listing(state.project)
-        if text is None:
-            text = _manager(state).listing_json()
+    text = warm_listing(state.project)
+    if text is None:
+        text = state.runtime.skills.listing_json()
+    if as_json:
+        # Compact (an indent would cost the pure-Python encoder); written as is
+        # (click.echo would scan it for ANSI codes when stdout is not a terminal).
         sys.stdout.write(text + "\n")
         return
-    from kurt.cli.output import print_table
+    import json
 
-    records = _manager(state).records
-    if not records:
+    from kurt.cli.output import print_listing
+
+    rows: list[dict[str, Any]] = json.loads(text)
+    if not rows:
         click.echo("No skills found. Create one with: kurt skill new NAME", err=True)
         return
-    print_table(
+    print_listing(
         ["name", "version", "source", "status", "provides", "path"],
         [
             [
-                r.name,
-                r.version or "",
-                r.source,
-                r.status if r.trusted else f"{r.status} (untrusted)",
-                ", ".join(f"{p.kind} {p.name}" for p in r.provides),
-                str(r.path),
+                row["name"],
+                row["version"] or "",
+                row["source"],
+                _status(row),
+                ", ".join(f"{p['type']} {p['name']}" for p in row["provides"]),
+                row["path"],
             ]
-            for r in records
+            for row in rows
         ],
+        own_line="path",
     )
-    for record in records:
-        for problem in (*record.problems, *record.unmet):
-            click.echo(f"{record.name}: {problem.severity}: {problem}", err=True)
-    if not all(r.trusted for r in records):
+    if any(row["problems"] for row in rows):
+        # The rows say what is wrong, the records also how bad (error or warning).
+        from kurt.cli.plain import clean
+
+        for record in state.runtime.skills.records:
+            for problem in (*record.problems, *record.unmet):
+                click.echo(clean(f"{record.name}: {problem.severity}: {problem}"), err=True)
+    if not all(row.get("trusted", True) for row in rows):
         click.echo("(untrusted): the project's skills run only after: kurt trust", err=True)
+
+
+def _status(row: dict[str, Any]) -> str:
+    """The status column: a project's skill that needs `kurt trust` says so."""
+    status = str(row["status"])
+    return status if row.get("trusted", True) else f"{status} (untrusted)"
 
 
 @skill_group.command("info")
@@ -100,7 +104,7 @@ def skill_info(state: CliState, name: str, as_json: bool) -> None:
     path and status of the skill NAME. No skill code is imported."""
     from kurt.cli.output import print_json, print_table
 
-    manager = _manager(state)
+    manager = state.runtime.skills
     manager.catalog()  # a full scan: info shows the manifest as it is now
     record = manager.record(name)
     info = _info(manager, record)

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from kurt.cli.output import print_json, print_table
+from kurt.cli.output import print_json, print_listing
 from kurt.cli.state import CliState
 from kurt.errors import UsageError
 
@@ -26,11 +26,13 @@ def tool_list(state: CliState, as_json: bool) -> None:
 
     Skill-provided names come from their manifests; no skill code is imported.
     """
-    rows = state.runtime.catalog()
+    from kurt.cli.tool_rows import tool_rows
+
+    rows = tool_rows(state.runtime.skills)
     if as_json:
         print_json(rows)
         return
-    print_table(
+    print_listing(
         ["kind", "name", "skill", "description"],
         [[r["kind"], r["name"], r["skill"] or "(built-in)", r["description"]] for r in rows],
     )
@@ -47,7 +49,9 @@ def tool_info(state: CliState, name: str, as_json: bool) -> None:
     described from its manifest only (its code is not imported): see
     kurt skill info SKILL for its settings.
     """
-    info = state.runtime.describe(name)
+    from kurt.cli.tool_rows import tool_info
+
+    info = tool_info(state.runtime.skills, name)
     if as_json:
         print_json(info)
         return

@@ -40,7 +40,7 @@ from tomlkit.toml_document import TOMLDocument
 
 from kurt.atomic import atomic_write
 from kurt.config.files import parse_toml
-from kurt.config.skills import RESERVED, check_document
+from kurt.config.skills import check_document, refuse_reserved
 from kurt.config.tomlarray import discard_name, holder, insert_name
 from kurt.config.tomlvalue import inline
 from kurt.errors import ConfigError
@@ -418,10 +418,4 @@ def _same(left: Any, right: Any) -> bool:
 
 
 def _refuse_reserved(name: str, path: Path) -> None:
-    if name in RESERVED:
-        raise ConfigError(
-            f"'{name}' is a reserved key of [skills], not a skill",
-            file=path,
-            key=f"skills.{name}",
-            hint="name a skill; `paths`, `enabled` and `disabled` are edited by hand",
-        )
+    refuse_reserved(name, file=path, key=f"skills.{name}")

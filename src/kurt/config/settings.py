@@ -32,7 +32,7 @@ import attrs
 from pydantic import BaseModel, Secret, SecretStr, TypeAdapter, ValidationError
 
 from kurt.config.settings_schema import Spec, settings_model, specs
-from kurt.config.skills import SkillsConfig, locate_key
+from kurt.config.skills import MASK, SkillsConfig, locate_key
 from kurt.errors import ConfigError, ManifestError, did_you_mean
 
 SOURCE_ENV = "env"
@@ -40,7 +40,6 @@ SOURCE_PROJECT = "project"
 SOURCE_USER = "user"
 SOURCE_DEFAULT = "default"
 SOURCE_MISSING = "missing"  # required, and set nowhere: the value is None
-MASK = "***"
 
 
 @attrs.frozen

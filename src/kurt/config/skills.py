@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kurt.config.locations import Locations
-from kurt.errors import ConfigError, did_you_mean
+from kurt.errors import ConfigError, KurtError, did_you_mean
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -21,6 +21,24 @@ if TYPE_CHECKING:
 # warm `kurt skill list --json` imports this module for SkillsConfig.state alone.
 
 RESERVED = frozenset({"paths", "enabled", "disabled"})
+
+
+def refuse_reserved(name: str, error: type[KurtError] = ConfigError, **where: Any) -> None:
+    """Raise ``error`` (one message wherever it is caught) if ``name`` is one of
+    the reserved keys of ``[skills]`` rather than a skill's name. The CLI makes
+    it a usage error (exit 2) before anything else; an edit through the API, a
+    ConfigError naming the file and key (``where``)."""
+    if name in RESERVED:
+        raise error(
+            f"'{name}' is a reserved key of [skills], not a skill name.",
+            hint=f"edit `{name}` by hand in kurt.toml",
+            **where,
+        )
+
+
+#: How every listing shows a secret setting's value (SPEC section 3), here and
+#: not beside the pydantic code so printing it costs no pydantic import.
+MASK = "***"
 
 # Why a skill is enabled or not, as shown by listings (`reason` in JSON).
 REASON_DEFAULT = "default"
@@ -60,6 +78,8 @@ class SkillsConfig(NamedTuple):
     # the file whose `enabled` applies.
     project_disabled: frozenset[str] = frozenset()
     enabled_file: Path | None = None
+    # Every name each file's `enabled` and `disabled` lists hold, by file.
+    listed: dict[Path, frozenset[str]] = {}  # noqa: RUF012 (never mutated)
 
     def state(self, name: str) -> tuple[bool, str]:
         """Whether the skill ``name`` is enabled, and why (a ``REASON_*``)."""
@@ -84,6 +104,19 @@ class SkillsConfig(NamedTuple):
     def settings_tables(self, name: str) -> tuple[SettingsTable, ...]:
         """The skill's settings tables, highest precedence (project) first."""
         return self.tables.get(name, ())
+
+    def mentions(self, name: str, file: Path) -> bool:
+        """Whether ``file`` names the skill ``name`` (a settings table, or an
+        entry of its ``enabled`` or ``disabled`` list)."""
+        return name in self.listed.get(file, ()) or any(
+            table.file == file for table in self.settings_tables(name)
+        )
+
+    def is_set(self, name: str, key: str, file: Path) -> bool:
+        """Whether ``file`` holds ``[skills.<name>].<key>``."""
+        return any(
+            table.file == file and key in table.values for table in self.settings_tables(name)
+        )
 
 
 def read_skills_config(
@@ -110,6 +143,9 @@ def read_skills_config(
         else _section(locations.user_file, "user")
     )
     tables: dict[str, tuple[SettingsTable, ...]] = {}
+    listed = {locations.user_file: (user.enabled or frozenset()) | user.disabled}
+    if locations.project_file is not None:
+        listed[locations.project_file] = (project.enabled or frozenset()) | project.disabled
     for section in (project, user):
         for name, table in section.tables.items():
             tables[name] = (*tables.get(name, ()), table)
@@ -129,6 +165,7 @@ def read_skills_config(
             if user.enabled is not None
             else None
         ),
+        listed=listed,
     )
 
 

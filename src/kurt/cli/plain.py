@@ -1,0 +1,143 @@
+"""Plain tables for listings that grow with the number of skills.
+
+rich renders a table row in 2 to 8 ms, so ``kurt skill list`` among a
+thousand skills spent seconds drawing boxes. Long listings, and any listing
+that goes to a pipe, are printed here instead: columns aligned with spaces,
+each fitted to the terminal (SPEC section 6: at 80 columns no header or word
+is broken mid-word). When the row is too wide, the column named ``own_line``
+(a path) moves to its own indented line under the row, whole, and the other
+columns wrap between words. Standard library only.
+
+Text from manifests is shown, never obeyed: control characters (an escape
+sequence in a description, say) are replaced before anything is printed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+GAP = "  "
+#: Beyond this many rows a terminal listing is printed plain too (see
+#: :func:`use_plain`): a screenful is where rich's boxes stop paying for their cost.
+RICH_ROWS = 40
+_CONTROL = dict.fromkeys([*range(0x20), 0x7F, *range(0x80, 0xA0)], "?")
+_CONTROL[ord("\n")] = _CONTROL[ord("\t")] = " "
+_CONTROL_KEEPING_LINES = {**_CONTROL, ord("\n"): "\n"}
+
+
+def clean(text: str, *, lines: bool = False) -> str:
+    """``text`` with every control character made harmless (printable); line
+    breaks become spaces unless ``lines`` keeps them (a multi-line rich cell)."""
+    return text.translate(_CONTROL_KEEPING_LINES if lines else _CONTROL)
+
+
+def width() -> int:
+    """The columns to fit: ``COLUMNS``, else the terminal's, else 80 (a pipe)."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.stdout.fileno()).columns
+        except (AttributeError, ValueError, OSError):  # not a terminal, or no real file
+            columns = 0
+    return columns if columns > 0 else 80
+
+
+def use_plain(rows: int) -> bool:
+    """Whether a listing of ``rows`` rows is printed plain: always to a pipe or
+    a file, and in a terminal once it is longer than a screenful."""
+    try:
+        terminal = sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        terminal = False
+    return not terminal or rows > RICH_ROWS
+
+
+def render(
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    columns_wide: int,
+    own_line: str | None = None,
+) -> str:
+    """``rows`` under ``columns`` as aligned text at most ``columns_wide`` wide
+    where words allow; ends with a newline."""
+    header = [clean(c) for c in columns]
+    body = [[clean(cell) for cell in row] for row in rows]
+    natural = [max([len(cell) for cell in column]) for column in zip(header, *body, strict=True)]
+    moved: int | None = None
+    if own_line is not None and _total(natural) > columns_wide:
+        moved = header.index(own_line)
+        header = header[:moved] + header[moved + 1 :]
+        natural = natural[:moved] + natural[moved + 1 :]
+    table = [row[:moved] + row[moved + 1 :] if moved is not None else row for row in body]
+    widths = _fit(header, table, natural, columns_wide)
+    lines = _lines(header, widths)
+    for index, row in enumerate(table):
+        lines += _lines(row, widths)
+        if moved is not None and body[index][moved]:
+            lines.append(GAP + body[index][moved])
+    return "\n".join(lines) + "\n"
+
+
+def _total(widths: Sequence[int]) -> int:
+    return sum(widths) + len(GAP) * (len(widths) - 1)
+
+
+def _fit(
+    header: Sequence[str], table: Sequence[Sequence[str]], natural: list[int], limit: int
+) -> list[int]:
+    """Column widths within ``limit``, never narrower than a column's longest
+    word (or its header): a table that cannot fit overflows instead."""
+    widths = list(natural)
+    if _total(widths) <= limit:
+        return widths
+    least = [
+        max(len(head), *(len(word) for row in table for word in row[i].split(" ")))
+        if table
+        else len(head)
+        for i, head in enumerate(header)
+    ]
+    excess = _total(widths) - limit
+    while excess > 0:
+        # Take from the column with the most room above its longest word.
+        room, index = max((widths[i] - least[i], i) for i in range(len(widths)))
+        if room <= 0:
+            break
+        cut = min(room, excess, max(1, room // 2))
+        widths[index] -= cut
+        excess -= cut
+    return widths
+
+
+def _lines(cells: Sequence[str], widths: Sequence[int]) -> list[str]:
+    """One table row as text lines, each cell wrapped between words."""
+    wrapped = [_wrap(cell, size) for cell, size in zip(cells, widths, strict=True)]
+    height = max(len(parts) for parts in wrapped)
+    out = []
+    for n in range(height):
+        parts = [parts[n] if n < len(parts) else "" for parts in wrapped]
+        text = GAP.join(part.ljust(size) for part, size in zip(parts, widths, strict=True))
+        out.append(text.rstrip())
+    return out
+
+
+def _wrap(text: str, size: int) -> list[str]:
+    """``text`` in lines of at most ``size`` characters, broken between words
+    only (a longer word keeps its own line whole)."""
+    if len(text) <= size:
+        return [text]
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        if current and len(current) + 1 + len(word) > size:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    lines.append(current)
+    return lines

@@ -1,0 +1,91 @@
+"""The rows of ``kurt tool list`` and ``kurt tool info``: presentation, so here.
+
+Kurt's own names and their descriptions come from :mod:`kurt.kinds` and a
+skill's from its manifest, so listing imports neither Kurt's engines (httpx,
+trafilatura) nor any skill's code, nor even the registries: until something
+imports :mod:`kurt.registry`, nothing but Kurt's own names can be registered
+in this process. When it has been imported (a test, a script calling the CLI
+in-process), what is registered there is listed too.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+from kurt.kinds import KINDS, OWN_DESCRIPTIONS, OWN_NAMES
+
+if TYPE_CHECKING:
+    from kurt.skills.manager import SkillManager
+
+Row = dict[str, Any]
+
+
+def tool_rows(skills: SkillManager) -> list[Row]:
+    """Every tool, fetcher and mapper (SPEC section 6 ``kurt tool list --json``),
+    by kind then name, without loading any skill."""
+    rows: dict[tuple[str, str], Row] = {}
+    for kind in KINDS:
+        for name, description in OWN_DESCRIPTIONS[kind].items():
+            rows[kind, name] = _row(kind, name, None, description)
+    for entry in _registered():
+        rows[entry.kind, entry.name] = _row(entry.kind, entry.name, entry.skill, entry.description)
+    for kind in KINDS:
+        # Names skills provide, from their manifests (their code stays unimported).
+        for name, record in skills.provided(kind).items():
+            if (kind, name) not in rows and record.usable:
+                provided = next(p for p in record.provides if p.kind == kind and p.name == name)
+                description = provided.description or record.description
+                rows[kind, name] = _row(kind, name, record.name, description)
+    return sorted(rows.values(), key=lambda row: (KINDS.index(row["kind"]), row["name"]))
+
+
+def tool_info(skills: SkillManager, name: str) -> list[Row]:
+    """``kurt tool info`` rows for ``name`` (a name may be a tool and an engine).
+
+    Kurt's own tools (and ones registered in this process) show their input
+    schema; a skill's tool is described from its manifest, unimported.
+    """
+    from kurt.errors import UnknownNameError
+
+    rows = [dict(row) for row in tool_rows(skills) if row["name"] == name]
+    if not rows:
+        for kind in KINDS:
+            record = skills.provider(kind, name)
+            if record is not None:  # provided by a disabled or invalid skill: say so
+                skills.check_usable(record)
+        known = {entry.name for entry in _registered()}
+        for kind in KINDS:
+            known.update(OWN_NAMES[kind])
+            known.update(skills.names(kind))
+        raise UnknownNameError("tool", name, known)
+    for row in rows:
+        row["input_schema"] = None
+        if row["kind"] != "tool":
+            continue
+        registry = sys.modules.get("kurt.registry")
+        loaded = registry.TOOLS.registered(name) if registry is not None else None
+        if row["skill"] is None:  # Kurt's own, or registered here: import it to describe it
+            from kurt.registry import TOOLS
+
+            row["input_schema"] = TOOLS.get(name).InputModel.model_json_schema()
+        elif loaded is not None:  # a skill this process has loaded already
+            row["input_schema"] = loaded.obj.InputModel.model_json_schema()
+        else:
+            row["note"] = (
+                f"the input schema is not shown: skill '{row['skill']}' is not imported to "
+                "describe it; a run with a wrong input lists the fields the tool takes"
+            )
+    return rows
+
+
+def _row(kind: str, name: str, skill: str | None, description: str) -> Row:
+    return {"kind": kind, "name": name, "skill": skill, "description": description}
+
+
+def _registered() -> list[Any]:
+    """What the registries hold now (importing nothing), if they exist yet."""
+    registry = sys.modules.get("kurt.registry")
+    if registry is None:
+        return []
+    return [entry for kind in KINDS for entry in registry.REGISTRIES[kind].loaded()]

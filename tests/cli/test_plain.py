@@ -1,0 +1,49 @@
+"""Plain listings: aligned, fitted to the width, never a word broken."""
+
+from __future__ import annotations
+
+from kurt.cli.plain import clean, render
+
+COLUMNS = ["name", "version", "source", "status", "provides", "path"]
+
+
+def test_a_row_that_fits_is_one_aligned_line() -> None:
+    text = render(
+        ["name", "status"], [["alpha", "ok"], ["a-much-longer-name", "invalid"]], columns_wide=80
+    )
+    assert text.splitlines() == [
+        "name                status",
+        "alpha               ok",
+        "a-much-longer-name  invalid",
+    ]
+
+
+def test_at_80_columns_no_header_or_word_is_broken_and_the_path_moves_whole() -> None:
+    path = "/home/someone/projects/a-rather-deep/folder/of/skills/web-archiver-with-a-long-name"
+    provides = "tool archive, tool snapshot, fetcher wayback, mapper wayback-index"
+    text = render(
+        COLUMNS,
+        [["web-archiver", "0.1.0", "project", "ok", provides, path]],
+        columns_wide=80,
+        own_line="path",
+    )
+    lines = text.splitlines()
+    assert all(len(line) <= 80 for line in lines if path not in line)
+    assert lines[0].split() == COLUMNS[:-1]  # the path is no longer a column
+    assert f"  {path}" in lines  # whole, on its own line
+    words = " ".join(lines[1:]).split()
+    for word in [*provides.split(), "web-archiver", "0.1.0", "project"]:
+        assert word in words  # each whole, none cut in two
+
+
+def test_a_table_that_cannot_fit_overflows_rather_than_breaking_a_word() -> None:
+    word = "x" * 50
+    text = render(["name", "description"], [[word, word]], columns_wide=40)
+    assert word in text.splitlines()[1]
+    assert text.count(word) == 2
+
+
+def test_manifest_text_is_shown_not_obeyed() -> None:
+    hostile = "evil\x1b[2J\x07 [red]markup[/red]\nnext"
+    assert clean(hostile) == "evil?[2J? [red]markup[/red] next"
+    assert "\x1b" not in render(["description"], [[hostile]], columns_wide=80)
