@@ -11,10 +11,11 @@ Two views of the skills:
 
 - :attr:`SkillManager.records` scans every source (``kurt skill list``,
   ``validate``, ``config``): each manifest is stat-ed, changed ones re-read.
-- Resolution uses the cached catalog when no search folder changed and stats
-  only the manifests of the skills it loads; anything stale falls back to a
-  full scan. So running one tool among a thousand skills costs a few ``stat``
-  calls more than among one.
+- Resolution uses the run index while a scan (strings and ``stat`` only)
+  finds every skill folder and manifest as it was; anything changed falls
+  back to the full path, which re-reads what changed. A name the index does
+  not know is looked up in the full path too before it is called unknown
+  (SPEC section 8: every command answers from the disk as it is now).
 
 A skill that is invalid, disabled or fails to load raises a clear
 :class:`~kurt.errors.SkillError` when its name is used, and is otherwise
@@ -157,12 +158,16 @@ class SkillManager:
         """
         found = self._fast().find(name)
         if found is None:
+            found = self.catalog().find(name)  # never "unknown" before looking at the disk
+        if found is None:
             raise UnknownNameError("skill", name, {r.name for r in self.records})
         return found
 
     def provider(self, kind: str, name: str) -> SkillRecord | None:
         """The skill that would provide ``name`` of ``kind`` (no code is imported)."""
         catalog = self._fast()
+        if name not in catalog.providers.get(kind, {}) and catalog is not self._full:
+            catalog = self.catalog()  # never "unknown" before looking at the disk
         candidates = [catalog.find(s) for s in catalog.providers.get(kind, {}).get(name, [])]
         present = [r for r in candidates if r is not None]
         usable = [r for r in present if r.usable]

@@ -90,7 +90,7 @@ def test_unwritable_cache_costs_speed_not_correctness(project: Path, kurt_home: 
     assert descriptions(project, kurt_home) == {"one": "real"}
 
 
-def test_quick_catalog_needs_unchanged_roots(project: Path, kurt_home: Path) -> None:
+def test_quick_catalog_needs_an_unchanged_scan(project: Path, kurt_home: Path) -> None:
     locations = Locations(project, kurt_home)
     config = read_skills_config(locations)
     write_skill(project / "skills", "one")
@@ -103,21 +103,26 @@ def test_quick_catalog_needs_unchanged_roots(project: Path, kurt_home: Path) -> 
     assert record is not None
     assert record.path == project / "skills" / "one"
     assert quick.fresh(record)
-    write_skill(project / "skills", "two")  # a new folder changes the root's mtime
+    write_skill(project / "skills", "two")  # a new skill is a new line of the scan
     assert load_quick(locations, config) is None
 
 
-def test_quick_catalog_stats_only_what_it_uses(project: Path, kurt_home: Path) -> None:
-    """Resolution trusts the cache for skills it does not load: deleting another
-    skill's manifest goes unnoticed there (a listing notices)."""
+def test_quick_catalog_sees_every_manifest_as_it_is_now(project: Path, kurt_home: Path) -> None:
+    """Resolution trusts the run index only while every manifest is as it was
+    (SPEC section 8): another skill's manifest deleted, or rewritten in place,
+    is noticed by the next lookup, not only by a listing."""
     write_skill(project / "skills", "used")
     other = write_skill(project / "skills", "other")
     manager = SkillManager(Locations(project, kurt_home))
     manager.catalog()
+    locations = Locations(project, kurt_home)
+    assert load_quick(locations, read_skills_config(locations)) is not None
+    write_skill(project / "skills", "used", description="rewritten in place")
+    assert load_quick(locations, read_skills_config(locations)) is None
     (other / "SKILL.md").unlink()
     quick = SkillManager(Locations(project, kurt_home))
     assert quick.provider("tool", "used") is not None
-    assert quick.provider("tool", "other") is not None  # from the cache, unchecked
+    assert quick.provider("tool", "other") is None
     assert {r.name for r in SkillManager(Locations(project, kurt_home)).records} == {"used"}
 
 

@@ -16,8 +16,8 @@ Two ways to read it:
   root and stats every manifest; an entry whose path, size or mtime differ is
   parsed again. Unchanged manifests are never re-read.
 - :func:`load_quick` (running one tool): the run index of
-  :mod:`kurt.skills.catalog.run_index`, trusted when no root folder changed and no
-  distribution was installed; the caller stats only the manifests it loads.
+  :mod:`kurt.skills.catalog.run_index`, trusted while a scan finds every skill
+  folder and manifest as it was and no distribution was installed.
 - :func:`fast_listing` (``kurt skill list --json``): the listing snapshot of
   :mod:`kurt.skills.catalog.listing`.
 
@@ -191,15 +191,23 @@ def _load_catalog(
         _write(path, root_stamps, stamps, packages, stored)
     catalog = _catalog(stored)
     if use_cache and (changed or write_derived):
-        from kurt.skills.catalog.listing import default_texts, listing_file, snapshot
+        from kurt.skills.catalog.listing import default_texts, key_text, listing_file, snapshot
         from kurt.skills.catalog.run_index import index_body, index_file
 
-        index = index_body(catalog.records, catalog.providers, catalog.stamps, root_stamps, stamps)
+        keys = [s.key for s in stored]
+        texts_of_keys = [key_text(key) for key in keys]
+        index = index_body(
+            catalog.records,
+            catalog.providers,
+            catalog.stamps,
+            texts_of_keys,
+            [list(p) for p in packages],
+            stamps,
+        )
         _dump(index_file(path), index)
         from kurt.config.skills import SkillsConfig
         from kurt.skills.catalog.precedence import apply_state
 
-        keys = [s.key for s in stored]
         # Rows as if kurt.toml enabled or disabled nothing (the warm path applies
         # the real state to them). Only a clash's error depends on that state.
         clashing = any(record.clashes for record in catalog.records)
@@ -300,13 +308,14 @@ def fast_listing(
 def load_quick(
     locations: Locations, config: SkillsConfig, *, builtin_dir: Path | None = BUILTIN_DIR
 ) -> QuickCatalog | None:
-    """The run index if no search folder changed and no distribution was
-    installed (a few ``stat`` calls); ``None`` when a full scan is needed."""
+    """The run index if a scan finds every skill folder and manifest as it was
+    and no distribution was installed; ``None`` when something must be read again."""
     from kurt.skills.catalog.run_index import index_file, read_index
 
     roots = search_roots(locations, config, builtin_dir)
     path = index_file(cache_file(locations, roots))
-    return read_index(path, config, _root_stamps(roots), path_stamps())
+    found = [(root.source, str(root.path)) for root in roots]
+    return read_index(path, config, found, path_stamps())
 
 
 def _catalog(stored: list[_Stored]) -> Catalog:

@@ -152,41 +152,59 @@ def answer(path: str, roots: list[tuple[str, str, bool]], state: State | None) -
     parts = rest.split("\n", count + 1) if count else [rest]
     if len(parts) != count + 2 and count:
         return None
-    keys: list[str] = []
-    trusted: list[bool] = []  # of each key's skill
     packages = _packages_from(packages_text)
     if packages is None:
         return None
-    for source, folder, trusts in roots:
-        if source == "builtin":
-            keys += [key_text(row) for row in package_rows(packages)]
-        prefix = source + _SEP
-        keys += [
-            f"{prefix}{entry[0]}{_SEP}{entry[1]}{_SEP}{entry[2]}{_SEP}{entry[3]}{_SEP}None"
-            f"{_SEP}{entry[4]}"
-            for entry in scan_dir(folder)
-        ]
-        trusted += [trusts] * (len(keys) - len(trusted))
-    if not any(source == "builtin" for source, _, _ in roots):
-        keys += [key_text(row) for row in package_rows(packages)]
+    keys, owners = scan_keys([(source, folder) for source, folder, _ in roots], packages)
     if len(keys) != count or keys != parts[1 : count + 1]:
         return None
     if not count:
         return "[]"
     body = parts[count + 1]
     unmet = _unmet(needs_text) if needs_text else {}
+    trusted = [owner < 0 or roots[owner][2] for owner in owners]
     if state is None and not unmet and all(trusted):
         return "[" + body.replace("\n", ", ") + "]"
     names = parts[0].split(_SEP)
     rows = body.split("\n")
     if len(names) != count or len(rows) != count or unmet is None:
         return None
-    trusted += [True] * (count - len(trusted))  # package and built-in skills
     shown = (
         _row(text, *(state(name) if state else (True, "default")), unmet.get(i), trusted[i])
         for i, (name, text) in enumerate(zip(names, rows, strict=True))
     )
     return "[" + ", ".join(shown) + "]"
+
+
+def scan_keys(
+    roots: list[tuple[str, str]], packages: list[tuple[str, str, str, str | None]]
+) -> tuple[list[str], list[int]]:
+    """Every candidate skill found now in ``roots`` (source, folder) and the
+    located entry points ``packages``, as :func:`key_text` lines (folder,
+    manifest, its size and mtime_ns, ...), in search order; with, for each,
+    the position in ``roots`` of the folder it was found in (-1: a package).
+
+    What a snapshot stores is valid while this is unchanged: any skill added,
+    removed, renamed or whose manifest was rewritten (a new size or mtime)
+    changes a line.
+    """
+    keys: list[str] = []
+    owners: list[int] = []
+    for position, (source, folder) in enumerate(roots):
+        if source == "builtin":
+            keys += [key_text(row) for row in package_rows(packages)]
+            owners += [-1] * (len(keys) - len(owners))
+        prefix = source + _SEP
+        keys += [
+            f"{prefix}{entry[0]}{_SEP}{entry[1]}{_SEP}{entry[2]}{_SEP}{entry[3]}{_SEP}None"
+            f"{_SEP}{entry[4]}"
+            for entry in scan_dir(folder)
+        ]
+        owners += [position] * (len(keys) - len(owners))
+    if not any(source == "builtin" for source, _ in roots):
+        keys += [key_text(row) for row in package_rows(packages)]
+        owners += [-1] * (len(keys) - len(owners))
+    return keys, owners
 
 
 def _unmet(needs_text: str) -> dict[int, list[str]] | None:

@@ -7,11 +7,14 @@ catalog is rebuilt) holds the search roots' modification times, the
 as a JSON *string*: loading the file parses a thousand short strings, not a
 thousand nested objects, and only the records a run uses are decoded.
 
-Freshness is checked on what the run uses: the search folders (a skill added
-or removed changes one), the installed distributions, and, by the manager,
-the manifests of the skills it loads (:meth:`QuickCatalog.fresh`). A skill
-whose SKILL.md changed in place without being used is noticed by the next
-listing, not by this run; that is the trade that keeps a run fast.
+Freshness (SPEC section 8): the index is used only while a scan of the
+search folders now (:func:`kurt.skills.catalog.listing.scan_keys`: every
+skill folder and the size and mtime of every manifest, as the warm listing
+does, strings only) and the installed distributions are exactly as when it
+was written. A SKILL.md rewritten in place, by any editor, so changes the
+index's key and the next command rebuilds what changed; a name the index
+does not know is still checked against a full scan by the manager before it
+is called unknown.
 """
 
 from __future__ import annotations
@@ -22,10 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from kurt.config.skills import SkillsConfig
+from kurt.skills.catalog.listing import scan_keys
 from kurt.skills.catalog.precedence import Index, apply_state
 from kurt.skills.record import STATUS_SHADOWED, Clash, Provided, SkillProblem, SkillRecord
 
-FORMAT = 7
+FORMAT = 8
 
 
 def index_file(cache: Path) -> Path:
@@ -37,7 +41,8 @@ def index_body(
     records: list[SkillRecord],
     providers: Index,
     stamps: dict[Path, tuple[int, int]],
-    root_stamps: list[list[Any]],
+    keys: list[str],
+    packages: list[list[Any]],
     path_stamps: list[list[Any]],
 ) -> dict[str, Any]:
     """What :func:`read_index` reads back (records before enabled state)."""
@@ -48,7 +53,8 @@ def index_body(
     }
     return {
         "format": FORMAT,
-        "roots": root_stamps,
+        "keys": keys,
+        "packages": packages,
         "path_stamps": path_stamps,
         "providers": providers,
         "records": texts,
@@ -87,15 +93,17 @@ class QuickCatalog:
 def read_index(
     path: Path,
     config: SkillsConfig,
-    root_stamps: list[list[Any]],
+    roots: list[tuple[str, str]],
     path_stamps: list[list[Any]],
 ) -> QuickCatalog | None:
-    """The index at ``path`` if its stamps match; ``None`` otherwise (or if unreadable)."""
+    """The index at ``path`` if a scan of ``roots`` (source, folder) now finds
+    every skill as it was; ``None`` otherwise (or if unreadable)."""
     try:
         data = json.loads(path.read_bytes())
-        if data["format"] != FORMAT or data["roots"] != root_stamps:
+        if data["format"] != FORMAT or data["path_stamps"] != path_stamps:
             return None
-        if data["path_stamps"] != path_stamps:
+        packages = [(str(a), str(b), str(c), d) for a, b, c, d in data["packages"]]
+        if scan_keys(roots, packages)[0] != data["keys"]:
             return None
         providers: Index = data["providers"]
         texts: dict[str, str] = data["records"]
