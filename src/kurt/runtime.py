@@ -92,7 +92,8 @@ class Runtime:
 
     @contextlib.asynccontextmanager
     async def context(self) -> AsyncIterator[ToolContext]:
-        """A ToolContext with this project's database and a shared HTTP client.
+        """A ToolContext with this project's database, a shared HTTP client and
+        Kurt's configuration.
 
         Each is opened the first time a tool uses it, lives for the run and is
         closed afterwards. Outside a project the database is an in-memory
@@ -102,11 +103,11 @@ class Runtime:
         from kurt.core.resources import RunResources
 
         self.prepare_registries()
-        resources = RunResources(self._open_database, self._open_client)
+        # Kurt's configuration too is read when first used: a skill's tool that
+        # reads none of [fetch], [map] or [database] never imports pydantic-settings.
+        resources = RunResources(self._open_database, self._open_client, lambda: self.config)
         try:
-            yield ToolContext(
-                resources=resources, config=self.config, settings_for=self.settings_for
-            )
+            yield ToolContext(resources=resources, settings_for=self.settings_for)
         finally:
             await resources.aclose()
 

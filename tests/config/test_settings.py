@@ -3,6 +3,8 @@ errors that name file, key, expected type and value, secrets never shown."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, get_origin
@@ -343,3 +345,21 @@ def test_settings_types_are_exactly_those_the_manifest_accepts() -> None:
     from kurt.skills.manifest.model import SettingType
 
     assert set(TYPES) == set(get_args(SettingType))
+
+
+def test_listing_defaults_needs_neither_pydantic_nor_attrs(tmp_path: Path) -> None:
+    # `kurt config skills` and `kurt skill info` among a thousand skills mostly
+    # show manifest defaults: pydantic is imported only to check a given value.
+    script = (
+        "import sys\n"
+        "from kurt.config.settings import inspect_settings\n"
+        "from kurt.config.skills import SkillsConfig\n"
+        "schema = {'timeout': {'type': 'float', 'default': 30}, "
+        "'token': {'type': 'str', 'secret': True, 'required': False}}\n"
+        "report = inspect_settings('web', schema, SkillsConfig(), {})\n"
+        "print(report.shown(), sorted({'pydantic', 'attrs'} & set(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "{'timeout': 30, 'token': None} []"

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kurt.config.tomlvalue import one_line
+from kurt.config.tomlvalue import inline, one_line
 
 
 @pytest.mark.parametrize(
@@ -53,3 +53,12 @@ def test_one_line_reads_back_as_the_same_value(value: Any) -> None:
     text = one_line(value)
     assert "\n" not in text
     assert tomllib.loads(f"v = {text}")["v"] == value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [True, False, 0, -5, 10**30, "abc", "", 'a"b', "a\\b", "tab\there", "é ü", "x\x7f", "it's"],
+)
+def test_the_shortcut_for_plain_values_writes_what_tomlkit_writes(value: object) -> None:
+    # one_line answers booleans, integers and plain text without tomlkit.
+    assert one_line(value) == inline(value).as_string()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
@@ -139,6 +138,8 @@ def tool_run(
       kurt tool run fetch -p urls=https://example.com --json
       kurt tool run map --input '{"source": "docs/"}'
     """
+    import asyncio  # here, not at the top: it costs `kurt tool list` a third of click
+
     from kurt.cli.results import run_and_report
 
     params = parse_params(pairs, raw_input)

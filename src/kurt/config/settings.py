@@ -23,17 +23,23 @@ in any message.
 from __future__ import annotations
 
 import json
+import sys
 import tomllib
 from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
-
-import attrs
-from pydantic import BaseModel, Secret, SecretStr, TypeAdapter, ValidationError
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kurt.config.settings_schema import Spec, settings_model, specs
 from kurt.config.skills import MASK, SkillsConfig, locate_key
 from kurt.errors import ConfigError, ManifestError, did_you_mean
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from pydantic import BaseModel, TypeAdapter
+
+# The records below are NamedTuples and pydantic is imported only to check a
+# value that kurt.toml or the environment gives (see kurt.config.settings_schema):
+# a listing of manifest defaults needs neither.
 
 SOURCE_ENV = "env"
 SOURCE_PROJECT = "project"
@@ -42,8 +48,7 @@ SOURCE_DEFAULT = "default"
 SOURCE_MISSING = "missing"  # required, and set nowhere: the value is None
 
 
-@attrs.frozen
-class ResolvedValue:
+class ResolvedValue(NamedTuple):
     """The effective value of one setting and where it came from."""
 
     key: str
@@ -57,36 +62,37 @@ class ResolvedValue:
         """The value as a listing may print it (secrets masked)."""
         if self.secret and self.value is not None:
             return MASK
-        if isinstance(self.value, SecretStr | Secret):
+        pydantic = sys.modules.get("pydantic")  # a Secret value means pydantic is imported
+        if pydantic is not None and isinstance(self.value, pydantic.SecretStr | pydantic.Secret):
             return MASK
         return self.value
 
 
-class _ValuesByKey:
-    """``shown()`` and ``sources()`` of a record holding ``values``."""
-
-    values: tuple[ResolvedValue, ...]
-
-    def shown(self) -> dict[str, Any]:
-        """``{key: value}`` of every declared setting (SPEC section 6): secrets
-        as ``"***"``, an unset one (a missing required one too) as ``None``."""
-        return {item.key: item.shown for item in self.values}
-
-    def sources(self) -> dict[str, str]:
-        return {item.key: item.source for item in self.values}
+def _shown(values: tuple[ResolvedValue, ...]) -> dict[str, Any]:
+    return {item.key: item.shown for item in values}
 
 
-@attrs.frozen
-class ResolvedSettings(_ValuesByKey):
+def _sources(values: tuple[ResolvedValue, ...]) -> dict[str, str]:
+    return {item.key: item.source for item in values}
+
+
+class ResolvedSettings(NamedTuple):
     """A skill's validated settings model plus, per key, its value and source."""
 
     skill: str
     model: BaseModel
     values: tuple[ResolvedValue, ...]
 
+    def shown(self) -> dict[str, Any]:
+        """``{key: value}`` of every declared setting (SPEC section 6): secrets
+        as ``"***"``, an unset one (a missing required one too) as ``None``."""
+        return _shown(self.values)
 
-@attrs.frozen
-class _Problem:
+    def sources(self) -> dict[str, str]:
+        return _sources(self.values)
+
+
+class _Problem(NamedTuple):
     message: str
     key: str
     file: Path | None = None
@@ -118,14 +124,20 @@ def resolve_settings(
     return ResolvedSettings(skill=skill_name, model=model, values=tuple(values))
 
 
-@attrs.frozen
-class SettingsReport(_ValuesByKey):
+class SettingsReport(NamedTuple):
     """What a listing shows of a skill's settings: each value found (invalid
     ones as found, secrets masked by :attr:`ResolvedValue.shown`) and every
     problem as a message."""
 
     values: tuple[ResolvedValue, ...]
     problems: tuple[str, ...]
+
+    def shown(self) -> dict[str, Any]:
+        """As :meth:`ResolvedSettings.shown`."""
+        return _shown(self.values)
+
+    def sources(self) -> dict[str, str]:
+        return _sources(self.values)
 
 
 def inspect_settings(
@@ -151,7 +163,7 @@ def check_value(skill: str, schema: Mapping[str, Any], key: str, value: Any, fil
     _, problem = _convert(skill, spec, value, file=file, origin=None)
     if problem is not None:
         # The value is not in the file (yet): no line to point at.
-        raise attrs.evolve(problem, line=None).error()
+        raise problem._replace(line=None).error()
 
 
 # -- internals ---------------------------------------------------------------------------
@@ -241,6 +253,8 @@ def _convert(
     Values from a file are typed by TOML and checked strictly; text from an
     environment variable (``origin``) is converted leniently.
     """
+    from pydantic import ValidationError
+
     try:
         value = _adapter(spec.annotation).validate_python(
             _from_env(spec, raw) if origin else raw, strict=origin is None
@@ -352,6 +366,8 @@ _ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
 def _adapter(annotation: Any) -> TypeAdapter[Any]:
     key = repr(annotation)
     if key not in _ADAPTERS:
+        from pydantic import TypeAdapter
+
         _ADAPTERS[key] = TypeAdapter(annotation)
     return _ADAPTERS[key]
 

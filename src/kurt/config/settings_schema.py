@@ -3,19 +3,26 @@
 Built from the manifest alone, never from the skill's code, so settings are
 checked in any project, trusted or not. Resolution (which value wins, and
 where it came from) is :mod:`kurt.config.settings`.
+
+pydantic is imported only when a value is checked or a model built: listing
+the settings of a thousand skills (``kurt config skills``, ``kurt skill
+info``) mostly shows manifest defaults and needs neither pydantic nor attrs,
+which would cost it more than click itself. So :class:`Spec` is a NamedTuple,
+as :class:`kurt.skills.record.SkillRecord` is, for the same reason.
 """
 
 from __future__ import annotations
 
 import keyword
+import sys
 from collections.abc import Mapping
-from typing import Any
-
-import attrs
-from pydantic import BaseModel, ConfigDict, Field, Secret, SecretStr
-from pydantic import create_model as _create_model
+from functools import cache
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kurt.errors import ManifestError
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 # Type names a SKILL.md may use (the manifest model accepts exactly these:
 # kurt.skills.manifest.model.SettingType), with the Python type each stands for.
@@ -28,25 +35,33 @@ TYPES: dict[str, Any] = {
     "dict": dict[str, Any],
 }
 
-# Attribute names a settings model cannot use as field names.
-_TAKEN = frozenset(name for name in dir(BaseModel) if not name.startswith("_"))
 
-
-class SettingsModel(BaseModel):
+@cache
+def _settings_base() -> type[BaseModel]:
     """Base of every generated settings model: frozen, strict about extra keys."""
+    from pydantic import BaseModel, ConfigDict
 
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, populate_by_name=True, protected_namespaces=()
-    )
+    class SettingsModel(BaseModel):
+        model_config = ConfigDict(
+            extra="forbid", frozen=True, populate_by_name=True, protected_namespaces=()
+        )
+
+    return SettingsModel
 
 
-@attrs.frozen
-class Spec:
+@cache
+def _taken() -> frozenset[str]:
+    """Attribute names a settings model cannot use as field names."""
+    from pydantic import BaseModel
+
+    return frozenset(name for name in dir(BaseModel) if not name.startswith("_"))
+
+
+class Spec(NamedTuple):
     """One setting as declared in SKILL.md, normalised."""
 
     key: str
     type_name: str
-    annotation: Any
     default: Any
     has_default: bool
     description: str | None
@@ -55,10 +70,20 @@ class Spec:
     env: str | None
 
     @property
+    def annotation(self) -> Any:
+        """The type pydantic checks a value against (a secret one wrapped)."""
+        annotation: Any = TYPES[self.type_name]
+        if self.secret:
+            from pydantic import Secret, SecretStr
+
+            annotation = SecretStr if annotation is str else Secret[annotation]
+        return annotation
+
+    @property
     def field(self) -> str:
         """The attribute name on the settings model (``max-depth`` -> ``max_depth``)."""
         name = "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in self.key)
-        if not name or name[0].isdigit() or keyword.iskeyword(name) or name in _TAKEN:
+        if not name or name[0].isdigit() or keyword.iskeyword(name) or name in _taken():
             name = f"{name}_"
         return name
 
@@ -76,15 +101,11 @@ def specs(skill: str, schema: Mapping[str, Any]) -> tuple[Spec, ...]:
                 hint=f"use one of: {', '.join(sorted(TYPES))}",
             )
         secret = bool(data.get("secret", False))
-        annotation: Any = TYPES[type_name]
-        if secret:
-            annotation = SecretStr if annotation is str else Secret[annotation]
         has_default = data.get("default") is not None
         out.append(
             Spec(
                 key=str(key),
                 type_name=type_name,
-                annotation=annotation,
                 default=data.get("default"),
                 has_default=has_default,
                 description=data.get("description"),
@@ -98,6 +119,8 @@ def specs(skill: str, schema: Mapping[str, Any]) -> tuple[Spec, ...]:
 
 def settings_model(skill: str, schema: Mapping[str, Any]) -> type[BaseModel]:
     """The pydantic model of ``skill``'s settings (never imports the skill)."""
+    from pydantic import Field, create_model
+
     fields: dict[str, Any] = {}
     for spec in specs(skill, schema):
         annotation = spec.annotation if spec.required else spec.annotation | None
@@ -107,7 +130,7 @@ def settings_model(skill: str, schema: Mapping[str, Any]) -> type[BaseModel]:
             Field(default, alias=spec.key, description=spec.description),
         )
     name = "Settings_" + "".join(ch if ch.isalnum() else "_" for ch in skill)
-    model: type[BaseModel] = _create_model(name, __base__=SettingsModel, **fields)
+    model: type[BaseModel] = create_model(name, __base__=_settings_base(), **fields)
     return model
 
 
@@ -119,6 +142,7 @@ def _as_dict(raw: Any) -> dict[str, Any]:
         result = dump()
         if isinstance(result, dict):
             return result
-    if attrs.has(type(raw)):
-        return attrs.asdict(raw)
+    attrs = sys.modules.get("attrs")  # an attrs instance means attrs is imported already
+    if attrs is not None and attrs.has(type(raw)):
+        return dict(attrs.asdict(raw))
     raise ManifestError(f"a setting must be a mapping, got {type(raw).__name__}")

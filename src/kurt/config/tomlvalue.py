@@ -10,16 +10,23 @@ the same way, so what a user reads can be pasted back into kurt.toml or into
 from __future__ import annotations
 
 import json
-from typing import Any
+import re
+from typing import TYPE_CHECKING, Any
 
-import tomlkit
-from tomlkit.exceptions import ConvertError
-from tomlkit.items import Item
+if TYPE_CHECKING:
+    from tomlkit.items import Item
+
+# Text TOML writes as is between double quotes: no quote, backslash or control
+# character. With booleans and integers, most values a listing shows, these
+# are written here without importing tomlkit (a tenth of a listing's time).
+_PLAIN_TEXT = re.compile(r'[^"\\\x00-\x1f\x7f]*')
 
 
 def inline(value: Any) -> Item:
     """``value`` as a tomlkit item that renders on one line: tables (at any
     depth, in lists too) become inline tables."""
+    import tomlkit
+
     if isinstance(value, dict):
         table = tomlkit.inline_table()
         for key, item in value.items():
@@ -41,6 +48,14 @@ def one_line(value: Any) -> str:
     What TOML cannot hold (a ``null`` inside a manifest default, say) is shown
     as JSON, so a listing never fails on a value it only displays.
     """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if type(value) is int:
+        return str(value)
+    if isinstance(value, str) and _PLAIN_TEXT.fullmatch(value):
+        return f'"{value}"'
+    from tomlkit.exceptions import ConvertError
+
     try:
         return inline(value).as_string()
     except ConvertError:

@@ -71,7 +71,7 @@ class ToolContext:
     resources: RunResources | None = None
     llm: Any = None
     settings: Any = attrs.field(factory=SimpleNamespace)
-    config: Any = None
+    _config: Any = attrs.field(default=None, alias="config")
     skill: str | None = None
     tools: Lookup = attrs.field(factory=_default("tool"))
     fetchers: Lookup = attrs.field(factory=_default("fetcher"))
@@ -84,6 +84,14 @@ class ToolContext:
         if self._db is None and self.resources is not None:
             return self.resources.db
         return self._db
+
+    @property
+    def config(self) -> Any:
+        """Kurt's own configuration (``[fetch]``, ``[map]``, ...), or ``None``;
+        in a run Kurt made, read the first time a tool asks for it."""
+        if self._config is None and self.resources is not None:
+            return self.resources.config
+        return self._config
 
     @property
     def http(self) -> httpx.AsyncClient | None:

@@ -1,8 +1,9 @@
-"""The database and HTTP client of one run, each opened on first use.
+"""The database, HTTP client and Kurt's configuration of one run, each opened
+on first use.
 
-A tool that touches neither (most skills' tools) never pays for SQLAlchemy or
-httpx: importing the two and opening the database costs more than the rest of
-a ``kurt tool run``. :class:`~kurt.core.context.ToolContext` reads ``db`` and
+A tool that touches none (most skills' tools) never pays for SQLAlchemy,
+httpx or pydantic-settings: importing them and opening the database costs
+more than the rest of a ``kurt tool run``. :class:`~kurt.core.context.ToolContext` reads ``db`` and
 ``http`` through :class:`RunResources`; whoever made it closes it.
 """
 
@@ -22,12 +23,24 @@ class RunResources:
     """
 
     def __init__(
-        self, open_db: Callable[[], Any], open_http: Callable[[], httpx.AsyncClient]
+        self,
+        open_db: Callable[[], Any],
+        open_http: Callable[[], httpx.AsyncClient],
+        open_config: Callable[[], Any] | None = None,
     ) -> None:
         self._open_db = open_db
         self._open_http = open_http
+        self._open_config = open_config
         self._db: Any = None
         self._http: httpx.AsyncClient | None = None
+        self._config: Any = None
+
+    @property
+    def config(self) -> Any:
+        """Kurt's configuration (``None`` when none was given to open)."""
+        if self._config is None and self._open_config is not None:
+            self._config = self._open_config()
+        return self._config
 
     @property
     def db(self) -> Any:
