@@ -125,6 +125,7 @@ def block_after(text: str, heading: str, language: str) -> str:
     return text[opening : text.index("```\n", opening)]
 
 
+@pytest.mark.slow  # a dozen kurt processes, then pytest
 def test_the_skills_md_walkthrough_works_as_written(
     make_project: Callable[..., Path], run_kurt: Callable[..., Any]
 ) -> None:

@@ -394,6 +394,7 @@ TYPED_USE = """
 """
 
 
+@pytest.mark.slow  # runs mypy in a subprocess
 def test_mypy_sees_precise_types(tmp_path: Path) -> None:
     pytest.importorskip("mypy", reason="mypy comes with the dev extra")
     snippet = tmp_path / "typed_use.py"

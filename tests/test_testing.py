@@ -155,6 +155,7 @@ def author_suite(pytester: pytest.Pytester) -> pytest.Pytester:
     return pytester
 
 
+@pytest.mark.slow  # runs pytest in a subprocess
 def test_the_plugin_offers_its_fixtures(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_subprocess("--fixtures", "-p", "no:cacheprovider")
     listed = result.stdout.str()
@@ -163,6 +164,7 @@ def test_the_plugin_offers_its_fixtures(pytester: pytest.Pytester) -> None:
     assert "kurt/testing/__init__.py" in listed
 
 
+@pytest.mark.slow  # runs pytest in a subprocess
 def test_an_author_suite_runs_with_the_plugin(author_suite: pytest.Pytester) -> None:
     result = author_suite.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=8, failed=1)
@@ -309,6 +311,7 @@ def test_the_fixture_closed_them():
 """
 
 
+@pytest.mark.slow  # runs pytest in a subprocess
 def test_documented_fetcher_test_gets_a_client_and_a_database(pytester: pytest.Pytester) -> None:
     skill = pytester.path / "echo-api"
     skill.mkdir()

@@ -100,6 +100,7 @@ def test_a_disabled_skill_does_not_run(demo: KurtProject) -> None:
     assert demo.config_file.read_bytes() == before  # the README's disable/enable round trip
 
 
+@pytest.mark.slow  # a kurt process per README step
 def test_the_readmes_edit_sequence_ends_byte_for_byte_as_it_began(demo: KurtProject) -> None:
     """README.md's "Using Kurt" promises kurt.toml is byte for byte as before."""
     demo.trust()

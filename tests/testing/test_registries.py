@@ -136,6 +136,7 @@ def test_forgotten_when_the_project_test_ended():
 """
 
 
+@pytest.mark.slow  # runs pytest in a subprocess
 def test_an_authors_tests_do_not_depend_on_their_order(
     pytester: pytest.Pytester, counter: Path
 ) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pytest_httpserver import HTTPServer
 
 from kurt.db import Database
@@ -84,6 +85,7 @@ def test_an_unknown_engine_is_a_usage_error_with_a_suggestion(
     assert done.stderr == "Error: Unknown mapper 'folders'. Did you mean 'folder'?\n"
 
 
+@pytest.mark.slow  # kurt processes in turn
 def test_map_a_folder_then_fetch_what_it_found(run_kurt: Callable[..., Any], project: Path) -> None:
     docs = project / "docs"
     (docs / "guide").mkdir(parents=True)

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from kurt.db import Database
 
 SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
@@ -45,6 +47,7 @@ def test_a_local_sitemap_is_mapped_and_stored(run_kurt: Callable[..., Any], proj
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.slow  # seven kurt processes
 def test_named_engines_read_local_files(run_kurt: Callable[..., Any], project: Path) -> None:
     www(project)
     done = run_kurt("map", "www/sitemap.xml", "--engine", "sitemap", "--json", cwd=project)
