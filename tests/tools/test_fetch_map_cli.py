@@ -20,6 +20,7 @@ def page(title: str) -> str:
     return f"<html><head><title>{title}</title></head><body><p>About {title}.</p></body></html>"
 
 
+@pytest.mark.slow  # kurt processes against a local server
 def test_fetch_stores_pages_and_reports_failures_per_url(
     run_kurt: Callable[..., Any], project: Path, httpserver: HTTPServer
 ) -> None:
@@ -74,6 +75,7 @@ def test_fetch_human_output_names_each_failure(
     assert "0 item(s), 1 error(s), failed in " in done.stderr
 
 
+@pytest.mark.slow  # kurt processes in turn
 def test_an_unknown_engine_is_a_usage_error_with_a_suggestion(
     run_kurt: Callable[..., Any], project: Path
 ) -> None:
@@ -108,6 +110,7 @@ def test_map_a_folder_then_fetch_what_it_found(run_kurt: Callable[..., Any], pro
         assert sorted(d.url for d in db.documents()) == sorted(urls)
 
 
+@pytest.mark.slow  # kurt processes against a local server
 def test_map_a_sitemap_over_http(
     run_kurt: Callable[..., Any], project: Path, httpserver: HTTPServer
 ) -> None:
@@ -147,6 +150,7 @@ def test_outside_a_project_nothing_is_stored(run_kurt: Callable[..., Any], tmp_p
     assert not (work / ".kurt").exists()
 
 
+@pytest.mark.slow  # kurt processes in turn
 def test_tool_run_gives_the_same_result_shape(run_kurt: Callable[..., Any], project: Path) -> None:
     (project / "a.md").write_text("# A\n", encoding="utf-8")
     via_tool = run_kurt("tool", "run", "fetch", "-p", "urls=a.md", "--json", cwd=project)
@@ -157,6 +161,7 @@ def test_tool_run_gives_the_same_result_shape(run_kurt: Callable[..., Any], proj
     assert set(tool_result["metadata"]) == set(fetch_result["metadata"])
 
 
+@pytest.mark.slow  # kurt processes against a local server
 def test_map_failure_names_the_url_once(
     run_kurt: Callable[..., Any], project: Path, httpserver: HTTPServer
 ) -> None:

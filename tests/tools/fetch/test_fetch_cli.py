@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pytest_httpserver import HTTPServer
 
 from kurt.db import Database
@@ -21,6 +22,7 @@ def stored(project: Path, url: str) -> tuple[str, int | None, str | None, str | 
     return row.status, row.status_code, row.error, row.content
 
 
+@pytest.mark.slow  # kurt processes against a local server
 def test_a_404_is_stored_with_its_status_code(
     run_kurt: Callable[..., Any], project: Path, httpserver: HTTPServer
 ) -> None:
@@ -33,6 +35,7 @@ def test_a_404_is_stored_with_its_status_code(
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.slow  # kurt processes against a local server
 def test_a_page_that_is_now_gone_keeps_its_content_and_reads_404(
     run_kurt: Callable[..., Any], project: Path, httpserver: HTTPServer
 ) -> None:

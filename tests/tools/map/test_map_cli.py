@@ -31,6 +31,7 @@ def www(project: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow  # kurt processes in turn
 def test_a_local_sitemap_is_mapped_and_stored(run_kurt: Callable[..., Any], project: Path) -> None:
     uri = (www(project) / "sitemap.xml").as_uri()
     done = run_kurt("map", "www/sitemap.xml", "--json", cwd=project)
