@@ -13,7 +13,7 @@ import pytest
 from skill_helpers import write_skill
 
 from kurt.config.locations import Locations
-from kurt.skills.catalog.listing import warm_listing
+from kurt.skills.catalog.warm import warm_listing
 from kurt.skills.manager import SkillManager
 from kurt.skills.status import status_of
 

@@ -45,7 +45,7 @@ def skill_list(state: CliState, as_json: bool) -> None:
     # Both forms start from the JSON text, often straight from the snapshot:
     # the warm path reads the listing pointer and snapshot only; anything
     # changed, or any error to report, takes the full path through the manager.
-    from kurt.skills.catalog.listing import warm_listing
+    from kurt.skills.catalog.warm import warm_listing
 
     text = warm_listing(state.project)
     if text is None:

@@ -42,7 +42,7 @@ from kurt.skills.catalog.search import BUILTIN_DIR
 
 if TYPE_CHECKING:
     # Not imported at run time: the warm listing path needs none of them.
-    from kurt.skills.catalog.run_index import QuickCatalog
+    from kurt.skills.catalog.warm import QuickCatalog
     from kurt.skills.record import SkillProblem, SkillRecord
 
 BeforeLoad = Callable[["SkillRecord"], None]
@@ -65,7 +65,7 @@ class SkillManager:
         # between then shows as a changed stamp, never as a stale listing.
         self._config_stamps: str | None = None
         if skills_config is None:
-            from kurt.skills.catalog.listing import config_stamps
+            from kurt.skills.catalog.snapshot import config_stamps
 
             root = locations.project_root
             self._config_stamps = config_stamps(
@@ -105,7 +105,7 @@ class SkillManager:
             self._stale_derived = True
         full = self.catalog()
         if full.listing is not None:
-            from kurt.skills.catalog.listing import has_state
+            from kurt.skills.catalog.warm import has_state
 
             as_rendered = all(r.trusted and not r.unmet for r in full.records)
             if as_rendered and not has_state(self.config):

@@ -181,3 +181,43 @@ class SkillRecord(NamedTuple):
             # Last, so the warm listing can mark a row untrusted without decoding it.
             "trusted": self.trusted,
         }
+
+    def to_plain(self) -> dict[str, Any]:
+        """The record before enabled state, as plain JSON values (the run
+        index's form); :meth:`from_plain` reads it back."""
+        return {
+            "name": self.name,
+            "path": str(self.path),
+            "source": self.source,
+            "manifest_path": str(self.manifest_path),
+            "version": self.version,
+            "description": self.description,
+            "provides": [list(p) for p in self.provides],
+            "requires_skills": list(self.requires_skills),
+            "settings": self.settings,
+            "problems": [list(p) for p in self.problems],
+            "status": self.status,
+            "code_path": str(self.code_path) if self.code_path else None,
+            "extra": self.extra,
+            "clashes": [list(clash) for clash in self.clashes],
+        }
+
+    @classmethod
+    def from_plain(cls, data: dict[str, Any]) -> SkillRecord:
+        """The record :meth:`to_plain` gave (``KeyError``/``TypeError`` when it is not one)."""
+        return cls(
+            name=data["name"],
+            path=Path(data["path"]),
+            source=data["source"],
+            manifest_path=Path(data["manifest_path"]),
+            version=data["version"],
+            description=data["description"],
+            provides=tuple(Provided(*p) for p in data["provides"]),
+            requires_skills=tuple(data["requires_skills"]),
+            settings=data["settings"],
+            problems=tuple(SkillProblem(*p) for p in data["problems"]),
+            status=data["status"],
+            code_path=Path(data["code_path"]) if data["code_path"] else None,
+            extra=data["extra"],
+            clashes=tuple(Clash(*clash) for clash in data["clashes"]),
+        )

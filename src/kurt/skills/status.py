@@ -1,7 +1,7 @@
 """A skill's status in listings, and the one rule that decides it (SPEC section 6).
 
 Both the full path (:func:`kurt.skills.catalog.precedence.apply_state`) and
-the warm listing snapshot (:mod:`kurt.skills.catalog.listing`) ask
+the warm paths (:mod:`kurt.skills.catalog.warm`) ask
 :func:`status_of`, so the two can never disagree on what a skill's status is.
 It imports nothing: the warm listing must cost little more than starting click.
 """

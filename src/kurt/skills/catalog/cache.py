@@ -15,13 +15,14 @@ Two ways to read it:
 - :func:`load_catalog` (``kurt skill list``, validation, settings): scans every
   root and stats every manifest; an entry whose path, size or mtime differ is
   parsed again. Unchanged manifests are never re-read.
-- :func:`load_quick` (running one tool): the run index of
-  :mod:`kurt.skills.catalog.run_index`, trusted while a scan finds every skill
-  folder and manifest as it was and no distribution was installed.
-- :func:`fast_listing` (``kurt skill list --json``): the listing snapshot of
-  :mod:`kurt.skills.catalog.listing`.
+- :func:`load_quick` (running one tool): the run index, trusted while a scan
+  finds every skill folder and manifest as it was and no distribution was
+  installed;
+- :func:`fast_listing` (``kurt skill list --json``): the listing snapshot.
 
-Both derived files are rewritten whenever the catalog is rebuilt.
+Both are files of :mod:`kurt.skills.catalog.snapshot` (one format with this
+cache's), answered by :mod:`kurt.skills.catalog.warm`, and rewritten whenever
+the catalog is rebuilt.
 
 A cache file that is unreadable, of another format, or of the wrong shape is
 ignored and rebuilt; writes are atomic. Standard library only on the warm path.
@@ -49,20 +50,12 @@ from kurt.skills.catalog.search import (
     path_stamps,
     search_roots,
 )
+from kurt.skills.catalog.snapshot import FORMAT
 
 if TYPE_CHECKING:
     from kurt.skills.catalog.precedence import Index
-    from kurt.skills.catalog.run_index import QuickCatalog
+    from kurt.skills.catalog.warm import QuickCatalog
     from kurt.skills.record import SkillRecord
-
-# 2: lines of the requirement keys; 3: built-in names; 4: field checks on failure;
-# 5: the requires_skills line; 6: one problem per parse error, item lines;
-# 7: provided-name rule, names claimed by broken manifests; 8: the snapshot's
-# requirements line.
-# The listing snapshot and the run index hold facts too: when what facts hold
-# changes, bump kurt.skills.catalog.listing.FORMAT and
-# kurt.skills.catalog.run_index.FORMAT with this.
-FORMAT = 8
 
 
 class Catalog(NamedTuple):
@@ -123,9 +116,9 @@ def load_catalog(
     """Scan every source, reusing cached facts of unchanged manifests.
 
     The listing snapshot (:func:`fast_listing`) and the run index
-    (:mod:`kurt.skills.catalog.run_index`) are rewritten when anything changed, or when
+    (:mod:`kurt.skills.catalog.snapshot`) are rewritten when anything changed, or when
     ``write_derived`` says the caller found one of them stale. With
-    ``config_stamps`` (:func:`kurt.skills.catalog.listing.config_stamps`, taken before
+    ``config_stamps`` (:func:`kurt.skills.catalog.snapshot.config_stamps`, taken before
     ``config`` was read from the kurt.toml files) the listing pointer is
     written too, which lets ``kurt skill list --json`` skip reading kurt.toml;
     ``untrusted`` names the root folders whose skills need a ``kurt trust``
@@ -191,8 +184,14 @@ def _load_catalog(
         _write(path, root_stamps, stamps, packages, stored)
     catalog = _catalog(stored)
     if use_cache and (changed or write_derived):
-        from kurt.skills.catalog.listing import default_texts, key_text, listing_file, snapshot
-        from kurt.skills.catalog.run_index import index_body, index_file
+        from kurt.skills.catalog.snapshot import (
+            default_texts,
+            index_body,
+            index_file,
+            key_text,
+            listing_file,
+            snapshot,
+        )
 
         keys = [s.key for s in stored]
         texts_of_keys = [key_text(key) for key in keys]
@@ -257,7 +256,7 @@ def _write_pointer(
     path: Path,
     untrusted: frozenset[str],
 ) -> None:
-    from kurt.skills.catalog.listing import listing_file, pointer
+    from kurt.skills.catalog.snapshot import listing_file, pointer
 
     body = pointer(config_stamps, config, roots, listing_file(path).name, untrusted)
     target = Path(_pointer_path(locations, builtin_dir))
@@ -269,7 +268,7 @@ def _write_pointer(
 
 
 def _pointer_path(locations: Locations, builtin_dir: Path | None) -> str:
-    from kurt.skills.catalog.listing import pointer_file
+    from kurt.skills.catalog.snapshot import pointer_file
 
     root = locations.project_root
     return pointer_file(
@@ -287,15 +286,15 @@ def fast_listing(
     config_stamps: str | None = None,
     untrusted: frozenset[str] = frozenset(),
 ) -> str | None:
-    """``kurt skill list --json`` from the listing snapshot (:mod:`kurt.skills.catalog.listing`),
+    """``kurt skill list --json`` from the listing snapshot (:mod:`kurt.skills.catalog.warm`),
     or ``None`` when it is no longer true.
 
     With ``config_stamps`` (those of the kurt.toml files ``config`` was read
     from), ``None`` also when the listing pointer holds other stamps: the
     caller then rebuilds, which rewrites the pointer.
     """
-    from kurt.skills.catalog.listing import fast_listing as from_snapshot
-    from kurt.skills.catalog.listing import listing_file, pointer_stamps
+    from kurt.skills.catalog.snapshot import listing_file, pointer_stamps
+    from kurt.skills.catalog.warm import fast_listing as from_snapshot
 
     if config_stamps is not None and (
         pointer_stamps(_pointer_path(locations, builtin_dir)) != config_stamps
@@ -310,7 +309,8 @@ def load_quick(
 ) -> QuickCatalog | None:
     """The run index if a scan finds every skill folder and manifest as it was
     and no distribution was installed; ``None`` when something must be read again."""
-    from kurt.skills.catalog.run_index import index_file, read_index
+    from kurt.skills.catalog.snapshot import index_file
+    from kurt.skills.catalog.warm import read_index
 
     roots = search_roots(locations, config, builtin_dir)
     path = index_file(cache_file(locations, roots))

@@ -14,7 +14,7 @@ import pytest
 from skill_helpers import write_skill
 
 from kurt.config.locations import Locations
-from kurt.skills.catalog.listing import warm_listing
+from kurt.skills.catalog.warm import warm_listing
 from kurt.skills.manager import SkillManager
 
 

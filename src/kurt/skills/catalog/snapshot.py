@@ -1,0 +1,269 @@
+"""The catalog's snapshot: what the warm paths read, in one format.
+
+Every read-only command must cost little more than starting click, even with
+a thousand skills, and must still answer from the disk as it is now (SPEC
+section 8). So each rebuild of the catalog (:func:`kurt.skills.catalog.cache.load_catalog`)
+also writes derived files beside the manifest cache, all under one
+:data:`FORMAT` (the cache's too: what facts hold changes them all at once):
+
+- the *listing snapshot* (text): the scan it was made from, one line per
+  candidate skill (:func:`key_text`), and each ``kurt skill list --json`` row
+  as JSON text, as if enabled by default, trusted and runnable;
+- the *pointer* (text, per project): the kurt.toml and trust record stamps,
+  the search folders (each with whether its skills are trusted) and the
+  ``enabled``/``disabled`` lists as they were read, so that ``kurt skill list
+  --json`` needs neither the TOML parser nor the configuration code;
+- the *run index* (JSON): the same scan, the provided-name index, and each
+  winning skill's record (:meth:`kurt.skills.record.SkillRecord.to_plain`) as
+  a JSON *string*, decoded only when a run uses it.
+
+Each is valid only while :func:`scan_keys` finds every skill folder and every
+manifest's size and mtime (ns) exactly as stored, and the ``sys.path`` stamps
+are unchanged (an installed distribution): a SKILL.md rewritten in place, by
+any editor, changes its line. What they answer with is
+:mod:`kurt.skills.catalog.warm`.
+
+This module is the format: writing, and the string-only reading the warm
+paths share. It imports only the standard library's ``os`` and ``sys`` and
+:mod:`kurt.skills.catalog.scan` (no ``pathlib``, ``json`` or ``tomllib``).
+Text files separate fields by NUL (and unit separators inside a field), one
+record per line: a name or path holding a newline or a separator cannot be
+stored, and such a set-up always takes the full path.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+from kurt._version import __version__
+from kurt.skills.catalog.scan import digest, file_stamps, package_rows, scan_dir
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from kurt.config.skills import SkillsConfig
+    from kurt.skills.catalog.precedence import Index
+    from kurt.skills.catalog.search import PackageSkill, SearchRoot
+    from kurt.skills.record import SkillRecord
+
+# The format of the manifest cache and of every file derived from it. History:
+# 2: lines of the requirement keys; 3: built-in names; 4: field checks on failure;
+# 5: the requires_skills line; 6: one problem per parse error, item lines;
+# 7: provided-name rule, names claimed by broken manifests; 8: the listing's
+# requirements line; 9: the run index holds the scan; 10: one format for all.
+FORMAT = 10
+MAGIC = f"kurt skill listing {FORMAT}"
+POINTER_MAGIC = f"kurt skill listing pointer {FORMAT}"
+SEP = "\x00"
+FIELD = "\x1f"
+PROJECT_FILE = "kurt.toml"
+TRUST_FILE = "trusted-projects.json"  # kurt.config.locations.Locations.trust_file
+# Every row ends so (SkillRecord.to_json puts "trusted" last, as true by default).
+TRUSTED_END = ', "trusted": true}'
+
+Packages = list[tuple[str, str, str, str | None]]
+
+
+def listing_file(cache: Path) -> Path:
+    """The snapshot beside the cache file ``cache``."""
+    return cache.with_name(cache.stem + ".list")
+
+
+def index_file(cache: Path) -> Path:
+    """The run index beside the cache file ``cache``."""
+    return cache.with_name(cache.stem + ".index.json")
+
+
+def key_text(values: list[Any]) -> str:
+    """One scanned candidate as text (source, folder, manifest, size, mtime, ...)."""
+    return SEP.join(str(value) for value in values)
+
+
+def scan_keys(
+    roots: list[tuple[str, str]], packages: list[tuple[str, str, str, str | None]]
+) -> tuple[list[str], list[int]]:
+    """Every candidate skill found now in ``roots`` (source, folder) and the
+    located entry points ``packages``, as :func:`key_text` lines (folder,
+    manifest, its size and mtime_ns, ...), in search order; with, for each,
+    the position in ``roots`` of the folder it was found in (-1: a package).
+
+    What a snapshot stores is valid while this is unchanged: any skill added,
+    removed, renamed or whose manifest was rewritten (a new size or mtime)
+    changes a line.
+    """
+    keys: list[str] = []
+    owners: list[int] = []
+    for position, (source, folder) in enumerate(roots):
+        if source == "builtin":
+            keys += [key_text(row) for row in package_rows(packages)]
+            owners += [-1] * (len(keys) - len(owners))
+        prefix = source + SEP
+        keys += [
+            f"{prefix}{entry[0]}{SEP}{entry[1]}{SEP}{entry[2]}{SEP}{entry[3]}{SEP}None"
+            f"{SEP}{entry[4]}"
+            for entry in scan_dir(folder)
+        ]
+        owners += [position] * (len(keys) - len(owners))
+    if not any(source == "builtin" for source, _ in roots):
+        keys += [key_text(row) for row in package_rows(packages)]
+        owners += [-1] * (len(keys) - len(owners))
+    return keys, owners
+
+
+def default_texts(rows: list[dict[str, Any]]) -> list[str]:
+    """Each ``SkillRecord.to_json()`` row as JSON text, as if the skill were
+    enabled by default: the snapshot's rows, and ``kurt skill list --json``
+    itself (joined as ``[a, b]``) when kurt.toml enables or disables nothing."""
+    import json
+
+    return [
+        json.dumps({**row, "enabled": True, "reason": "default"}, ensure_ascii=False)
+        for row in rows
+    ]
+
+
+def snapshot(
+    stamps: list[list[Any]],
+    packages: list[PackageSkill],
+    keys: list[list[Any]],
+    rows: list[dict[str, Any]],
+    texts: list[str] | None = None,
+    needs: str = "",
+) -> bytes | None:
+    """The snapshot file's bytes; ``rows`` are ``SkillRecord.to_json()`` before
+    enabled state, in the order of ``keys``. ``None`` when a name or path cannot
+    be stored (the listing then always scans).
+
+    Lines: a format line; the ``sys.path`` stamps; the package scan; the
+    requirements of the skills that declare some (``needs``: JSON ``{row:
+    [manifest, requirements]}``, or empty, so that a listing without them
+    never imports json); the count N; the N skill names; N candidate keys;
+    then N rows as JSON, each as if the skill were enabled by default,
+    trusted and runnable (the common case is then one join). ``texts`` are
+    :func:`default_texts` of ``rows`` when already made.
+    """
+    header = [MAGIC, stamps_text(stamps), packages_text_of(packages), needs, str(len(rows))]
+    names = [row["name"] for row in rows]
+    lines = [key_text(key) for key in keys]
+    if texts is None:
+        texts = default_texts(rows)
+    if len(lines) != len(rows) or any(SEP in name for name in names):
+        return None
+    if any("\n" in line for line in [*header, *lines, *names]):
+        return None
+    # json.dumps escapes control characters, so no row holds a line break.
+    return "\n".join([*header, SEP.join(names), *lines, *texts]).encode("utf-8")
+
+
+def index_body(
+    records: list[SkillRecord],
+    providers: Index,
+    stamps: dict[Path, tuple[int, int]],
+    keys: list[str],
+    packages: list[list[Any]],
+    path_stamps: list[list[Any]],
+) -> dict[str, Any]:
+    """The run index (:func:`kurt.skills.catalog.warm.read_index` reads it back):
+    ``keys`` are the scan as :func:`key_text` lines, records before enabled state."""
+    import json
+
+    texts = {
+        r.name: json.dumps(
+            {**r.to_plain(), "stamp": stamps.get(r.manifest_path)}, ensure_ascii=False
+        )
+        for r in records
+        if r.status != "shadowed"
+    }
+    return {
+        "format": FORMAT,
+        "keys": keys,
+        "packages": packages,
+        "path_stamps": path_stamps,
+        "providers": providers,
+        "records": texts,
+    }
+
+
+def stamps_text(stamps: list[list[Any]]) -> str:
+    return SEP.join(f"{entry}{FIELD}{mtime}" for entry, mtime in stamps)
+
+
+def packages_text_of(packages: list[PackageSkill]) -> str:
+    return SEP.join(
+        FIELD.join([name, distribution, module, "" if folder is None else folder])
+        for name, distribution, module, folder in packages
+    )
+
+
+def packages_from(text: str) -> list[tuple[str, str, str, str | None]] | None:
+    found: list[tuple[str, str, str, str | None]] = []
+    for item in text.split(SEP) if text else []:
+        fields = item.split(FIELD)
+        if len(fields) != 4:
+            return None
+        name, distribution, module, folder = fields
+        found.append((name, distribution, module, folder or None))
+    return found
+
+
+# -- the pointer: kurt skill list --json without reading kurt.toml ---------------------
+
+
+def pointer_file(cache_dir: str, project_root: str | None, builtin_dir: str | None) -> str:
+    """Where the pointer of this project (and Kurt, and interpreter) lives."""
+    key = SEP.join([__version__, sys.executable, project_root or "", builtin_dir or ""])
+    return os.path.join(cache_dir, f"listing-{digest(key)}.txt")
+
+
+def config_stamps(project_root: str | None, home: str) -> str:
+    """What says the project's and the user's kurt.toml, and the trust record,
+    are unchanged."""
+    project_file = os.path.join(project_root, PROJECT_FILE) if project_root else None
+    trust = os.path.join(home, TRUST_FILE)
+    return file_stamps([project_file, os.path.join(home, PROJECT_FILE), trust])
+
+
+def pointer(
+    stamps: str,
+    config: SkillsConfig,
+    roots: list[SearchRoot],
+    snapshot_name: str,
+    untrusted: frozenset[str] = frozenset(),
+) -> bytes | None:
+    """The pointer file's bytes: the kurt.toml (and trust record) stamps taken
+    *before* ``config`` was read, the roots (each with whether its skills are
+    trusted: not when it is in ``untrusted``), the enabled state lists and the
+    snapshot's file name; ``None`` when something cannot be stored."""
+    names = [*(config.enabled or ()), *config.disabled]
+    folders = [str(root.path) for root in roots]
+    if any(c in text for text in [*names, *folders] for c in ("\n", SEP, FIELD)):
+        return None
+    enabled = "-" if config.enabled is None else "+" + SEP.join(sorted(config.enabled))
+    disabled = SEP.join(sorted(config.disabled))
+    root_text = SEP.join(
+        f"{root.source}{FIELD}{root.path}{FIELD}{'-' if str(root.path) in untrusted else '+'}"
+        for root in roots
+    )
+    lines = [POINTER_MAGIC, stamps, enabled, disabled, snapshot_name, root_text]
+    if "\n" in stamps + snapshot_name:
+        return None
+    return "\n".join(lines).encode("utf-8")
+
+
+def pointer_stamps(path: str) -> str | None:
+    """The kurt.toml stamps a pointer file holds (``None`` when unreadable)."""
+    lines = read_pointer(path)
+    return lines[1] if lines is not None else None
+
+
+def read_pointer(path: str) -> list[str] | None:
+    try:
+        with open(path, "rb") as file:
+            lines = file.read().decode("utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if len(lines) != 6 or lines[0] != POINTER_MAGIC:
+        return None
+    return lines

@@ -1,0 +1,257 @@
+"""Answering from the catalog's snapshot: the warm paths of every read-only command.
+
+:mod:`kurt.skills.catalog.snapshot` is the format; this module answers with
+it, and checks first that it is still true (a string-only scan of every
+skill folder and manifest):
+
+- :func:`warm_listing`: ``kurt skill list --json`` from the pointer and the
+  listing snapshot, importing neither the TOML parser nor the configuration;
+- :func:`fast_listing`: the same once kurt.toml has been read;
+- :func:`read_index`: the run index, for resolving a tool, fetcher or mapper
+  name (:class:`QuickCatalog`), and ``kurt tool list``.
+
+Rows are rendered as stored (enabled by default, trusted, runnable); only a
+row whose enabled state, environment or trust differs is decoded, and its
+status is then decided by :func:`kurt.skills.status.status_of`, as on the
+full path. The environment is never stored: the requirements of the skills
+that declare some are checked again by every listing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from kurt.skills.catalog.scan import path_stamps
+from kurt.skills.catalog.snapshot import (
+    FIELD,
+    FORMAT,
+    MAGIC,
+    SEP,
+    TRUSTED_END,
+    config_stamps,
+    packages_from,
+    pointer_file,
+    read_pointer,
+    scan_keys,
+    stamps_text,
+)
+from kurt.skills.status import STATUS_INVALID, STATUS_SHADOWED, status_of
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from kurt.config.skills import SkillsConfig
+    from kurt.skills.catalog.precedence import Index
+    from kurt.skills.catalog.search import SearchRoot
+    from kurt.skills.record import SkillRecord
+
+State = Callable[[str], tuple[bool, str]]
+
+
+def fast_listing(
+    path: Path,
+    roots: list[SearchRoot],
+    config: SkillsConfig | None = None,
+    untrusted: frozenset[str] = frozenset(),
+) -> str | None:
+    """The JSON array of ``kurt skill list --json``, or ``None`` when the
+    snapshot at ``path`` is missing, unreadable or no longer true; the enabled
+    state comes from ``config``, and skills found in the ``untrusted`` root
+    folders are listed as not trusted."""
+    state = config.state if config is not None and has_state(config) else None
+    found = [(root.source, str(root.path), str(root.path) not in untrusted) for root in roots]
+    return answer(str(path), found, state)
+
+
+def has_state(config: SkillsConfig) -> bool:
+    """Whether kurt.toml enables or disables anything (else every skill is
+    enabled by default)."""
+    return config.enabled is not None or bool(config.disabled)
+
+
+def answer(path: str, roots: list[tuple[str, str, bool]], state: State | None) -> str | None:
+    """The listing from the snapshot at ``path`` if a scan of ``roots`` (source,
+    folder, whether its skills are trusted) matches it; ``state`` gives each
+    skill's enabled state (``None``: every skill enabled by default)."""
+    try:
+        with open(path, "rb") as file:
+            text = file.read().decode("utf-8")
+        magic, stamps, packages_text, needs_text, count_text, rest = text.split("\n", 5)
+        count = int(count_text)
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    if magic != MAGIC or stamps != stamps_text(path_stamps()):
+        return None
+    parts = rest.split("\n", count + 1) if count else [rest]
+    if len(parts) != count + 2 and count:
+        return None
+    packages = packages_from(packages_text)
+    if packages is None:
+        return None
+    keys, owners = scan_keys([(source, folder) for source, folder, _ in roots], packages)
+    if len(keys) != count or keys != parts[1 : count + 1]:
+        return None
+    if not count:
+        return "[]"
+    body = parts[count + 1]
+    unmet = _unmet(needs_text) if needs_text else {}
+    trusted = [owner < 0 or roots[owner][2] for owner in owners]
+    if state is None and not unmet and all(trusted):
+        return "[" + body.replace("\n", ", ") + "]"
+    names = parts[0].split(SEP)
+    rows = body.split("\n")
+    if len(names) != count or len(rows) != count or unmet is None:
+        return None
+    shown = (
+        _row(text, *(state(name) if state else (True, "default")), unmet.get(i), trusted[i])
+        for i, (name, text) in enumerate(zip(names, rows, strict=True))
+    )
+    return "[" + ", ".join(shown) + "]"
+
+
+def _unmet(needs_text: str) -> dict[int, list[str]] | None:
+    """Row -> what this machine lacks to run it, for the skills that declare
+    requirements (checked now: the environment is never cached)."""
+    import json
+
+    from kurt.skills.environment import unmet
+
+    try:
+        needs = json.loads(needs_text)
+        found = {int(row): unmet(extra, manifest) for row, (manifest, extra) in needs.items()}
+    except (ValueError, TypeError, AttributeError):
+        return None
+    return {row: [str(p) for p in problems] for row, problems in found.items() if problems}
+
+
+def _row(text: str, enabled: bool, reason: str, unmet: list[str] | None, trusted: bool) -> str:
+    """A row rendered with its real enabled state, what this machine lacks and
+    whether it is trusted (decoded only when one of them differs)."""
+    if enabled and reason == "default" and not unmet:
+        if trusted:
+            return text
+        if text.endswith(TRUSTED_END):
+            return text[: -len(TRUSTED_END)] + ', "trusted": false}'
+    import json
+
+    row = json.loads(text)
+    row["enabled"], row["reason"], row["trusted"] = enabled, reason, trusted
+    row["problems"] += unmet or []
+    row["status"] = status_of(
+        shadowed=row["status"] == STATUS_SHADOWED,
+        enabled=enabled,
+        valid=row["status"] != STATUS_INVALID,
+        runnable=not unmet,
+    )
+    return json.dumps(row, ensure_ascii=False)
+
+
+def warm_listing(project: str | None) -> str | None:
+    """``kurt skill list --json`` for ``--project project`` (or the project
+    found as :func:`kurt.config.locations.find_project_root` finds it), from
+    the pointer and the snapshot; ``None`` whenever anything is not exactly
+    as it was (the caller then takes the full path, which also reports errors
+    such as a missing project folder)."""
+    from kurt.config.locations import cache_text, home_text, project_root_text
+
+    root = project_root_text(project)
+    if root is False:
+        return None
+    project_root = root if isinstance(root, str) else None
+    home = home_text()
+    cache_dir = cache_text(home)
+    builtin = os.path.join(os.path.dirname(os.path.abspath(__file__)), "builtin")
+    lines = read_pointer(pointer_file(cache_dir, project_root, builtin))
+    if lines is None or lines[1] != config_stamps(project_root, home):
+        return None
+    _, _, enabled_text, disabled_text, name, root_text = lines
+    roots: list[tuple[str, str, bool]] = []
+    for item in root_text.split(SEP) if root_text else []:
+        fields = item.split(FIELD)
+        if len(fields) != 3:
+            return None
+        roots.append((fields[0], fields[1], fields[2] == "+"))
+    state: State | None = None
+    if enabled_text != "-" or disabled_text:
+        from kurt.config.skills import SkillsConfig
+
+        enabled = frozenset(enabled_text[1:].split(SEP)) - {""} if enabled_text != "-" else None
+        disabled = frozenset(disabled_text.split(SEP)) - {""}
+        state = SkillsConfig(enabled=enabled, disabled=disabled).state
+    return answer(os.path.join(cache_dir, "skills", name), roots, state)
+
+
+# -- the run index -------------------------------------------------------------------
+
+
+class QuickCatalog:
+    """The index as the manager uses it: names, providers, records on demand."""
+
+    def __init__(self, providers: Index, texts: dict[str, str], config: SkillsConfig) -> None:
+        self.providers = providers
+        self._texts = texts
+        self._config = config
+        self._decoded: dict[str, tuple[SkillRecord, tuple[int, int] | None]] = {}
+
+    def find(self, name: str) -> SkillRecord | None:
+        """The winning skill called ``name``, with its enabled state applied."""
+        found = self._decode(name)
+        return found[0] if found else None
+
+    def fresh(self, record: SkillRecord) -> bool:
+        """Whether ``record``'s manifest is as it was when the index was written."""
+        found = self._decode(record.name)
+        return found is not None and found[1] is not None and _stamp(record) == found[1]
+
+    def _decode(self, name: str) -> tuple[SkillRecord, tuple[int, int] | None] | None:
+        if name not in self._decoded:
+            text = self._texts.get(name)
+            if text is None:
+                return None
+            import json
+
+            from kurt.skills.catalog.precedence import apply_state
+            from kurt.skills.record import SkillRecord
+
+            data = json.loads(text)
+            stamp = data.get("stamp")
+            record = SkillRecord.from_plain(data)
+            found = (int(stamp[0]), int(stamp[1])) if stamp else None
+            self._decoded[name] = (apply_state([record], self._config)[0], found)
+        return self._decoded[name]
+
+
+def read_index(
+    path: Path,
+    config: SkillsConfig,
+    roots: list[tuple[str, str]],
+    path_stamps: list[list[Any]],
+) -> QuickCatalog | None:
+    """The index at ``path`` if a scan of ``roots`` (source, folder) now finds
+    every skill as it was; ``None`` otherwise (or if unreadable)."""
+    import json
+
+    try:
+        data = json.loads(path.read_bytes())
+        if data["format"] != FORMAT or data["path_stamps"] != path_stamps:
+            return None
+        packages = [(str(a), str(b), str(c), d) for a, b, c, d in data["packages"]]
+        if scan_keys(roots, packages)[0] != data["keys"]:
+            return None
+        providers: Index = data["providers"]
+        texts: dict[str, str] = data["records"]
+        if not isinstance(providers, dict) or not isinstance(texts, dict):
+            return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return QuickCatalog(providers, texts, config)
+
+
+def _stamp(record: SkillRecord) -> tuple[int, int] | None:
+    try:
+        info = os.stat(record.manifest_path)
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
