@@ -1,4 +1,5 @@
-"""Kurt's own tools and engines: what they register, and the table that names them."""
+"""Kurt from a plain script (SPEC section 7): the registries know Kurt's own
+names in any folder, and kurt.load_skills() connects a project's skills."""
 
 from __future__ import annotations
 
@@ -7,18 +8,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-from kurt.kinds import OWN_NAMES
-from kurt.registry import FETCHERS, MAPPERS, TOOLS
-
-
-def test_the_names_table_is_what_the_modules_register() -> None:
-    registered = {
-        registry.kind: {entry.name: entry.module for entry in registry if entry.kurts_own}
-        for registry in (TOOLS, FETCHERS, MAPPERS)
-    }
-    assert registered == OWN_NAMES
-
 
 SCRIPT = """
 import sys
