@@ -187,8 +187,9 @@ def skills_report(state: CliState) -> dict[str, Any]:
         for root in search_roots(state.locations, config, builtin_dir=None)
     ]
     skills: list[dict[str, Any]] = []
+    environ = dict(os.environ)  # read once: each os.environ lookup decodes bytes again
     for record in _winning(state):
-        report = inspect_settings(record.name, record.settings, config, os.environ)
+        report = inspect_settings(record.name, record.settings, config, environ)
         skills.append(
             {
                 "name": record.name,

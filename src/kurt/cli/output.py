@@ -14,8 +14,21 @@ if TYPE_CHECKING:
 
 
 def print_json(value: Any) -> None:
-    """Print ``value`` as indented JSON on stdout."""
-    click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+    """Print ``value`` as JSON on stdout: indented for a person at a terminal,
+    compact for a pipe (a script). An indent makes Python use its pure-Python
+    encoder, which took most of ``kurt config skills --json`` among 10,000 skills."""
+    if _stdout_is_tty():
+        click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+        return
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def _stdout_is_tty() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def console(*, stderr: bool = False) -> Console:

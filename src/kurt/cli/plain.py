@@ -30,6 +30,8 @@ _CONTROL_KEEPING_LINES = {**_CONTROL, ord("\n"): "\n"}
 def clean(text: str, *, lines: bool = False) -> str:
     """``text`` with every control character made harmless (printable); line
     breaks become spaces unless ``lines`` keeps them (a multi-line rich cell)."""
+    if text.isprintable():  # nearly every cell: skip building a copy
+        return text
     return text.translate(_CONTROL_KEEPING_LINES if lines else _CONTROL)
 
 
@@ -116,6 +118,11 @@ def _fit(
 
 def _lines(cells: Sequence[str], widths: Sequence[int]) -> list[str]:
     """One table row as text lines, each cell wrapped between words."""
+    if all(len(cell) <= size for cell, size in zip(cells, widths, strict=True)):
+        # The common case, once per row of a long listing: no cell wraps.
+        return [
+            GAP.join(cell.ljust(size) for cell, size in zip(cells, widths, strict=True)).rstrip()
+        ]
     wrapped = [_wrap(cell, size) for cell, size in zip(cells, widths, strict=True)]
     height = max(len(parts) for parts in wrapped)
     out = []

@@ -190,8 +190,8 @@ def _resolve(
                 )
     prefix = f"KURT_SKILLS__{_env_part(skill)}__"
     env_keys = {env_name(skill, spec.key): spec.key for spec in all_specs}
-    for variable in sorted(environ):
-        if variable.startswith(prefix) and variable not in env_keys:
+    for variable in sorted(v for v in environ if v.startswith(prefix)):
+        if variable not in env_keys:
             # Compare the parts after the prefix: the shared prefix would make
             # every variable look close to every other.
             close = did_you_mean(variable[len(prefix) :], (v[len(prefix) :] for v in env_keys))

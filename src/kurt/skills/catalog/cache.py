@@ -72,10 +72,16 @@ class Catalog(NamedTuple):
 
     def find(self, name: str) -> SkillRecord | None:
         """The winning (not shadowed) skill called ``name``."""
-        for record in self.records:
-            if record.name == name and record.status != "shadowed":
-                return record
-        return None
+        # An index made once per catalog: `kurt tool list` asks for every
+        # provider, and a scan per name made it quadratic (seconds at 10,000).
+        cached = _WINNERS.get(id(self))
+        if cached is None or cached[0] is not self:
+            winners: dict[str, SkillRecord] = {}
+            for record in self.records:
+                if record.status != "shadowed":
+                    winners.setdefault(record.name, record)
+            cached = _WINNERS[id(self)] = (self, winners)
+        return cached[1].get(name)
 
     def fresh(self, record: SkillRecord) -> bool:
         """Whether ``record``'s manifest still has the size and mtime it was read with."""
@@ -85,6 +91,11 @@ class Catalog(NamedTuple):
         except OSError:
             return False
         return stamp is not None and (info.st_size, info.st_mtime_ns) == stamp
+
+
+#: Catalog.find's index, by catalog (a NamedTuple holds no attribute of its
+#: own); the catalog itself is kept so that an id is never reused while here.
+_WINNERS: dict[int, tuple[Catalog, dict[str, SkillRecord]]] = {}
 
 
 class _Stored(NamedTuple):
