@@ -67,7 +67,7 @@ def test_fetchers_and_mappers_need_their_bases(tmp_path: Path) -> None:
     assert codecheck.check_implements_code(code, items, F, on_line_8) == []
     problems = codecheck.check_implements_code(code, [tool("F", "f", "mapper")], F, on_line_8)
     assert problems == [
-        Problem(code, 2, "class 'F' must derive from kurt.BaseMapper (it is a mapper)", "error")
+        Problem.at(code, 2, "class 'F' must derive from kurt.BaseMapper (it is a mapper)", "error")
     ]
 
 
@@ -87,7 +87,7 @@ def test_a_class_with_the_wrong_base_fails_at_its_line(tmp_path: Path, source: s
     [problem] = codecheck.check_implements_code(code, [tool("A")], F, on_line_8)
     assert problem.message == "class 'A' must derive from kurt.Tool (it is a tool)"
     assert (problem.file, problem.line, problem.severity) == (
-        code,
+        str(code),
         source.count("\n", 0, source.index("class A")) + 1,
         "error",
     )
@@ -103,7 +103,7 @@ def test_a_base_from_a_helper_module_cannot_be_judged_statically(tmp_path: Path)
 def test_a_missing_class(tmp_path: Path) -> None:
     code = write(tmp_path, "from kurt import Tool\nclass Other(Tool): ...\n")
     assert codecheck.check_implements_code(code, [tool("A", "archive")], F, on_line_8) == [
-        Problem(F, 8, "class 'A' (tool 'archive') is not defined in skill.py", "error")
+        Problem.at(F, 8, "class 'A' (tool 'archive') is not defined in skill.py", "error")
     ]
 
 
@@ -114,7 +114,7 @@ def test_a_class_defined_only_inside_a_function_does_not_count(tmp_path: Path) -
 
 def test_a_missing_skill_py(tmp_path: Path) -> None:
     [problem] = codecheck.check_implements_code(tmp_path / "skill.py", [tool("A")], F, on_line_8)
-    assert (problem.file, problem.line) == (F, 8)
+    assert (problem.file, problem.line) == (str(F), 8)
     assert problem.message == "'implements' needs skill.py, which is missing"
 
 
@@ -125,7 +125,7 @@ def test_no_implements_needs_no_skill_py(tmp_path: Path) -> None:
 def test_a_syntax_error_names_skill_py_and_its_line(tmp_path: Path) -> None:
     code = write(tmp_path, "from kurt import Tool\n\nclass A(Tool)\n    pass\n")
     [problem] = codecheck.check_implements_code(code, [tool("A")], F, on_line_8)
-    assert (problem.file, problem.line) == (code, 3)
+    assert (problem.file, problem.line) == (str(code), 3)
     assert problem.message.startswith("skill.py does not parse: ")
 
 

@@ -166,15 +166,15 @@ def check_implements_code(
         source = code.read_bytes().decode("utf-8")
     except FileNotFoundError:
         missing = f"'implements' needs {code.name}, which is missing"
-        return [Problem(manifest_file, at("implements"), missing)]
+        return [Problem.at(manifest_file, at("implements"), missing)]
     except (OSError, UnicodeDecodeError) as exc:
-        return [Problem(code, None, f"cannot read {code.name}: {exc}")]
+        return [Problem.at(code, None, f"cannot read {code.name}: {exc}")]
     try:
         module = read_module(source, code)
     except SyntaxError as exc:
-        return [Problem(code, exc.lineno, f"{code.name} does not parse: {exc.msg}")]
+        return [Problem.at(code, exc.lineno, f"{code.name} does not parse: {exc.msg}")]
     except (ValueError, RecursionError, MemoryError) as exc:
-        return [Problem(code, None, f"{code.name} does not parse: {exc}")]
+        return [Problem.at(code, None, f"{code.name} does not parse: {exc}")]
     problems = []
     for index, item in enumerate(implements):
         kind, class_name = item["type"], item["class"]
@@ -189,18 +189,18 @@ def check_implements_code(
             close = did_you_mean(class_name, fitting)
             if close is not None:
                 message += f"; did you mean '{close}'?"
-            problems.append(Problem(manifest_file, at(f"implements[{index}]"), message))
+            problems.append(Problem.at(manifest_file, at(f"implements[{index}]"), message))
             continue
         verdict = module.derives_from(class_name, base)
         if verdict is Verdict.NO:
             message = f"class '{class_name}' must derive from kurt.{base} (it is a {kind})"
-            problems.append(Problem(code, info.line, message))
+            problems.append(Problem.at(code, info.line, message))
         elif verdict is Verdict.UNKNOWN:
             message = (
                 f"class '{class_name}' derives from kurt.{base} only through an import that "
                 "cannot be followed statically; it is checked when the skill is loaded"
             )
-            problems.append(Problem(code, info.line, message, "warning"))
+            problems.append(Problem.at(code, info.line, message, "warning"))
     return problems
 
 

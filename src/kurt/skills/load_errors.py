@@ -169,7 +169,7 @@ def wrong_base(record: SkillRecord, code: Path, file: str, line: int) -> SkillEr
 
         item = {"type": provided.kind, "class": provided.class_name, "name": provided.name}
         for problem in check_implements_code(code, [item], record.manifest_path, lambda _: None):
-            if problem.is_error and problem.file == code:
+            if problem.is_error and problem.file == str(code):
                 return SkillError(
                     f"skill '{record.name}': {problem.message}",
                     file=code,

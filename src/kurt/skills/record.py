@@ -13,8 +13,13 @@ the standard library is used here.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from kurt.errors import KurtError
 
 # A skill's status (SPEC section 6) is decided by kurt.skills.status.status_of.
 from kurt.skills.status import STATUS_DISABLED as STATUS_DISABLED
@@ -48,13 +53,53 @@ class Provided(NamedTuple):
 
 
 class SkillProblem(NamedTuple):
-    """An error or warning about a skill, with the file and line it concerns."""
+    """An error or warning about a skill, with the file and line it concerns.
+
+    The one problem record: the manifest rules (:mod:`kurt.skills.manifest.rules`,
+    where it is called ``Problem``), the code checks, the environment rules,
+    discovery and validation all make these. Its JSON forms are :meth:`to_row`
+    (the cache's, read back by :meth:`from_row`) and :meth:`to_json` (``kurt
+    skill validate --json``); ``str()`` is how listings show it.
+    """
 
     severity: str  # ERROR | WARNING
     message: str
     file: str | None = None
     line: int | None = None
-    hint: str | None = None  # how to fix it (environment problems; not cached)
+    hint: str | None = None  # how to fix it, where the message does not say
+
+    @classmethod
+    def at(
+        cls,
+        file: str | os.PathLike[str] | None,
+        line: int | None,
+        message: str,
+        severity: str = ERROR,
+        hint: str | None = None,
+    ) -> SkillProblem:
+        """A problem in ``file`` (a path or its text) at ``line``: how the rules write one."""
+        return cls(severity, message, None if file is None else os.fspath(file), line, hint)
+
+    @classmethod
+    def from_error(cls, error: KurtError) -> SkillProblem:
+        """The problem an error reports (its hint kept in the message, as the
+        validate JSON has no key for it)."""
+        message = error.message if not error.hint else f"{error.message} (hint: {error.hint})"
+        file = None if error.file is None else os.fspath(error.file)
+        return cls(ERROR, message, file, error.line)
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> SkillProblem:
+        """The problem :meth:`to_row` gave."""
+        return cls(*row)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def to_row(self) -> list[Any]:
+        """``[severity, message, file, line, hint]``: the cached form."""
+        return list(self)
 
     def __str__(self) -> str:
         """``file:line: message; hint``: how listings show a problem."""
@@ -63,14 +108,6 @@ class SkillProblem(NamedTuple):
             where = f"{where}:{self.line}"
         text = f"{self.message}; {self.hint}" if self.hint else self.message
         return f"{where}: {text}" if where else text
-
-    @classmethod
-    def of(cls, found: Any) -> SkillProblem:
-        """The record of a finding of :mod:`kurt.skills.manifest.rules` or
-        :mod:`kurt.skills.codecheck` (``file``, ``line``, ``message``, ``severity``, ``hint``)."""
-        severity = ERROR if found.severity == "error" else WARNING
-        file = str(found.file) if found.file is not None else None
-        return cls(severity, found.message, file, found.line, found.hint)
 
     def to_json(self) -> dict[str, Any]:
         """The ``{"file", "line", "message"}`` form of ``kurt skill validate --json``."""
@@ -195,7 +232,7 @@ class SkillRecord(NamedTuple):
             "provides": [list(p) for p in self.provides],
             "requires_skills": list(self.requires_skills),
             "settings": self.settings,
-            "problems": [list(p) for p in self.problems],
+            "problems": [p.to_row() for p in self.problems],
             "status": self.status,
             "code_path": str(self.code_path) if self.code_path else None,
             "extra": self.extra,
@@ -215,7 +252,7 @@ class SkillRecord(NamedTuple):
             provides=tuple(Provided(*p) for p in data["provides"]),
             requires_skills=tuple(data["requires_skills"]),
             settings=data["settings"],
-            problems=tuple(SkillProblem(*p) for p in data["problems"]),
+            problems=tuple(SkillProblem.from_row(p) for p in data["problems"]),
             status=data["status"],
             code_path=Path(data["code_path"]) if data["code_path"] else None,
             extra=data["extra"],

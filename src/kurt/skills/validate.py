@@ -94,7 +94,7 @@ def validate(
             importer(record)
             imported, checked = True, "imported"
         except SkillError as exc:
-            problems.append(SkillProblem(ERROR, exc.message, exc.file, exc.line))
+            problems.append(SkillProblem.at(exc.file, exc.line, exc.message))
             checked = "import failed"
     if record.provides and importer is None:
         why = static_reason or (
@@ -145,7 +145,7 @@ def _code_problems(record: SkillRecord) -> list[SkillProblem]:
         plain = read_plain(front, record.manifest_path)
     except (OSError, ManifestError):
         return []  # already reported by discovery
-    return [SkillProblem.of(p) for p in code_checks(record.path, front, plain)]
+    return code_checks(record.path, front, plain)
 
 
 def _line_in(text: str) -> int | None:

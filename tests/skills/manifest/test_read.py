@@ -45,7 +45,7 @@ def test_a_manifest_that_does_not_parse_still_gets_its_field_checks(tmp_path: Pa
     )
     assert facts["name"] == "Web"
     assert facts["description"] == "d"
-    assert [(severity, line) for severity, _, _, line in facts["problems"]] == [
+    assert [(severity, line) for severity, _, _, line, _ in facts["problems"]] == [
         ("error", 4),  # tags: expected a list
         ("error", 2),  # the name's spelling
         ("error", 2),  # the name is not the folder's
@@ -56,7 +56,7 @@ def test_a_manifest_that_does_not_parse_still_gets_its_field_checks(tmp_path: Pa
 def test_unreadable_front_matter_is_one_located_problem(tmp_path: Path) -> None:
     facts = read_facts(candidate(tmp_path, "broken", "---\nname: [unclosed\n---\n"))
     assert facts["name"] == "broken"  # the folder's name stands in
-    [[severity, message, file, line]] = facts["problems"]
+    [[severity, message, file, line, _]] = facts["problems"]
     assert (severity, line) == ("error", 3)
     assert message.startswith("invalid YAML in front matter")
     assert file == str(tmp_path / "broken" / "SKILL.md")
@@ -72,7 +72,9 @@ def test_each_thing_wrong_is_its_own_problem_on_its_own_line(tmp_path: Path) -> 
             "---\n",
         )
     )
-    assert [(line, message.split(" (hint:")[0]) for _, message, _, line in facts["problems"]] == [
+    assert [
+        (line, message.split(" (hint:")[0]) for _, message, _, line, _ in facts["problems"]
+    ] == [
         (4, "'tags': expected a list, found 'web'"),
         (7, "'implements[1].type': expected one of 'tool', 'fetcher' or 'mapper', found 'widget'"),
     ]
@@ -89,7 +91,7 @@ def test_setting_and_implements_problems_point_at_their_own_lines(tmp_path: Path
             "---\n",
         )
     )
-    assert [(line, message) for _, message, _, line in facts["problems"]] == [
+    assert [(line, message) for _, message, _, line, _ in facts["problems"]] == [
         (6, "tool 'dup' is implemented twice"),
         (9, "setting 'slow': default 'fast' is not of type float"),
     ]

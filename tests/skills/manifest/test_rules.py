@@ -60,7 +60,7 @@ def test_good_names(name: str) -> None:
 def test_bad_names(name: str, message: str) -> None:
     problems = checks.check_name(name, None, F, 2)
     assert messages(problems) == [message]
-    assert problems[0] == Problem(F, 2, message, "error")
+    assert problems[0] == Problem.at(F, 2, message, "error")
 
 
 def test_name_must_equal_the_folder_or_entry_point() -> None:
@@ -104,8 +104,8 @@ def test_metadata_values_that_were_not_strings_warn() -> None:
 def test_unknown_keys_warn_at_their_own_lines() -> None:
     problems = checks.check_unknown_keys(["effort", "type"], {"effort": 4, "type": 6}, F)
     assert problems == [
-        Problem(F, 4, "unknown top-level key 'effort' (ignored by Kurt)", "warning"),
-        Problem(F, 6, "unknown top-level key 'type' (ignored by Kurt)", "warning"),
+        Problem.at(F, 4, "unknown top-level key 'effort' (ignored by Kurt)", "warning"),
+        Problem.at(F, 6, "unknown top-level key 'type' (ignored by Kurt)", "warning"),
     ]
 
 
@@ -130,7 +130,7 @@ def test_duplicate_implements() -> None:
 def test_provided_names_are_lowercase_command_line_words(name: str) -> None:
     item = {"type": "tool", "name": name, "class": "A", "description": None}
     [problem] = checks.check_provided_names([item], F, lambda key: {"implements[0]": 6}[key])
-    assert problem == Problem(
+    assert problem == Problem.at(
         F,
         6,
         f"tool name '{name}' may hold only lowercase ASCII letters a-z, digits 0-9, '-' and '_'",
@@ -232,7 +232,7 @@ def test_manifest_checks_collect_every_manifest_rule(tmp_path: Path) -> None:
         (4, "warning", "metadata values should be strings (read as text: n); quote them"),
         (2, "warning", "the skill implements nothing (no 'implements' key): it provides no tool"),
     ]
-    assert {p.file for p in problems} == {path}
+    assert {p.file for p in problems} == {str(path)}
 
 
 def test_field_checks_need_no_parsed_manifest(tmp_path: Path) -> None:

@@ -53,7 +53,7 @@ def fold(name: str) -> str:
 
 def record_from_facts(candidate: Candidate, facts: dict[str, Any]) -> SkillRecord:
     """A record (status ``ok`` or ``invalid``) from cached manifest facts."""
-    problems = tuple(SkillProblem(*p) for p in facts.get("problems", ()))
+    problems = tuple(SkillProblem.from_row(p) for p in facts.get("problems", ()))
     code = facts.get("code_path")
     return SkillRecord(
         name=facts.get("name") or candidate.entry_point or candidate.folder.name,

@@ -52,8 +52,9 @@ if TYPE_CHECKING:
 # 2: lines of the requirement keys; 3: built-in names; 4: field checks on failure;
 # 5: the requires_skills line; 6: one problem per parse error, item lines;
 # 7: provided-name rule, names claimed by broken manifests; 8: the listing's
-# requirements line; 9: the run index holds the scan; 10: one format for all.
-FORMAT = 10
+# requirements line; 9: the run index holds the scan; 10: one format for all;
+# 11: problem rows keep their hint.
+FORMAT = 11
 MAGIC = f"kurt skill listing {FORMAT}"
 POINTER_MAGIC = f"kurt skill listing pointer {FORMAT}"
 SEP = "\x00"

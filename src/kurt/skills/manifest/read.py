@@ -63,15 +63,16 @@ def read_facts(candidate: Candidate) -> dict[str, Any]:
     except ManifestError as exc:
         facts = _failed(name, exc)
         found = checks.field_checks(candidate.folder, front, entry_point=candidate.entry_point)
-        facts["problems"] += _rows(found)
+        facts["problems"] += [problem.to_row() for problem in found]
         facts["provides"] = _claimed(front.fields.get("implements"))
         description = front.fields.get("description")
         if isinstance(description, str):
             facts["description"] = description
         return facts
-    problems = _rows(
-        checks.manifest_checks(candidate.folder, front, plain, entry_point=candidate.entry_point)
+    found = checks.manifest_checks(
+        candidate.folder, front, plain, entry_point=candidate.entry_point
     )
+    problems = [problem.to_row() for problem in found]
     return {
         "name": plain["name"],
         "version": plain["version"],
@@ -119,10 +120,7 @@ _CHUNK = 64 * 1024
 
 def _failed(name: str, exc: ManifestError) -> dict[str, Any]:
     """Facts of a manifest that does not parse: one problem per thing wrong."""
-    problems = []
-    for error in exc.details or (exc,):
-        message = error.message if not error.hint else f"{error.message} (hint: {error.hint})"
-        problems.append([ERROR, message, error.file, error.line])
+    problems = [SkillProblem.from_error(error).to_row() for error in exc.details or (exc,)]
     return {"name": name, "problems": problems}
 
 
@@ -140,8 +138,3 @@ def _claimed(implements: Any) -> list[list[str]]:
         and isinstance(item.get("name"), str)
         and item["name"]
     ]
-
-
-def _rows(found: list[checks.Problem]) -> list[list[Any]]:
-    """Problems as the ``[severity, message, file, line]`` rows facts keep."""
-    return [list(SkillProblem.of(problem))[:4] for problem in found]

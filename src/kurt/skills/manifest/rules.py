@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from kurt.skills.manifest.plain import KNOWN_KEYS
+from kurt.skills.record import SkillProblem
 
 __all__ = [
     "Problem",
@@ -67,22 +67,10 @@ _PROVIDED_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 _SETTING_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
-# A frozen dataclass rather than attrs.frozen (the house style for records): the
-# cold listing imports this module, pydantic has loaded dataclasses by then, and
-# importing attrs would cost about a quarter of importing click.
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One finding: where (file and line, when known), what, and how bad."""
-
-    file: Path | None
-    line: int | None
-    message: str
-    severity: Severity = "error"
-    hint: str | None = None  # how to fix it, where that is not obvious from the message
-
-    @property
-    def is_error(self) -> bool:
-        return self.severity == "error"
+#: One finding: where (file and line, when known), what, how bad, how to fix it.
+#: The one problem record of every check (:class:`kurt.skills.record.SkillProblem`);
+#: the rules write ``Problem.at(file, line, message, severity)``.
+Problem = SkillProblem
 
 
 def matches_setting_type(type_name: str, value: Any) -> bool:
@@ -109,7 +97,7 @@ def check_name(
     """Kurt's name rules; ``expected`` is the folder name (or, for a package, the entry point)."""
 
     def error(message: str) -> Problem:
-        return Problem(file, line, message)
+        return Problem.at(file, line, message)
 
     if not name.strip():
         return [error("name must not be empty")]
@@ -134,10 +122,10 @@ def check_name(
 def check_description(description: str, file: Path | None, line: int | None) -> list[Problem]:
     """The description is 1 to 1024 characters and not blank."""
     if not description.strip():
-        return [Problem(file, line, "description must not be empty")]
+        return [Problem.at(file, line, "description must not be empty")]
     if len(description) > MAX_DESCRIPTION:
         return [
-            Problem(
+            Problem.at(
                 file,
                 line,
                 f"description is longer than {MAX_DESCRIPTION} characters ({len(description)})",
@@ -150,7 +138,7 @@ def check_compatibility(value: str | None, file: Path | None, line: int | None) 
     """``compatibility``, when present, is at most 500 characters."""
     if value is not None and len(value) > MAX_COMPATIBILITY:
         message = f"compatibility is longer than {MAX_COMPATIBILITY} characters ({len(value)})"
-        return [Problem(file, line, message)]
+        return [Problem.at(file, line, message)]
     return []
 
 
@@ -160,7 +148,7 @@ def check_metadata(coerced: Sequence[str], file: Path | None, line: int | None) 
         return []
     keys = ", ".join(coerced)
     message = f"metadata values should be strings (read as text: {keys}); quote them"
-    return [Problem(file, line, message, "warning")]
+    return [Problem.at(file, line, message, "warning")]
 
 
 def check_unknown_keys(
@@ -168,7 +156,7 @@ def check_unknown_keys(
 ) -> list[Problem]:
     """Top-level keys neither Kurt nor the open format knows: one warning each."""
     return [
-        Problem(
+        Problem.at(
             file,
             key_lines.get(key),
             f"unknown top-level key '{key}' (ignored by Kurt)",
@@ -185,7 +173,7 @@ def check_provides_something(
     if implements:
         return []
     message = "the skill implements nothing (no 'implements' key): it provides no tool"
-    return [Problem(file, line, message, "warning")]
+    return [Problem.at(file, line, message, "warning")]
 
 
 def check_implements_unique(
@@ -198,7 +186,7 @@ def check_implements_unique(
         key = (item["type"], item["name"])
         if key in seen:
             message = f"{key[0]} '{key[1]}' is implemented twice"
-            problems.append(Problem(file, at(f"implements[{index}]"), message))
+            problems.append(Problem.at(file, at(f"implements[{index}]"), message))
         seen.add(key)
     return problems
 
@@ -209,7 +197,7 @@ def check_provided_names(
     """Names a skill provides are typed on command lines: lowercase ASCII letters,
     digits, '-' and '_' (``HTTPX`` beside Kurt's ``httpx`` would only confuse)."""
     return [
-        Problem(
+        Problem.at(
             file,
             at(f"implements[{index}]"),
             f"{item['type']} name '{item['name']}' may hold only lowercase ASCII letters a-z, "
@@ -228,7 +216,7 @@ def check_builtin_names(
     from kurt.kinds import OWN_NAMES
 
     return [
-        Problem(
+        Problem.at(
             file,
             at(f"implements[{index}]"),
             f"{item['type']} '{item['name']}' is one of Kurt's own; a skill cannot provide it "
@@ -251,7 +239,7 @@ def check_settings(
         def add(
             message: str, severity: Severity = "error", key: str = key, line: int | None = line
         ) -> None:
-            problems.append(Problem(file, line, f"setting '{key}': {message}", severity))
+            problems.append(Problem.at(file, line, f"setting '{key}': {message}", severity))
 
         if not _SETTING_KEY.fullmatch(key):
             add("a setting name holds only letters, digits, '_' and '-', and starts with a letter")
