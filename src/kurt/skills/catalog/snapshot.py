@@ -23,6 +23,15 @@ are unchanged (an installed distribution): a SKILL.md rewritten in place, by
 any editor, changes its line. What they answer with is
 :mod:`kurt.skills.catalog.warm`.
 
+Why size and mtime in nanoseconds suffice: a same-size rewrite within the
+same second still gets another ``st_mtime_ns`` on filesystems that keep
+nanoseconds (ext4, xfs, btrfs, tmpfs, APFS), and on Linux 6.13 and later
+(multigrain timestamps) a file whose mtime was read, as every scan here
+reads it, gets a fine-grained mtime at its next write. Only on an older
+kernel could a same-size rewrite within one clock tick (a few ms) of Kurt's
+own read of that manifest go unseen; content hashes would close that gap at
+the cost of reading every manifest on every command.
+
 This module is the format: writing, and the string-only reading the warm
 paths share. It imports only the standard library's ``os`` and ``sys`` and
 :mod:`kurt.skills.catalog.scan` (no ``pathlib``, ``json`` or ``tomllib``).
