@@ -149,3 +149,13 @@ def test_an_authors_tests_do_not_depend_on_their_order(
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=4)
     assert (pytester.path / "counter" / "imports").read_text() == "imported\nimported\n"
+
+
+def test_every_test_starts_from_registries_holding_only_kurts_own() -> None:
+    """Undoing a test's registrations keeps the globals as collection left them;
+    so no test module may register at import, or its names would be in every test."""
+    from kurt.registry import REGISTRIES
+
+    leftovers = [e.owner for r in REGISTRIES.values() for e in r.loaded() if not e.kurts_own]
+    assert leftovers == []
+    assert [r.resolver for r in REGISTRIES.values()] == [None, None, None]
