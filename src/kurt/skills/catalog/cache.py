@@ -30,7 +30,6 @@ ignored and rebuilt; writes are atomic. Standard library only on the warm path.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import json
 import os
@@ -195,87 +194,22 @@ def _load_catalog(
         _write(path, root_stamps, stamps, packages, stored)
     catalog = _catalog(stored)
     if use_cache and (changed or write_derived):
-        from kurt.skills.catalog.snapshot import (
-            default_texts,
-            index_body,
-            index_file,
-            key_text,
-            listing_file,
-            snapshot,
-        )
+        from kurt.skills.catalog.snapshot import write_derived as write_files
 
-        keys = [s.key for s in stored]
-        texts_of_keys = [key_text(key) for key in keys]
-        index = index_body(
-            catalog.records,
-            catalog.providers,
-            catalog.stamps,
-            texts_of_keys,
-            [list(p) for p in packages],
-            stamps,
+        pointer = None
+        if config_stamps is not None:
+            pointer = (_pointer_path(locations, builtin_dir), config_stamps, config, roots)
+        listing = write_files(
+            path,
+            catalog,
+            stored_keys=[s.key for s in stored],
+            packages=packages,
+            path_stamps=stamps,
+            pointer=pointer,
+            untrusted=untrusted,
         )
-        _dump(index_file(path), index)
-        from kurt.config.skills import SkillsConfig
-        from kurt.skills.catalog.precedence import apply_state
-
-        # Rows as if kurt.toml enabled or disabled nothing (the warm path applies
-        # the real state to them). Only a clash's error depends on that state.
-        clashing = any(record.clashes for record in catalog.records)
-        shown = apply_state(catalog.records, SkillsConfig()) if clashing else catalog.records
-        rows = [record.to_json() for record in shown]
-        texts = default_texts(rows)
-        catalog = catalog._replace(listing="[" + ", ".join(texts) + "]")
-        # The warm path re-renders only the rows kurt.toml names, but disabling
-        # one side of a clash changes the other side's row: no snapshot then.
-        listing = (
-            None
-            if clashing
-            else snapshot(stamps, packages, keys, rows, texts, _needs(catalog.records))
-        )
-        if listing is None:
-            with contextlib.suppress(OSError):
-                listing_file(path).unlink(missing_ok=True)
-        else:
-            _write_bytes(listing_file(path), listing)
-            if config_stamps is not None:
-                _write_pointer(
-                    locations, config, roots, builtin_dir, config_stamps, path, untrusted
-                )
+        catalog = catalog._replace(listing=listing)
     return catalog
-
-
-def _needs(records: list[SkillRecord]) -> str:
-    """The snapshot's requirements line: for each skill that could run and
-    declares requirements, its manifest and those requirements (checked again
-    by every listing, never cached); empty when no skill declares any."""
-    from kurt.skills.environment import declares_requirements, requirements
-
-    needs = {
-        str(row): [str(record.manifest_path), requirements(record.extra)]
-        for row, record in enumerate(records)
-        if record.status == "ok" and declares_requirements(record.extra)
-    }
-    return json.dumps(needs, ensure_ascii=False) if needs else ""
-
-
-def _write_pointer(
-    locations: Locations,
-    config: SkillsConfig,
-    roots: list[SearchRoot],
-    builtin_dir: Path | None,
-    config_stamps: str,
-    path: Path,
-    untrusted: frozenset[str],
-) -> None:
-    from kurt.skills.catalog.snapshot import listing_file, pointer
-
-    body = pointer(config_stamps, config, roots, listing_file(path).name, untrusted)
-    target = Path(_pointer_path(locations, builtin_dir))
-    if body is None:
-        with contextlib.suppress(OSError):
-            target.unlink(missing_ok=True)
-    else:
-        _write_bytes(target, body)
 
 
 def _pointer_path(locations: Locations, builtin_dir: Path | None) -> str:
@@ -375,15 +309,9 @@ def _write(
 
 
 def _dump(path: Path, body: dict[str, Any]) -> None:
-    _write_bytes(path, json.dumps(body, ensure_ascii=False, default=str).encode("utf-8"))
+    from kurt.skills.catalog.snapshot import write_bytes
 
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    from kurt.atomic import atomic_write
-
-    # A read-only KURT_HOME costs speed, never correctness.
-    with contextlib.suppress(OSError):
-        atomic_write(path, data, durable=False)  # a cache: rebuilt if a crash loses it
+    write_bytes(path, json.dumps(body, ensure_ascii=False, default=str).encode("utf-8"))
 
 
 def _root_stamps(roots: list[SearchRoot]) -> list[list[Any]]:

@@ -53,9 +53,14 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from kurt.config.skills import SkillsConfig
+    from kurt.skills.catalog.cache import Catalog
     from kurt.skills.catalog.precedence import Index
     from kurt.skills.catalog.search import PackageSkill, SearchRoot
     from kurt.skills.record import SkillRecord
+
+    #: Where the pointer goes, and what it records: the kurt.toml stamps taken
+    #: before ``config`` was read, that configuration and its search roots.
+    PointerTarget = tuple[str, str, SkillsConfig, list[SearchRoot]]
 
 # The format of the manifest cache and of every file derived from it. History:
 # 2: lines of the requirement keys; 3: built-in names; 4: field checks on failure;
@@ -235,7 +240,7 @@ def config_stamps(project_root: str | None, home: str) -> str:
     return file_stamps([project_file, os.path.join(home, PROJECT_FILE), trust])
 
 
-def pointer(
+def pointer_text(
     stamps: str,
     config: SkillsConfig,
     roots: list[SearchRoot],
@@ -277,3 +282,97 @@ def read_pointer(path: str) -> list[str] | None:
     if len(lines) != 6 or lines[0] != POINTER_MAGIC:
         return None
     return lines
+
+
+# -- writing -------------------------------------------------------------------------
+
+
+def write_derived(
+    cache: Path,
+    catalog: Catalog,
+    *,
+    stored_keys: list[list[Any]],
+    packages: list[PackageSkill],
+    path_stamps: list[list[Any]],
+    pointer: PointerTarget | None,
+    untrusted: frozenset[str],
+) -> str:
+    """Write the run index and the listing snapshot beside the cache file
+    ``cache`` (and the pointer, when given) for ``catalog``, whose records are
+    before enabled state and in the order of ``stored_keys``; return the
+    listing as JSON text as if kurt.toml enabled or disabled nothing."""
+    import json
+
+    from kurt.config.skills import SkillsConfig
+    from kurt.skills.catalog.precedence import apply_state
+
+    keys = [key_text(key) for key in stored_keys]
+    index = index_body(
+        catalog.records,
+        catalog.providers,
+        catalog.stamps,
+        keys,
+        [list(p) for p in packages],
+        path_stamps,
+    )
+    write_bytes(index_file(cache), json.dumps(index, ensure_ascii=False).encode("utf-8"))
+    # Rows as if kurt.toml enabled or disabled nothing (the warm path applies
+    # the real state to them). Only a clash's error depends on that state.
+    clashing = any(record.clashes for record in catalog.records)
+    shown = apply_state(catalog.records, SkillsConfig()) if clashing else catalog.records
+    rows = [record.to_json() for record in shown]
+    texts = default_texts(rows)
+    # The warm path re-renders only the rows kurt.toml names, but disabling
+    # one side of a clash changes the other side's row: no snapshot then.
+    listing = (
+        None
+        if clashing
+        else snapshot(path_stamps, packages, stored_keys, rows, texts, _needs(catalog.records))
+    )
+    if listing is None:
+        _remove(listing_file(cache))
+    else:
+        write_bytes(listing_file(cache), listing)
+        if pointer is not None:
+            target, stamps, config, roots = pointer
+            body = pointer_text(stamps, config, roots, listing_file(cache).name, untrusted)
+            if body is None:
+                _remove(target)
+            else:
+                write_bytes(target, body)
+    return "[" + ", ".join(texts) + "]"
+
+
+def _needs(records: list[SkillRecord]) -> str:
+    """The snapshot's requirements line: for each skill that could run and
+    declares requirements, its manifest and those requirements (checked again
+    by every listing, never cached); empty when no skill declares any."""
+    import json
+
+    from kurt.skills.environment import declares_requirements, requirements
+
+    needs = {
+        str(row): [str(record.manifest_path), requirements(record.extra)]
+        for row, record in enumerate(records)
+        if record.status == "ok" and declares_requirements(record.extra)
+    }
+    return json.dumps(needs, ensure_ascii=False) if needs else ""
+
+
+def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write a derived file atomically; a read-only KURT_HOME costs speed, never
+    correctness (the next command rebuilds)."""
+    import contextlib
+    from pathlib import Path
+
+    from kurt.atomic import atomic_write
+
+    with contextlib.suppress(OSError):
+        atomic_write(Path(path), data, durable=False)  # a cache: rebuilt if a crash loses it
+
+
+def _remove(path: str | os.PathLike[str]) -> None:
+    import contextlib
+
+    with contextlib.suppress(OSError):  # absent already, or a read-only KURT_HOME
+        os.unlink(path)
