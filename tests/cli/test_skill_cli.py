@@ -517,3 +517,15 @@ def test_list_problems_go_to_stderr_with_their_severity(project: Path, run_kurt:
     assert outcome.exit_code == 0, outcome.stderr
     assert "invalid" in outcome.stdout
     assert outcome.stderr.startswith("alpha: error: ")
+
+
+def test_info_sees_a_manifest_rewritten_in_place(three: Path, run_kurt: Run) -> None:
+    # SPEC section 8: the very next `skill info` answers from the disk as it is now.
+    assert run_kurt("--project", str(three), "skill", "list", "--json").exit_code == 0
+    before = json.loads(run_kurt("--project", str(three), "skill", "info", "beta", "--json").stdout)
+    manifest = three / "skills" / "beta" / "SKILL.md"
+    text = manifest.read_text("utf-8")
+    manifest.write_text(text.replace(before["description"], "Rewritten in place."), "utf-8")
+    outcome = run_kurt("--project", str(three), "skill", "info", "beta", "--json")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert json.loads(outcome.stdout)["description"] == "Rewritten in place."

@@ -105,7 +105,9 @@ def skill_info(state: CliState, name: str, as_json: bool) -> None:
     from kurt.cli.output import print_json, print_table
 
     manager = state.runtime.skills
-    manager.catalog()  # a full scan: info shows the manifest as it is now
+    # The manager's catalog is as fresh as a full scan (SPEC section 8: its run
+    # index is used only while every skill folder and manifest is as it was),
+    # so one record is decoded instead of a thousand built.
     record = manager.record(name)
     info = _info(manager, record)
     if as_json:
