@@ -115,7 +115,9 @@ def test_retries_give_up_with_the_last_error(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/down").respond_with_data("down", status=503)
     error = failure(httpserver.url_for("/down"), DownloadPolicy(retries=1, backoff=0.01))
     assert (str(error), error.status_code) == ("HTTP 503 SERVICE UNAVAILABLE", 503)
-    assert len(httpserver.log) == 2
+    # Only this test's path: a slow handler of an earlier test may still log its
+    # request after that test ended (its client gave up, the server did not).
+    assert [request.path for request, _ in httpserver.log].count("/down") == 2
 
 
 def test_a_closed_port_is_a_connection_error() -> None:
