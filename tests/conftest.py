@@ -14,15 +14,15 @@ from typing import NamedTuple
 import pytest
 from hypothesis import settings
 
-# No timing assertions in tests (machines here are shared and noisy): hypothesis's
-# per-example deadline would be one, failing a correct property on a busy machine.
-settings.register_profile("kurt", deadline=None)
-settings.load_profile("kurt")
-
 from kurt.testing.registries import undo_registrations
 from samples import Registries
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+# No timing assertions in tests (machines here are shared and noisy): hypothesis's
+# per-example deadline would be one, failing a correct property on a busy machine.
+settings.register_profile("kurt", deadline=None)
+settings.load_profile("kurt")
 
 
 class Outcome(NamedTuple):
