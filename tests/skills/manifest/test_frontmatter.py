@@ -268,6 +268,7 @@ def test_structured_yaml(text: str) -> None:
     _only_manifest_error(text)
 
 
+@pytest.mark.slow  # megabytes of YAML through the parser, twenty times
 @settings(
     max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -120,6 +120,7 @@ front_matter = st.fixed_dictionaries(
 )
 
 
+@pytest.mark.slow  # 400 generated manifests, each through pydantic too
 @settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
 @given(fields=front_matter)
 def test_the_plain_form_is_what_pydantic_gives_or_nothing(fields: dict[str, Any]) -> None:
