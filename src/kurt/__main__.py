@@ -13,9 +13,9 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args == ["--version"]:
-        from kurt._version import __version__
+        from kurt._version import DISTRIBUTION, __version__
 
-        sys.stdout.write(f"kurt {__version__}\n")
+        sys.stdout.write(f"kurt ({DISTRIBUTION}) {__version__}\n")
         return 0
     if args in (["--help"], ["-h"]):
         from kurt.cli.help_cache import print_root_help

@@ -23,21 +23,22 @@ Run = Callable[..., tuple[int, str, str]]
 
 KURT_SCRIPT = Path(sys.executable).parent / "kurt"
 HEAVY = ["pydantic", "pydantic_settings", "httpx", "rich", "yaml", "attrs", "sqlalchemy"]
+VERSION = f"kurt (kurt-skills) {__version__}\n"  # the command, its distribution, its version
 INTERNAL_HINT = "  hint: this is a bug in Kurt or a skill; run again with --debug to see where\n"
 
 
 def test_version_through_python_m_kurt(run_kurt: Run) -> None:
-    assert run_kurt("--version") == (0, f"kurt {__version__}\n", "")
+    assert run_kurt("--version") == (0, VERSION, "")
 
 
 @pytest.mark.skipif(not KURT_SCRIPT.exists(), reason="the kurt console script is not installed")
 def test_version_through_the_console_script() -> None:
     done = subprocess.run([KURT_SCRIPT, "--version"], capture_output=True, text=True, check=False)
-    assert (done.returncode, done.stdout, done.stderr) == (0, f"kurt {__version__}\n", "")
+    assert (done.returncode, done.stdout, done.stderr) == (0, VERSION, "")
 
 
 def test_version_after_global_options_goes_through_click(run_kurt: Run, tmp_path: Path) -> None:
-    assert run_kurt("--project", str(tmp_path), "--version") == (0, f"kurt {__version__}\n", "")
+    assert run_kurt("--project", str(tmp_path), "--version") == (0, VERSION, "")
 
 
 def test_help_lists_every_command(run_kurt: Run) -> None:

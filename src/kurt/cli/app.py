@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from kurt._version import __version__
+from kurt._version import DISTRIBUTION, __version__
 from kurt.cli.help_cache import MAX_HELP_WIDTH, help_width
 from kurt.errors import KurtError
 
@@ -74,7 +74,9 @@ class LazyGroup(click.Group):
     cls=LazyGroup,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": MAX_HELP_WIDTH},
 )
-@click.version_option(__version__, "--version", prog_name="kurt", message="%(prog)s %(version)s")
+@click.version_option(
+    __version__, "--version", prog_name="kurt", message=f"%(prog)s ({DISTRIBUTION}) %(version)s"
+)
 @click.option(
     "--project",
     type=click.Path(file_okay=False),
