@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,8 @@ def test_cached_help_is_exactly_clicks_rendering(
     assert first.exit_code == second.exit_code == short.exit_code == 0
     assert first.stdout == second.stdout == short.stdout == cached[0].read_text("utf-8")
     assert first.stdout.startswith("Usage: kurt [OPTIONS] COMMAND [ARGS]...")
-    assert "  config  Show and edit kurt.toml configuration." in first.stdout
+    # The column's width follows the longest command name (`completion`).
+    assert re.search(r"^  config +Show and edit kurt\.toml configuration\.$", first.stdout, re.M)
 
 
 def test_each_width_has_its_own_rendering(run_kurt: Run, kurt_home: Path) -> None:

@@ -31,6 +31,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "tool": ("kurt.cli.tool", "tool_group", "List, inspect and run tools, fetchers and mappers."),
     "skill": ("kurt.cli.skill", "skill_group", "List, inspect, validate and create skills."),
     "config": ("kurt.cli.config", "config_group", "Show and edit kurt.toml configuration."),
+    "completion": (
+        "kurt.cli.completion",
+        "completion_command",
+        "Print the shell completion script (bash, zsh, fish).",
+    ),
 }
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from kurt.cli.complete import setting_keys, skill_names
 from kurt.cli.state import CliState
 from kurt.config.skills import MASK
 
@@ -58,7 +59,7 @@ def config_skills(ctx: click.Context, as_json: bool) -> None:
 
 
 @config_skills.command(name="enable")
-@click.argument("name")
+@click.argument("name", shell_complete=skill_names)
 @click.option("--user", is_flag=True, help=USER_HELP)
 @click.pass_obj
 def config_skills_enable(state: CliState, name: str, user: bool) -> None:
@@ -73,7 +74,7 @@ def config_skills_enable(state: CliState, name: str, user: bool) -> None:
 
 
 @config_skills.command(name="disable")
-@click.argument("name")
+@click.argument("name", shell_complete=skill_names)
 @click.option("--user", is_flag=True, help=USER_HELP)
 @click.pass_obj
 def config_skills_disable(state: CliState, name: str, user: bool) -> None:
@@ -89,8 +90,8 @@ def config_skills_disable(state: CliState, name: str, user: bool) -> None:
 
 
 @config_skills.command(name="set")
-@click.argument("name")
-@click.argument("key")
+@click.argument("name", shell_complete=skill_names)
+@click.argument("key", shell_complete=setting_keys)
 @click.argument("value")
 @click.option("--user", is_flag=True, help=USER_HELP)
 @click.pass_obj
@@ -125,8 +126,8 @@ def config_skills_set(state: CliState, name: str, key: str, value: str, user: bo
 
 
 @config_skills.command(name="unset")
-@click.argument("name")
-@click.argument("key")
+@click.argument("name", shell_complete=skill_names)
+@click.argument("key", shell_complete=setting_keys)
 @click.option("--user", is_flag=True, help=USER_HELP)
 @click.pass_obj
 def config_skills_unset(state: CliState, name: str, key: str, user: bool) -> None:

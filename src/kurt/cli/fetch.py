@@ -7,12 +7,18 @@ from typing import Any
 
 import click
 
+from kurt.cli.complete import names_of
 from kurt.cli.state import CliState
 
 
 @click.command("fetch")
 @click.argument("urls", nargs=-1, required=True, metavar="URL...")
-@click.option("--engine", metavar="NAME", help="Fetcher to use (see: kurt tool list).")
+@click.option(
+    "--engine",
+    metavar="NAME",
+    help="Fetcher to use (see: kurt tool list).",
+    shell_complete=names_of("fetcher"),
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the ToolResult as JSON.")
 @click.pass_obj
 def fetch_command(

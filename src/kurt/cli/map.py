@@ -7,12 +7,18 @@ from typing import Any
 
 import click
 
+from kurt.cli.complete import names_of
 from kurt.cli.state import CliState
 
 
 @click.command("map")
 @click.argument("source")
-@click.option("--engine", metavar="NAME", help="Mapper to use (see: kurt tool list).")
+@click.option(
+    "--engine",
+    metavar="NAME",
+    help="Mapper to use (see: kurt tool list).",
+    shell_complete=names_of("mapper"),
+)
 @click.option("--depth", type=click.IntRange(min=0), help="Crawl depth ([map].max_depth).")
 @click.option("--max-urls", type=click.IntRange(min=1), help="Most URLs ([map].max_urls).")
 @click.option("--include", multiple=True, metavar="GLOB", help="Keep only matches (repeatable).")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from kurt.cli.complete import skill_names, skill_names_or_paths
 from kurt.cli.state import CliState
 from kurt.config.skills import MASK
 
@@ -96,7 +97,7 @@ def _status(row: dict[str, Any]) -> str:
 
 
 @skill_group.command("info")
-@click.argument("name")
+@click.argument("name", shell_complete=skill_names)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @click.pass_obj
 def skill_info(state: CliState, name: str, as_json: bool) -> None:
@@ -231,7 +232,7 @@ def _settings(manager: SkillManager, record: SkillRecord) -> tuple[dict[str, Any
 
 
 @skill_group.command("validate")
-@click.argument("targets", nargs=-1, metavar="[NAME|PATH]...")
+@click.argument("targets", nargs=-1, metavar="[NAME|PATH]...", shell_complete=skill_names_or_paths)
 @click.option(
     "--agentskills",
     is_flag=True,

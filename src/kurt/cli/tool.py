@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from kurt.cli.complete import names_of
 from kurt.cli.output import print_json, print_listing
 from kurt.cli.state import CliState
 from kurt.errors import UsageError
@@ -38,7 +39,7 @@ def tool_list(state: CliState, as_json: bool) -> None:
 
 
 @tool_group.command("info")
-@click.argument("name")
+@click.argument("name", shell_complete=names_of("tool", "fetcher", "mapper"))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @click.pass_obj
 def tool_info(state: CliState, name: str, as_json: bool) -> None:
@@ -110,7 +111,7 @@ def parse_params(pairs: tuple[str, ...], raw_input: str | None) -> dict[str, Any
 
 
 @tool_group.command("run")
-@click.argument("name")
+@click.argument("name", shell_complete=names_of("tool"))
 @click.option("--input", "raw_input", metavar="JSON", help="Input as a JSON object.")
 @click.option(
     "-p",
