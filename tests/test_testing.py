@@ -404,3 +404,73 @@ def test_kurt_context_uses_the_tests_project_database(
     assert kurt_context.root == kurt_project.root
     assert kurt_context().db.mapped("feed") == ["https://a.test/"]
     assert kurt_context().db is kurt_context({"x": 1}).db
+
+
+# -- the developer's real environment never reaches a test run (issue 15, item 6) ------
+
+SECRET_MD = SKILL_MD.replace(
+    "api_key: {type: str, secret: true, required: false}",
+    "api_key: {type: str, secret: true, required: false, env: GREETER_API_KEY}",
+)
+
+ENVIRONMENT_TESTS = """\
+import json
+import os
+from pathlib import Path
+
+SKILL = Path(__file__).parent / "greeter"
+
+
+def has_key(outcome):
+    assert outcome.exit_code == 0, outcome.stderr
+    return json.loads(outcome.stdout)["data"][0]["has_key"]
+
+
+def test_a_settings_own_variable_is_hidden(kurt_project):
+    kurt_project.add_skill(SKILL)
+    assert kurt_project.run_tool("greet").data[0]["has_key"] is False
+    assert has_key(kurt_project.kurt("tool", "run", "greet", "--json")) is False
+    shown = kurt_project.kurt("config", "skills", "--json").stdout
+    assert "GREETER_API_KEY" not in shown
+
+
+def test_a_value_the_test_sets_is_seen(kurt_project, monkeypatch):
+    kurt_project.add_skill(SKILL)
+    assert kurt_project.run_tool("greet").data[0]["has_key"] is False
+    monkeypatch.setenv("GREETER_API_KEY", "test-key")
+    assert kurt_project.run_tool("greet").data[0]["has_key"] is True
+    assert has_key(kurt_project.kurt("tool", "run", "greet", "--json")) is True
+
+
+def test_a_value_set_before_the_skill_is_added_is_seen(kurt_project, monkeypatch):
+    monkeypatch.setenv("GREETER_API_KEY", "test-key")
+    kurt_project.add_skill(SKILL)
+    assert kurt_project.run_tool("greet").data[0]["has_key"] is True
+
+
+def test_other_variables_are_left_alone(kurt_project):
+    kurt_project.add_skill(SKILL)
+    kurt_project.run_tool("greet")
+    assert os.environ["UNRELATED_VARIABLE"] == "kept"
+
+
+def test_without_kurt_project_nothing_is_hidden():
+    assert os.environ["GREETER_API_KEY"] == "the developer's real key"
+"""
+
+
+@pytest.mark.slow  # runs pytest in a subprocess
+def test_a_settings_env_variable_of_the_developer_never_reaches_the_skill(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    skill = pytester.path / "greeter"
+    skill.mkdir()
+    (skill / "SKILL.md").write_text(SECRET_MD, encoding="utf-8")
+    (skill / "skill.py").write_text(SKILL_PY, encoding="utf-8")
+    pytester.makepyfile(test_environment=ENVIRONMENT_TESTS)
+    monkeypatch.setenv("GREETER_API_KEY", "the developer's real key")
+    monkeypatch.setenv("UNRELATED_VARIABLE", "kept")
+
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+
+    result.assert_outcomes(passed=5)

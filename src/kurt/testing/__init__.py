@@ -65,6 +65,7 @@ from kurt.testing.contexts import (
     make_context,
     run_tool,
 )
+from kurt.testing.environment import SettingsEnvironment, outside, remember_outside
 from kurt.testing.project import KurtProject, Outcome
 from kurt.testing.registries import forget_loaded_skills, undo_registrations
 
@@ -104,8 +105,10 @@ def kurt_project(
 ) -> Iterator[KurtProject]:
     """A trusted temporary Kurt project with its own ``KURT_HOME`` (see :class:`KurtProject`).
 
-    ``KURT_*`` variables of the caller are cleared, and whatever the test
-    registers (its skills' code included) is forgotten when it ends.
+    ``KURT_*`` variables of the caller are cleared, and so, before each run, is
+    every variable a setting of a discovered skill reads (``env:``) unless the
+    test set it itself; whatever the test registers (its skills' code
+    included) is forgotten when it ends.
     """
     base = tmp_path_factory.mktemp("kurt-project")
     for variable in list(os.environ):
@@ -113,11 +116,14 @@ def kurt_project(
             monkeypatch.delenv(variable)
     home = base / "kurt-home"
     monkeypatch.setenv("KURT_HOME", str(home))
+    # A setting's own variable (`env: PAGE_STATS_TOKEN`) is hidden before each
+    # run, once the test's skills are known (kurt.testing.environment).
+    environment = SettingsEnvironment(monkeypatch, outside())
     # Skill code registers through the global decorators, so the test is given
     # the global registries and undoes what it did, rather than registries of
     # its own (see kurt.testing.registries).
     with undo_registrations():
-        yield KurtProject(base / "project", home)
+        yield KurtProject(base / "project", home, environment=environment)
 
 
 @pytest.fixture
@@ -135,6 +141,12 @@ def kurt_context(
         yield factory
     finally:
         factory.close()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The environment pytest starts with is the developer's real one: what
+    ``kurt_project`` keeps from the skills' settings."""
+    remember_outside()
 
 
 @pytest.hookimpl(trylast=True)

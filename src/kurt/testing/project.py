@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from kurt.config.locations import Locations
     from kurt.core.result import ToolResult
     from kurt.runtime import Runtime
+    from kurt.testing.environment import SettingsEnvironment
 
 
 class Outcome(NamedTuple):
@@ -33,12 +34,17 @@ class KurtProject:
     ``root`` holds ``kurt.toml``, ``skills/`` and ``.kurt/``; ``home`` is the
     ``KURT_HOME`` that the fixture sets for the test. The project is trusted,
     so its own skills may run (:meth:`trust` with ``False`` to test the
-    refusal).
+    refusal). With ``environment`` (the fixture gives one), each run first
+    hides the variables the discovered skills' settings read (``env:``) when
+    their value came from outside the test (:mod:`kurt.testing.environment`).
     """
 
-    def __init__(self, root: Path, home: Path) -> None:
+    def __init__(
+        self, root: Path, home: Path, *, environment: SettingsEnvironment | None = None
+    ) -> None:
         self.root = root
         self.home = home
+        self._environment = environment
         self.skills_dir = root / "skills"
         self.config_file = root / "kurt.toml"
         self.skills_dir.mkdir(parents=True, exist_ok=True)
@@ -129,7 +135,21 @@ class KurtProject:
         """A fresh :class:`~kurt.runtime.Runtime` of this project (reads kurt.toml anew)."""
         from kurt.runtime import Runtime
 
-        return Runtime(self.locations)
+        runtime = Runtime(self.locations)
+        self._hide_environment(runtime)
+        return runtime
+
+    def _hide_environment(self, runtime: Runtime) -> None:
+        """Hide the outside values of the settings' own variables before a run."""
+        if self._environment is None:
+            return
+        from kurt.errors import KurtError
+
+        try:
+            records = runtime.skills.records
+        except KurtError:  # e.g. an invalid kurt.toml: the run itself reports it
+            return
+        self._environment.hide(records)
 
     async def arun_tool(
         self, name: str, params: Mapping[str, Any] | None = None, /, **fields: Any
@@ -159,6 +179,7 @@ class KurtProject:
         self, *args: str, env: Mapping[str, str] | None = None, timeout: float = 120
     ) -> Outcome:
         """Run the real ``kurt ARGS`` in this project (a subprocess) and capture it."""
+        self.runtime()  # discovers the skills and hides their settings' outside variables
         environment = {**os.environ, "KURT_HOME": str(self.home), **(env or {})}
         done = subprocess.run(
             [sys.executable, "-m", "kurt", *args],
