@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from kurt.cli.output import print_json, print_table
+from kurt.cli.output import print_json, print_listing
 from kurt.cli.progress import progress_bar
 from kurt.core.execute import execute_tool
 from kurt.core.result import ErrorInfo, ToolResult
@@ -74,7 +74,7 @@ def show_result(result: ToolResult, *, as_json: bool) -> None:
         return
     if result.data:
         columns = _columns(result.data)
-        print_table(columns, [[_cell(item.get(c)) for c in columns] for item in result.data])
+        print_listing(columns, [[_cell(item.get(c)) for c in columns] for item in result.data])
     for error in result.errors:
         where = f"{error.item}: " if error.item else ""
         if error.item and _names(error.message, error.item):
