@@ -27,10 +27,11 @@ def kurt_toml_schema(skills: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     skill_tables: dict[str, Any] = {}
     for name in names:
         skill_tables[name] = settings_schema(name, skills[name])
+    # No uniqueItems: Kurt accepts a name listed twice, and the schema refuses
+    # only what Kurt refuses (tests/cli/test_config_schema_verdict.py).
     name_list = {
         "type": "array",
         "items": {"type": "string", **({"examples": names} if names else {})},
-        "uniqueItems": True,
     }
     return {
         "$schema": SCHEMA_DIALECT,
@@ -65,6 +66,9 @@ def kurt_toml_schema(skills: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
                 "additionalProperties": {"type": "object"},
             },
         },
+        # Kurt refuses any other section or top-level key ([mapp], mapp = 1):
+        # kurt.config.keys.SECTIONS.
+        "additionalProperties": False,
     }
 
 
