@@ -191,7 +191,15 @@ def test_info_for_people(invoke: Run) -> None:
     assert stdout.startswith(
         "tool whisper\n  skill:       whisperer\n  description: Greet someone quietly.\n"
     )
-    assert '"name"' in stdout  # the input schema follows
+    # SPEC section 6: the input fields as a table (name, type, required, default,
+    # description); --json keeps the whole JSON Schema.
+    rows = [line.split() for line in stdout.splitlines()[4:]]
+    assert rows == [
+        ["field", "type", "required", "default", "description"],
+        ["name", "str", "yes", "Who", "to", "greet."],
+        ["times", "int", "no", "1", "How", "many", "greetings."],
+        ["tags", "list[str]", "no"],
+    ]
 
 
 def test_info_of_an_unknown_name_exits_2_with_did_you_mean(invoke: Run) -> None:

@@ -43,7 +43,7 @@ def tool_list(state: CliState, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @click.pass_obj
 def tool_info(state: CliState, name: str, as_json: bool) -> None:
-    """Kind, skill, description and input schema of NAME.
+    """Kind, skill, description and input fields of NAME (--json: the JSON Schema).
 
     The input schema is shown for Kurt's own tools. A skill's tool is
     described from its manifest only (its code is not imported): see
@@ -60,9 +60,14 @@ def tool_info(state: CliState, name: str, as_json: bool) -> None:
         click.echo(f"  skill:       {row['skill'] or '(built-in)'}")
         click.echo(f"  description: {row['description']}")
         if row.get("input_schema") is not None:
-            click.echo("  input schema:")
-            schema = json.dumps(row["input_schema"], indent=2)
-            click.echo("\n".join("    " + line for line in schema.splitlines()))
+            from kurt.cli.input_fields import COLUMNS, input_fields
+
+            fields = input_fields(row["input_schema"])
+            if fields:
+                click.echo("  input:")
+                print_listing(COLUMNS, fields)
+            else:
+                click.echo("  input:       none")
         elif row.get("note"):
             click.echo(f"  note:        {row['note']}")
 
