@@ -842,3 +842,68 @@ def test_skill_info_shows_settings_as_toml_with_required_secret_and_env(
     )
     assert SECRET not in secret.stdout + secret.stderr
     assert "│ ***" in secret.stdout
+
+
+# -- a misspelt environment variable is never silently ignored (issue 15, item 7) ----------
+
+SKILL_TYPO = (
+    "environment variable KURT_SKILLS__WEB_ARCHIVR__TIMEOUT names no skill;"
+    " did you mean KURT_SKILLS__WEB_ARCHIVER__TIMEOUT?\n"
+    "  hint: unset KURT_SKILLS__WEB_ARCHIVR__TIMEOUT; a skill's setting is"
+    " KURT_SKILLS__<SKILL>__<KEY> (the skill's name upper-cased, '-' as '_')"
+)
+SECTION_TYPO = (
+    "environment variable KURT_FECTH__TIMEOUT names no section of kurt.toml;"
+    " did you mean KURT_FETCH__TIMEOUT?\n"
+    "  hint: unset KURT_FECTH__TIMEOUT; the sections are KURT_FETCH__<KEY>, KURT_MAP__<KEY>,"
+    " KURT_DATABASE__<KEY> and KURT_SKILLS__<SKILL>__<KEY>"
+)
+
+
+def test_config_skills_reports_a_misspelt_skill_or_section_in_a_variable(
+    run_kurt: Callable[..., Any], demo: Path
+) -> None:
+    env = {"KURT_SKILLS__WEB_ARCHIVR__TIMEOUT": "5", "KURT_FECTH__TIMEOUT": "5"}
+    report = listing(run_kurt, demo, **env)
+    assert report["problems"] == [SECTION_TYPO, SKILL_TYPO]
+    human = run_kurt("config", "skills", cwd=demo, env=env)
+    assert human.exit_code == 0
+    assert f"warning: {SKILL_TYPO}\n" in human.stderr
+    assert f"warning: {SECTION_TYPO}\n" in human.stderr
+
+
+def test_a_misspelt_variable_without_a_close_name_is_reported_too(
+    run_kurt: Callable[..., Any], demo: Path
+) -> None:
+    report = listing(run_kurt, demo, KURT_SKILLS__NOTHING_LIKE__X="1", KURT_ZZZ__Y="2")
+    assert [problem.split("\n")[0] for problem in report["problems"]] == [
+        "environment variable KURT_SKILLS__NOTHING_LIKE__X names no skill",
+        "environment variable KURT_ZZZ__Y names no section of kurt.toml",
+    ]  # in the variables' order
+
+
+def test_correct_variables_are_not_reported(run_kurt: Callable[..., Any], demo: Path) -> None:
+    env = {
+        "KURT_SKILLS__WEB_ARCHIVER__TIMEOUT": "5",
+        "KURT_FETCH__TIMEOUT": "5",
+        "KURT_MAP__MAX_DEPTH": "1",
+        "KURT_DATABASE__URL": "sqlite://",
+        "KURT_DEBUG": "0",
+        "KURT_PROJECT_ROOT": str(demo),
+    }
+    assert listing(run_kurt, demo, **env)["problems"] == []
+    outcome = run_tool(run_kurt, demo, "archive", **env)
+    assert (outcome.exit_code, outcome.stderr) == (0, "")
+
+
+def test_a_run_warns_of_a_misspelt_variable_on_stderr(
+    run_kurt: Callable[..., Any], demo: Path
+) -> None:
+    env = {"KURT_SKILLS__WEB_ARCHIVR__TIMEOUT": "5", "KURT_FECTH__TIMEOUT": "5"}
+    outcome = run_tool(run_kurt, demo, "archive", **env)
+    assert outcome.exit_code == 0
+    assert json.loads(outcome.stdout)["data"][0]["timeout"] == 45.0  # the variable was ignored
+    assert outcome.stderr == f"warning: {SECTION_TYPO}\nwarning: {SKILL_TYPO}\n"
+    (demo / "empty").mkdir()
+    mapped = run_kurt("map", "empty", "--json", cwd=demo, env={"KURT_FECTH__TIMEOUT": "5"})
+    assert (mapped.exit_code, mapped.stderr) == (0, f"warning: {SECTION_TYPO}\n")

@@ -211,6 +211,9 @@ def skills_report(state: CliState) -> dict[str, Any]:
         if name not in names
         for table in tables
     ]
+    from kurt.config.keys import misspelt_variables
+
+    problems += misspelt_variables(environ, lambda: names)
     return {"paths": paths, "skills": skills, "problems": problems}
 
 

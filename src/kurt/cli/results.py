@@ -32,6 +32,7 @@ async def run_and_report(
     tool raises once it runs is already its failed result (see ``execute_tool``).
     """
     try:
+        warn_misspelt_variables(runtime)  # inside: a broken kurt.toml is this run's failure
         with contextlib.redirect_stdout(sys.stderr):
             async with runtime.context() as context:
                 with progress_bar(enabled=not as_json) as on_progress:
@@ -43,6 +44,20 @@ async def run_and_report(
     show_result(result, as_json=as_json)
     if not result.success:
         raise click.exceptions.Exit(1)
+
+
+def warn_misspelt_variables(runtime: Runtime) -> None:
+    """Say on stderr which ``KURT_*`` variables this run ignores because their
+    section or skill part is misspelt (``KURT_FECTH__TIMEOUT``)."""
+    import os
+
+    from kurt.config.keys import misspelt_variables
+
+    def skill_names() -> list[str]:  # read only when a KURT_SKILLS__ variable is set
+        return [row["name"] for row in runtime.skills.listing()]
+
+    for problem in misspelt_variables(os.environ, skill_names):
+        click.echo(f"warning: {problem}", err=True)
 
 
 def _names(message: str, item: str) -> bool:

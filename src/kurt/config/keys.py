@@ -14,7 +14,7 @@ test keeps them equal, in the same order).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from kurt.errors import ConfigError, did_you_mean
@@ -68,3 +68,53 @@ def _error(loc: tuple[str, ...], known: Sequence[str], file: Path) -> ConfigErro
     return ConfigError(
         message, file=file, line=locate_path(file, loc), key=".".join(loc), hint=hint
     )
+
+
+# -- the same names in environment variables ----------------------------------------------
+
+#: Kurt's own variables that name no section (docs/cli.md); never reported.
+OWN_VARIABLES = frozenset({"KURT_HOME", "KURT_PROJECT_ROOT", "KURT_DEBUG"})
+_SKILL_FORM = "KURT_SKILLS__<SKILL>__<KEY>"
+
+
+def misspelt_variables(
+    environ: Mapping[str, str], skill_names: Callable[[], Iterable[str]]
+) -> list[str]:
+    """A problem (message, then a hint line) for each ``KURT_<SECTION>__...``
+    variable whose section part names no section (``KURT_FECTH__TIMEOUT``), and
+    each ``KURT_SKILLS__<SKILL>__<KEY>`` whose skill part names no skill that
+    ``skill_names`` gives (``KURT_SKILLS__WORD_CONT__TOP``): both would be
+    ignored without a word. A wrong key of a known section or skill is the
+    settings' own check (pydantic's, :mod:`kurt.config.settings`).
+    ``skill_names`` is called only when a skill's variable is set."""
+    problems: list[str] = []
+    sections = [name.upper() for name in SECTIONS]
+    skill_parts: set[str] | None = None
+    for variable in sorted(environ):
+        upper = variable.upper()  # pydantic-settings reads KURT_* whatever its case
+        if not upper.startswith("KURT_") or "__" not in upper or upper in OWN_VARIABLES:
+            continue
+        head, _, rest = upper[len("KURT_") :].partition("__")
+        if head not in sections:
+            close = did_you_mean(head, sections)
+            forms = ", ".join(f"KURT_{name}__<KEY>" for name in sections if name != "SKILLS")
+            problems.append(
+                f"environment variable {variable} names no section of kurt.toml"
+                + (f"; did you mean KURT_{close}__{rest}?" if close else "")
+                + f"\n  hint: unset {variable}; the sections are {forms} and {_SKILL_FORM}"
+            )
+            continue
+        skill, separator, key = rest.partition("__")
+        if head != "SKILLS" or not separator:
+            continue
+        if skill_parts is None:
+            skill_parts = {name.upper().replace("-", "_") for name in skill_names()}
+        if skill not in skill_parts:
+            close = did_you_mean(skill, skill_parts)
+            problems.append(
+                f"environment variable {variable} names no skill"
+                + (f"; did you mean KURT_SKILLS__{close}__{key}?" if close else "")
+                + f"\n  hint: unset {variable}; a skill's setting is {_SKILL_FORM}"
+                " (the skill's name upper-cased, '-' as '_')"
+            )
+    return problems
