@@ -526,3 +526,60 @@ def assert_unrelated_kept(document: str, path: Path) -> None:
     for line in document.splitlines():
         if line.lstrip().startswith("#"):
             assert line in text
+
+
+# -- top-level dotted keys -----------------------------------------------------------------
+
+DOTTED_SKILLS = ["cs", "ab"]
+DOTTED_KEYS = ["label", "rate", "x"]
+
+
+@st.composite
+def dotted_documents(draw: st.DrawFn) -> str:
+    """kurt.toml written with dotted keys at the top level (``skills.cs.label =
+    "d"``), in any order among comments, blank lines and other dotted keys,
+    possibly followed by sections: tomlkit reads each line as a part of one
+    split ``skills`` table."""
+    pairs = draw(
+        st.lists(
+            st.tuples(st.sampled_from(DOTTED_SKILLS), st.sampled_from(DOTTED_KEYS)),
+            unique=True,
+            min_size=1,
+        )
+    )
+    lines = [f"skills.{skill}.{key} = {draw(scalar)}" for skill, key in pairs]
+    lines += draw(
+        st.lists(st.sampled_from(["fetch.timeout = 5", "skills.paths = []"]), unique=True)
+    )
+    lines += draw(st.lists(st.one_of(comment, blank), max_size=3))
+    lines = draw(st.permutations(lines))
+    tail = draw(st.sampled_from(["", "[fetch]\nretries = 2\n", "[skills.zz]\nx = 1\n"]))
+    if "fetch.timeout = 5" in lines and tail.startswith("[fetch]"):
+        tail = ""  # [fetch] defined twice is not TOML
+    return "\n".join(lines) + "\n" + tail
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(document=dotted_documents(), data=st.data())
+def test_unset_removes_a_key_written_as_a_top_level_dotted_key(
+    tmp_path: Path, document: str, data: st.DataObject
+) -> None:
+    path = tmp_path / "kurt.toml"
+    path.write_text(document, encoding="utf-8")
+    expected = tomllib.loads(document)
+    skill = data.draw(st.sampled_from(sorted(set(expected["skills"]) - {"paths"})))
+    key = data.draw(st.sampled_from(sorted(expected["skills"][skill])))
+
+    assert edit.unset(path, skill, key) is True
+
+    del expected["skills"][skill][key]
+    if not expected["skills"][skill]:
+        del expected["skills"][skill]
+    if not expected["skills"]:
+        del expected["skills"]
+    assert tomllib.loads(path.read_text(encoding="utf-8")) == expected
+    assert_unrelated_kept(document, path)

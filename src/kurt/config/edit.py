@@ -166,7 +166,8 @@ def unset(path: Path, name: str, key: str, *, check: Check | None = None) -> boo
         if not isinstance(table, Table | InlineTable | OutOfOrderTableProxy) or key not in table:
             return
         _remove_key(skills, name, key)
-        _drop_if_empty(skills, name)
+        for part in _parts(skills):  # the part the key was in (see _parts)
+            _drop_if_empty(part, name)
         _drop_if_empty(document, "skills")
         _collapse_header(document.get("skills"))
 
@@ -279,9 +280,11 @@ def _remove_key(skills: Any, name: str, key: str) -> None:
     comments follow it (those :func:`_append_table` kept above the next
     section), the table goes too and the comments move back to the end of the
     table before it, where they were."""
-    parent = holder(skills, name)
-    table = parent[name]
-    if not isinstance(table, Table):
+    parent, table = _part_holding(skills, name, key)
+    if not isinstance(table, Table) or parent.get(name) is not table:
+        # An inline table, or one part of a table split by dotted keys
+        # (``skills.cs.a = 1`` twice at the top level): only the key goes; an
+        # emptied dotted part writes nothing.
         del table[key]
         return
     body = table.value.body
@@ -304,6 +307,30 @@ def _remove_key(skills: Any, name: str, key: str) -> None:
         rest.pop(0)
     for item in rest:
         home.value.append(None, item)
+
+
+def _parts(item: Any) -> list[Any]:
+    """The real tables behind ``item``: a table split in parts by other tables
+    or by dotted keys (``skills.cs.a = 1`` and ``skills.cs.b = 2`` at the top
+    level are two ``skills`` tables) is a proxy in tomlkit, and an edit must
+    change the part that holds the key, not the first one."""
+    if isinstance(item, OutOfOrderTableProxy):
+        return list(item._tables)  # tomlkit offers no public way to the parts
+    return [item]
+
+
+def _part_holding(skills: Any, name: str, key: str) -> tuple[Any, Any]:
+    """(the part of ``skills`` holding the table ``name``, the part of that table
+    holding ``key``); the caller has checked that ``skills[name]`` holds ``key``."""
+    for parent in _parts(skills):
+        if not isinstance(parent, Table | InlineTable):
+            continue
+        for table in _parts(parent.get(name)):
+            if isinstance(table, Table | InlineTable) and key in table:
+                return parent, table
+    raise ConfigError(  # pragma: no cover - unset checks `key in skills[name]` first
+        f"'skills.{name}.{key}' is not in the file", key=f"skills.{name}.{key}"
+    )
 
 
 def _previous_table(parent: Table, table: Table) -> Table | None:
