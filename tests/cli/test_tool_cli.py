@@ -313,3 +313,24 @@ def test_tool_list_imports_neither_kurts_engines_nor_the_registries(tmp_path: Pa
     rows = {row["name"]: row for row in json.loads(done.stdout)}
     assert rows["trafilatura"]["kind"] == "fetcher"
     assert rows["trafilatura"]["skill"] is None
+
+
+def test_info_of_a_skills_tool_imports_that_skill_in_a_trusted_project_only(
+    make_project: Callable[..., Path], run_kurt: Callable[..., Any]
+) -> None:
+    """SPEC section 6: the fields of a skill's tool, once the project is trusted."""
+    for trusted in (True, False):
+        root = make_project(f"info-{trusted}", trusted=trusted)
+        assert run_kurt("skill", "new", "hello-tool", cwd=root).exit_code == 0
+        done = run_kurt("tool", "info", "hello-tool", "--json", cwd=root)
+        assert done.exit_code == 0, done.stderr
+        (row,) = json.loads(done.stdout)
+        if trusted:
+            assert list(row["input_schema"]["properties"]) == ["name"]
+            assert "note" not in row
+        else:
+            assert row["input_schema"] is None
+            assert row["note"] == (
+                "the input fields are shown once you trust the project: "
+                f"kurt trust {root.resolve()}"
+            )

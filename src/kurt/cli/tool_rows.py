@@ -10,6 +10,7 @@ in-process), what is registered there is listed too.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -44,7 +45,8 @@ def tool_info(skills: SkillManager, name: str) -> list[Row]:
     """``kurt tool info`` rows for ``name`` (a name may be a tool and an engine).
 
     Kurt's own tools (and ones registered in this process) show their input
-    schema; a skill's tool is described from its manifest, unimported.
+    schema; a skill's tool imports that one skill to show it, in a trusted
+    project only (elsewhere a note says how to trust it).
     """
     from kurt.errors import UnknownNameError
 
@@ -72,11 +74,34 @@ def tool_info(skills: SkillManager, name: str) -> list[Row]:
         elif loaded is not None:  # a skill this process has loaded already
             row["input_schema"] = loaded.obj.InputModel.model_json_schema()
         else:
-            row["note"] = (
-                f"the input schema is not shown: skill '{row['skill']}' is not imported to "
-                "describe it; a run with a wrong input lists the fields the tool takes"
-            )
+            row.update(_skill_schema(skills, name, row["skill"]))
     return rows
+
+
+def _skill_schema(skills: SkillManager, name: str, skill: str) -> Row:
+    """``input_schema`` of a skill's tool, importing that one skill (SPEC section 6:
+    in a trusted project only), or a ``note`` saying why it is not shown."""
+    from kurt.errors import KurtError
+
+    record = skills.provider("tool", name)
+    if record is None:
+        return {"note": f"the input fields are not shown: skill '{skill}' is not found"}
+    if not skills.is_trusted(record):
+        root = skills.locations.project_root
+        return {"note": f"the input fields are shown once you trust the project: kurt trust {root}"}
+    try:
+        # That skill only (and the skills it requires); what it prints while
+        # imported stays off stdout, which may be --json.
+        with contextlib.redirect_stdout(sys.stderr):
+            skills.import_code(record)
+    except KurtError as exc:
+        return {"note": f"the input fields are not shown: {exc.message}"}
+    from kurt.registry import TOOLS
+
+    entry = TOOLS.registered(name)
+    if entry is None:
+        return {"note": f"the input fields are not shown: skill '{skill}' did not register it"}
+    return {"input_schema": entry.obj.InputModel.model_json_schema()}
 
 
 def _row(kind: str, name: str, skill: str | None, description: str) -> Row:

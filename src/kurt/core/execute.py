@@ -104,8 +104,9 @@ def _crash(exc: Exception) -> ErrorInfo:
 def input_hint(name: str, model: type[BaseModel], *, builtin: bool) -> str:
     """What tool ``name`` takes: ``'greet' takes: name (required), times=1``.
 
-    A skill's tool is described here because ``kurt tool info`` does not import
-    skill code to show its schema; a built-in's hint also points there.
+    The error itself says what the tool takes, so a user need not run
+    anything else to fix the call; a built-in's hint also points at
+    ``kurt tool info``, which shows each field.
     """
     fields = []
     for field_name, field in model.model_fields.items():
