@@ -26,9 +26,14 @@ def tool_list(state: CliState, as_json: bool) -> None:
 
     Skill-provided names come from their manifests; no skill code is imported.
     """
-    from kurt.cli.tool_rows import tool_rows
+    from kurt.cli.tool_rows import rows_of, tool_rows
+    from kurt.skills.catalog.warm import warm_provided
 
-    rows = tool_rows(state.runtime.skills)
+    # As `kurt skill list`: from the snapshot while kurt.toml and every
+    # manifest are as they were (no configuration read, no record built),
+    # else through the manager, which rebuilds it.
+    provided = warm_provided(state.project)
+    rows = rows_of(provided) if provided is not None else tool_rows(state.runtime.skills)
     if as_json:
         print_json(rows)
         return

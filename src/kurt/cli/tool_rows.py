@@ -17,6 +17,9 @@ from typing import TYPE_CHECKING, Any
 from kurt.kinds import KINDS, OWN_DESCRIPTIONS, OWN_NAMES
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from kurt.skills.catalog.warm import ProvidedRow
     from kurt.skills.manager import SkillManager
 
 Row = dict[str, Any]
@@ -25,19 +28,24 @@ Row = dict[str, Any]
 def tool_rows(skills: SkillManager) -> list[Row]:
     """Every tool, fetcher and mapper (SPEC section 6 ``kurt tool list --json``),
     by kind then name, without loading any skill."""
+    return rows_of(skills.provided_listing())
+
+
+def rows_of(provided: Iterable[ProvidedRow]) -> list[Row]:
+    """:func:`tool_rows` from the names skills provide (kind, name, skill,
+    description: each name with the usable skill that wins it), as
+    :meth:`SkillManager.provided_listing` or the warm snapshot
+    (:func:`kurt.skills.catalog.warm.warm_provided`) gives them."""
     rows: dict[tuple[str, str], Row] = {}
     for kind in KINDS:
         for name, description in OWN_DESCRIPTIONS[kind].items():
             rows[kind, name] = _row(kind, name, None, description)
     for entry in _registered():
         rows[entry.kind, entry.name] = _row(entry.kind, entry.name, entry.skill, entry.description)
-    for kind in KINDS:
-        # Names skills provide, from their manifests (their code stays unimported).
-        for name, record in skills.provided(kind).items():
-            if (kind, name) not in rows and record.usable:
-                provided = next(p for p in record.provides if p.kind == kind and p.name == name)
-                description = provided.description or record.description
-                rows[kind, name] = _row(kind, name, record.name, description)
+    # Names skills provide, from their manifests (their code stays unimported).
+    for kind, name, skill, description in provided:
+        if (kind, name) not in rows:
+            rows[kind, name] = _row(kind, name, skill, description)
     return sorted(rows.values(), key=lambda row: (KINDS.index(row["kind"]), row["name"]))
 
 

@@ -37,12 +37,18 @@ from kurt.config.skills import (
     read_skills_config,
 )
 from kurt.errors import ConfigError, SkillError, UnknownNameError, UntrustedProjectError
-from kurt.skills.catalog.cache import Catalog, fast_listing, load_catalog, load_quick
+from kurt.skills.catalog.cache import (
+    Catalog,
+    fast_listing,
+    fast_provided,
+    load_catalog,
+    load_quick,
+)
 from kurt.skills.catalog.search import BUILTIN_DIR
 
 if TYPE_CHECKING:
     # Not imported at run time: the warm listing path needs none of them.
-    from kurt.skills.catalog.warm import QuickCatalog
+    from kurt.skills.catalog.warm import ProvidedRow, QuickCatalog
     from kurt.skills.record import SkillProblem, SkillRecord
 
 BeforeLoad = Callable[["SkillRecord"], None]
@@ -181,6 +187,34 @@ class SkillManager:
             record = self.provider(kind, name)
             if record is not None:
                 found[name] = record
+        return found
+
+    def provided_listing(self) -> list[ProvidedRow]:
+        """Every name a skill provides with the skill that wins it, as (kind,
+        name, skill, description), for ``kurt tool list``: a name whose
+        providers are all unusable (disabled, invalid, unusable) is left out.
+
+        From the listing snapshot while every manifest is unchanged (a join,
+        no record built), else from :meth:`catalog`, which rewrites it.
+        """
+        if self.use_cache and self._full is None:
+            rows = fast_provided(
+                self.locations,
+                self.config,
+                builtin_dir=self.builtin_dir,
+                config_stamps=self._config_stamps,
+            )
+            if rows is not None:
+                return rows
+            self._stale_derived = True
+        catalog = self.catalog()
+        found: list[ProvidedRow] = []
+        for kind, names in catalog.providers.items():
+            for name in names:
+                record = self.provider(kind, name)
+                if record is not None and record.usable:
+                    entry = next(p for p in record.provides if p.kind == kind and p.name == name)
+                    found.append((kind, name, record.name, entry.description or record.description))
         return found
 
     # -- the registry Resolver protocol ----------------------------------------

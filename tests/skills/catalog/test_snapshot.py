@@ -15,7 +15,7 @@ from kurt.config.locations import Locations
 from kurt.config.skills import read_skills_config
 from kurt.skills.catalog import cache, snapshot
 from kurt.skills.catalog.cache import load_quick
-from kurt.skills.catalog.warm import warm_listing
+from kurt.skills.catalog.warm import warm_listing, warm_provided
 from kurt.skills.manager import SkillManager
 
 
@@ -99,6 +99,28 @@ def test_the_run_index_equals_the_full_path(
         assert {name: r.name for name, r in warm.items()} == {
             name: r.name for name, r in truth.provided(kind).items()
         }
+
+
+@pytest.mark.parametrize("toml", CONFIGS)
+def test_the_provided_names_equal_the_full_path(
+    make_project: Callable[..., Path], kurt_home: Path, toml: str
+) -> None:
+    """`kurt tool list`'s join from the snapshot: each name a skill provides,
+    with the usable skill that wins it and the description shown."""
+    root = varied(make_project, kurt_home, toml)
+    # Names provided by skills of two sources: the first usable one wins
+    # ("needy" cannot run here, so the user's "backup" provides its tool).
+    write_skill(kurt_home / "skills", "backup", provides=[("tool", "needy"), ("tool", "valid")])
+    truth = sorted(full(root, kurt_home).provided_listing())
+    winners = {(kind, name): skill for kind, name, skill, _ in truth}
+    assert winners[("tool", "valid")] == "valid"
+    assert winners.get(("tool", "needy")) == (None if "enabled" in toml else "backup")
+    assert all(description for *_, description in truth)
+    SkillManager(Locations(root, kurt_home)).listing()  # writes the snapshot and pointer
+    warm = warm_provided(str(root))
+    assert warm is not None
+    assert sorted(warm) == truth
+    assert sorted(SkillManager(Locations(root, kurt_home)).provided_listing()) == truth
 
 
 def test_a_clash_is_never_answered_warm(make_project: Callable[..., Path], kurt_home: Path) -> None:

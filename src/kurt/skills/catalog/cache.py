@@ -53,7 +53,7 @@ from kurt.skills.catalog.snapshot import FORMAT
 
 if TYPE_CHECKING:
     from kurt.skills.catalog.precedence import Index
-    from kurt.skills.catalog.warm import QuickCatalog
+    from kurt.skills.catalog.warm import ProvidedRow, QuickCatalog
     from kurt.skills.record import SkillRecord
 
 
@@ -247,6 +247,27 @@ def fast_listing(
         return None
     roots = search_roots(locations, config, builtin_dir)
     return from_snapshot(listing_file(cache_file(locations, roots)), roots, config, untrusted)
+
+
+def fast_provided(
+    locations: Locations,
+    config: SkillsConfig,
+    *,
+    builtin_dir: Path | None = BUILTIN_DIR,
+    config_stamps: str | None = None,
+) -> list[ProvidedRow] | None:
+    """Every name a skill provides and the skill that wins it, from the listing
+    snapshot (:func:`kurt.skills.catalog.warm.provided_rows`), or ``None`` when
+    it is no longer true (as :func:`fast_listing`)."""
+    from kurt.skills.catalog.snapshot import listing_file, pointer_stamps
+    from kurt.skills.catalog.warm import fast_provided as from_snapshot
+
+    if config_stamps is not None and (
+        pointer_stamps(_pointer_path(locations, builtin_dir)) != config_stamps
+    ):
+        return None
+    roots = search_roots(locations, config, builtin_dir)
+    return from_snapshot(listing_file(cache_file(locations, roots)), roots, config)
 
 
 def load_quick(

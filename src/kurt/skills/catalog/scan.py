@@ -14,9 +14,12 @@ from __future__ import annotations
 import os
 import stat
 import sys
+from operator import attrgetter
 from typing import Any
 
 MANIFEST_NAMES = ("SKILL.md", "skill.md")
+_SKILL_MD = os.sep + MANIFEST_NAMES[0]
+_NAME = attrgetter("name")
 
 #: One entry of a scan: folder, manifest (``None`` when refused), the manifest's
 #: size and mtime_ns (-1 when refused), and why Kurt refuses it (or ``None``).
@@ -31,13 +34,20 @@ def scan_dir(base: str) -> list[Entry]:
     skipped. A folder or manifest that is a symlink resolving outside ``base``
     is refused: a project cannot reach files elsewhere through its skills.
     """
+    # Every read-only command runs this over every skill (SPEC section 8: each
+    # manifest is stat-ed), so the loop is kept to the one lstat per skill that
+    # freshness needs: the common case (a real folder holding a regular
+    # SKILL.md) takes no function call of Kurt's, and sorting uses a C key.
     try:
         with os.scandir(base) as listing:
-            entries = sorted((e for e in listing if e.name[:1] not in "._"), key=_name)
+            entries = [e for e in listing if e.name[0] not in "._"]
     except OSError:
         return []
+    entries.sort(key=_NAME)
     real_root: str | None = None
     found: list[Entry] = []
+    append = found.append
+    lstat = os.lstat
     for entry in entries:
         try:
             if not entry.is_dir():
@@ -48,28 +58,32 @@ def scan_dir(base: str) -> list[Entry]:
         if entry.is_symlink():
             real_root = real_root or os.path.realpath(base)
             if not _inside(os.path.realpath(folder), real_root):
-                found.append(_refused(base, folder, "the folder is a symlink leading outside"))
+                append(_refused(base, folder, "the folder is a symlink leading outside"))
                 continue
-        manifest, info = lstat_manifest(folder)
-        if manifest is None or info is None:
+        manifest = folder + _SKILL_MD
+        try:
+            info = lstat(manifest)
+        except OSError:
+            other, other_info = lstat_manifest(folder)  # skill.md, or none at all
+            if other is None or other_info is None:
+                continue
+            manifest, info = other, other_info
+        if stat.S_ISREG(info.st_mode):
+            append((folder, manifest, info.st_size, info.st_mtime_ns, None))
             continue
         if stat.S_ISLNK(info.st_mode):
             real_root = real_root or os.path.realpath(base)
             if not _inside(os.path.realpath(manifest), real_root):
                 name = os.path.basename(manifest)
-                found.append(_refused(base, folder, f"{name} is a symlink leading outside"))
+                append(_refused(base, folder, f"{name} is a symlink leading outside"))
                 continue
             try:
                 info = os.stat(manifest)
             except OSError:
                 continue
-        if stat.S_ISREG(info.st_mode):
-            found.append((folder, manifest, info.st_size, info.st_mtime_ns, None))
+            if stat.S_ISREG(info.st_mode):
+                append((folder, manifest, info.st_size, info.st_mtime_ns, None))
     return found
-
-
-def _name(entry: os.DirEntry[str]) -> str:
-    return entry.name
 
 
 def _refused(base: str, folder: str, what: str) -> Entry:

@@ -8,7 +8,10 @@ also writes derived files beside the manifest cache, all under one
 
 - the *listing snapshot* (text): the scan it was made from, one line per
   candidate skill (:func:`key_text`), and each ``kurt skill list --json`` row
-  as JSON text, as if enabled by default, trusted and runnable;
+  as JSON text, as if enabled by default, trusted and runnable; with each
+  row's status (as stored) and the provided-name listing (kind, name, and the
+  rows that provide it, each with its description, in priority order), so
+  that ``kurt tool list`` is a join instead of a record decoded per name;
 - the *pointer* (text, per project): the kurt.toml and trust record stamps,
   the search folders (each with whether its skills are trusted) and the
   ``enabled``/``disabled`` lists as they were read, so that ``kurt skill list
@@ -67,8 +70,8 @@ if TYPE_CHECKING:
 # 5: the requires_skills line; 6: one problem per parse error, item lines;
 # 7: provided-name rule, names claimed by broken manifests; 8: the listing's
 # requirements line; 9: the run index holds the scan; 10: one format for all;
-# 11: problem rows keep their hint.
-FORMAT = 11
+# 11: problem rows keep their hint; 12: the listing's statuses and provided names.
+FORMAT = 12
 MAGIC = f"kurt skill listing {FORMAT}"
 POINTER_MAGIC = f"kurt skill listing pointer {FORMAT}"
 SEP = "\x00"
@@ -146,6 +149,7 @@ def snapshot(
     rows: list[dict[str, Any]],
     texts: list[str] | None = None,
     needs: str = "",
+    provided: str = "",
 ) -> bytes | None:
     """The snapshot file's bytes; ``rows`` are ``SkillRecord.to_json()`` before
     enabled state, in the order of ``keys``. ``None`` when a name or path cannot
@@ -154,12 +158,17 @@ def snapshot(
     Lines: a format line; the ``sys.path`` stamps; the package scan; the
     requirements of the skills that declare some (``needs``: JSON ``{row:
     [manifest, requirements]}``, or empty, so that a listing without them
-    never imports json); the count N; the N skill names; N candidate keys;
+    never imports json); the provided names (``provided``: JSON ``[[kind,
+    name, [[row, description], ...]], ...]``, the providers of each name in
+    priority order, or empty); each row's stored status; the count N; the N
+    skill names; N candidate keys;
     then N rows as JSON, each as if the skill were enabled by default,
     trusted and runnable (the common case is then one join). ``texts`` are
     :func:`default_texts` of ``rows`` when already made.
     """
-    header = [MAGIC, stamps_text(stamps), packages_text_of(packages), needs, str(len(rows))]
+    statuses = SEP.join(row["status"] for row in rows)
+    header = [MAGIC, stamps_text(stamps), packages_text_of(packages), needs, provided, statuses]
+    header.append(str(len(rows)))
     names = [row["name"] for row in rows]
     lines = [key_text(key) for key in keys]
     if texts is None:
@@ -327,7 +336,15 @@ def write_derived(
     listing = (
         None
         if clashing
-        else snapshot(path_stamps, packages, stored_keys, rows, texts, _needs(catalog.records))
+        else snapshot(
+            path_stamps,
+            packages,
+            stored_keys,
+            rows,
+            texts,
+            _needs(catalog.records),
+            _provided(catalog.records, catalog.providers),
+        )
     )
     if listing is None:
         _remove(listing_file(cache))
@@ -357,6 +374,33 @@ def _needs(records: list[SkillRecord]) -> str:
         if record.status == "ok" and declares_requirements(record.extra)
     }
     return json.dumps(needs, ensure_ascii=False) if needs else ""
+
+
+def _provided(records: list[SkillRecord], providers: Index) -> str:
+    """The snapshot's provided-name line: for each name a skill provides, the
+    rows of the skills that provide it in priority order (shadowed ones left
+    out, as :meth:`Catalog.find` leaves them), each with the description
+    ``kurt tool list`` shows (the entry's own, else the skill's)."""
+    import json
+
+    rows: dict[str, int] = {}
+    for row, record in enumerate(records):
+        if record.status != "shadowed":
+            rows.setdefault(record.name, row)
+    found: list[list[Any]] = []
+    for kind, names in providers.items():
+        for name, skills in names.items():
+            candidates: list[list[Any]] = []
+            for skill in skills:
+                at = rows.get(skill)
+                if at is None:
+                    continue
+                record = records[at]
+                own = [p.description for p in record.provides if (p.kind, p.name) == (kind, name)]
+                description = (own[0] if own else "") or record.description
+                candidates.append([at, description])
+            found.append([kind, name, candidates])
+    return json.dumps(found, ensure_ascii=False) if found else ""
 
 
 def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:

@@ -7,6 +7,8 @@ skill folder and manifest):
 - :func:`warm_listing`: ``kurt skill list --json`` from the pointer and the
   listing snapshot, importing neither the TOML parser nor the configuration;
 - :func:`fast_listing`: the same once kurt.toml has been read;
+- :func:`warm_provided`, :func:`provided_rows`: every name a skill provides
+  and the skill that wins it (``kurt tool list``), the same two ways;
 - :func:`read_index`: the run index, for resolving a tool, fetcher or mapper
   name (:class:`QuickCatalog`), and ``kurt tool list``.
 
@@ -37,7 +39,7 @@ from kurt.skills.catalog.snapshot import (
     scan_keys,
     stamps_text,
 )
-from kurt.skills.status import STATUS_INVALID, STATUS_SHADOWED, status_of
+from kurt.skills.status import STATUS_INVALID, STATUS_OK, STATUS_SHADOWED, status_of
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -65,24 +67,45 @@ def fast_listing(
     return answer(str(path), found, state)
 
 
+def fast_provided(
+    path: Path, roots: list[SearchRoot], config: SkillsConfig
+) -> list[ProvidedRow] | None:
+    """:func:`provided_rows` once kurt.toml has been read (as :func:`fast_listing`)."""
+    state = config.state if has_state(config) else None
+    found = [(root.source, str(root.path), True) for root in roots]
+    return provided_rows(str(path), found, state)
+
+
 def has_state(config: SkillsConfig) -> bool:
     """Whether kurt.toml enables or disables anything (else every skill is
     enabled by default)."""
     return config.enabled is not None or bool(config.disabled)
 
 
-def answer(path: str, roots: list[tuple[str, str, bool]], state: State | None) -> str | None:
-    """The listing from the snapshot at ``path`` if a scan of ``roots`` (source,
-    folder, whether its skills are trusted) matches it; ``state`` gives each
-    skill's enabled state (``None``: every skill enabled by default)."""
+class _Snapshot:
+    """A listing snapshot just checked against a scan: its parts, still text."""
+
+    __slots__ = ("body", "count", "names", "needs", "provided", "statuses", "trusted")
+
+    def __init__(self, parts: list[str], header: list[str], trusted: list[bool]) -> None:
+        self.count = len(trusted)
+        self.names = parts[0]
+        self.body = parts[-1] if self.count else ""
+        self.needs, self.provided, self.statuses = header
+        self.trusted = trusted
+
+
+def _open(path: str, roots: list[tuple[str, str, bool]]) -> _Snapshot | None:
+    """The snapshot at ``path`` if a scan of ``roots`` (source, folder, whether
+    its skills are trusted) matches it, else ``None``."""
     try:
         with open(path, "rb") as file:
             text = file.read().decode("utf-8")
-        magic, stamps, packages_text, needs_text, count_text, rest = text.split("\n", 5)
+        magic, stamps, packages_text, *header, count_text, rest = text.split("\n", 7)
         count = int(count_text)
     except (OSError, UnicodeDecodeError, ValueError):
         return None
-    if magic != MAGIC or stamps != stamps_text(path_stamps()):
+    if magic != MAGIC or stamps != stamps_text(path_stamps()) or len(header) != 3:
         return None
     parts = rest.split("\n", count + 1) if count else [rest]
     if len(parts) != count + 2 and count:
@@ -93,14 +116,23 @@ def answer(path: str, roots: list[tuple[str, str, bool]], state: State | None) -
     keys, owners = scan_keys([(source, folder) for source, folder, _ in roots], packages)
     if len(keys) != count or keys != parts[1 : count + 1]:
         return None
-    if not count:
+    return _Snapshot(parts, header, [owner < 0 or roots[owner][2] for owner in owners])
+
+
+def answer(path: str, roots: list[tuple[str, str, bool]], state: State | None) -> str | None:
+    """The listing from the snapshot at ``path`` if a scan of ``roots`` (source,
+    folder, whether its skills are trusted) matches it; ``state`` gives each
+    skill's enabled state (``None``: every skill enabled by default)."""
+    found = _open(path, roots)
+    if found is None:
+        return None
+    if not found.count:
         return "[]"
-    body = parts[count + 1]
-    unmet = _unmet(needs_text) if needs_text else {}
-    trusted = [owner < 0 or roots[owner][2] for owner in owners]
+    count, body, trusted = found.count, found.body, found.trusted
+    unmet = _unmet(found.needs) if found.needs else {}
     if state is None and not unmet and all(trusted):
         return "[" + body.replace("\n", ", ") + "]"
-    names = parts[0].split(SEP)
+    names = found.names.split(SEP)
     rows = body.split("\n")
     if len(names) != count or len(rows) != count or unmet is None:
         return None
@@ -109,6 +141,55 @@ def answer(path: str, roots: list[tuple[str, str, bool]], state: State | None) -
         for i, (name, text) in enumerate(zip(names, rows, strict=True))
     )
     return "[" + ", ".join(shown) + "]"
+
+
+#: One name a skill provides, as ``kurt tool list`` shows it: kind, name, the
+#: skill that provides it, description.
+ProvidedRow = tuple[str, str, str, str]
+
+
+def provided_rows(
+    path: str, roots: list[tuple[str, str, bool]], state: State | None
+) -> list[ProvidedRow] | None:
+    """Every name a skill provides, with the first of its providers (in
+    priority order) whose status is ``ok``, from the snapshot at ``path``;
+    ``None`` when the snapshot is missing or no longer true. Only the status
+    of a provider is ever computed, by :func:`status_of` as on the full path."""
+    found = _open(path, roots)
+    if found is None:
+        return None
+    if not found.count or not found.provided:
+        return []
+    import json
+
+    unmet = _unmet(found.needs) if found.needs else {}
+    names = found.names.split(SEP)
+    stored = found.statuses.split(SEP)
+    if unmet is None or len(names) != found.count or len(stored) != found.count:
+        return None
+    if state is None and not unmet:
+        ok = [status == STATUS_OK for status in stored]
+    else:
+        ok = [
+            status_of(
+                shadowed=status == STATUS_SHADOWED,
+                enabled=(state(name)[0] if state else True),
+                valid=status != STATUS_INVALID,
+                runnable=row not in unmet,
+            )
+            == STATUS_OK
+            for row, (name, status) in enumerate(zip(names, stored, strict=True))
+        ]
+    rows: list[ProvidedRow] = []
+    try:
+        for kind, name, candidates in json.loads(found.provided):
+            for row, description in candidates:
+                if ok[row]:
+                    rows.append((kind, name, names[row], description))
+                    break
+    except (ValueError, TypeError, IndexError):
+        return None
+    return rows
 
 
 def _unmet(needs_text: str) -> dict[int, list[str]] | None:
@@ -154,6 +235,20 @@ def warm_listing(project: str | None) -> str | None:
     the pointer and the snapshot; ``None`` whenever anything is not exactly
     as it was (the caller then takes the full path, which also reports errors
     such as a missing project folder)."""
+    found = _pointed(project)
+    return answer(*found) if found is not None else None
+
+
+def warm_provided(project: str | None) -> list[ProvidedRow] | None:
+    """:func:`provided_rows` for ``--project project`` from the pointer, as
+    :func:`warm_listing`: ``kurt tool list`` without reading kurt.toml."""
+    found = _pointed(project)
+    return provided_rows(*found) if found is not None else None
+
+
+def _pointed(project: str | None) -> tuple[str, list[tuple[str, str, bool]], State | None] | None:
+    """The snapshot, roots and enabled state the pointer of ``project`` records,
+    if kurt.toml and the trust record are as they were."""
     from kurt.config.locations import cache_text, home_text, project_root_text
 
     root = project_root_text(project)
@@ -180,7 +275,7 @@ def warm_listing(project: str | None) -> str | None:
         enabled = frozenset(enabled_text[1:].split(SEP)) - {""} if enabled_text != "-" else None
         disabled = frozenset(disabled_text.split(SEP)) - {""}
         state = SkillsConfig(enabled=enabled, disabled=disabled).state
-    return answer(os.path.join(cache_dir, "skills", name), roots, state)
+    return os.path.join(cache_dir, "skills", name), roots, state
 
 
 # -- the run index -------------------------------------------------------------------
