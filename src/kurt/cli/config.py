@@ -250,13 +250,29 @@ def _print_report(report: dict[str, Any]) -> None:
 
 def parse_value(text: str) -> Any:
     """VALUE as a TOML value when it parses as one (``45``, ``true``, ``[1, 2]``),
-    else as the string itself."""
+    else as the string itself.
+
+    VALUE is parsed as the document ``value = VALUE``, so text holding more
+    than one value (``1\n[evil]``, ``1\nother = 2``) parses too, as a
+    document with more keys: that is refused (a usage error) rather than
+    keeping the first value and dropping the rest unseen, or storing as text
+    what the user evidently meant as TOML.
+    """
     import tomllib
 
+    from kurt.errors import UsageError
+
     try:
-        return tomllib.loads(f"value = {text}")["value"]
+        document = tomllib.loads(f"value = {text}")
     except tomllib.TOMLDecodeError:
         return text
+    if document.keys() != {"value"}:
+        raise UsageError(
+            # VALUE is not repeated: it may be a secret's.
+            "VALUE is more than one TOML value (a line break, then more TOML).",
+            hint="give one value (45, true, '[\"a\"]'), or a string in quotes: '\"...\"'",
+        )
+    return document["value"]
 
 
 def _toml(value: Any) -> str:
