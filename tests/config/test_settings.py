@@ -363,3 +363,45 @@ def test_listing_defaults_needs_neither_pydantic_nor_attrs(tmp_path: Path) -> No
         [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "{'timeout': 30, 'token': None} []"
+
+
+# -- many skills at once (kurt config skills) ---------------------------------------------
+
+
+def test_the_inspector_answers_what_inspect_settings_does(
+    configure: Callable[..., SkillsConfig],
+) -> None:
+    """SettingsInspector reuses one report for skills that share a schema and
+    have no table and no variable: every answer must still be inspect_settings'."""
+    from kurt.config.settings import SettingsInspector
+
+    config = configure(
+        project="[skills.tabled]\ntimeout = 45\n", user="[skills.user-tabled]\nverbose = true\n"
+    )
+    required = {"key": {"type": "str", "required": True}}
+    environ = {
+        "KURT_SKILLS__VARIABLE__MAX_DEPTH": "7",
+        "KURT_SKILLS__TYPO__NOPE": "1",
+        "WAYBACK_TOKEN": SECRET,
+        "OTHER": "x",
+    }
+    cases: list[tuple[str, dict[str, Any]]] = [
+        ("plain-a", SCHEMA),
+        ("plain-b", dict(SCHEMA)),  # the same schema, another skill
+        ("tabled", SCHEMA),
+        ("user-tabled", SCHEMA),
+        ("variable", SCHEMA),
+        ("typo", SCHEMA),
+        ("needs-a", required),  # a problem names its skill: never shared
+        ("needs-b", required),
+        ("none", {}),
+        ("int-default", {"timeout": {"type": "float", "default": 30}}),
+        ("float-default", {"timeout": {"type": "float", "default": 30.0}}),
+        ("bad", {"x": {"type": "no-such-type"}}),
+    ]
+    for environment in (environ, {}):
+        inspector = SettingsInspector(config, environment)
+        for name, schema in cases * 2:  # twice: the second answers come from the memo
+            assert inspector.inspect(name, schema) == inspect_settings(
+                name, schema, config, environment
+            ), name

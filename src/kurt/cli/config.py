@@ -177,9 +177,10 @@ def skills_report(state: CliState) -> dict[str, Any]:
     """The ``kurt config skills --json`` document (SPEC section 6)."""
     import os
 
-    from kurt.config.settings import inspect_settings
+    from kurt.config.settings import SettingsInspector
     from kurt.errors import did_you_mean
     from kurt.skills.catalog.search import search_roots
+    from kurt.skills.status import STATUS_SHADOWED
 
     manager = state.runtime.skills
     config = manager.config
@@ -189,21 +190,27 @@ def skills_report(state: CliState) -> dict[str, Any]:
     ]
     skills: list[dict[str, Any]] = []
     environ = dict(os.environ)  # read once: each os.environ lookup decodes bytes again
-    for record in _winning(state):
-        report = inspect_settings(record.name, record.settings, config, environ)
+    inspector = SettingsInspector(config, environ)
+    # Rows straight from the catalog's snapshot while every manifest is as it
+    # was (no record built), else from the full catalog.
+    rows = manager.config_rows()
+    for name, source, status, enabled, reason, settings, errors in rows:
+        if status == STATUS_SHADOWED:
+            continue
+        report = inspector.inspect(name, settings)
         skills.append(
             {
-                "name": record.name,
-                "enabled": record.enabled,
-                "reason": record.reason,
+                "name": name,
+                "enabled": enabled,
+                "reason": reason,
                 "settings": report.shown(),
-                "problems": [*report.problems, *(str(p) for p in record.errors)],
+                "problems": [*report.problems, *errors],
                 "sources": report.sources(),
-                "source": record.source,
-                "status": record.status,
+                "source": source,
+                "status": status,
             }
         )
-    names = {record.name for record in manager.records}
+    names = {row[0] for row in rows}
     problems = [
         f"{table.file}: [skills.{name}] configures no discovered skill"
         + (f"; did you mean '{hint}'?" if (hint := did_you_mean(name, names)) else "")

@@ -154,6 +154,55 @@ def inspect_settings(
     return SettingsReport(tuple(values), tuple(str(problem.error()) for problem in problems))
 
 
+class SettingsInspector:
+    """:func:`inspect_settings` for every skill of a listing, against one
+    configuration and one environment (``kurt config skills``).
+
+    Most skills have no settings table in either kurt.toml and no variable in
+    the environment: their report then depends on the schema alone, and
+    skills commonly share schemas (scaffolded ones, a family of skills), so it
+    is worked out once per schema. Anything else (a table, a variable, a
+    problem, whose message names the skill) is inspected for that skill alone.
+    The answer is always :func:`inspect_settings`'s (a test holds them equal).
+    """
+
+    def __init__(self, skills_config: SkillsConfig, environ: Mapping[str, str]) -> None:
+        self._config = skills_config
+        self._environ = environ
+        # Read once: a scan of the environment per skill was most of the cost.
+        self._variables = [v for v in environ if v.startswith("KURT_SKILLS__")]
+        self._reports: dict[str, SettingsReport | None] = {}
+
+    def inspect(self, skill_name: str, schema: Mapping[str, Any]) -> SettingsReport:
+        key = self._key(skill_name, schema)
+        found = self._reports.get(key) if key is not None else None
+        if found is not None:
+            return found
+        report = inspect_settings(skill_name, schema, self._config, self._environ)
+        if key is not None and not report.problems:
+            self._reports[key] = report
+        return report
+
+    def _key(self, skill: str, schema: Mapping[str, Any]) -> str | None:
+        """The schema as text when nothing but the schema decides the report."""
+        if self._config.settings_tables(skill):
+            return None
+        if self._variables:
+            prefix = f"KURT_SKILLS__{_env_part(skill)}__"
+            if any(v.startswith(prefix) for v in self._variables):
+                return None
+        for entry in schema.values():
+            if not isinstance(entry, Mapping):
+                return None
+            env = entry.get("env")
+            if env is not None and (not isinstance(env, str) or env in self._environ):
+                return None
+        try:
+            return json.dumps(schema, sort_keys=True)
+        except (TypeError, ValueError):
+            return None
+
+
 def check_value(skill: str, schema: Mapping[str, Any], key: str, value: Any, file: Path) -> None:
     """Raise a ConfigError unless ``value`` is valid for ``key`` as written in ``file``."""
     by_key = {spec.key: spec for spec in specs(skill, schema)}

@@ -39,6 +39,7 @@ from kurt.config.skills import (
 from kurt.errors import ConfigError, SkillError, UnknownNameError, UntrustedProjectError
 from kurt.skills.catalog.cache import (
     Catalog,
+    fast_config_rows,
     fast_listing,
     fast_provided,
     load_catalog,
@@ -48,7 +49,7 @@ from kurt.skills.catalog.search import BUILTIN_DIR
 
 if TYPE_CHECKING:
     # Not imported at run time: the warm listing path needs none of them.
-    from kurt.skills.catalog.warm import ProvidedRow, QuickCatalog
+    from kurt.skills.catalog.warm import ConfigRow, ProvidedRow, QuickCatalog
     from kurt.skills.record import SkillProblem, SkillRecord
 
 BeforeLoad = Callable[["SkillRecord"], None]
@@ -216,6 +217,34 @@ class SkillManager:
                     entry = next(p for p in record.provides if p.kind == kind and p.name == name)
                     found.append((kind, name, record.name, entry.description or record.description))
         return found
+
+    def config_rows(self) -> list[ConfigRow]:
+        """Every discovered skill, shadowed ones included, as ``kurt config
+        skills`` shows it: (name, source, status, enabled, reason, settings
+        schema, errors). From the listing snapshot while every manifest is
+        unchanged, else from :meth:`catalog`, which rewrites it."""
+        if self.use_cache and self._full is None:
+            rows = fast_config_rows(
+                self.locations,
+                self.config,
+                builtin_dir=self.builtin_dir,
+                config_stamps=self._config_stamps,
+            )
+            if rows is not None:
+                return rows
+            self._stale_derived = True
+        return [
+            (
+                r.name,
+                r.source,
+                r.status,
+                r.enabled,
+                r.reason,
+                r.settings,
+                [str(p) for p in r.errors],
+            )
+            for r in self.records
+        ]
 
     # -- the registry Resolver protocol ----------------------------------------
 

@@ -123,6 +123,26 @@ def test_the_provided_names_equal_the_full_path(
     assert sorted(SkillManager(Locations(root, kurt_home)).provided_listing()) == truth
 
 
+@pytest.mark.parametrize("toml", CONFIGS)
+def test_the_config_rows_equal_the_full_path(
+    make_project: Callable[..., Path], kurt_home: Path, toml: str
+) -> None:
+    """`kurt config skills` from the snapshot: every skill's source, status,
+    enabled state, settings schema and errors."""
+    root = varied(make_project, kurt_home, toml)
+    write_skill(
+        root / "skills", "tuned", manifest_extra="settings:\n  depth: {type: int, default: 2}"
+    )
+    truth = full(root, kurt_home).config_rows()
+    assert any(settings for *_, settings, _ in truth)
+    assert any(errors for *_, errors in truth)
+    manager = SkillManager(Locations(root, kurt_home))
+    manager.listing()  # writes the snapshot
+    warm = SkillManager(Locations(root, kurt_home))
+    assert warm.config_rows() == truth
+    assert warm._full is None  # answered from the snapshot, no catalog built
+
+
 def test_a_clash_is_never_answered_warm(make_project: Callable[..., Path], kurt_home: Path) -> None:
     """Disabling one side of a clash changes the other's row: no snapshot then
     (the full path answers), and the manager's answer is still the truth."""

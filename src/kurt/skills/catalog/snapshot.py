@@ -70,7 +70,7 @@ if TYPE_CHECKING:
 # 5: the requires_skills line; 6: one problem per parse error, item lines;
 # 7: provided-name rule, names claimed by broken manifests; 8: the listing's
 # requirements line; 9: the run index holds the scan; 10: one format for all;
-# 11: problem rows keep their hint; 12: the listing's statuses and provided names.
+# 11: problem rows keep their hint; 12: the listing's statuses, provided names, details.
 FORMAT = 12
 MAGIC = f"kurt skill listing {FORMAT}"
 POINTER_MAGIC = f"kurt skill listing pointer {FORMAT}"
@@ -150,6 +150,7 @@ def snapshot(
     texts: list[str] | None = None,
     needs: str = "",
     provided: str = "",
+    details: str = "",
 ) -> bytes | None:
     """The snapshot file's bytes; ``rows`` are ``SkillRecord.to_json()`` before
     enabled state, in the order of ``keys``. ``None`` when a name or path cannot
@@ -160,14 +161,17 @@ def snapshot(
     [manifest, requirements]}``, or empty, so that a listing without them
     never imports json); the provided names (``provided``: JSON ``[[kind,
     name, [[row, description], ...]], ...]``, the providers of each name in
-    priority order, or empty); each row's stored status; the count N; the N
+    priority order, or empty); what ``kurt config skills`` needs of each row
+    (``details``: JSON ``[[source, settings schema, [error, ...]], ...]``);
+    each row's stored status; the count N; the N
     skill names; N candidate keys;
     then N rows as JSON, each as if the skill were enabled by default,
     trusted and runnable (the common case is then one join). ``texts`` are
     :func:`default_texts` of ``rows`` when already made.
     """
     statuses = SEP.join(row["status"] for row in rows)
-    header = [MAGIC, stamps_text(stamps), packages_text_of(packages), needs, provided, statuses]
+    header = [MAGIC, stamps_text(stamps), packages_text_of(packages), needs, provided, details]
+    header.append(statuses)
     header.append(str(len(rows)))
     names = [row["name"] for row in rows]
     lines = [key_text(key) for key in keys]
@@ -344,6 +348,7 @@ def write_derived(
             texts,
             _needs(catalog.records),
             _provided(catalog.records, catalog.providers),
+            _details(catalog.records),
         )
     )
     if listing is None:
@@ -374,6 +379,15 @@ def _needs(records: list[SkillRecord]) -> str:
         if record.status == "ok" and declares_requirements(record.extra)
     }
     return json.dumps(needs, ensure_ascii=False) if needs else ""
+
+
+def _details(records: list[SkillRecord]) -> str:
+    """The snapshot's line for ``kurt config skills``: each row's source,
+    settings schema and errors (as listings show them)."""
+    import json
+
+    rows = [[r.source, r.settings, [str(p) for p in r.errors]] for r in records]
+    return json.dumps(rows, ensure_ascii=False)
 
 
 def _provided(records: list[SkillRecord], providers: Index) -> str:

@@ -85,13 +85,13 @@ def has_state(config: SkillsConfig) -> bool:
 class _Snapshot:
     """A listing snapshot just checked against a scan: its parts, still text."""
 
-    __slots__ = ("body", "count", "names", "needs", "provided", "statuses", "trusted")
+    __slots__ = ("body", "count", "details", "names", "needs", "provided", "statuses", "trusted")
 
     def __init__(self, parts: list[str], header: list[str], trusted: list[bool]) -> None:
         self.count = len(trusted)
         self.names = parts[0]
         self.body = parts[-1] if self.count else ""
-        self.needs, self.provided, self.statuses = header
+        self.needs, self.provided, self.details, self.statuses = header
         self.trusted = trusted
 
 
@@ -101,11 +101,11 @@ def _open(path: str, roots: list[tuple[str, str, bool]]) -> _Snapshot | None:
     try:
         with open(path, "rb") as file:
             text = file.read().decode("utf-8")
-        magic, stamps, packages_text, *header, count_text, rest = text.split("\n", 7)
+        magic, stamps, packages_text, *header, count_text, rest = text.split("\n", 8)
         count = int(count_text)
     except (OSError, UnicodeDecodeError, ValueError):
         return None
-    if magic != MAGIC or stamps != stamps_text(path_stamps()) or len(header) != 3:
+    if magic != MAGIC or stamps != stamps_text(path_stamps()) or len(header) != 4:
         return None
     parts = rest.split("\n", count + 1) if count else [rest]
     if len(parts) != count + 2 and count:
@@ -162,24 +162,11 @@ def provided_rows(
         return []
     import json
 
-    unmet = _unmet(found.needs) if found.needs else {}
-    names = found.names.split(SEP)
-    stored = found.statuses.split(SEP)
-    if unmet is None or len(names) != found.count or len(stored) != found.count:
+    states = _states(found, state)
+    if states is None:
         return None
-    if state is None and not unmet:
-        ok = [status == STATUS_OK for status in stored]
-    else:
-        ok = [
-            status_of(
-                shadowed=status == STATUS_SHADOWED,
-                enabled=(state(name)[0] if state else True),
-                valid=status != STATUS_INVALID,
-                runnable=row not in unmet,
-            )
-            == STATUS_OK
-            for row, (name, status) in enumerate(zip(names, stored, strict=True))
-        ]
+    names = found.names.split(SEP)
+    ok = [status == STATUS_OK for _, _, status in states]
     rows: list[ProvidedRow] = []
     try:
         for kind, name, candidates in json.loads(found.provided):
@@ -227,6 +214,63 @@ def _row(text: str, enabled: bool, reason: str, unmet: list[str] | None, trusted
         runnable=not unmet,
     )
     return json.dumps(row, ensure_ascii=False)
+
+
+def _states(found: _Snapshot, state: State | None) -> list[tuple[bool, str, str]] | None:
+    """Each row's enabled state, its reason and its status, decided now by
+    :func:`status_of` (kurt.toml and the environment are never cached)."""
+    unmet = _unmet(found.needs) if found.needs else {}
+    names = found.names.split(SEP)
+    stored = found.statuses.split(SEP)
+    if unmet is None or len(names) != found.count or len(stored) != found.count:
+        return None
+    if state is None and not unmet:
+        return [(True, "default", status) for status in stored]
+    states: list[tuple[bool, str, str]] = []
+    for row, (name, status) in enumerate(zip(names, stored, strict=True)):
+        enabled, reason = state(name) if state else (True, "default")
+        decided = status_of(
+            shadowed=status == STATUS_SHADOWED,
+            enabled=enabled,
+            valid=status != STATUS_INVALID,
+            runnable=row not in unmet,
+        )
+        states.append((enabled, reason, decided))
+    return states
+
+
+#: What ``kurt config skills`` shows of one skill: name, source, status,
+#: enabled, reason, settings schema, errors.
+ConfigRow = tuple[str, str, str, bool, str, dict[str, Any], list[str]]
+
+
+def config_rows(
+    path: Path, roots: list[SearchRoot], config: SkillsConfig
+) -> list[ConfigRow] | None:
+    """Every discovered skill (shadowed ones too) as ``kurt config skills``
+    needs it, from the snapshot at ``path``, or ``None`` when it is missing or
+    no longer true (as :func:`fast_listing`)."""
+    found = _open(str(path), [(root.source, str(root.path), True) for root in roots])
+    if found is None:
+        return None
+    if not found.count:
+        return []
+    import json
+
+    states = _states(found, config.state if has_state(config) else None)
+    names = found.names.split(SEP)
+    try:
+        details = json.loads(found.details)
+        if states is None or len(details) != found.count:
+            return None
+        return [
+            (name, source, status, enabled, reason, settings, errors)
+            for name, (enabled, reason, status), (source, settings, errors) in zip(
+                names, states, details, strict=True
+            )
+        ]
+    except (ValueError, TypeError):
+        return None
 
 
 def warm_listing(project: str | None) -> str | None:
