@@ -6,6 +6,7 @@ traceback or an "Internal error". Real ``kurt`` subprocesses throughout."""
 from __future__ import annotations
 
 import hashlib
+import json
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -68,7 +69,7 @@ def test_set_refuses_a_value_holding_more_than_one_toml_value(
     before = digest(root / "kurt.toml")
     for value in TWO_VALUES:
         for key in ("label", "rate"):
-            outcome = run_kurt("config", "skills", "set", "cs", key, value, cwd=root)
+            outcome = run_kurt("config", "skills", "set", "cs", key, "--", value, cwd=root)
             assert_clean_failure(outcome)
             assert outcome.exit_code == 2
             assert "more than one TOML value" in outcome.stderr
@@ -104,3 +105,46 @@ def test_set_never_keeps_part_of_what_was_typed(text: str) -> None:
         assert value == text
         return
     assert document == {"value": value}
+
+
+def strict_json(text: str) -> Any:
+    """``json.loads`` that refuses NaN, Infinity and -Infinity (Python's
+    json writes them by default; no other JSON reader accepts them)."""
+
+    def refuse(constant: str) -> Any:
+        raise ValueError(f"not JSON: {constant}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+NOT_FINITE = ["nan", "inf", "-inf", "+nan", "[1.0, nan]", "{a = inf}"]
+
+
+def test_nan_and_inf_are_refused_as_settings_and_json_output_stays_json(
+    run_kurt: Callable[..., Any], make_project: Callable[..., Path]
+) -> None:
+    root = make_project("floats", "[fetch]\ntimeout = 5\n")
+    add_skill(
+        root,
+        "cs",
+        "settings:\n  rate: {type: float}\n  tags: {type: list}\n  extra: {type: dict}\n",
+    )
+    toml = root / "kurt.toml"
+    before = digest(toml)
+    keys = {"nan": "rate", "inf": "rate", "-inf": "rate", "+nan": "rate"}
+    for value in NOT_FINITE:
+        key = keys.get(value, "tags" if value.startswith("[") else "extra")
+        outcome = run_kurt("config", "skills", "set", "cs", key, "--", value, cwd=root)
+        assert_clean_failure(outcome)
+        assert f"{toml}: invalid value for 'skills.cs.{key}'" in outcome.stderr
+        assert "nan and inf are not allowed in settings" in outcome.stderr
+        assert digest(toml) == before
+        # Written by hand, or given by the environment: listed as a problem, and
+        # the listing is still JSON.
+        toml.write_text(f"[skills.cs]\n{key} = {value}\n", encoding="utf-8")
+        for env in ({}, {f"KURT_SKILLS__CS__{key.upper()}": value}):
+            listed = run_kurt("config", "skills", "--json", cwd=root, env=env)
+            assert listed.exit_code == 0, listed.stderr
+            row = strict_json(listed.stdout)["skills"][0]
+            assert any("nan and inf are not allowed" in p for p in row["problems"]), row
+        toml.write_bytes(b"[fetch]\ntimeout = 5\n")

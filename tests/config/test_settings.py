@@ -3,6 +3,8 @@ errors that name file, key, expected type and value, secrets never shown."""
 
 from __future__ import annotations
 
+import json
+import math
 import subprocess
 import sys
 from collections.abc import Callable
@@ -10,12 +12,14 @@ from pathlib import Path
 from typing import Any, get_origin
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import BaseModel, Secret, SecretStr
 
 from kurt.config.locations import Locations
-from kurt.config.settings import env_name, inspect_settings, resolve_settings
+from kurt.config.settings import check_value, env_name, inspect_settings, resolve_settings
 from kurt.config.settings_schema import settings_model
-from kurt.config.skills import SkillsConfig, read_skills_config
+from kurt.config.skills import SettingsTable, SkillsConfig, read_skills_config
 from kurt.config.tomlvalue import one_line
 from kurt.errors import ConfigError, ManifestError
 
@@ -405,3 +409,47 @@ def test_the_inspector_answers_what_inspect_settings_does(
             assert inspector.inspect(name, schema) == inspect_settings(
                 name, schema, config, environment
             ), name
+
+
+# -- nan and inf (issue 11, item 21) -------------------------------------------------------
+
+not_finite = st.sampled_from([math.nan, math.inf, -math.inf])
+finite_leaf = st.one_of(st.integers(-5, 5), st.floats(allow_nan=False, allow_infinity=False))
+
+
+def _with_one_not_finite(leaf: Any) -> st.SearchStrategy[Any]:
+    """Values of any shape a setting may hold, with ``leaf`` somewhere inside."""
+    return st.recursive(
+        st.just(leaf),
+        lambda inner: st.one_of(
+            st.builds(
+                lambda xs, x, i: [*xs[:i], x, *xs[i:]],
+                st.lists(finite_leaf),
+                inner,
+                st.integers(0, 3),
+            ),
+            st.builds(
+                lambda d, x: {**d, "k": x}, st.dictionaries(st.text(max_size=2), finite_leaf), inner
+            ),
+        ),
+        max_leaves=4,
+    )
+
+
+@given(data=st.data(), secret=st.booleans())
+def test_nan_or_inf_anywhere_in_a_value_is_refused_and_listed_as_json(
+    data: st.DataObject, secret: bool
+) -> None:
+    value = data.draw(not_finite.flatmap(_with_one_not_finite))
+    type_name = (
+        "float" if isinstance(value, float) else "list" if isinstance(value, list) else "dict"
+    )
+    schema = {"v": {"type": type_name, "secret": secret}}
+    file = Path("kurt.toml")  # never read: the value is given
+    with pytest.raises(ConfigError, match="nan and inf are not allowed in settings"):
+        check_value("s", schema, "v", value, file)
+    config = SkillsConfig(tables={"s": (SettingsTable("project", file, {"v": value}),)})
+    report = inspect_settings("s", schema, config, {})
+    assert len(report.problems) == 1
+    assert "nan and inf are not allowed" in report.problems[0]
+    json.dumps(report.shown(), allow_nan=False)  # raises on NaN / Infinity

@@ -23,6 +23,7 @@ in any message.
 from __future__ import annotations
 
 import json
+import math
 import sys
 import tomllib
 from collections.abc import Mapping
@@ -271,7 +272,7 @@ def _resolve(
         value, problem = _convert(skill, spec, raw, file=file, origin=origin)
         if problem is not None:
             problems.append(problem)
-            shown = MASK if spec.secret else raw  # an invalid secret is not kept either
+            shown = MASK if spec.secret else _json_safe(raw)  # nor an invalid secret kept
             values.append(ResolvedValue(spec.key, shown, source, spec.secret, file))
             continue
         values.append(ResolvedValue(spec.key, value, source, spec.secret, file))
@@ -319,6 +320,19 @@ def _convert(
             line=locate_key(file, skill, spec.key) if file else None,
             hint=_fix_hint(skill, spec, origin),
         )
+    if not _finite(value):
+        # TOML and environment text (read leniently) can spell nan and inf;
+        # JSON cannot, so `--json` listings and a tool's model_dump(mode="json")
+        # would break on them. No setting needs them: refused wherever they are.
+        where = f" from environment variable {origin}" if origin else ""
+        return None, _Problem(
+            f"invalid value for 'skills.{skill}.{spec.key}'{where}: expected {spec.type_name}, "
+            f"found {_describe(raw, spec.secret)} (nan and inf are not allowed in settings)",
+            key=f"skills.{skill}.{spec.key}",
+            file=file,
+            line=locate_key(file, skill, spec.key) if file else None,
+            hint=_fix_hint(skill, spec, origin),
+        )
     return value, None
 
 
@@ -338,11 +352,38 @@ def _from_env(spec: Spec, text: Any) -> Any:
         return text
 
 
+def _finite(value: Any) -> bool:
+    """Whether the checked value ``value`` holds no nan or inf at any depth."""
+    unwrap = getattr(value, "get_secret_value", None)  # a Secret: check what it holds
+    if callable(unwrap):
+        return _finite(unwrap())
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list | tuple):
+        return all(_finite(item) for item in value)
+    if isinstance(value, dict):
+        return all(_finite(item) for item in value.values())
+    return True
+
+
+def _json_safe(value: Any) -> Any:
+    """``value`` with nan and inf spelled as text (``"nan"``, ``"-inf"``), as a
+    listing shows an invalid value it found: JSON cannot hold them."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_json_safe(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    return value
+
+
 def _describe(value: Any, secret: bool) -> str:
     kind = _toml_type(value)
     if secret:
         return f"a value of type {kind} (hidden: the setting is secret)"
-    text = json.dumps(value, ensure_ascii=False, default=str)
+    # nan and inf as TOML spells them, not as JSON's NaN / Infinity
+    text = str(value) if kind == "float" else json.dumps(value, ensure_ascii=False, default=str)
     if len(text) > 80:
         text = text[:77] + "..."
     return f"{text} ({kind})"
