@@ -177,7 +177,7 @@ def skills_report(state: CliState) -> dict[str, Any]:
     """The ``kurt config skills --json`` document (SPEC section 6)."""
     import os
 
-    from kurt.config.settings import SettingsInspector
+    from kurt.config.settings import SettingsInspector, SettingsReport
     from kurt.errors import did_you_mean
     from kurt.skills.catalog.search import search_roots
     from kurt.skills.status import STATUS_SHADOWED
@@ -194,18 +194,24 @@ def skills_report(state: CliState) -> dict[str, Any]:
     # Rows straight from the catalog's snapshot while every manifest is as it
     # was (no record built), else from the full catalog.
     rows = manager.config_rows()
+    # Skills that share a schema share its report: its two dicts are made once
+    # (each report is kept here, so that its id is never reused).
+    shown: dict[int, tuple[SettingsReport, dict[str, Any], dict[str, str]]] = {}
     for name, source, status, enabled, reason, settings, errors in rows:
         if status == STATUS_SHADOWED:
             continue
         report = inspector.inspect(name, settings)
+        values = shown.get(id(report))
+        if values is None or values[0] is not report:
+            values = shown[id(report)] = (report, report.shown(), report.sources())
         skills.append(
             {
                 "name": name,
                 "enabled": enabled,
                 "reason": reason,
-                "settings": report.shown(),
+                "settings": values[1],
                 "problems": [*report.problems, *errors],
-                "sources": report.sources(),
+                "sources": values[2],
                 "source": source,
                 "status": status,
             }

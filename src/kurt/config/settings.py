@@ -173,6 +173,8 @@ class SettingsInspector:
         # Read once: a scan of the environment per skill was most of the cost.
         self._variables = [v for v in environ if v.startswith("KURT_SKILLS__")]
         self._reports: dict[str, SettingsReport | None] = {}
+        # id -> (schema, its text): the schema is kept so that an id is never reused.
+        self._schemas: dict[int, tuple[Mapping[str, Any], str | None]] = {}
 
     def inspect(self, skill_name: str, schema: Mapping[str, Any]) -> SettingsReport:
         key = self._key(skill_name, schema)
@@ -185,23 +187,33 @@ class SettingsInspector:
         return report
 
     def _key(self, skill: str, schema: Mapping[str, Any]) -> str | None:
-        """The schema as text when nothing but the schema decides the report."""
+        """The schema as text when nothing but the schema decides the report.
+
+        The schema's values are plain JSON values (from the manifest cache).
+        """
         if self._config.settings_tables(skill):
             return None
         if self._variables:
             prefix = f"KURT_SKILLS__{_env_part(skill)}__"
             if any(v.startswith(prefix) for v in self._variables):
                 return None
+        # Skills that share a schema often share the very object (the
+        # snapshot stores each distinct schema once): its text is made once.
+        known = self._schemas.get(id(schema))
+        if known is None or known[0] is not schema:
+            known = self._schemas[id(schema)] = (schema, self._text(schema))
+        return known[1]
+
+    def _text(self, schema: Mapping[str, Any]) -> str | None:
         for entry in schema.values():
             if not isinstance(entry, Mapping):
                 return None
             env = entry.get("env")
             if env is not None and (not isinstance(env, str) or env in self._environ):
                 return None
-        try:
-            return json.dumps(schema, sort_keys=True)
-        except (TypeError, ValueError):
-            return None
+        # repr, not json.dumps: a C call, and as exact (30 and 30.0, 1 and True
+        # differ); schemas equal but written in another key order just miss.
+        return repr(schema)
 
 
 def check_value(skill: str, schema: Mapping[str, Any], key: str, value: Any, file: Path) -> None:

@@ -70,8 +70,9 @@ if TYPE_CHECKING:
 # 5: the requires_skills line; 6: one problem per parse error, item lines;
 # 7: provided-name rule, names claimed by broken manifests; 8: the listing's
 # requirements line; 9: the run index holds the scan; 10: one format for all;
-# 11: problem rows keep their hint; 12: the listing's statuses, provided names, details.
-FORMAT = 12
+# 11: problem rows keep their hint; 12: the listing's statuses and provided names;
+# 13: what config skills needs of each row.
+FORMAT = 13
 MAGIC = f"kurt skill listing {FORMAT}"
 POINTER_MAGIC = f"kurt skill listing pointer {FORMAT}"
 SEP = "\x00"
@@ -162,7 +163,8 @@ def snapshot(
     never imports json); the provided names (``provided``: JSON ``[[kind,
     name, [[row, description], ...]], ...]``, the providers of each name in
     priority order, or empty); what ``kurt config skills`` needs of each row
-    (``details``: JSON ``[[source, settings schema, [error, ...]], ...]``);
+    (``details``: JSON ``{"schemas": [schema, ...], "rows": [[source,
+    schema position, [error, ...]], ...]}``);
     each row's stored status; the count N; the N
     skill names; N candidate keys;
     then N rows as JSON, each as if the skill were enabled by default,
@@ -382,12 +384,19 @@ def _needs(records: list[SkillRecord]) -> str:
 
 
 def _details(records: list[SkillRecord]) -> str:
-    """The snapshot's line for ``kurt config skills``: each row's source,
-    settings schema and errors (as listings show them)."""
+    """The snapshot's line for ``kurt config skills``: each distinct settings
+    schema once, and each row's source, schema (its position) and errors (as
+    listings show them)."""
     import json
 
-    rows = [[r.source, r.settings, [str(p) for p in r.errors]] for r in records]
-    return json.dumps(rows, ensure_ascii=False)
+    schemas: dict[str, int] = {}
+    rows: list[list[Any]] = []
+    for record in records:
+        text = json.dumps(record.settings, ensure_ascii=False)
+        at = schemas.setdefault(text, len(schemas))
+        rows.append([record.source, at, [str(p) for p in record.errors]])
+    found = {"schemas": [json.loads(text) for text in schemas], "rows": rows}
+    return json.dumps(found, ensure_ascii=False)
 
 
 def _provided(records: list[SkillRecord], providers: Index) -> str:

@@ -261,15 +261,17 @@ def config_rows(
     names = found.names.split(SEP)
     try:
         details = json.loads(found.details)
-        if states is None or len(details) != found.count:
+        schemas, rows = details["schemas"], details["rows"]
+        if states is None or len(rows) != found.count:
             return None
+        # Rows of one schema share one dict (SettingsInspector then reads it once).
         return [
-            (name, source, status, enabled, reason, settings, errors)
-            for name, (enabled, reason, status), (source, settings, errors) in zip(
-                names, states, details, strict=True
+            (name, source, status, enabled, reason, schemas[at], errors)
+            for name, (enabled, reason, status), (source, at, errors) in zip(
+                names, states, rows, strict=True
             )
         ]
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, KeyError, IndexError):
         return None
 
 
