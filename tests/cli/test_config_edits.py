@@ -148,3 +148,18 @@ def test_nan_and_inf_are_refused_as_settings_and_json_output_stays_json(
             row = strict_json(listed.stdout)["skills"][0]
             assert any("nan and inf are not allowed" in p for p in row["problems"]), row
         toml.write_bytes(b"[fetch]\ntimeout = 5\n")
+
+
+def test_set_then_unset_gives_back_a_file_without_a_final_newline(
+    run_kurt: Callable[..., Any], make_project: Callable[..., Path]
+) -> None:
+    for text in ("[fetch]\ntimeout = 5", "# only a comment", "[skills.cs]\nrate = 1  # r"):
+        root = make_project(f"bare{len(text)}", text)
+        add_skill(root, "cs", "settings:\n  label: {type: str}\n  rate: {type: int}\n")
+        toml = root / "kurt.toml"
+        done = run_kurt("config", "skills", "set", "cs", "label", "x", cwd=root)
+        assert (done.exit_code, done.stderr) == (0, "")
+        assert not toml.read_bytes().endswith(b"\n")  # the file's own ending, kept
+        undone = run_kurt("config", "skills", "unset", "cs", "label", cwd=root)
+        assert (undone.exit_code, undone.stderr) == (0, "")
+        assert toml.read_bytes() == text.encode()

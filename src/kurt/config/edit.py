@@ -198,6 +198,11 @@ def _edit_locked(path: Path, change: Change, check: Check | None) -> bool:
         # A table removed from the end leaves the blank line that separated
         # it (tomlkit added one when the table was created): drop that too.
         after = after[:-1]
+    if text and not text.endswith("\n") and after.endswith("\n"):
+        # The file has no final newline: tomlkit ends the last line before
+        # writing after it. Keep the file's own ending, so that an edit and
+        # its inverse give back the same bytes.
+        after = after[:-1]
     data = parse_toml(after, path)
     check_document(data, path)
     if check is not None:
