@@ -47,3 +47,18 @@ def test_manifest_text_is_shown_not_obeyed() -> None:
     hostile = "evil\x1b[2J\x07 [red]markup[/red]\nnext"
     assert clean(hostile) == "evil?[2J? [red]markup[/red] next"
     assert "\x1b" not in render(["description"], [[hostile]], columns_wide=80)
+
+
+def test_rows_at_natural_widths_are_laid_out_as_wrapped_rows_are() -> None:
+    """A table that fits takes one format call per row: the same text as the
+    general layout (cells padded, two spaces between, no trailing blanks)."""
+    from kurt.cli.plain import GAP, _lines
+
+    rows = [["a", "", "x y", "/p/a"], ["long-name", "1.0", "", "/p/long-name"], ["b", "2", "z", ""]]
+    columns = ["name", "version", "provides", "path"]
+    text = render(columns, rows, columns_wide=200, own_line="path")
+    widths = [max(len(c) for c in column) for column in zip(columns, *rows, strict=True)]
+    expected = [line for row in [columns, *rows] for line in _lines(row, widths)]
+    assert text == "\n".join(expected) + "\n"
+    assert all(line == line.rstrip() for line in text.splitlines())
+    assert GAP in text

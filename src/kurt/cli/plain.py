@@ -69,7 +69,10 @@ def render(
     """``rows`` under ``columns`` as aligned text at most ``columns_wide`` wide
     where words allow; ends with a newline."""
     header = [clean(c) for c in columns]
-    body = [[clean(cell) for cell in row] for row in rows]
+    # One check over every cell first: nearly always nothing needs cleaning,
+    # and a call per cell was a good part of a long listing's cost.
+    printable = "".join(["".join(row) for row in rows]).isprintable()
+    body = [list(row) for row in rows] if printable else [[clean(c) for c in row] for row in rows]
     natural = [max([len(cell) for cell in column]) for column in zip(header, *body, strict=True)]
     moved: int | None = None
     if own_line is not None and _total(natural) > columns_wide:
@@ -79,8 +82,14 @@ def render(
     table = [row[:moved] + row[moved + 1 :] if moved is not None else row for row in body]
     widths = _fit(header, table, natural, columns_wide)
     lines = _lines(header, widths)
+    # Columns at their natural widths hold every cell on one line: each row is
+    # then one format call (the same text as _lines gives, without its checks).
+    one_line = GAP.join(f"{{:<{size}}}" for size in widths) if widths == natural else None
     for index, row in enumerate(table):
-        lines += _lines(row, widths)
+        if one_line is not None:
+            lines.append(one_line.format(*row).rstrip())
+        else:
+            lines += _lines(row, widths)
         if moved is not None and body[index][moved]:
             lines.append(GAP + body[index][moved])
     return "\n".join(lines) + "\n"

@@ -58,27 +58,36 @@ def skill_list(state: CliState, as_json: bool) -> None:
         return
     import json
 
-    from kurt.cli.output import print_listing
+    from kurt.cli import plain
 
     rows: list[dict[str, Any]] = json.loads(text)
     if not rows:
         click.echo("No skills found. Create one with: kurt skill new NAME", err=True)
         return
-    print_listing(
-        ["name", "version", "source", "status", "provides", "path"],
-        [
+    columns = ["name", "version", "source", "status", "provides", "path"]
+    cells: list[list[str]] = []
+    for row in rows:  # once per skill: kept to plain lookups and joins
+        provides = row["provides"]
+        status = row["status"] if row.get("trusted", True) else f"{row['status']} (untrusted)"
+        cells.append(
             [
                 row["name"],
                 row["version"] or "",
                 row["source"],
-                _status(row),
-                ", ".join(f"{p['type']} {p['name']}" for p in row["provides"]),
+                status,
+                ", ".join([f"{p['type']} {p['name']}" for p in provides]) if provides else "",
                 row["path"],
             ]
-            for row in rows
-        ],
-        own_line="path",
-    )
+        )
+    if plain.use_plain(len(cells)):
+        # What print_listing does for a long listing, with cells already text
+        # (its per-cell conversion shows at 10,000 skills).
+        sys.stdout.write(plain.render(columns, cells, columns_wide=plain.width(), own_line="path"))
+        sys.stdout.flush()
+    else:
+        from kurt.cli.output import print_listing
+
+        print_listing(columns, cells, own_line="path")
     if any(row["problems"] for row in rows):
         # The rows say what is wrong, the records also how bad (error or warning).
         from kurt.cli.plain import clean
@@ -88,12 +97,6 @@ def skill_list(state: CliState, as_json: bool) -> None:
                 click.echo(clean(f"{record.name}: {problem.severity}: {problem}"), err=True)
     if not all(row.get("trusted", True) for row in rows):
         click.echo("(untrusted): the project's skills run only after: kurt trust", err=True)
-
-
-def _status(row: dict[str, Any]) -> str:
-    """The status column: a project's skill that needs `kurt trust` says so."""
-    status = str(row["status"])
-    return status if row.get("trusted", True) else f"{status} (untrusted)"
 
 
 @skill_group.command("info")
