@@ -39,7 +39,7 @@ def test_first_listing_writes_the_cache_atomically(project: Path, kurt_home: Pat
     path = the_cache(project, kurt_home)
     data = json.loads(path.read_text("utf-8"))
     assert [row["facts"]["name"] for row in data["skills"]] == ["one"]
-    derived = [path.stem + ".list", path.stem + ".index.json"]
+    derived = [path.stem + ".list", path.stem + ".index"]
     # No temporary file is left behind.
     assert sorted(p.name for p in path.parent.iterdir()) == sorted([path.name, *derived])
 

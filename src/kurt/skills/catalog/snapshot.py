@@ -16,9 +16,11 @@ also writes derived files beside the manifest cache, all under one
   the search folders (each with whether its skills are trusted) and the
   ``enabled``/``disabled`` lists as they were read, so that ``kurt skill list
   --json`` needs neither the TOML parser nor the configuration code;
-- the *run index* (JSON): the same scan, the provided-name index, and each
-  winning skill's record (:meth:`kurt.skills.record.SkillRecord.to_plain`) as
-  a JSON *string*, decoded only when a run uses it.
+- the *run index*: a line of JSON (the same scan, the provided-name index,
+  the winning skills' names), then each of those skills' record
+  (:meth:`kurt.skills.record.SkillRecord.to_plain`) as one line of JSON,
+  decoded only when a command uses it (so reading the index never decodes
+  ten thousand records to show one).
 
 Each is valid only while :func:`scan_keys` finds every skill folder and every
 manifest's size and mtime (ns) exactly as stored, and the ``sys.path`` stamps
@@ -71,8 +73,8 @@ if TYPE_CHECKING:
 # 7: provided-name rule, names claimed by broken manifests; 8: the listing's
 # requirements line; 9: the run index holds the scan; 10: one format for all;
 # 11: problem rows keep their hint; 12: the listing's statuses and provided names;
-# 13: what config skills needs of each row.
-FORMAT = 13
+# 13: what config skills needs of each row; 14: the run index's records as lines.
+FORMAT = 14
 MAGIC = f"kurt skill listing {FORMAT}"
 POINTER_MAGIC = f"kurt skill listing pointer {FORMAT}"
 SEP = "\x00"
@@ -92,7 +94,7 @@ def listing_file(cache: Path) -> Path:
 
 def index_file(cache: Path) -> Path:
     """The run index beside the cache file ``cache``."""
-    return cache.with_name(cache.stem + ".index.json")
+    return cache.with_name(cache.stem + ".index")
 
 
 def key_text(values: list[Any]) -> str:
@@ -194,9 +196,10 @@ def index_body(
     keys: list[str],
     packages: list[list[Any]],
     path_stamps: list[list[Any]],
-) -> dict[str, Any]:
-    """The run index (:func:`kurt.skills.catalog.warm.read_index` reads it back):
-    ``keys`` are the scan as :func:`key_text` lines, records before enabled state."""
+) -> bytes:
+    """The run index's bytes (:func:`kurt.skills.catalog.warm.read_index` reads
+    them back): ``keys`` are the scan as :func:`key_text` lines, records before
+    enabled state. json.dumps escapes every line break, so each record is one line."""
     import json
 
     texts = {
@@ -206,14 +209,16 @@ def index_body(
         for r in records
         if r.status != "shadowed"
     }
-    return {
+    head = {
         "format": FORMAT,
         "keys": keys,
         "packages": packages,
         "path_stamps": path_stamps,
         "providers": providers,
-        "records": texts,
+        "names": list(texts),
     }
+    body = "\n".join([json.dumps(head, ensure_ascii=False), *texts.values()])
+    return body.encode("utf-8")
 
 
 def stamps_text(stamps: list[list[Any]]) -> str:
@@ -316,7 +321,6 @@ def write_derived(
     ``cache`` (and the pointer, when given) for ``catalog``, whose records are
     before enabled state and in the order of ``stored_keys``; return the
     listing as JSON text as if kurt.toml enabled or disabled nothing."""
-    import json
 
     from kurt.config.skills import SkillsConfig
     from kurt.skills.catalog.precedence import apply_state
@@ -330,7 +334,7 @@ def write_derived(
         [list(p) for p in packages],
         path_stamps,
     )
-    write_bytes(index_file(cache), json.dumps(index, ensure_ascii=False).encode("utf-8"))
+    write_bytes(index_file(cache), index)
     # Rows as if kurt.toml enabled or disabled nothing (the warm path applies
     # the real state to them). Only a clash's error depends on that state.
     clashing = any(record.clashes for record in catalog.records)

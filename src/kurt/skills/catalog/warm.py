@@ -375,17 +375,21 @@ def read_index(
     import json
 
     try:
-        data = json.loads(path.read_bytes())
+        head, _, rest = path.read_bytes().decode("utf-8").partition("\n")
+        data = json.loads(head)
         if data["format"] != FORMAT or data["path_stamps"] != path_stamps:
             return None
         packages = [(str(a), str(b), str(c), d) for a, b, c, d in data["packages"]]
         if scan_keys(roots, packages)[0] != data["keys"]:
             return None
         providers: Index = data["providers"]
-        texts: dict[str, str] = data["records"]
-        if not isinstance(providers, dict) or not isinstance(texts, dict):
+        names: list[str] = data["names"]
+        lines = rest.split("\n") if rest else []
+        if not isinstance(providers, dict) or len(lines) != len(names):
             return None
-    except (OSError, ValueError, KeyError, TypeError):
+        # Each record stays text until a command asks for that skill.
+        texts = dict(zip(names, lines, strict=True))
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
         return None
     return QuickCatalog(providers, texts, config)
 
