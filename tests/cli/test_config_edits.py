@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -163,3 +164,62 @@ def test_set_then_unset_gives_back_a_file_without_a_final_newline(
         undone = run_kurt("config", "skills", "unset", "cs", "label", cwd=root)
         assert (undone.exit_code, undone.stderr) == (0, "")
         assert toml.read_bytes() == text.encode()
+
+
+def nested(depth: int, kind: str) -> str:
+    if kind == "array":
+        return "[" * depth + "1" + "]" * depth
+    return "{a = " * depth + "1" + "}" * depth
+
+
+@pytest.mark.parametrize("depth", [70, 5000])
+@pytest.mark.parametrize("kind", ["array", "table"])
+def test_a_deeply_nested_kurt_toml_is_an_error_naming_the_file(
+    run_kurt: Callable[..., Any], make_project: Callable[..., Path], depth: int, kind: str
+) -> None:
+    root = make_project("deep", f"x = {nested(depth, kind)}\n")
+    add_skill(root, "cs", "settings:\n  label: {type: str}\n  tags: {type: list}\n")
+    toml = root / "kurt.toml"
+    for value in (f"x = {nested(depth, kind)}\n", f"[skills.cs]\ntags = [{nested(depth, kind)}]\n"):
+        toml.write_text(value, encoding="utf-8")
+        before = digest(toml)
+        for args in (
+            ("skill", "list"),
+            ("config", "skills", "--json"),
+            ("config", "skills", "set", "cs", "label", "x"),
+            ("config", "skills", "unset", "cs", "tags"),
+            ("tool", "list"),
+        ):
+            outcome = run_kurt(*args, cwd=root)
+            assert_clean_failure(outcome)
+            assert outcome.stderr.startswith(
+                f"Error: {toml}: invalid TOML: lists and tables nested more than 64 levels deep"
+            ), (args, outcome.stderr)
+            assert digest(toml) == before
+
+
+def test_a_deeply_nested_value_on_the_command_line_or_in_the_environment_is_refused(
+    run_kurt: Callable[..., Any], make_project: Callable[..., Path]
+) -> None:
+    root = make_project("deepvalue", "[fetch]\ntimeout = 5\n")
+    add_skill(root, "cs", "settings:\n  tags: {type: list}\n")
+    toml = root / "kurt.toml"
+    before = digest(toml)
+    for depth in (70, 5000):
+        outcome = run_kurt(
+            "config", "skills", "set", "cs", "tags", nested(depth, "array"), cwd=root
+        )
+        assert_clean_failure(outcome)
+        assert "VALUE nests lists or tables more than 64 levels deep" in outcome.stderr
+        assert digest(toml) == before
+        json_text = '{"a": ' * depth + "1" + "}" * depth  # not TOML: read as JSON
+        for text in (nested(depth, "array"), "[" * depth + "]" * depth, json_text):
+            listed = run_kurt(
+                "config", "skills", "--json", cwd=root, env={"KURT_SKILLS__CS__TAGS": text}
+            )
+            assert listed.exit_code == 0, listed.stderr
+            (problem,) = strict_json(listed.stdout)["skills"][0]["problems"]
+            assert "from environment variable KURT_SKILLS__CS__TAGS: expected list" in problem
+    # Deep, but within the bound: written and read back.
+    done = run_kurt("config", "skills", "set", "cs", "tags", nested(40, "array"), cwd=root)
+    assert (done.exit_code, done.stderr) == (0, "")

@@ -273,12 +273,18 @@ def parse_value(text: str) -> Any:
     """
     import tomllib
 
+    from kurt.config.files import MAX_DEPTH, TooDeepError, loads
     from kurt.errors import UsageError
 
     try:
-        document = tomllib.loads(f"value = {text}")
+        document = loads(f"value = {text}")
     except tomllib.TOMLDecodeError:
         return text
+    except TooDeepError:
+        raise UsageError(
+            f"VALUE nests lists or tables more than {MAX_DEPTH} levels deep.",
+            hint="kurt.toml may not hold it; see docs/configuration.md",
+        ) from None
     if document.keys() != {"value"}:
         raise UsageError(
             # VALUE is not repeated: it may be a secret's.

@@ -29,6 +29,7 @@ import tomllib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from kurt.config.files import TooDeepError, loads, too_deep
 from kurt.config.settings_schema import Spec, settings_model, specs
 from kurt.config.skills import MASK, SkillsConfig, locate_key
 from kurt.errors import ConfigError, ManifestError, did_you_mean
@@ -354,14 +355,17 @@ def _from_env(spec: Spec, text: Any) -> Any:
         "list", "array", "list[str]", "list[int]", "list[float]", "dict", "table", "object",
     }:  # fmt: skip
         return text
+    # Nested too deep (see kurt.config.files.MAX_DEPTH), the text stays text:
+    # the type check then refuses it without recursing through it.
     try:
-        return tomllib.loads(f"v = {text}")["v"]
-    except tomllib.TOMLDecodeError:
+        return loads(f"v = {text}")["v"]
+    except (tomllib.TOMLDecodeError, TooDeepError):
         pass
     try:
-        return json.loads(text)
-    except ValueError:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
         return text
+    return text if too_deep(value) else value
 
 
 def _finite(value: Any) -> bool:

@@ -300,9 +300,11 @@ def _key_path(text: str) -> tuple[str, ...] | None:
     """The dotted key path one TOML line defines (``[a.b]`` or ``a.b = 1``)."""
     import tomllib
 
+    from kurt.config.files import TooDeepError, loads
+
     try:
-        node: Any = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+        node: Any = loads(text)
+    except (tomllib.TOMLDecodeError, TooDeepError):
         return None
     path: list[str] = []
     while isinstance(node, list) and node:
