@@ -223,3 +223,42 @@ def test_a_deeply_nested_value_on_the_command_line_or_in_the_environment_is_refu
     # Deep, but within the bound: written and read back.
     done = run_kurt("config", "skills", "set", "cs", "tags", nested(40, "array"), cwd=root)
     assert (done.exit_code, done.stderr) == (0, "")
+
+
+def test_the_next_edit_removes_the_copies_killed_edits_left(
+    run_kurt: Callable[..., Any], make_project: Callable[..., Path]
+) -> None:
+    root = make_project("killed", "[fetch]\ntimeout = 5\n")
+    add_skill(root, "cs", "settings:\n  label: {type: str}\n")
+    toml = root / "kurt.toml"
+    before = digest(toml)
+    seen: set[str] = set()
+    for value in ("a", "b"):  # each killed writer leaves a whole kurt.toml beside it
+        killed = run_kurt(
+            "config", "skills", "set", "cs", "label", value, cwd=root,
+            env={"KURT_TEST_CRASH_AFTER_TEMP_WRITE": "1"},
+        )  # fmt: skip
+        assert killed.exit_code == 75
+        # ... and removes the one the writer killed before it left.
+        (copy,) = (p.name for p in root.iterdir() if p.name.endswith(".tmp"))
+        assert copy.startswith(".kurt.toml.")
+        assert copy not in seen
+        seen.add(copy)
+    assert digest(toml) == before
+    # Files that only look alike are not Kurt's to remove.
+    keep = [root / ".kurt.toml.backup.tmp", root / ".other.toml.abcd1234.tmp"]
+    for file in keep:
+        file.write_text("mine\n", encoding="utf-8")
+
+    done = run_kurt("config", "skills", "set", "cs", "label", "c", cwd=root)
+    assert (done.exit_code, done.stderr) == (0, "")
+    assert sorted(p for p in root.iterdir() if p.name.endswith(".tmp")) == sorted(keep)
+    # Even an edit that changes nothing cleans up.
+    killed = run_kurt(
+        "config", "skills", "set", "cs", "label", "d", cwd=root,
+        env={"KURT_TEST_CRASH_AFTER_TEMP_WRITE": "1"},
+    )  # fmt: skip
+    assert killed.exit_code == 75
+    same = run_kurt("config", "skills", "set", "cs", "label", "c", cwd=root)
+    assert same.stdout.endswith("nothing to change.\n")
+    assert sorted(p for p in root.iterdir() if p.name.endswith(".tmp")) == sorted(keep)

@@ -286,9 +286,10 @@ def test_a_writer_killed_mid_edit_leaves_the_old_file(toml: Path) -> None:
     leftovers = [p for p in toml.parent.iterdir() if p.name.endswith(".tmp")]
     assert len(leftovers) == 1  # the complete, never-installed new version
     assert '"web-archiver"' in leftovers[0].read_text(encoding="utf-8")
-    # The next edit works and gives exactly the new file.
+    # The next edit works, gives exactly the new file, and removes the stale copy.
     assert edit.disable(toml, "web-archiver") is True
     assert skills_of(toml)["disabled"] == ["legacy-crawler", "web-archiver"]
+    assert [p for p in toml.parent.iterdir() if p.name.endswith(".tmp")] == []
 
 
 def test_writers_killed_at_random_moments_leave_old_or_new_never_a_mix(toml: Path) -> None:

@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -67,6 +69,7 @@ def edit_toml(path: Path, change: Change, *, check: Check | None = None) -> bool
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with FileLock(str(lock_path(path)), timeout=LOCK_TIMEOUT):
+            _remove_stale_copies(path)
             return _edit_locked(path, change, check)
     except Timeout:
         raise ConfigError(
@@ -209,6 +212,37 @@ def _edit_locked(path: Path, change: Change, check: Check | None) -> bool:
         check(data)
     atomic_write(path, after.encode("utf-8"), before_replace=_crash_hook)
     return True
+
+
+def _remove_stale_copies(path: Path) -> None:
+    """Delete the temporary copies of ``path`` that writers killed mid-edit
+    left behind (:func:`kurt.atomic.atomic_write` names them
+    ``.kurt.toml.<8 random characters>.tmp``); each is a whole kurt.toml.
+
+    Only a process holding the lock writes one, and the caller holds it now:
+    a copy older than this hold belongs to no live writer. The lock file is
+    touched and its time compared with the copies' on the same file system,
+    so neither clock skew nor a copy made after (which cannot happen while
+    the lock is held, unless by a process that ignores it) is ever removed.
+    """
+    lock = lock_path(path)
+    try:
+        os.utime(lock)
+        held_since = lock.stat().st_mtime_ns
+        candidates = list(path.parent.iterdir())
+    except OSError:
+        return  # cleaning up is a courtesy: never a reason to refuse the edit
+    # tempfile.mkstemp's names: the prefix, 8 characters of [a-z0-9_], the suffix.
+    copy = re.compile(re.escape(f".{path.name}.") + r"[a-z0-9_]{8}\.tmp")
+    for candidate in candidates:
+        if not copy.fullmatch(candidate.name):
+            continue
+        try:
+            info = candidate.lstat()
+            if stat.S_ISREG(info.st_mode) and info.st_mtime_ns <= held_since:
+                candidate.unlink()
+        except OSError:
+            continue
 
 
 def _crash_hook(temporary: Path) -> None:
