@@ -46,7 +46,12 @@ def rows_of(provided: Iterable[ProvidedRow]) -> list[Row]:
     for kind, name, skill, description in provided:
         if (kind, name) not in rows:
             rows[kind, name] = _row(kind, name, skill, description)
-    return sorted(rows.values(), key=lambda row: (KINDS.index(row["kind"]), row["name"]))
+    # By kind, then name: each kind's names sorted as text (in C), not the
+    # rows through a Python key function (10,000 calls at 10,000 skills).
+    names: dict[str, list[str]] = {kind: [] for kind in KINDS}
+    for kind, name in rows:
+        names[kind].append(name)
+    return [rows[kind, name] for kind in KINDS for name in sorted(names[kind])]
 
 
 def tool_info(skills: SkillManager, name: str) -> list[Row]:
