@@ -262,3 +262,43 @@ def test_the_next_edit_removes_the_copies_killed_edits_left(
     same = run_kurt("config", "skills", "set", "cs", "label", "c", cwd=root)
     assert same.stdout.endswith("nothing to change.\n")
     assert sorted(p for p in root.iterdir() if p.name.endswith(".tmp")) == sorted(keep)
+
+
+MODEL_CANNOT_HOLD = [
+    ("_token", "  _token: {type: str, default: a}\n", 7, "starts with a letter"),
+    (
+        "json_",
+        "  json: {type: str, default: a}\n  json_: {type: str, default: b}\n",
+        8,
+        "clashes with 'json' as the attribute context.settings.json_",
+    ),
+]
+
+
+def test_a_setting_name_the_settings_model_cannot_hold_is_a_manifest_error(
+    run_kurt: Callable[..., Any], make_project: Callable[..., Path]
+) -> None:
+    for number, (key, declared, line, reason) in enumerate(MODEL_CANNOT_HOLD):
+        root = make_project(f"names{number}", "")
+        folder = root / "skills" / "cs"
+        folder.mkdir(parents=True)
+        manifest = folder / "SKILL.md"
+        manifest.write_text(
+            "---\nname: cs\ndescription: Skill cs.\n"
+            "implements:\n  - {type: tool, class: T, name: cs-tool}\n"
+            f"settings:\n{declared}---\nDocs.\n",
+            encoding="utf-8",
+        )
+        (folder / "skill.py").write_text("raise SystemExit('never imported')\n", encoding="utf-8")
+        where = f"{manifest}:{line}: setting '{key}': "
+        validated = run_kurt("skill", "validate", str(folder), cwd=root)
+        assert validated.exit_code == 1
+        assert f"error: {where}" in validated.stdout + validated.stderr
+        assert reason in validated.stdout + validated.stderr
+        ran = run_kurt("tool", "run", "cs-tool", cwd=root)
+        assert_clean_failure(ran)
+        assert ran.stderr.startswith(f"Error: {manifest}:{line}: skill 'cs' is invalid: ")
+        listed = run_kurt("config", "skills", "--json", cwd=root)
+        assert listed.exit_code == 0, listed.stderr
+        problems = strict_json(listed.stdout)["skills"][0]["problems"]
+        assert any(problem.startswith(where) for problem in problems), problems

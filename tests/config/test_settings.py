@@ -18,7 +18,7 @@ from pydantic import BaseModel, Secret, SecretStr
 
 from kurt.config.locations import Locations
 from kurt.config.settings import check_value, env_name, inspect_settings, resolve_settings
-from kurt.config.settings_schema import settings_model
+from kurt.config.settings_schema import field_name, settings_model
 from kurt.config.skills import SettingsTable, SkillsConfig, read_skills_config
 from kurt.config.tomlvalue import one_line
 from kurt.errors import ConfigError, ManifestError
@@ -453,3 +453,43 @@ def test_nan_or_inf_anywhere_in_a_value_is_refused_and_listed_as_json(
     assert len(report.problems) == 1
     assert "nan and inf are not allowed" in report.problems[0]
     json.dumps(report.shown(), allow_nan=False)  # raises on NaN / Infinity
+
+
+# -- setting names the model can hold (issue 11, item 18) ---------------------------------
+
+
+def test_model_attributes_are_those_of_the_installed_pydantic() -> None:
+    """The manifest rules know the field names without importing pydantic."""
+    from kurt.config.settings_schema import MODEL_ATTRIBUTES
+
+    assert {name for name in dir(BaseModel) if not name.startswith("_")} == MODEL_ATTRIBUTES
+
+
+setting_keys = st.one_of(
+    st.from_regex(r"[A-Za-z_][A-Za-z0-9_-]{0,6}", fullmatch=True),
+    st.sampled_from(["json", "json_", "json-", "class", "class_", "dict", "dict-", "_x", "copy_"]),
+)
+
+
+@given(keys=st.lists(setting_keys, min_size=1, max_size=5, unique=True))
+def test_every_setting_name_the_rules_accept_is_a_field_of_the_model(keys: list[str]) -> None:
+    """The manifest rules refuse exactly what the settings model cannot hold:
+    whatever they let through builds, and every key reaches its own field."""
+    from kurt.skills.manifest.rules import check_settings
+
+    schema = {key: {"type": "int"} for key in keys}
+    errors = [p for p in check_settings(schema, None, lambda _: None) if p.severity == "error"]
+    if errors:
+        return  # the skill is invalid: no model is built for it
+    model = settings_model("s", schema).model_validate({key: n for n, key in enumerate(keys)})
+    assert [getattr(model, field_name(key)) for key in keys] == list(range(len(keys)))
+
+
+@pytest.mark.parametrize("keys", [["_token"], ["json", "json_"], ["class", "class-"]])
+def test_a_model_that_cannot_hold_its_keys_is_a_manifest_error_naming_the_key(
+    keys: list[str],
+) -> None:
+    """The manifest rules stop these first; the API refuses them all the same."""
+    schema = {key: {"type": "str"} for key in keys}
+    with pytest.raises(ManifestError, match=f"setting '{keys[-1]}' of skill 's' cannot be"):
+        settings_model("s", schema)

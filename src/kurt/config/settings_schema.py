@@ -49,12 +49,33 @@ def _settings_base() -> type[BaseModel]:
     return SettingsModel
 
 
-@cache
-def _taken() -> frozenset[str]:
-    """Attribute names a settings model cannot use as field names."""
-    from pydantic import BaseModel
+#: The public attributes of pydantic's BaseModel: a settings model cannot use them
+#: as field names, so a key named like one gets a ``_`` appended (``json`` ->
+#: ``json_``). Written out rather than read from pydantic so that the manifest
+#: rules (kurt.skills.manifest.rules) know every field name without importing
+#: it; a test keeps this equal to the installed pydantic's.
+MODEL_ATTRIBUTES = frozenset({
+    "construct", "copy", "dict", "from_orm", "json", "model_computed_fields",
+    "model_config", "model_construct", "model_copy", "model_dump", "model_dump_json",
+    "model_extra", "model_fields", "model_fields_set", "model_json_schema",
+    "model_parametrized_name", "model_post_init", "model_rebuild", "model_validate",
+    "model_validate_json", "model_validate_strings", "parse_file", "parse_obj", "parse_raw",
+    "schema", "schema_json", "update_forward_refs", "validate",
+})  # fmt: skip
 
-    return frozenset(name for name in dir(BaseModel) if not name.startswith("_"))
+
+def field_name(key: str) -> str:
+    """The attribute name of setting ``key`` on the settings model (``max-depth``
+    -> ``max_depth``, ``json`` -> ``json_``, ``class`` -> ``class_``).
+
+    Not one-to-one: ``json`` and ``json_`` both give ``json_``, and a name
+    starting with ``_`` is no field at all for pydantic. The manifest rules
+    refuse such keys (with their SKILL.md line) before a model is built.
+    """
+    name = "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in key)
+    if not name or name[0].isdigit() or keyword.iskeyword(name) or name in MODEL_ATTRIBUTES:
+        name = f"{name}_"
+    return name
 
 
 class Spec(NamedTuple):
@@ -81,11 +102,8 @@ class Spec(NamedTuple):
 
     @property
     def field(self) -> str:
-        """The attribute name on the settings model (``max-depth`` -> ``max_depth``)."""
-        name = "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in self.key)
-        if not name or name[0].isdigit() or keyword.iskeyword(name) or name in _taken():
-            name = f"{name}_"
-        return name
+        """The attribute name on the settings model (see :func:`field_name`)."""
+        return field_name(self.key)
 
 
 def specs(skill: str, schema: Mapping[str, Any]) -> tuple[Spec, ...]:
@@ -123,6 +141,18 @@ def settings_model(skill: str, schema: Mapping[str, Any]) -> type[BaseModel]:
 
     fields: dict[str, Any] = {}
     for spec in specs(skill, schema):
+        if spec.field.startswith("_") or spec.field in fields:
+            # The manifest rules refuse these keys, so a skill gets here only
+            # through the API (or a pydantic that grew an attribute): an error
+            # naming the key, not pydantic's own failure inside a run.
+            raise ManifestError(
+                f"setting '{spec.key}' of skill '{skill}' cannot be an attribute of its "
+                f"settings model ('{spec.field}' "
+                + ("starts with '_')" if spec.field.startswith("_") else "is taken twice)"),
+                key=f"settings.{spec.key}",
+                hint="start a setting's name with a letter, and do not declare both "
+                "'json' and 'json_' (one is the other's attribute)",
+            )
         annotation = spec.annotation if spec.required else spec.annotation | None
         default: Any = ... if spec.required else (spec.default if spec.has_default else None)
         fields[spec.field] = (

@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from kurt.config.settings_schema import field_name
 from kurt.skills.manifest.plain import KNOWN_KEYS
 from kurt.skills.record import SkillProblem
 
@@ -64,7 +65,9 @@ SETTING_TYPES: dict[str, tuple[type, ...]] = {
 _NAME_CHARS = re.compile(r"[a-z0-9-]+")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PROVIDED_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
-_SETTING_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+# A letter first: pydantic takes a name starting with '_' for a private
+# attribute, not a field, so `_token` could never reach context.settings.
+_SETTING_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
 
 #: One finding: where (file and line, when known), what, how bad, how to fix it.
@@ -233,6 +236,7 @@ def check_settings(
     """Each setting declaration makes sense: key, default's type, env name, flags."""
     problems = []
     env_forms: dict[str, str] = {}
+    fields: dict[str, str] = {}
     for key, spec in settings.items():
         line = at(f"settings.{key}")
 
@@ -246,7 +250,12 @@ def check_settings(
         env_form = key.upper().replace("-", "_")
         if env_form in env_forms:
             add(f"clashes with '{env_forms[env_form]}' as an environment variable ({env_form})")
+        elif (field := field_name(key)) in fields:
+            # `json` is `json_` on the model (BaseModel has a `json`): both
+            # cannot be attributes of `context.settings`.
+            add(f"clashes with '{fields[field]}' as the attribute context.settings.{field}")
         env_forms.setdefault(env_form, key)
+        fields.setdefault(field_name(key), key)
         default, env = spec.get("default"), spec.get("env")
         if default is not None and not matches_setting_type(spec["type"], default):
             add(f"default {default!r} is not of type {spec['type']}")
