@@ -43,11 +43,22 @@ def skill_list(state: CliState, as_json: bool) -> None:
     Shadowed, disabled and invalid skills are listed too, with the reason.
     No skill code is imported.
     """
+    from kurt.cli import plain
+    from kurt.skills.catalog.warm import warm_listing, warm_table
+
+    columns = ["name", "version", "source", "status", "provides", "path"]
+    if not as_json:
+        # A long table straight from the snapshot's cells (no JSON decoded),
+        # each status decided now; anything else starts from the JSON rows.
+        table = warm_table(state.project)
+        if table is not None and plain.use_plain(len(table[0])):
+            cells, problems, untrusted = table
+            _print_plain(columns, cells)
+            _notes(state, problems=problems, untrusted=untrusted)
+            return
     # Both forms start from the JSON text, often straight from the snapshot:
     # the warm path reads the listing pointer and snapshot only; anything
     # changed, or any error to report, takes the full path through the manager.
-    from kurt.skills.catalog.warm import warm_listing
-
     text = warm_listing(state.project)
     if text is None:
         text = state.runtime.skills.listing_json()
@@ -58,14 +69,11 @@ def skill_list(state: CliState, as_json: bool) -> None:
         return
     import json
 
-    from kurt.cli import plain
-
     rows: list[dict[str, Any]] = json.loads(text)
     if not rows:
         click.echo("No skills found. Create one with: kurt skill new NAME", err=True)
         return
-    columns = ["name", "version", "source", "status", "provides", "path"]
-    cells: list[list[str]] = []
+    cells = []
     for row in rows:  # once per skill: kept to plain lookups and joins
         provides = row["provides"]
         status = row["status"] if row.get("trusted", True) else f"{row['status']} (untrusted)"
@@ -80,22 +88,37 @@ def skill_list(state: CliState, as_json: bool) -> None:
             ]
         )
     if plain.use_plain(len(cells)):
-        # What print_listing does for a long listing, with cells already text
-        # (its per-cell conversion shows at 10,000 skills).
-        sys.stdout.write(plain.render(columns, cells, columns_wide=plain.width(), own_line="path"))
-        sys.stdout.flush()
+        _print_plain(columns, cells)
     else:
         from kurt.cli.output import print_listing
 
         print_listing(columns, cells, own_line="path")
-    if any(row["problems"] for row in rows):
+    _notes(
+        state,
+        problems=any(row["problems"] for row in rows),
+        untrusted=not all(row.get("trusted", True) for row in rows),
+    )
+
+
+def _print_plain(columns: list[str], cells: list[list[str]]) -> None:
+    """What print_listing does for a long listing, with cells already text
+    (its per-cell conversion shows at 10,000 skills)."""
+    from kurt.cli import plain
+
+    sys.stdout.write(plain.render(columns, cells, columns_wide=plain.width(), own_line="path"))
+    sys.stdout.flush()
+
+
+def _notes(state: CliState, *, problems: bool, untrusted: bool) -> None:
+    """The table's notes on stderr: each problem with its severity, and how to trust."""
+    if problems:
         # The rows say what is wrong, the records also how bad (error or warning).
         from kurt.cli.plain import clean
 
         for record in state.runtime.skills.records:
             for problem in (*record.problems, *record.unmet):
                 click.echo(clean(f"{record.name}: {problem.severity}: {problem}"), err=True)
-    if not all(row.get("trusted", True) for row in rows):
+    if untrusted:
         click.echo("(untrusted): the project's skills run only after: kurt trust", err=True)
 
 

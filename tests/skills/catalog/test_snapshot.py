@@ -15,7 +15,7 @@ from kurt.config.locations import Locations
 from kurt.config.skills import read_skills_config
 from kurt.skills.catalog import cache, snapshot
 from kurt.skills.catalog.cache import load_quick
-from kurt.skills.catalog.warm import warm_listing, warm_provided
+from kurt.skills.catalog.warm import warm_listing, warm_provided, warm_table
 from kurt.skills.manager import SkillManager
 
 
@@ -99,6 +99,34 @@ def test_the_run_index_equals_the_full_path(
         assert {name: r.name for name, r in warm.items()} == {
             name: r.name for name, r in truth.provided(kind).items()
         }
+
+
+@pytest.mark.parametrize("toml", CONFIGS)
+@pytest.mark.parametrize("trusted", [True, False])
+def test_the_human_table_equals_the_full_path(
+    make_project: Callable[..., Path], kurt_home: Path, toml: str, trusted: bool
+) -> None:
+    """`kurt skill list`'s long table from the snapshot's cells: the same cells,
+    problems and trust note as from the full path's rows."""
+    root = varied(make_project, kurt_home, toml)
+    if not trusted:
+        (kurt_home / "trusted-projects.json").unlink()
+    rows = full(root, kurt_home).listing()
+    cells = [
+        [
+            row["name"],
+            row["version"] or "",
+            row["source"],
+            row["status"] + ("" if row["trusted"] else " (untrusted)"),
+            ", ".join(f"{p['type']} {p['name']}" for p in row["provides"]),
+            row["path"],
+        ]
+        for row in rows
+    ]
+    problems = any(row["problems"] for row in rows)
+    untrusted = not all(row["trusted"] for row in rows)
+    SkillManager(Locations(root, kurt_home)).listing()  # writes the snapshot and pointer
+    assert warm_table(str(root)) == (cells, problems, untrusted)
 
 
 @pytest.mark.parametrize("toml", CONFIGS)

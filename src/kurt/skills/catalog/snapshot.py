@@ -73,8 +73,9 @@ if TYPE_CHECKING:
 # 7: provided-name rule, names claimed by broken manifests; 8: the listing's
 # requirements line; 9: the run index holds the scan; 10: one format for all;
 # 11: problem rows keep their hint; 12: the listing's statuses and provided names;
-# 13: what config skills needs of each row; 14: the run index's records as lines.
-FORMAT = 14
+# 13: what config skills needs of each row; 14: the run index's records as lines;
+# 15: the human table's cells.
+FORMAT = 15
 MAGIC = f"kurt skill listing {FORMAT}"
 POINTER_MAGIC = f"kurt skill listing pointer {FORMAT}"
 SEP = "\x00"
@@ -154,6 +155,7 @@ def snapshot(
     needs: str = "",
     provided: str = "",
     details: str = "",
+    cells: str = "",
 ) -> bytes | None:
     """The snapshot file's bytes; ``rows`` are ``SkillRecord.to_json()`` before
     enabled state, in the order of ``keys``. ``None`` when a name or path cannot
@@ -167,7 +169,9 @@ def snapshot(
     priority order, or empty); what ``kurt config skills`` needs of each row
     (``details``: JSON ``{"schemas": [schema, ...], "rows": [[source,
     schema position, [error, ...]], ...]}``);
-    each row's stored status; the count N; the N
+    the human table's cells (``cells``: per row name, version, source,
+    provides, path and whether it has problems, or empty when some cell holds
+    a separator); each row's stored status; the count N; the N
     skill names; N candidate keys;
     then N rows as JSON, each as if the skill were enabled by default,
     trusted and runnable (the common case is then one join). ``texts`` are
@@ -175,7 +179,7 @@ def snapshot(
     """
     statuses = SEP.join(row["status"] for row in rows)
     header = [MAGIC, stamps_text(stamps), packages_text_of(packages), needs, provided, details]
-    header.append(statuses)
+    header += [cells, statuses]
     header.append(str(len(rows)))
     names = [row["name"] for row in rows]
     lines = [key_text(key) for key in keys]
@@ -355,6 +359,7 @@ def write_derived(
             _needs(catalog.records),
             _provided(catalog.records, catalog.providers),
             _details(catalog.records),
+            _cells(rows),
         )
     )
     if listing is None:
@@ -385,6 +390,29 @@ def _needs(records: list[SkillRecord]) -> str:
         if record.status == "ok" and declares_requirements(record.extra)
     }
     return json.dumps(needs, ensure_ascii=False) if needs else ""
+
+
+def _cells(rows: list[dict[str, Any]]) -> str:
+    """The snapshot's line for the human ``kurt skill list``: the cells of each
+    row that do not depend on kurt.toml, trust or the environment, so that a
+    long table is laid out without decoding the JSON rows."""
+    cells = [
+        FIELD.join(
+            [
+                row["name"],
+                row["version"] or "",
+                row["source"],
+                ", ".join(f"{p['type']} {p['name']}" for p in row["provides"]),
+                row["path"],
+                "!" if row["problems"] else "",
+            ]
+        )
+        for row in rows
+    ]
+    text = SEP.join(cells)
+    if "\n" in text or any(text.count(FIELD) != 5 for text in cells):
+        return ""  # a cell holds a separator: the table decodes the rows instead
+    return text
 
 
 def _details(records: list[SkillRecord]) -> str:

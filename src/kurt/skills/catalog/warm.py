@@ -85,13 +85,23 @@ def has_state(config: SkillsConfig) -> bool:
 class _Snapshot:
     """A listing snapshot just checked against a scan: its parts, still text."""
 
-    __slots__ = ("body", "count", "details", "names", "needs", "provided", "statuses", "trusted")
+    __slots__ = (
+        "body",
+        "cells",
+        "count",
+        "details",
+        "names",
+        "needs",
+        "provided",
+        "statuses",
+        "trusted",
+    )
 
     def __init__(self, parts: list[str], header: list[str], trusted: list[bool]) -> None:
         self.count = len(trusted)
         self.names = parts[0]
         self.body = parts[-1] if self.count else ""
-        self.needs, self.provided, self.details, self.statuses = header
+        self.needs, self.provided, self.details, self.cells, self.statuses = header
         self.trusted = trusted
 
 
@@ -101,11 +111,11 @@ def _open(path: str, roots: list[tuple[str, str, bool]]) -> _Snapshot | None:
     try:
         with open(path, "rb") as file:
             text = file.read().decode("utf-8")
-        magic, stamps, packages_text, *header, count_text, rest = text.split("\n", 8)
+        magic, stamps, packages_text, *header, count_text, rest = text.split("\n", 9)
         count = int(count_text)
     except (OSError, UnicodeDecodeError, ValueError):
         return None
-    if magic != MAGIC or stamps != stamps_text(path_stamps()) or len(header) != 4:
+    if magic != MAGIC or stamps != stamps_text(path_stamps()) or len(header) != 5:
         return None
     parts = rest.split("\n", count + 1) if count else [rest]
     if len(parts) != count + 2 and count:
@@ -216,10 +226,14 @@ def _row(text: str, enabled: bool, reason: str, unmet: list[str] | None, trusted
     return json.dumps(row, ensure_ascii=False)
 
 
-def _states(found: _Snapshot, state: State | None) -> list[tuple[bool, str, str]] | None:
+def _states(
+    found: _Snapshot, state: State | None, unmet: dict[int, list[str]] | None = None
+) -> list[tuple[bool, str, str]] | None:
     """Each row's enabled state, its reason and its status, decided now by
-    :func:`status_of` (kurt.toml and the environment are never cached)."""
-    unmet = _unmet(found.needs) if found.needs else {}
+    :func:`status_of` (kurt.toml and the environment are never cached);
+    ``unmet``: :func:`_unmet` of the snapshot when already checked."""
+    if unmet is None:
+        unmet = _unmet(found.needs) if found.needs else {}
     names = found.names.split(SEP)
     stored = found.statuses.split(SEP)
     if unmet is None or len(names) != found.count or len(stored) != found.count:
@@ -273,6 +287,43 @@ def config_rows(
         ]
     except (ValueError, TypeError, KeyError, IndexError):
         return None
+
+
+#: The human ``kurt skill list``: each row's cells (name, version, source,
+#: status, provides, path), whether any row has problems, whether any is untrusted.
+Table = tuple[list[list[str]], bool, bool]
+
+
+def table_rows(path: str, roots: list[tuple[str, str, bool]], state: State | None) -> Table | None:
+    """The human table from the snapshot's cells, with each row's status
+    decided now (:func:`_states`) and marked when it needs ``kurt trust``;
+    ``None`` when the snapshot is missing, no longer true, empty or holds no
+    cells (the caller then decodes the JSON listing)."""
+    found = _open(path, roots)
+    if found is None or not found.count or not found.cells:
+        return None
+    unmet = _unmet(found.needs) if found.needs else {}
+    if unmet is None:
+        return None
+    states = _states(found, state, unmet)
+    cells = found.cells.split(SEP)
+    if states is None or len(cells) != found.count:
+        return None
+    table: list[list[str]] = []
+    problems = bool(unmet)
+    for fields, (_, _, status), trusted in zip(cells, states, found.trusted, strict=True):
+        name, version, source, provides, where, flagged = fields.split(FIELD)
+        problems = problems or bool(flagged)
+        shown = status if trusted else f"{status} (untrusted)"
+        table.append([name, version, source, shown, provides, where])
+    return table, problems, not all(found.trusted)
+
+
+def warm_table(project: str | None) -> Table | None:
+    """:func:`table_rows` for ``--project project`` from the pointer, as
+    :func:`warm_listing`."""
+    found = _pointed(project)
+    return table_rows(*found) if found is not None else None
 
 
 def warm_listing(project: str | None) -> str | None:
