@@ -18,7 +18,7 @@ from pydantic import BaseModel, Secret, SecretStr
 
 from kurt.config.locations import Locations
 from kurt.config.settings import check_value, env_name, inspect_settings, resolve_settings
-from kurt.config.settings_schema import field_name, settings_model
+from kurt.config.settings_model import field_name, settings_model
 from kurt.config.skills import SettingsTable, SkillsConfig, read_skills_config
 from kurt.config.tomlvalue import one_line
 from kurt.errors import ConfigError, ManifestError
@@ -345,7 +345,7 @@ def test_a_secret_is_what_docs_skills_md_says_for_its_type(
 def test_settings_types_are_exactly_those_the_manifest_accepts() -> None:
     from typing import get_args
 
-    from kurt.config.settings_schema import TYPES
+    from kurt.config.settings_model import TYPES
     from kurt.skills.manifest.model import SettingType
 
     assert set(TYPES) == set(get_args(SettingType))
@@ -460,7 +460,7 @@ def test_nan_or_inf_anywhere_in_a_value_is_refused_and_listed_as_json(
 
 def test_model_attributes_are_those_of_the_installed_pydantic() -> None:
     """The manifest rules know the field names without importing pydantic."""
-    from kurt.config.settings_schema import MODEL_ATTRIBUTES
+    from kurt.config.settings_model import MODEL_ATTRIBUTES
 
     assert {name for name in dir(BaseModel) if not name.startswith("_")} == MODEL_ATTRIBUTES
 

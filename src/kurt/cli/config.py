@@ -21,7 +21,7 @@ from kurt.cli.state import CliState
 from kurt.config.skills import MASK
 
 if TYPE_CHECKING:
-    from kurt.config.settings_schema import Spec
+    from kurt.config.settings_model import Spec
     from kurt.config.skills import SkillsConfig
     from kurt.skills.record import SkillRecord
 
@@ -164,7 +164,7 @@ def config_schema(state: CliState) -> None:
       #:schema ./kurt.schema.json              (first line of kurt.toml)
     """
     from kurt.cli.output import print_json
-    from kurt.config.schema import kurt_toml_schema
+    from kurt.config.json_schema import kurt_toml_schema
 
     records = _winning(state)
     print_json(kurt_toml_schema({record.name: record.settings for record in records}))
@@ -362,7 +362,7 @@ def _check_name(state: CliState, name: str, file: Path) -> None:
 def _check_key(record: SkillRecord, key: str) -> dict[str, Spec]:
     """The settings ``record`` declares, by key; a usage error (with a
     did-you-mean) unless ``key`` is one of them."""
-    from kurt.config.settings_schema import specs
+    from kurt.config.settings_model import specs
     from kurt.errors import UsageError, did_you_mean
 
     known = {spec.key: spec for spec in specs(record.name, record.settings)}

@@ -175,7 +175,7 @@ def skill_info(state: CliState, name: str, as_json: bool) -> None:
                     _shown(s.get("value"), secret=bool(s.get("secret"))),
                     s.get("source"),
                     _shown(s.get("default"), secret=bool(s.get("secret"))),
-                    # A default makes a value present, as in a run (kurt.config.settings_schema).
+                    # A default makes a value present, as in a run (kurt.config.settings_model).
                     _yes(bool(s.get("required")) and s.get("default") is None),
                     _yes(bool(s.get("secret"))),
                     s.get("env") or "",

@@ -11,6 +11,7 @@ from kurt.cli.complete import names_of
 from kurt.cli.output import print_json, print_listing
 from kurt.cli.state import CliState
 from kurt.errors import UsageError
+from kurt.kinds import KINDS
 
 
 @click.group("tool")
@@ -44,7 +45,7 @@ def tool_list(state: CliState, as_json: bool) -> None:
 
 
 @tool_group.command("info")
-@click.argument("name", shell_complete=names_of("tool", "fetcher", "mapper"))
+@click.argument("name", shell_complete=names_of(*KINDS))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @click.pass_obj
 def tool_info(state: CliState, name: str, as_json: bool) -> None:

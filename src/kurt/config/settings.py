@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kurt.config.files import TooDeepError, loads, too_deep
-from kurt.config.settings_schema import Spec, settings_model, specs
+from kurt.config.settings_model import Spec, settings_model, specs
 from kurt.config.skills import MASK, SkillsConfig, locate_key
 from kurt.errors import ConfigError, ManifestError, did_you_mean
 
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel, TypeAdapter
 
 # The records below are NamedTuples and pydantic is imported only to check a
-# value that kurt.toml or the environment gives (see kurt.config.settings_schema):
+# value that kurt.toml or the environment gives (see kurt.config.settings_model):
 # a listing of manifest defaults needs neither.
 
 SOURCE_ENV = "env"

@@ -19,7 +19,7 @@ import attrs
 from sqlalchemy import Connection, Engine, Table, create_engine, event, select
 from sqlalchemy.pool import StaticPool
 
-from kurt.db.schema import documents, mapped_urls, metadata
+from kurt.db.tables import documents, mapped_urls, metadata
 
 if TYPE_CHECKING:
     from kurt.config.locations import Locations

@@ -36,7 +36,6 @@ SOURCES: tuple[str, ...] = ("path", "project", "user", "package", "builtin")
 ERROR = "error"
 WARNING = "warning"
 
-KINDS: tuple[str, ...] = ("tool", "fetcher", "mapper")
 
 #: The key of ``SkillRecord.extra`` holding the SKILL.md line of some top-level
 #: keys (``requires_*``, ``implements``), so later checks can name the line.

@@ -24,7 +24,7 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from kurt.skills.record import KINDS
+from kurt.kinds import KINDS
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from kurt.errors import ManifestError
+from kurt.kinds import KINDS
 from kurt.skills.catalog.search import Candidate
 from kurt.skills.manifest import rules as checks
 from kurt.skills.manifest.plain import CORE_KEYS, KURT_KEYS
-from kurt.skills.record import ERROR, KINDS, LINES, SkillProblem
+from kurt.skills.record import ERROR, LINES, SkillProblem
 
 _LINE_KEYS = ("requires_python", "requires", "requires_env", "requires_skills", "implements")
 

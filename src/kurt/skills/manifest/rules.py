@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from kurt.config.settings_schema import field_name
+from kurt.config.settings_model import field_name
 from kurt.skills.manifest.plain import KNOWN_KEYS
 from kurt.skills.record import SkillProblem
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kurt.config.model import DatabaseSection, FetchSection, MapSection
-from kurt.config.settings_schema import specs
+from kurt.config.settings_model import specs
 
 SCHEMA_DIALECT = "http://json-schema.org/draft-07/schema#"
 
