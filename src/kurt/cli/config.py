@@ -23,6 +23,7 @@ from kurt.config.skills import MASK
 if TYPE_CHECKING:
     from kurt.config.settings_model import Spec
     from kurt.config.skills import SkillsConfig
+    from kurt.skills.manager import SkillManager
     from kurt.skills.record import SkillRecord
 
 USER_HELP = "Edit the user's ~/.kurt/kurt.toml instead of the project's."
@@ -113,6 +114,7 @@ def config_skills_set(state: CliState, name: str, key: str, value: str, user: bo
 
     file = _target(state, user)
     record = _record(state, name)
+    _refuse_unread(state, record)
     known = _check_key(record, key)
     parsed = parse_value(value)
     check_value(name, record.settings, key, parsed, file)
@@ -200,6 +202,23 @@ def skills_report(state: CliState) -> dict[str, Any]:
     for name, source, status, enabled, reason, settings, errors in rows:
         if status == STATUS_SHADOWED:
             continue
+        unread = _unread_settings(manager, name, status, settings)
+        if unread is not None:
+            # Its schema is unknown, not empty: checking the keys against it
+            # would call every one unknown and advise deleting valid settings.
+            skills.append(
+                {
+                    "name": name,
+                    "enabled": enabled,
+                    "reason": reason,
+                    "settings": {},
+                    "problems": [*unread, *errors],
+                    "sources": {},
+                    "source": source,
+                    "status": status,
+                }
+            )
+            continue
         report = inspector.inspect(name, settings)
         values = shown.get(id(report))
         if values is None or values[0] is not report:
@@ -228,6 +247,38 @@ def skills_report(state: CliState) -> dict[str, Any]:
 
     problems += misspelt_variables(environ, lambda: names)
     return {"paths": paths, "skills": skills, "problems": problems}
+
+
+def _unread_settings(
+    manager: SkillManager, name: str, status: str, settings: dict[str, Any]
+) -> list[str] | None:
+    """For a skill with settings in kurt.toml whose SKILL.md could not be read:
+    one problem per settings table saying they are not checked, and why; else
+    ``None`` (only then is the full catalog scanned)."""
+    from kurt.errors import ConfigError
+    from kurt.skills.status import STATUS_INVALID
+
+    tables = manager.config.settings_tables(name)
+    if status != STATUS_INVALID or settings or not tables:
+        return None
+    record = manager.unreadable(name)
+    if record is None:
+        return None
+    first = record.errors[0] if record.errors else None
+    where = str(record.manifest_path)
+    if first is not None:
+        where = f"{first.file or where}" + (f":{first.line}" if first.line else "")
+    return [
+        str(
+            ConfigError(
+                f"[skills.{name}] is not checked: the manifest of skill '{name}' "
+                f"could not be read ({where})",
+                file=table.file,
+                hint=f"fix its SKILL.md and keep these settings: kurt skill validate {name}",
+            )
+        )
+        for table in tables
+    ]
 
 
 def _print_report(report: dict[str, Any]) -> None:
@@ -357,6 +408,13 @@ def _check_name(state: CliState, name: str, file: Path) -> None:
         return
     if not state.runtime.skills.config.mentions(name, file):
         _record(state, name)
+
+
+def _refuse_unread(state: CliState, record: SkillRecord) -> None:
+    """A skill whose SKILL.md could not be read has settings Kurt cannot see:
+    say so (exit 1, file:line), rather than that it has no such setting."""
+    if not record.valid and state.runtime.skills.unreadable(record.name) is not None:
+        state.runtime.skills.check_usable(record)
 
 
 def _check_key(record: SkillRecord, key: str) -> dict[str, Spec]:

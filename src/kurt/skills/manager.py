@@ -180,6 +180,28 @@ class SkillManager:
         usable = [r for r in present if r.usable]
         return usable[0] if usable else (present[0] if present else None)
 
+    def unreadable(self, name: str) -> SkillRecord | None:
+        """A skill whose manifest could not be read and that would be ``name``
+        (by its folder's name or the name it gives), or ``None``.
+
+        Such a skill provides nothing Kurt can see and declares no settings
+        Kurt can see, so without this a name it provides reads as unknown
+        and its settings as unknown keys: both misleading (the fix is in its
+        SKILL.md, not in the command or in kurt.toml). Full scan: only asked
+        once a name is found nowhere else.
+        """
+        from kurt.skills.catalog.precedence import fold
+        from kurt.skills.record import LINES
+
+        wanted = fold(name)
+        for record in self.catalog().records:
+            # A manifest that parsed keeps the lines of its keys in `extra`
+            # (kurt.skills.manifest.read); one that did not has no `extra`.
+            unread = not record.valid and LINES not in record.extra
+            if unread and wanted in (fold(record.name), fold(record.path.name)):
+                return record
+        return None
+
     def provided(self, kind: str) -> dict[str, SkillRecord]:
         """Every name of ``kind`` provided by a skill, with the skill that wins it."""
         catalog = self._fast()
@@ -256,6 +278,11 @@ class SkillManager:
         """Load the skill providing ``name`` (it registers itself), or do nothing."""
         record = self.provider(kind, name)
         if record is None:
+            # Not "unknown" when a skill that could not be read would be it:
+            # say what is wrong with its SKILL.md (exit 1), not "no such name".
+            unread = self.unreadable(name)
+            if unread is not None:
+                self.check_usable(unread)
             return
         quick = self._fast()
         if quick is not self._full and not all(
