@@ -33,6 +33,7 @@ async def run_and_report(
     """
     try:
         warn_misspelt_variables(runtime)  # inside: a broken kurt.toml is this run's failure
+        note_fallback(runtime, name)
         with contextlib.redirect_stdout(sys.stderr):
             async with runtime.context() as context:
                 with progress_bar(enabled=not as_json) as on_progress:
@@ -58,6 +59,19 @@ def warn_misspelt_variables(runtime: Runtime) -> None:
 
     for problem in misspelt_variables(os.environ, skill_names):
         click.echo(f"warning: {problem}", err=True)
+
+
+def note_fallback(runtime: Runtime, name: str) -> None:
+    """Say on stderr when the skill that runs tool ``name`` stands in for an
+    invalid one of the same name that comes first (SPEC: which ran, and why)."""
+    skills = runtime.skills
+    # Only names skills provide: asking about a built-in would scan every source.
+    if name not in skills.names("tool"):
+        return
+    record = skills.provider("tool", name)
+    if record is not None and record.usable:
+        for note in skills.fallback_notes(record):
+            click.echo(f"note: {note}", err=True)
 
 
 def _names(message: str, item: str) -> bool:

@@ -317,6 +317,7 @@ def _targets(manager: SkillManager, targets: tuple[str, ...]) -> list[tuple[Skil
     from pathlib import Path
 
     from kurt.errors import UsageError
+    from kurt.skills.catalog.precedence import fold
     from kurt.skills.validate import folder_record
 
     if not targets:
@@ -334,7 +335,19 @@ def _targets(manager: SkillManager, targets: tuple[str, ...]) -> list[tuple[Skil
             found = by_folder.get(os.path.realpath(as_path))
             chosen.append((found, True) if found else (folder_record(as_path.resolve()), False))
         else:
-            chosen.append((manager.record(target), True))
+            winner = manager.record(target)
+            for note in manager.fallback_notes(winner):
+                click.echo(f"note: {note}", err=True)
+            chosen.append((winner, True))
+            # Every other skill of that name too, each with its own verdict:
+            # "ok" about the one that wins must not hide a broken one the
+            # user may believe is used (a project's own copy, say).
+            key = fold(winner.name)
+            chosen += [
+                (record, True)
+                for record in manager.records
+                if record.path != winner.path and fold(record.name) == key
+            ]
     return chosen
 
 

@@ -202,6 +202,24 @@ class SkillManager:
                 return record
         return None
 
+    @staticmethod
+    def fallback_notes(record: SkillRecord) -> list[str]:
+        """What to tell the user when ``record`` is used in place of an invalid
+        skill of the same name that comes first in the search order (a broken
+        project skill over an installed one, say): the rule that an invalid
+        skill never hides a valid one stays, but silently running other code
+        than the user's own would mislead."""
+        from kurt.skills.record import PASSED_OVER
+
+        notes = []
+        for source, manifest, line, message in record.extra.get(PASSED_OVER, ()):
+            where = f"{manifest}:{line}" if line else manifest
+            notes.append(
+                f"the {source} skill '{record.name}' ({where}) is invalid: {message}; "
+                f"using the {record.source} skill at {record.path}"
+            )
+        return notes
+
     def provided(self, kind: str) -> dict[str, SkillRecord]:
         """Every name of ``kind`` provided by a skill, with the skill that wins it."""
         catalog = self._fast()

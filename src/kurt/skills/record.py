@@ -41,6 +41,13 @@ WARNING = "warning"
 #: keys (``requires_*``, ``implements``), so later checks can name the line.
 LINES = "_lines"
 
+#: The key of ``SkillRecord.extra`` listing the invalid skills of the same name
+#: that this one won over although they come first in the search order, as
+#: ``[source, manifest, line, message]`` rows: using this skill says so
+#: (:meth:`kurt.skills.manager.SkillManager.fallback_notes`), as it is
+#: probably not the skill the user meant.
+PASSED_OVER = "_passed_over"
+
 
 class Provided(NamedTuple):
     """One ``implements`` entry of a manifest: what a skill contributes."""

@@ -35,6 +35,7 @@ from kurt.skills.environment import unmet as unmet_here
 from kurt.skills.record import (
     ERROR,
     LINES,
+    PASSED_OVER,
     WARNING,
     Clash,
     Provided,
@@ -102,10 +103,24 @@ def _shadowing(records: list[SkillRecord]) -> list[SkillRecord]:
         if record.valid and not winner.valid:
             out[position] = _shadowed(winner, by=record, why=", which is valid and is used instead")
             winners[key] = len(out)
-            out.append(record)
+            out.append(_passing_over(record, winner))
         else:
             out.append(_shadowed(record, by=winner))
     return out
+
+
+def _passing_over(record: SkillRecord, invalid: SkillRecord) -> SkillRecord:
+    """``record``, remembering the invalid skill it wins over (a new ``extra``:
+    the cached facts' dict is shared)."""
+    first = invalid.errors[0] if invalid.errors else None
+    row = [
+        invalid.source,
+        str(first.file if first is not None and first.file else invalid.manifest_path),
+        first.line if first is not None else None,
+        first.message if first is not None else "invalid",
+    ]
+    rows = [*record.extra.get(PASSED_OVER, ()), row]
+    return record._replace(extra={**record.extra, PASSED_OVER: rows})
 
 
 def _shadowed(record: SkillRecord, *, by: SkillRecord, why: str = "") -> SkillRecord:
