@@ -236,3 +236,20 @@ def test_list_json_row_has_the_spec_keys(project: Path, kurt_home: Path) -> None
     } <= set(row)
     assert row["provides"] == [{"type": "tool", "name": "t1"}, {"type": "mapper", "name": "m1"}]
     assert row["problems"] == []
+
+
+@pytest.mark.parametrize("entry", ["", "cwd"])
+def test_the_current_folder_is_not_a_place_packages_are_installed(
+    entry: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ``*.dist-info`` in the working directory (a cloned project) is not an
+    installed package, even when ``sys.path`` holds that folder as a script or
+    ``python -c`` puts it there."""
+    from kurt.skills.catalog.search import scan_packages
+
+    here = tmp_path / "clone"
+    write_skill(here, "planted", folder="planted_pkg")
+    write_dist(here, "planted-dist", {"planted": "planted_pkg"})
+    monkeypatch.chdir(here)
+    monkeypatch.syspath_prepend(str(here) if entry == "cwd" else "")
+    assert [p.name for p in scan_packages() if p.name == "planted"] == []

@@ -167,11 +167,17 @@ def scan_packages() -> list[PackageSkill]:
     ``find_spec`` is asked only about a top-level name (which imports nothing)
     to cover editable installs that use an import hook.
     """
-    from importlib.metadata import entry_points
+    from importlib.metadata import distributions
 
     found: list[PackageSkill] = []
     seen: set[tuple[str, str]] = set()
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
+    eps = (
+        ep
+        for dist in distributions(path=install_roots())
+        for ep in dist.entry_points
+        if ep.group == ENTRY_POINT_GROUP
+    )
+    for ep in eps:
         dist = ep.dist
         dist_name = dist.metadata["Name"] if dist is not None else "?"
         if (ep.name, dist_name) in seen:
@@ -189,11 +195,24 @@ def scan_packages() -> list[PackageSkill]:
     return found
 
 
+def install_roots() -> list[str]:
+    """The ``sys.path`` entries a distribution may be installed in: all but the
+    current directory (``''``, or its path as ``python -m`` or a script run
+    from it puts first). A cloned project is someone else's folder: a
+    ``*.dist-info`` inside it is not an installed package, and its skill would
+    be trusted as one."""
+    try:
+        here: str | None = os.path.realpath(os.getcwd())
+    except OSError:
+        here = None
+    return [p for p in sys.path if p and os.path.realpath(p) != here]
+
+
 def _locate(module: str, bases: list[Path]) -> Path | None:
     parts = module.split(".")
     if not all(part.isidentifier() for part in parts):
         return None
-    for base in [*bases, *(Path(p or ".") for p in sys.path)]:
+    for base in [*bases, *(Path(p) for p in install_roots())]:
         hit = _in_base(base, parts)
         if hit is not None:
             return hit
