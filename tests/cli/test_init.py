@@ -53,15 +53,34 @@ def test_init_uses_the_project_option(invoke: Run, tmp_path: Path, kurt_home: Pa
     assert trusted(kurt_home, root)
 
 
-def test_init_keeps_an_existing_kurt_toml(invoke: Run, tmp_path: Path) -> None:
+def test_init_never_trusts_an_existing_project(
+    run_kurt: Run, tmp_path: Path, kurt_home: Path
+) -> None:
+    """A clone already holds kurt.toml: init changes nothing and points at kurt trust."""
     root = tmp_path / "existing"
     root.mkdir()
-    (root / "kurt.toml").write_text("# mine\n[fetch]\ntimeout = 3\n", encoding="utf-8")
-    code, stdout, _ = invoke("init", str(root))
-    assert code == 0
-    assert stdout.startswith(f"Kept the existing {root / 'kurt.toml'}\n")
-    assert (root / "kurt.toml").read_text(encoding="utf-8") == "# mine\n[fetch]\ntimeout = 3\n"
-    assert (root / "skills").is_dir()
+    mine = b"# mine\n[fetch]\ntimeout = 3\n"
+    (root / "kurt.toml").write_bytes(mine)
+    for args, cwd in ((("init", str(root)), None), (("init",), root)):
+        code, stdout, stderr = run_kurt(*args, cwd=cwd)
+        assert (code, stdout) == (1, "")
+        assert stderr == (
+            f"Error: {root / 'kurt.toml'} already exists: kurt init changed nothing"
+            " and did not trust it.\n"
+            f"  hint: review its skills, then trust it with: kurt trust {root}\n"
+        )
+    assert (root / "kurt.toml").read_bytes() == mine
+    assert sorted(p.name for p in root.iterdir()) == ["kurt.toml"]
+    assert not trusted(kurt_home, root)
+    assert not (kurt_home / "trusted-projects.json").exists()
+
+
+def test_init_never_writes_through_a_kurt_toml_symlink(run_kurt: Run, tmp_path: Path) -> None:
+    root = tmp_path / "linked"
+    root.mkdir()
+    (root / "kurt.toml").symlink_to(tmp_path / "elsewhere.toml")
+    assert run_kurt("init", str(root)).exit_code == 1
+    assert not (tmp_path / "elsewhere.toml").exists()
 
 
 def test_the_starter_kurt_toml_is_valid(invoke: Run, tmp_path: Path, kurt_home: Path) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 
 from kurt.cli.state import CliState
 from kurt.config.locations import DATA_DIR, PROJECT_FILE, SKILLS_DIR, Locations, user_home
+from kurt.errors import KurtError
 
 STARTER = """\
 # Kurt project configuration. Reference: docs/configuration.md
@@ -33,19 +35,33 @@ paths = []
 def init_command(state: CliState, directory: Path | None) -> None:
     """Create kurt.toml, skills/ and .kurt/ in DIRECTORY (default: here) and trust it.
 
-    An existing kurt.toml is left as it is.
+    A folder that already holds a kurt.toml is left as it is (exit 1): trust
+    an existing project, after reviewing its skills, with `kurt trust DIR`.
     """
     from kurt.skills.trust import set_trusted
 
     root = (directory or Path(state.project or ".")).resolve()
-    root.mkdir(parents=True, exist_ok=True)
     config = root / PROJECT_FILE
-    created = not config.exists()
-    if created:
-        config.write_text(STARTER, encoding="utf-8")
+    # A kurt.toml already here means someone else's project (a clone, most
+    # likely): trusting it would let its skills run unreviewed, so init only
+    # trusts what it creates (SPEC section 9). lexists: a dangling symlink
+    # named kurt.toml counts too, and is never written through.
+    if os.path.lexists(config):
+        raise KurtError(
+            f"{config} already exists: kurt init changed nothing and did not trust it.",
+            hint=f"review its skills, then trust it with: kurt trust {root}",
+        )
+    root.mkdir(parents=True, exist_ok=True)
+    try:
+        with config.open("x", encoding="utf-8") as out:  # "x": never overwrite a racing one
+            out.write(STARTER)
+    except FileExistsError:
+        raise KurtError(
+            f"{config} appeared while kurt init ran: it changed nothing.",
+            hint=f"review its skills, then trust it with: kurt trust {root}",
+        ) from None
     (root / SKILLS_DIR).mkdir(exist_ok=True)
     (root / DATA_DIR).mkdir(exist_ok=True)
     set_trusted(Locations(project_root=root, home=user_home()).trust_file, root)
-    verb = "Created" if created else "Kept the existing"
-    click.echo(f"{verb} {config}")
+    click.echo(f"Created {config}")
     click.echo(f"Project {root} is trusted: its skills/ may run code.")
