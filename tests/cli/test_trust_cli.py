@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "skills"))
 from skill_helpers import imported, write_skill
 
@@ -88,3 +90,67 @@ def test_editing_a_skill_keeps_trust(make_project: Callable[..., Path], run_kurt
     assert run_kurt("--project", str(root), "tool", "run", "local").exit_code == 0
     write_skill(root / "skills", "local", description="edited")
     assert run_kurt("--project", str(root), "tool", "run", "local").exit_code == 0
+
+
+CORRUPT = {
+    "garbage bytes": b"\xff\xfe\x00not json at all",
+    "truncated": b'{"trusted": ["/a"',
+    "a list": b'["/a"]',
+    "a number for the list": b'{"trusted": 5}',
+    "no list": b"{}",
+    "paths that are not text": b'{"trusted": [1, null]}',
+}
+
+
+@pytest.mark.parametrize("content", CORRUPT.values(), ids=list(CORRUPT))
+def test_a_corrupt_trust_record_never_crashes_a_command(
+    content: bytes, make_project: Callable[..., Path], run_kurt: Run, kurt_home: Path
+) -> None:
+    record = kurt_home / "trusted-projects.json"
+    root = make_project("p")  # trusted, then the record is destroyed
+    write_skill(root / "skills", "local")
+    record.write_bytes(content)
+
+    # Commands that show whether a skill is trusted say once that nothing is;
+    # tool list does not read the record (it lists names, trusted or not).
+    for args in (("skill", "list"), ("skill", "list", "--json"), ("skill", "info", "local")):
+        looked = run_kurt(*args, cwd=root)
+        assert looked.exit_code == 0, looked.stderr
+        assert "Internal error" not in looked.stderr
+        assert looked.stderr.count(f"{record}: the trust record is unreadable") == 1
+        assert "kurt trust" in looked.stderr
+    listed = run_kurt("tool", "list", cwd=root)
+    assert (listed.exit_code, listed.stderr.count("trust record")) in ((0, 0), (0, 1))
+
+    ran = run_kurt("tool", "run", "local", cwd=root)
+    assert ran.exit_code == 1
+    assert f"Error: {record}: the trust record is unreadable" in ran.stderr
+    assert "hint: run `kurt trust` in a project you trust" in ran.stderr
+    assert "Internal error" not in ran.stderr
+    assert imported(root / "skills" / ".markers") == set()
+
+    fixed = run_kurt("trust", cwd=root)
+    assert (fixed.exit_code, fixed.stdout) == (0, f"{root} is now trusted.\n")
+    assert "must be trusted again" in fixed.stderr
+    [backup] = kurt_home.glob("trusted-projects.json.corrupt-*")
+    assert backup.read_bytes() == content
+    assert json.loads(record.read_text("utf-8")) == {"trusted": [str(root)]}
+    again = run_kurt("tool", "run", "local", cwd=root)
+    assert again.exit_code == 0, again.stderr
+    assert "trust record" not in again.stderr
+    assert imported(root / "skills" / ".markers") == {"local"}
+
+
+def test_revoking_also_repairs_a_corrupt_trust_record(
+    make_project: Callable[..., Path], run_kurt: Run, kurt_home: Path
+) -> None:
+    record = kurt_home / "trusted-projects.json"
+    root = make_project("p")
+    record.write_bytes(b"garbage")
+    outcome = run_kurt("trust", "--revoke", str(root))
+    assert (outcome.exit_code, outcome.stdout) == (0, f"{root} is not trusted.\n")
+    assert "must be trusted again" in outcome.stderr
+    assert json.loads(record.read_text("utf-8")) == {"trusted": []}
+    assert [p.read_bytes() for p in kurt_home.glob("trusted-projects.json.corrupt-*")] == [
+        b"garbage"
+    ]

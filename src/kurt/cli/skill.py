@@ -403,13 +403,13 @@ def skill_new(state: CliState, name: str, parent: str | None) -> None:
 
 def _needs_trust(state: CliState, where: Path) -> bool:
     """Whether a skill made in ``where`` comes with an untrusted project."""
-    from kurt.skills.trust import is_trusted
+    from kurt.skills.trust import is_trusted_or_report
 
     locations = state.locations
     root = locations.project_root
     if root is None or (locations.user_skills is not None and _same(locations.user_skills, where)):
         return False
-    return not is_trusted(locations.trust_file, root)
+    return not is_trusted_or_report(locations.trust_file, root)
 
 
 def _same(one: Path, other: Path) -> bool:

@@ -21,9 +21,10 @@ def trust_command(state: CliState, directory: Path | None, revoke: bool) -> None
     Skills that come with a project (its skills/ folder and [skills].paths) run
     only in a project you trust, so cloning a repository and running kurt in it
     never executes its code unasked. Trust is recorded under KURT_HOME, for this
-    folder only; a copy of the project elsewhere is not trusted.
+    folder only; a copy of the project elsewhere is not trusted. An unreadable
+    record is rewritten, its bytes kept beside it as a backup.
     """
-    from kurt.skills.trust import set_trusted
+    from kurt.skills.trust import repair_trust_record, set_trusted
 
     if directory is not None:
         root = directory.resolve()
@@ -44,7 +45,16 @@ def trust_command(state: CliState, directory: Path | None, revoke: bool) -> None
                 hint="pass the folder: kurt trust DIR, or create a project with kurt init",
             )
         root = found
-    changed = set_trusted(state.locations.trust_file, root, trusted=not revoke)
+    trust_file = state.locations.trust_file
+    backup = repair_trust_record(trust_file)
+    if backup is not None:
+        click.echo(
+            f"warning: the trust record {trust_file} was unreadable; it is rewritten and its "
+            f"old bytes kept in {backup}. Every other project you trusted must be trusted "
+            "again (kurt trust DIR).",
+            err=True,
+        )
+    changed = set_trusted(trust_file, root, trusted=not revoke)
     if revoke:
         click.echo(f"{root} is {'no longer' if changed else 'not'} trusted.")
     else:

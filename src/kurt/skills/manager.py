@@ -436,12 +436,14 @@ class SkillManager:
 
     def project_trusted(self) -> bool:
         """Whether the user trusts this project (read once per manager); an
-        unreadable trust record raises :class:`~kurt.errors.ConfigError`."""
+        unreadable trust record trusts nothing and is reported once on stderr."""
         if self._project_trusted is None:
-            from kurt.skills.trust import is_trusted
+            from kurt.skills.trust import is_trusted_or_report
 
             root = self.locations.project_root
-            self._project_trusted = root is not None and is_trusted(self.locations.trust_file, root)
+            self._project_trusted = root is not None and is_trusted_or_report(
+                self.locations.trust_file, root
+            )
         return self._project_trusted
 
     def _shown_trusted(self, record: SkillRecord) -> bool:
@@ -481,6 +483,9 @@ class SkillManager:
     def check_trusted(self, record: SkillRecord) -> None:
         if self.is_trusted(record):
             return
+        from kurt.skills.trust import trusted_projects
+
+        trusted_projects(self.locations.trust_file)  # a corrupt record: say that, and how to fix it
         root = self.locations.project_root
         raise UntrustedProjectError(
             f"skill '{record.name}' comes with the project at {root}, which you have not "

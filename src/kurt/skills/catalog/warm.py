@@ -31,6 +31,7 @@ from kurt.skills.catalog.snapshot import (
     FORMAT,
     MAGIC,
     SEP,
+    TRUST_FILE,
     TRUSTED_END,
     config_stamps,
     packages_from,
@@ -365,6 +366,8 @@ def _pointed(project: str | None) -> tuple[str, list[tuple[str, str, bool]], Sta
         if len(fields) != 3:
             return None
         roots.append((fields[0], fields[1], fields[2] == "+"))
+    if not all(trusted for _, _, trusted in roots) and _trust_record_corrupt(home):
+        return None  # the full path lists nothing as trusted and reports the record
     state: State | None = None
     if enabled_text != "-" or disabled_text:
         from kurt.config.skills import SkillsConfig
@@ -373,6 +376,20 @@ def _pointed(project: str | None) -> tuple[str, list[tuple[str, str, bool]], Sta
         disabled = frozenset(disabled_text.split(SEP)) - {""}
         state = SkillsConfig(enabled=enabled, disabled=disabled).state
     return os.path.join(cache_dir, "skills", name), roots, state
+
+
+def _trust_record_corrupt(home: str) -> bool:
+    """Whether the trust record exists but cannot be read: its stamps match the
+    pointer's, yet every command that shows an untrusted skill must say so."""
+    from pathlib import Path
+
+    from kurt.skills.trust import CorruptTrustRecord, trusted_projects
+
+    try:
+        trusted_projects(Path(home, TRUST_FILE))
+    except CorruptTrustRecord:
+        return True
+    return False
 
 
 # -- the run index -------------------------------------------------------------------
