@@ -4,6 +4,7 @@ import root, which the ``kurt`` script never does (SPEC sections 5, 6, 9)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Callable
@@ -81,3 +82,28 @@ def test_python_m_kurt_keeps_explicit_import_roots(
     ran = run_kurt("--project", str(project), "tool", "run", "pkg-skill", cwd=tmp_path, env=env)
     assert ran.exit_code == 0, ran.stderr
     assert imported(markers) == {"pkg-skill"}
+
+
+@pytest.mark.parametrize("first", ["one", "two"])
+def test_two_packages_with_one_skill_name_are_an_error_for_both(
+    first: str, project: Path, run_kurt: Run, tmp_path: Path
+) -> None:
+    """Which distribution comes first is not the user's choice (renaming one
+    flips it), so neither runs, whatever the order (SPEC section 5)."""
+    site = tmp_path / "site"
+    markers = tmp_path / "markers"
+    for module in ("dup_one", "dup_two"):
+        write_skill(site, "dup", folder=module, markers=markers / module)
+    second = "two" if first == "one" else "one"
+    write_dist(site, "aaa-dist", {"dup": f"dup_{first}"})
+    write_dist(site, "zzz-dist", {"dup": f"dup_{second}"})
+    env = {"PYTHONPATH": str(site)}
+    listing = run_kurt("--project", str(project), "skill", "list", "--json", env=env)
+    rows = [row for row in json.loads(listing.stdout) if row["name"] == "dup"]
+    assert sorted(row["path"] for row in rows) == [str(site / "dup_one"), str(site / "dup_two")]
+    assert [row["status"] for row in rows] == ["invalid", "invalid"]
+    ran = run_kurt("--project", str(project), "tool", "run", "dup", env=env)
+    assert ran.exit_code != 0
+    assert "two installed packages provide the same name" in ran.stderr
+    assert "Internal error" not in ran.stderr
+    assert not markers.exists() or not any(markers.rglob("*"))

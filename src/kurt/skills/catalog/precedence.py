@@ -100,6 +100,12 @@ def _shadowing(records: list[SkillRecord]) -> list[SkillRecord]:
             out.append(record)
             continue
         winner = out[position]
+        if record.source == winner.source == "package":
+            # Installed distributions come in no order the user chose (renaming
+            # one flips it), so neither can win: an error for both (SPEC 5).
+            out[position] = _package_clash(winner, record)
+            out.append(_package_clash(record, winner))
+            continue
         if record.valid and not winner.valid:
             out[position] = _shadowed(winner, by=record, why=", which is valid and is used instead")
             winners[key] = len(out)
@@ -107,6 +113,18 @@ def _shadowing(records: list[SkillRecord]) -> list[SkillRecord]:
         else:
             out.append(_shadowed(record, by=winner))
     return out
+
+
+def _package_clash(record: SkillRecord, other: SkillRecord) -> SkillRecord:
+    """``record``, invalid because another installed package has its name."""
+    problem = SkillProblem(
+        ERROR,
+        f"skill '{record.name}' is also installed from {other.path}: two installed "
+        "packages provide the same name, so neither runs (uninstall one of them)",
+        str(record.manifest_path),
+        None,
+    )
+    return record._replace(status=STATUS_INVALID, problems=(*record.problems, problem))
 
 
 def _passing_over(record: SkillRecord, invalid: SkillRecord) -> SkillRecord:
