@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kurt.config.locations import Locations
 from kurt.config.skills import (
@@ -51,6 +51,8 @@ if TYPE_CHECKING:
     # Not imported at run time: the warm listing path needs none of them.
     from kurt.skills.catalog.warm import ConfigRow, ProvidedRow, QuickCatalog
     from kurt.skills.record import SkillProblem, SkillRecord
+
+_T = TypeVar("_T")
 
 BeforeLoad = Callable[["SkillRecord"], None]
 
@@ -99,17 +101,9 @@ class SkillManager:
     def listing_json(self) -> str:
         """``kurt skill list --json`` as JSON text: from the listing snapshot when
         every manifest is unchanged (nothing is built), else from :meth:`catalog`."""
-        if self.use_cache and self._full is None:
-            text = fast_listing(
-                self.locations,
-                self.config,
-                builtin_dir=self.builtin_dir,
-                config_stamps=self._config_stamps,
-                untrusted=self.untrusted_roots(),
-            )
-            if text is not None:
-                return text
-            self._stale_derived = True
+        text = self._warm(fast_listing, untrusted=self.untrusted_roots())
+        if text is not None:
+            return text
         full = self.catalog()
         if full.listing is not None:
             from kurt.skills.catalog.warm import has_state
@@ -118,6 +112,23 @@ class SkillManager:
             if as_rendered and not has_state(self.config):
                 return full.listing  # the rows just rendered for the snapshot
         return json.dumps([record.to_json() for record in full.records], ensure_ascii=False)
+
+    def _warm(self, answer: Callable[..., _T | None], **extra: Any) -> _T | None:
+        """What ``answer`` (one of the cache's ``fast_*``) gives from the listing
+        snapshot while every manifest is unchanged; ``None`` when the full path
+        must answer (which then rewrites the derived files found stale)."""
+        if not self.use_cache or self._full is not None:
+            return None
+        found = answer(
+            self.locations,
+            self.config,
+            builtin_dir=self.builtin_dir,
+            config_stamps=self._config_stamps,
+            **extra,
+        )
+        if found is None:
+            self._stale_derived = True
+        return found
 
     def catalog(self) -> Catalog:
         """Every source scanned now (manifests re-read where they changed)."""
@@ -238,16 +249,9 @@ class SkillManager:
         From the listing snapshot while every manifest is unchanged (a join,
         no record built), else from :meth:`catalog`, which rewrites it.
         """
-        if self.use_cache and self._full is None:
-            rows = fast_provided(
-                self.locations,
-                self.config,
-                builtin_dir=self.builtin_dir,
-                config_stamps=self._config_stamps,
-            )
-            if rows is not None:
-                return rows
-            self._stale_derived = True
+        rows = self._warm(fast_provided)
+        if rows is not None:
+            return rows
         catalog = self.catalog()
         found: list[ProvidedRow] = []
         for kind, names in catalog.providers.items():
@@ -263,16 +267,9 @@ class SkillManager:
         skills`` shows it: (name, source, status, enabled, reason, settings
         schema, errors). From the listing snapshot while every manifest is
         unchanged, else from :meth:`catalog`, which rewrites it."""
-        if self.use_cache and self._full is None:
-            rows = fast_config_rows(
-                self.locations,
-                self.config,
-                builtin_dir=self.builtin_dir,
-                config_stamps=self._config_stamps,
-            )
-            if rows is not None:
-                return rows
-            self._stale_derived = True
+        warm = self._warm(fast_config_rows)
+        if warm is not None:
+            return warm
         return [
             (
                 r.name,
