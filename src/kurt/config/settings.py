@@ -324,29 +324,29 @@ def _convert(
         )
     except ValidationError as exc:
         detail = "" if spec.secret else f" ({exc.errors()[0]['msg']})"
-        where = f" from environment variable {origin}" if origin else ""
-        return None, _Problem(
-            f"invalid value for 'skills.{skill}.{spec.key}'{where}: expected {spec.type_name}, "
-            f"found {_describe(raw, spec.secret)}{detail}",
-            key=f"skills.{skill}.{spec.key}",
-            file=file,
-            line=locate_key(file, skill, spec.key) if file else None,
-            hint=_fix_hint(skill, spec, origin),
-        )
+        return None, _invalid_value(skill, spec, raw, origin, file, detail)
     if not _finite(value):
         # TOML and environment text (read leniently) can spell nan and inf;
         # JSON cannot, so `--json` listings and a tool's model_dump(mode="json")
         # would break on them. No setting needs them: refused wherever they are.
-        where = f" from environment variable {origin}" if origin else ""
-        return None, _Problem(
-            f"invalid value for 'skills.{skill}.{spec.key}'{where}: expected {spec.type_name}, "
-            f"found {_describe(raw, spec.secret)} (nan and inf are not allowed in settings)",
-            key=f"skills.{skill}.{spec.key}",
-            file=file,
-            line=locate_key(file, skill, spec.key) if file else None,
-            hint=_fix_hint(skill, spec, origin),
-        )
+        detail = " (nan and inf are not allowed in settings)"
+        return None, _invalid_value(skill, spec, raw, origin, file, detail)
     return value, None
+
+
+def _invalid_value(
+    skill: str, spec: Spec, raw: Any, origin: str | None, file: Path | None, detail: str
+) -> _Problem:
+    """The problem of a value ``spec`` refuses, located where it was found."""
+    where = f" from environment variable {origin}" if origin else ""
+    return _Problem(
+        f"invalid value for 'skills.{skill}.{spec.key}'{where}: expected {spec.type_name}, "
+        f"found {_describe(raw, spec.secret)}{detail}",
+        key=f"skills.{skill}.{spec.key}",
+        file=file,
+        line=locate_key(file, skill, spec.key) if file else None,
+        hint=_fix_hint(skill, spec, origin),
+    )
 
 
 def _from_env(spec: Spec, text: Any) -> Any:
