@@ -78,7 +78,7 @@ def make_project(tmp_path: Path) -> Callable[..., Path]:
 
     def make(name: str = "project", toml: str = "", *, trusted: bool = True) -> Path:
         from kurt.config.locations import user_home
-        from kurt.skills.trust import set_trusted
+        from kurt.config.trust import set_trusted
 
         root = tmp_path / name
         (root / "skills").mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ from kurt.cli.init import STARTER
 from kurt.config.locations import Locations
 from kurt.config.model import load_config
 from kurt.config.skills import read_skills_config
-from kurt.skills.trust import is_trusted
+from kurt.config.trust import is_trusted
 
 Run = Callable[..., tuple[int, str, str]]
 

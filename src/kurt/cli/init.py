@@ -38,7 +38,7 @@ def init_command(state: CliState, directory: Path | None) -> None:
     A folder that already holds a kurt.toml is left as it is (exit 1): trust
     an existing project, after reviewing its skills, with `kurt trust DIR`.
     """
-    from kurt.skills.trust import set_trusted
+    from kurt.config.trust import set_trusted
 
     root = (directory or Path(state.project or ".")).resolve()
     config = root / PROJECT_FILE

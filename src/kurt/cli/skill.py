@@ -403,7 +403,7 @@ def skill_new(state: CliState, name: str, parent: str | None) -> None:
 
 def _needs_trust(state: CliState, where: Path) -> bool:
     """Whether a skill made in ``where`` comes with an untrusted project."""
-    from kurt.skills.trust import is_trusted_or_report
+    from kurt.config.trust import is_trusted_or_report
 
     locations = state.locations
     root = locations.project_root

@@ -24,7 +24,7 @@ def trust_command(state: CliState, directory: Path | None, revoke: bool) -> None
     folder only; a copy of the project elsewhere is not trusted. An unreadable
     record is rewritten, its bytes kept beside it as a backup.
     """
-    from kurt.skills.trust import repair_trust_record, set_trusted
+    from kurt.config.trust import repair_trust_record, set_trusted
 
     if directory is not None:
         root = directory.resolve()

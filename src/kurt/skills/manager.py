@@ -435,7 +435,7 @@ class SkillManager:
         """Whether the user trusts this project (read once per manager); an
         unreadable trust record trusts nothing and is reported once on stderr."""
         if self._project_trusted is None:
-            from kurt.skills.trust import is_trusted_or_report
+            from kurt.config.trust import is_trusted_or_report
 
             root = self.locations.project_root
             self._project_trusted = root is not None and is_trusted_or_report(
@@ -480,7 +480,7 @@ class SkillManager:
     def check_trusted(self, record: SkillRecord) -> None:
         if self.is_trusted(record):
             return
-        from kurt.skills.trust import trusted_projects
+        from kurt.config.trust import trusted_projects
 
         trusted_projects(self.locations.trust_file)  # a corrupt record: say that, and how to fix it
         root = self.locations.project_root

@@ -67,7 +67,7 @@ class KurtProject:
 
     def trust(self, trusted: bool = True) -> None:
         """Trust (or stop trusting) this project, as ``kurt trust`` does."""
-        from kurt.skills.trust import set_trusted
+        from kurt.config.trust import set_trusted
 
         set_trusted(self.locations.trust_file, self.root, trusted=trusted)
 

@@ -383,7 +383,7 @@ def _trust_record_corrupt(home: str) -> bool:
     pointer's, yet every command that shows an untrusted skill must say so."""
     from pathlib import Path
 
-    from kurt.skills.trust import CorruptTrustRecord, trusted_projects
+    from kurt.config.trust import CorruptTrustRecord, trusted_projects
 
     try:
         trusted_projects(Path(home, TRUST_FILE))

@@ -1,4 +1,4 @@
-"""Which projects may run their own skill code.
+"""Which projects may run their own skill code and apply their whole kurt.toml.
 
 Trust belongs to a project folder (its resolved path), as in VS Code's
 Workspace Trust: editing a skill keeps it, a copy elsewhere does not have it.
