@@ -145,7 +145,7 @@ def test_unknown_key_in_a_section_is_an_error_naming_it(where: Callable[..., Loc
     assert str(caught.value) == (
         f"{locations.project_file}:4: unknown key 'fetch.timeuot'; did you mean 'timeout'?\n"
         "  hint: keys of [fetch]: engine, timeout, retries, backoff, max_bytes, concurrency, "
-        "user_agent"
+        "user_agent, lease"
     )
 
 

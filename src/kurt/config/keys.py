@@ -25,7 +25,16 @@ if TYPE_CHECKING:
 # Section -> its keys; ``None``: a section whose keys are checked elsewhere
 # (``[skills]``: reserved keys and one settings table per skill).
 SECTIONS: dict[str, tuple[str, ...] | None] = {
-    "fetch": ("engine", "timeout", "retries", "backoff", "max_bytes", "concurrency", "user_agent"),
+    "fetch": (
+        "engine",
+        "timeout",
+        "retries",
+        "backoff",
+        "max_bytes",
+        "concurrency",
+        "user_agent",
+        "lease",
+    ),
     "map": ("engine", "max_depth", "max_urls", "include", "exclude"),
     "database": ("url",),
     "skills": None,

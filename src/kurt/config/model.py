@@ -47,6 +47,12 @@ class FetchSection(BaseModel):
     max_bytes: int = Field(default=10_000_000, gt=0, description="Largest body accepted.")
     concurrency: int = Field(default=8, ge=1, description="URLs fetched at once.")
     user_agent: str = Field(default=f"kurt/{__version__}", description="User-Agent header.")
+    lease: float = Field(
+        default=300.0,
+        gt=0,
+        description="Seconds a `fetch --pending` worker holds the URLs it claimed; "
+        "a dead worker's URLs are claimed again after it.",
+    )
 
 
 class MapSection(BaseModel):
