@@ -590,3 +590,86 @@ def test_the_inner_tools_failed_result_is_returned_to_the_caller(
         {"message": "ValueError: bad inside", "item": None, "type": "ValueError"}
     ]
     assert result["metadata"]["tool"] == "outer"
+
+
+RAISING_FETCHER = """
+import asyncio
+import sys
+
+
+class Custom(BaseException):
+    pass
+
+
+@register_fetcher
+class Raiser(BaseFetcher):
+    name = "raiser"
+
+    async def fetch(self, url, context):
+        kind = url.rsplit("/", 1)[-1]
+        if kind == "exit":
+            sys.exit(0)
+        if kind == "generator":
+            raise GeneratorExit()
+        if kind == "custom":
+            raise Custom("from the skill")
+        if kind == "cancelled":
+            raise asyncio.CancelledError()
+        return FetchResult(url=url, content="fine")
+"""
+
+
+def test_base_exceptions_of_a_fetcher_fail_their_url_never_kurt(
+    make_project: Callable[..., Path], run_kurt: Run
+) -> None:
+    # sys.exit(0) in an asyncio task used to end Kurt with exit 0 and no word;
+    # the others printed a raw traceback.
+    root = make_project()
+    folder = root / "skills" / "raiser"
+    folder.mkdir(parents=True)
+    (folder / "SKILL.md").write_text(
+        "---\nname: raiser\ndescription: Raises.\n"
+        "implements:\n  - {type: fetcher, class: Raiser, name: raiser}\n---\n",
+        encoding="utf-8",
+    )
+    (folder / "skill.py").write_text(HEADER + RAISING_FETCHER, encoding="utf-8")
+    urls = [
+        f"https://example.invalid/{kind}"
+        for kind in ("exit", "generator", "custom", "cancelled", "ok")
+    ]
+    outcome = run_kurt("fetch", "--engine", "raiser", *urls, "--json", cwd=root)
+    assert outcome.exit_code == 0, outcome  # one URL fetched: the run succeeded in part
+    assert "Traceback" not in outcome.stderr
+    result = json.loads(outcome.stdout)
+    assert [item["url"] for item in result["data"]] == [urls[-1]]
+    assert [(e["item"], e["message"], e["type"]) for e in result["errors"]] == [
+        (urls[0], "fetch() called sys.exit(0)", "SystemExit"),
+        (urls[1], "GeneratorExit", "GeneratorExit"),
+        (urls[2], "Custom: from the skill", "Custom"),
+        (urls[3], "CancelledError", "CancelledError"),
+    ]
+    alone = run_kurt("fetch", "--engine", "raiser", urls[0], cwd=root)
+    assert alone.exit_code == 1, alone
+    assert "fetch() called sys.exit(0)" in alone.stderr
+
+
+def test_a_custom_base_exception_in_run_is_a_failed_result_and_an_interrupt_exits_130(
+    make_project: Callable[..., Path], run_kurt: Run
+) -> None:
+    root = make_project()
+    write_skill(
+        root,
+        "strange",
+        module_body="class Odd(BaseException):\n    pass\n",
+        run_body="raise Odd('not an Exception')",
+    )
+    outcome = run_kurt("tool", "run", "strange", "--json", cwd=root)
+    assert outcome.exit_code == 1, outcome
+    assert "Traceback" not in outcome.stderr
+    assert json.loads(outcome.stdout)["errors"] == [
+        {"message": "Odd: not an Exception", "item": None, "type": "Odd"}
+    ]
+    write_skill(root, "stopper", run_body="raise KeyboardInterrupt")
+    stopped = run_kurt("tool", "run", "stopper", cwd=root)
+    assert stopped.exit_code == 130, stopped
+    assert "Traceback" not in stopped.stderr

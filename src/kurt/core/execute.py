@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from kurt.core.context import ToolContext
+from kurt.core.crash import crash_type, describe, guarded
 from kurt.core.progress import ProgressCallback
 from kurt.core.result import ErrorInfo, ToolResult
 from kurt.errors import KurtError, SkillError, ToolInputError, UsageError, did_you_mean
@@ -38,7 +39,8 @@ async def execute_tool(
     :class:`ToolResult` of *this* tool, never a traceback: a crash, output that
     does not match ``OutputModel``, ``sys.exit()``, and Kurt's errors from the
     tools it runs in turn (``context.run_tool("fecth")`` is the skill's bug, not
-    a bad command line). Only ``KeyboardInterrupt`` (and cancellation) go on,
+    a bad command line); :func:`~kurt.core.crash.guarded` carries every
+    ``BaseException`` there. Only ``KeyboardInterrupt`` (and cancellation) go on,
     and the usage and skill errors of Kurt's own tools, which raise them about
     their input alone (``kurt fetch --engine htpx`` is a usage error, exit 2).
     """
@@ -60,7 +62,7 @@ async def execute_tool(
     started_at = datetime.now(UTC)
     start = time.perf_counter()
     try:
-        result = await tool_cls().run(validated, run_context, on_progress)
+        result = await guarded(tool_cls().run(validated, run_context, on_progress))
         result = _check_output(tool_cls.OutputModel, result)
     except (UsageError, SkillError) as exc:
         if entry.kurts_own:  # `fetch --engine htpx`, a disabled engine's skill
@@ -68,17 +70,9 @@ async def execute_tool(
         result = _failed(name, exc)
     except KurtError as exc:
         result = _failed(name, exc)
-    except Exception as exc:
+    except Exception as exc:  # sys.exit() too, carried by guarded(): never Kurt's exit
         _log.debug("tool '%s' crashed", name, exc_info=True)
         result = ToolResult(success=False, errors=[_crash(exc)])
-    except SystemExit as exc:
-        # A tool may not end Kurt: exit 0 with nothing printed would read as success.
-        _log.debug("tool '%s' called sys.exit()", name, exc_info=True)
-        code = "" if exc.code is None else repr(exc.code)
-        result = ToolResult(
-            success=False,
-            errors=[ErrorInfo(message=f"run() called sys.exit({code})", type="SystemExit")],
-        )
     duration_ms = round((time.perf_counter() - start) * 1000, 3)
     result.metadata = {
         **result.metadata,
@@ -98,7 +92,7 @@ def _failed(name: str, exc: KurtError) -> ToolResult:
 
 
 def _crash(exc: Exception) -> ErrorInfo:
-    return ErrorInfo(message=f"{type(exc).__name__}: {exc}", type=type(exc).__name__)
+    return ErrorInfo(message=describe(exc, call="run()"), type=crash_type(exc))
 
 
 def input_hint(name: str, model: type[BaseModel], *, builtin: bool) -> str:

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kurt.config.model import configured_name_error
 from kurt.core.context import ToolContext
+from kurt.core.crash import crash_type, describe, guarded
 from kurt.core.engines import BaseFetcher, FetchError, FetchResult
 from kurt.core.progress import ProgressCallback, ProgressEvent, report
 from kurt.core.result import ErrorInfo, ToolResult
@@ -168,7 +169,7 @@ def _load(name: str, context: ToolContext) -> _Engine:
 
 async def _fetch_one(engine: _Engine, url: str) -> FetchResult | ErrorInfo:
     try:
-        result = await engine.fetcher.fetch(url, engine.context)
+        result = await guarded(engine.fetcher.fetch(url, engine.context))
     except FetchError as exc:
         return ErrorInfo(
             message=str(exc),
@@ -177,12 +178,12 @@ async def _fetch_one(engine: _Engine, url: str) -> FetchResult | ErrorInfo:
             status_code=exc.status_code,
             engine=engine.name,
         )
-    except Exception as exc:  # a broken engine fails its URL, not the batch
+    except Exception as exc:  # a broken engine fails its URL, not the batch (sys.exit too)
         _log.debug("fetcher '%s' crashed on %s", engine.name, url, exc_info=True)
         return ErrorInfo(
-            message=f"{type(exc).__name__}: {exc}",
+            message=describe(exc, call="fetch()"),
             item=url,
-            type=type(exc).__name__,
+            type=crash_type(exc),
             engine=engine.name,
         )
     if not isinstance(result, FetchResult):

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kurt.config.model import KurtConfig, configured_name_error
 from kurt.core.context import ToolContext
+from kurt.core.crash import guarded
 from kurt.core.engines import FetchError, MapResult
 from kurt.core.progress import ProgressCallback, ProgressEvent, report
 from kurt.core.result import ErrorInfo, ToolResult
@@ -89,7 +90,7 @@ class MapTool(Tool[MapInput, MapOutput]):
         )
         report(on_progress, ProgressEvent(tool=self.name, stage="map", total=1, item=source))
         try:
-            mapped = await entry.obj().map(source, run_context)
+            mapped = await guarded(entry.obj().map(source, run_context))
         except FetchError as exc:
             error = ErrorInfo(message=str(exc), item=source, type="FetchError", engine=name)
             return ToolResult.ok(errors=[error], engine=name, stored=False)
