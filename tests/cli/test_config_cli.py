@@ -478,7 +478,7 @@ def test_help_documents_the_editor_directive() -> None:
 
 # -- a misspelt section or key is never ignored ---------------------------------------------
 
-SECTIONS_HINT = "  hint: sections of kurt.toml: [fetch], [map], [database], [skills]\n"
+SECTIONS_HINT = "  hint: sections of kurt.toml: [fetch], [map], [database], [mcp], [skills]\n"
 MISSPELT = [
     (
         '[skils]\ndisabled = ["crawler"]\n',

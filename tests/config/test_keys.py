@@ -10,7 +10,14 @@ import pytest
 
 from kurt.config.keys import SECTIONS, check_keys
 from kurt.config.locations import Locations
-from kurt.config.model import DatabaseSection, FetchSection, KurtConfig, MapSection, load_config
+from kurt.config.model import (
+    DatabaseSection,
+    FetchSection,
+    KurtConfig,
+    MapSection,
+    McpSection,
+    load_config,
+)
 from kurt.config.skills import check_document, read_skills_config
 from kurt.errors import ConfigError
 
@@ -20,6 +27,7 @@ def test_the_key_lists_mirror_the_pydantic_sections_in_order() -> None:
     assert SECTIONS["fetch"] == tuple(FetchSection.model_fields)
     assert SECTIONS["map"] == tuple(MapSection.model_fields)
     assert SECTIONS["database"] == tuple(DatabaseSection.model_fields)
+    assert SECTIONS["mcp"] == tuple(McpSection.model_fields)
 
 
 TYPOS = [

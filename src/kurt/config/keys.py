@@ -37,6 +37,7 @@ SECTIONS: dict[str, tuple[str, ...] | None] = {
     ),
     "map": ("engine", "max_depth", "max_urls", "include", "exclude"),
     "database": ("url",),
+    "mcp": ("include", "exclude"),
     "skills": None,
 }
 

@@ -79,6 +79,20 @@ class DatabaseSection(BaseModel):
     )
 
 
+class McpSection(BaseModel):
+    """``[mcp]``: which tools ``kurt mcp serve`` offers an agent client."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    include: list[str] = Field(
+        default_factory=list,
+        description="Globs over tool names; when set, only matching tools are served.",
+    )
+    exclude: list[str] = Field(
+        default_factory=list, description="Globs over tool names that are never served."
+    )
+
+
 class _LocatedTomlSource(TomlConfigSettingsSource):
     """pydantic-settings' TOML source, reading through Kurt's located parser."""
 
@@ -96,6 +110,7 @@ class KurtConfig(BaseSettings):
     fetch: FetchSection = Field(default_factory=FetchSection)
     map: MapSection = Field(default_factory=MapSection)
     database: DatabaseSection = Field(default_factory=DatabaseSection)
+    mcp: McpSection = Field(default_factory=McpSection)
     skills: dict[str, Any] = Field(default_factory=dict, exclude=True)
 
     @classmethod
