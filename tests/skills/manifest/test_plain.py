@@ -114,6 +114,7 @@ front_matter = st.fixed_dictionaries(
         "implements": st.lists(implementation, max_size=3) | scalars,
         "settings": st.dictionaries(st.sampled_from(["timeout", "token", "bad key"]), setting)
         | scalars,
+        "workflows": texts,
         "effort": plain_data,
         "extra_keys": plain_data,
     },
@@ -151,6 +152,7 @@ def test_the_property_is_not_vacuous() -> None:
         "requires_skills": ["base"],
         "implements": [{"type": "tool", "class": "A", "name": "archive", "description": "d"}],
         "settings": {"timeout": {"type": "float", "default": 30, "secret": False}},
+        "workflows": ["digest.toml"],
         "effort": "high",
     }
     assert set(fields) - {"effort"} == KNOWN_KEYS

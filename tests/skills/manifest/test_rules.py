@@ -117,6 +117,20 @@ def test_a_skill_without_implements_warns() -> None:
     assert problem.severity == "warning"
     assert "implements nothing" in problem.message
     assert checks.check_provides_something([tool("A")], F, 2) == []
+    assert checks.check_provides_something([], F, 2, ["digest.toml"]) == []
+
+
+def test_workflows_are_toml_files_inside_the_skill(tmp_path: Path) -> None:
+    (tmp_path / "digest.toml").write_text("[workflow]\n")
+    (tmp_path / "notes.txt").write_text("")
+    entries = ["digest.toml", "missing.toml", "notes.txt", "../other/x.toml", "/etc/x.toml"]
+    problems = checks.check_workflows(entries, tmp_path, F, 9)
+    assert [(p.line, p.message) for p in problems] == [
+        (9, f"workflow 'missing.toml' is not a file in {tmp_path}"),
+        (9, "workflow 'notes.txt' must be a .toml file"),
+        (9, "workflow '../other/x.toml' must be a path inside the skill's folder"),
+        (9, "workflow '/etc/x.toml' must be a path inside the skill's folder"),
+    ]
 
 
 def test_duplicate_implements() -> None:

@@ -103,6 +103,8 @@ class Manifest(BaseModel):
     requires_skills: list[str] = Field(default_factory=list)
     implements: list[Implementation] = Field(default_factory=list)
     settings: dict[str, SettingSpec] = Field(default_factory=dict)
+    # Workflow files (TOML) relative to the skill's folder (SPEC section 11).
+    workflows: list[str] = Field(default_factory=list)
     # What parsing noticed, kept for the checks (and the cache).
     extra_keys: list[str] = Field(default_factory=list)
     metadata_coerced: list[str] = Field(default_factory=list)

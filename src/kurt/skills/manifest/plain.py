@@ -45,6 +45,7 @@ KURT_KEYS = (
     "requires_skills",
     "implements",
     "settings",
+    "workflows",
 )
 KNOWN_KEYS = frozenset(CORE_KEYS + KURT_KEYS)
 
@@ -154,6 +155,7 @@ def _plain(fields: Mapping[str, Any]) -> dict[str, Any]:
         plain[key] = _texts(get(key, []))
     plain["implements"] = [_implementation(item) for item in _list(get("implements", []))]
     plain["settings"] = {key: _setting(spec) for key, spec in _mapping(get("settings", {})).items()}
+    plain["workflows"] = _texts(get("workflows", []))
     plain["extra_keys"] = sorted(key for key in fields if key not in KNOWN_KEYS)
     plain["metadata_coerced"] = []
     return plain

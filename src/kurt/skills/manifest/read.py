@@ -28,7 +28,14 @@ from kurt.skills.manifest import rules as checks
 from kurt.skills.manifest.plain import CORE_KEYS, KURT_KEYS
 from kurt.skills.record import ERROR, LINES, SkillProblem
 
-_LINE_KEYS = ("requires_python", "requires", "requires_env", "requires_skills", "implements")
+_LINE_KEYS = (
+    "requires_python",
+    "requires",
+    "requires_env",
+    "requires_skills",
+    "implements",
+    "workflows",
+)
 
 # Manifest keys shown by `kurt skill info` beyond what the record holds.
 _RECORD_KEYS = frozenset(

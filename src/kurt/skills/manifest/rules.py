@@ -170,10 +170,14 @@ def check_unknown_keys(
 
 
 def check_provides_something(
-    implements: Sequence[Mapping[str, Any]], file: Path | None, line: int | None
+    implements: Sequence[Mapping[str, Any]],
+    file: Path | None,
+    line: int | None,
+    workflows: Sequence[str] = (),
 ) -> list[Problem]:
-    """A skill without ``implements`` is valid but provides nothing (a warning)."""
-    if implements:
+    """A skill without ``implements`` (or ``workflows``) is valid but provides
+    nothing (a warning)."""
+    if implements or workflows:
         return []
     message = "the skill implements nothing (no 'implements' key): it provides no tool"
     return [Problem.at(file, line, message, "warning")]
@@ -268,6 +272,26 @@ def check_settings(
     return problems
 
 
+def check_workflows(
+    workflows: Sequence[str], folder: Path, file: Path | None, line: int | None
+) -> list[Problem]:
+    """Each ``workflows`` entry is a ``.toml`` file inside the skill's folder,
+    named relative to it (what the file says is ``kurt workflow validate``'s)."""
+    problems = []
+    for entry in workflows:
+        relative = Path(entry)
+        if relative.is_absolute() or ".." in relative.parts or not entry.strip():
+            message = f"workflow '{entry}' must be a path inside the skill's folder"
+        elif relative.suffix != ".toml":
+            message = f"workflow '{entry}' must be a .toml file"
+        elif not (folder / relative).is_file():
+            message = f"workflow '{entry}' is not a file in {folder}"
+        else:
+            continue
+        problems.append(Problem.at(file, line, message))
+    return problems
+
+
 def field_checks(
     folder: Path, front: FrontMatter, *, entry_point: str | None = None
 ) -> list[Problem]:
@@ -307,9 +331,10 @@ def manifest_checks(
     return [
         *field_checks(folder, front, entry_point=entry_point),
         *check_metadata(manifest["metadata_coerced"], file, at("metadata")),
-        *check_provides_something(manifest["implements"], file, at("name")),
+        *check_provides_something(manifest["implements"], file, at("name"), manifest["workflows"]),
         *check_implements_unique(manifest["implements"], file, at),
         *check_provided_names(manifest["implements"], file, at),
         *check_builtin_names(manifest["implements"], file, at),
         *check_settings(manifest["settings"], file, at),
+        *check_workflows(manifest["workflows"], folder, file, at("workflows")),
     ]
