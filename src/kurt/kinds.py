@@ -52,6 +52,15 @@ OWN_NAMES: dict[str, dict[str, str]] = {
 }
 
 
+#: The names of Kurt's own commands (``kurt init``, ``kurt fetch``, ...), and
+#: those SPEC gives commands still to come: a skill's ``commands:`` may take
+#: none of them. ``kurt.cli.app.COMMANDS`` holds the commands themselves; a
+#: test checks every one of them is here.
+OWN_COMMANDS: frozenset[str] = frozenset(
+    {"init", "trust", "fetch", "map", "tool", "skill", "config", "completion", "workflow", "mcp"}
+)
+
+
 def is_kurts_own(module: str) -> bool:
     """Whether ``module`` is part of Kurt itself (``kurt`` or ``kurt.*``)."""
     return module == "kurt" or module.startswith("kurt.")

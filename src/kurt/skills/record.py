@@ -121,7 +121,8 @@ class SkillProblem(NamedTuple):
 
 
 class Clash(NamedTuple):
-    """A name this skill provides that another skill of the same source provides too.
+    """A name this skill provides that another skill provides too: a tool,
+    fetcher or mapper of the same source, or a command of any source.
 
     Neither can be said to win, so both are invalid while both are enabled
     (:func:`kurt.skills.catalog.precedence.apply_state` decides, from kurt.toml).
@@ -131,16 +132,22 @@ class Clash(NamedTuple):
     name: str
     partner: str  # the other skill's name
     partner_path: str
+    line: int | None = None  # of the name in this skill's SKILL.md, when known
 
     def problem(self, source: str, manifest: str) -> SkillProblem:
-        return SkillProblem(
-            ERROR,
-            f"{self.kind} '{self.name}' is also provided by the {source} skill "
-            f"'{self.partner}' ({self.partner_path}) from the same source; rename one of "
-            "them or disable one skill",
-            manifest,
-            None,
-        )
+        if self.kind == "command":
+            message = (
+                f"command '{self.name}' is also added by the skill '{self.partner}' "
+                f"({self.partner_path}); two skills cannot add one command: rename it under "
+                "commands, or disable one skill"
+            )
+        else:
+            message = (
+                f"{self.kind} '{self.name}' is also provided by the {source} skill "
+                f"'{self.partner}' ({self.partner_path}) from the same source; rename one of "
+                "them or disable one skill"
+            )
+        return SkillProblem(ERROR, message, manifest, self.line)
 
 
 class SkillRecord(NamedTuple):

@@ -130,3 +130,31 @@ def test_a_skill_that_cannot_run_here_says_how_to_fix_it(project: Path, run_kurt
         "  hint: install it where Kurt runs: python -m pip install 'no-such-dist-kurt>=2'\n"
     )
     assert run_kurt("tool", "run", "needy", cwd=project, env={"KURT_QA_NEEDED": "1"}).exit_code == 0
+
+
+def test_two_skills_adding_one_command_are_both_invalid_on_its_line(
+    project: Path, kurt_home: Path, run_kurt: Run
+) -> None:
+    commands = """
+        commands:
+          - {name: archive-all, entry: "cli:main"}
+    """
+    project_skill = write_skill(project / "skills", "alpha", manifest_extra=commands)
+    user_skill = write_skill(kurt_home / "skills", "beta", manifest_extra=commands)
+    rows = listing(run_kurt, project)
+    for name, other in (("alpha", user_skill), ("beta", project_skill)):
+        [row] = rows[name]
+        assert row["status"] == "invalid"
+        message = (
+            f"command 'archive-all' is also added by the skill '{other.name}' ({other}); two "
+            "skills cannot add one command: rename it under commands, or disable one skill"
+        )
+        assert any(message in problem for problem in row["problems"]), row["problems"]
+    validate = run_kurt("skill", "validate", "alpha", "--json", cwd=project)
+    assert validate.exit_code == 1
+    [report] = json.loads(validate.stdout)
+    [error] = [e for e in report["errors"] if "archive-all" in e["message"]]
+    assert (error["file"], error["line"]) == (str(project_skill / "SKILL.md"), 8)
+
+    assert run_kurt("config", "skills", "disable", "beta", cwd=project).exit_code == 0
+    assert listing(run_kurt, project)["alpha"][0]["status"] == "ok"

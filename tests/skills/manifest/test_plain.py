@@ -96,6 +96,13 @@ setting = st.fixed_dictionaries(
         "unknown": scalars,
     },
 )
+command = st.fixed_dictionaries(
+    {
+        "name": st.sampled_from(["archive-all", ""]) | scalars,
+        "entry": st.sampled_from(["cli:main", ""]) | scalars,
+    },
+    optional={"help": maybe_text, "extra": scalars},
+)
 front_matter = st.fixed_dictionaries(
     {"name": text | scalars, "description": text | scalars},
     optional={
@@ -115,6 +122,7 @@ front_matter = st.fixed_dictionaries(
         "settings": st.dictionaries(st.sampled_from(["timeout", "token", "bad key"]), setting)
         | scalars,
         "workflows": texts,
+        "commands": st.lists(command, max_size=2) | scalars,
         "effort": plain_data,
         "extra_keys": plain_data,
     },
@@ -153,6 +161,7 @@ def test_the_property_is_not_vacuous() -> None:
         "implements": [{"type": "tool", "class": "A", "name": "archive", "description": "d"}],
         "settings": {"timeout": {"type": "float", "default": 30, "secret": False}},
         "workflows": ["digest.toml"],
+        "commands": [{"name": "archive-all", "entry": "cli:main", "help": "Archive all."}],
         "effort": "high",
     }
     assert set(fields) - {"effort"} == KNOWN_KEYS

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from kurt.errors import SkillError
+from kurt.errors import ManifestError, SkillError
 from kurt.skills import codecheck, environment
 from kurt.skills.catalog import precedence
 from kurt.skills.manifest import rules as checks
@@ -221,6 +221,64 @@ def skill(
         (root / "skill.py").write_text(textwrap.dedent(code), encoding="utf-8")
     front = read_front_matter(path.read_bytes(), path)
     return root, front, parse_manifest(front, path).to_cache()
+
+
+def command(name: str, entry: str = "cli:main") -> dict[str, Any]:
+    return {"name": name, "entry": entry, "help": None}
+
+
+def test_commands_are_typable_not_kurts_own_and_point_at_module_attribute() -> None:
+    items = [
+        command("archive-all"),
+        command("Archive"),
+        command("fetch"),
+        command("archive-all", "pkg.cli:group.sub"),
+        command("ok", "cli"),
+        command("ok2", "cli:1x"),
+    ]
+    lines = {f"commands[{i}]": 10 + i for i in range(len(items))}
+    problems = checks.check_commands(items, F, lines.__getitem__)
+    assert [(p.line, p.message) for p in problems] == [
+        (
+            11,
+            "command name 'Archive' may hold only lowercase ASCII letters a-z, digits 0-9 "
+            "and single '-' between them, starting with a letter",
+        ),
+        (12, "command 'fetch' is one of Kurt's own commands (kurt fetch); rename it"),
+        (13, "command 'archive-all' is declared twice"),
+        (
+            14,
+            "command 'ok': entry 'cli' is not of the form 'module:attribute' "
+            "(e.g. 'cli:main' for the click command `main` in cli.py of the skill folder)",
+        ),
+        (
+            15,
+            "command 'ok2': entry 'cli:1x' is not of the form 'module:attribute' "
+            "(e.g. 'cli:main' for the click command `main` in cli.py of the skill folder)",
+        ),
+    ]
+    assert {p.file for p in problems} == {str(F)}
+
+
+def test_the_commands_of_spec_still_to_come_are_reserved_too() -> None:
+    [problem] = checks.check_commands([command("workflow")], F, on_line_8)
+    assert problem.message == (
+        "command 'workflow' is one of Kurt's own commands (kurt workflow); rename it"
+    )
+
+
+def test_a_command_item_of_the_wrong_shape_is_a_parse_error(tmp_path: Path) -> None:
+    root = tmp_path / "web"
+    root.mkdir()
+    path = root / "SKILL.md"
+    path.write_text("---\nname: web\ndescription: d\ncommands:\n  - {name: a}\n---\n")
+    with pytest.raises(ManifestError) as caught:
+        parse_manifest(read_front_matter(path.read_bytes(), path), path)
+    assert (caught.value.line, caught.value.message) == (
+        5,
+        "missing required key 'commands[0].entry'",
+    )
+    assert "entry" in str(caught.value.hint)
 
 
 def test_manifest_checks_collect_every_manifest_rule(tmp_path: Path) -> None:

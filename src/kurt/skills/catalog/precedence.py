@@ -11,6 +11,8 @@ one :class:`~kurt.skills.record.SkillRecord` per candidate and the index
 - Two skills providing the same tool, fetcher or mapper name: the
   higher-priority one wins and the other gets a warning; within one source
   neither can be said to win, so both get an error while both are enabled.
+- Two skills adding the same command: an error for both while both are
+  enabled, whatever their sources (a command has no namespace to win in).
 - ``requires_skills`` naming a missing skill, or forming a cycle, is an error.
 - Enabled state, the environment and trust are applied last
   (:func:`apply_state`), so the rest can be cached independently of the
@@ -197,6 +199,7 @@ def _collisions(records: list[SkillRecord]) -> tuple[list[SkillRecord], Index]:
                     )
             if position not in earlier:
                 earlier.append(position)
+    _command_clashes(records, clashes)
     final = []
     for position, record in enumerate(records):
         if position in warnings or position in clashes:
@@ -206,6 +209,25 @@ def _collisions(records: list[SkillRecord]) -> tuple[list[SkillRecord], Index]:
             )
         final.append(record)
     return final, index
+
+
+def _command_clashes(records: list[SkillRecord], clashes: dict[int, list[Clash]]) -> None:
+    """Add to ``clashes`` every command two valid, unshadowed skills both add."""
+    owners: dict[str, list[tuple[int, int]]] = {}  # name -> (position, index in commands)
+    for position, record in enumerate(records):
+        if record.status == STATUS_SHADOWED or not record.valid:
+            continue
+        for index, command in enumerate(record.extra.get("commands") or ()):
+            owners.setdefault(command["name"], []).append((position, index))
+    for name, found in owners.items():
+        for position, index in found if len(found) > 1 else ():
+            record = records[position]
+            line = (record.extra.get(LINES) or {}).get(f"commands[{index}]")
+            for other_position, _ in found:
+                if other_position != position:
+                    other = records[other_position]
+                    clash = Clash("command", name, other.name, str(other.path), line)
+                    clashes.setdefault(position, []).append(clash)
 
 
 def _requirements(records: list[SkillRecord]) -> list[SkillRecord]:

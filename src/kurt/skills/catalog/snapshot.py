@@ -74,8 +74,9 @@ if TYPE_CHECKING:
 # requirements line; 9: the run index holds the scan; 10: one format for all;
 # 11: problem rows keep their hint; 12: the listing's statuses and provided names;
 # 13: what config skills needs of each row; 14: the run index's records as lines;
-# 15: the human table's cells; 16: the workflows key and its line.
-FORMAT = 16
+# 15: the human table's cells; 16: the workflows key and its line;
+# 17: the commands key and each command's line.
+FORMAT = 17
 MAGIC = f"kurt skill listing {FORMAT}"
 POINTER_MAGIC = f"kurt skill listing pointer {FORMAT}"
 SEP = "\x00"

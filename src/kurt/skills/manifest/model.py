@@ -80,6 +80,17 @@ class SettingSpec(BaseModel):
         return self.model_dump(mode="json")
 
 
+class CommandSpec(BaseModel):
+    """One command a skill adds to ``kurt``: ``{name: archive-all, entry: "cli:group",
+    help: "..."}`` (``entry`` is ``module:attribute`` inside the skill folder)."""
+
+    model_config = _STRICT
+
+    name: str = Field(min_length=1)
+    entry: str = Field(min_length=1)
+    help: str | None = None
+
+
 class Manifest(BaseModel):
     """A parsed SKILL.md front matter. Unknown top-level keys are in ``extra_keys``."""
 
@@ -105,6 +116,7 @@ class Manifest(BaseModel):
     settings: dict[str, SettingSpec] = Field(default_factory=dict)
     # Workflow files (TOML) relative to the skill's folder (SPEC section 11).
     workflows: list[str] = Field(default_factory=list)
+    commands: list[CommandSpec] = Field(default_factory=list)
     # What parsing noticed, kept for the checks (and the cache).
     extra_keys: list[str] = Field(default_factory=list)
     metadata_coerced: list[str] = Field(default_factory=list)
@@ -262,6 +274,7 @@ _HINTS = {
     "requires": 'list distribution requirements, e.g. requires: ["httpx>=0.27"]',
     "requires_python": 'write a specifier such as ">=3.11"',
     "version": "write a version such as 0.1.0",
+    "commands": 'each command is {name: archive-all, entry: "module:attribute", help: ...}',
 }
 
 

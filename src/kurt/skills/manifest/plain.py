@@ -46,6 +46,7 @@ KURT_KEYS = (
     "implements",
     "settings",
     "workflows",
+    "commands",
 )
 KNOWN_KEYS = frozenset(CORE_KEYS + KURT_KEYS)
 
@@ -54,6 +55,7 @@ IMPLEMENTS_TYPES = KINDS
 SETTING_TYPE_NAMES = ("str", "int", "float", "bool", "list", "dict")
 
 _IMPLEMENTATION_KEYS = frozenset({"type", "class", "name", "description"})
+_COMMAND_KEYS = frozenset({"name", "entry", "help"})
 _SETTING_KEYS = frozenset({"type", "default", "description", "required", "secret", "env"})
 _TEXT_LISTS = ("tags",)
 _REQUIRE_LISTS = ("requires_env", "requires_api", "requires_skills")
@@ -156,6 +158,7 @@ def _plain(fields: Mapping[str, Any]) -> dict[str, Any]:
     plain["implements"] = [_implementation(item) for item in _list(get("implements", []))]
     plain["settings"] = {key: _setting(spec) for key, spec in _mapping(get("settings", {})).items()}
     plain["workflows"] = _texts(get("workflows", []))
+    plain["commands"] = [_command(item) for item in _list(get("commands", []))]
     plain["extra_keys"] = sorted(key for key in fields if key not in KNOWN_KEYS)
     plain["metadata_coerced"] = []
     return plain
@@ -170,6 +173,17 @@ def _implementation(item: Any) -> dict[str, Any]:
         "class": _nonempty_text(item.get("class")),
         "name": _nonempty_text(item.get("name")),
         "description": _optional_text(item.get("description")),
+    }
+
+
+def _command(item: Any) -> dict[str, Any]:
+    item = _mapping(item)
+    if not item.keys() <= _COMMAND_KEYS:
+        raise _Unsure
+    return {
+        "name": _nonempty_text(item.get("name")),
+        "entry": _nonempty_text(item.get("entry")),
+        "help": _optional_text(item.get("help")),
     }
 
 

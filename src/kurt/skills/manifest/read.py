@@ -35,6 +35,7 @@ _LINE_KEYS = (
     "requires_skills",
     "implements",
     "workflows",
+    "commands",
 )
 
 # Manifest keys shown by `kurt skill info` beyond what the record holds.
@@ -81,6 +82,7 @@ def read_facts(candidate: Candidate) -> dict[str, Any]:
         candidate.folder, front, plain, entry_point=candidate.entry_point
     )
     problems = [problem.to_row() for problem in found]
+    commands = len(plain["commands"])
     return {
         "name": plain["name"],
         "version": plain["version"],
@@ -97,7 +99,11 @@ def read_facts(candidate: Candidate) -> dict[str, Any]:
             **{key: plain.get(key) for key in _EXTRA_KEYS if plain.get(key) not in (None, [], {})},
             # Where these keys are, so later checks (kurt.skills.environment, validate's
             # built-in clash check) can name the line without parsing the manifest again.
-            LINES: {key: front.key_lines[key] for key in _LINE_KEYS if key in front.key_lines},
+            LINES: {
+                **{key: front.key_lines[key] for key in _LINE_KEYS if key in front.key_lines},
+                # Each command's own line, for a clash between two skills' commands.
+                **{f"commands[{i}]": front.line_of(f"commands[{i}]") for i in range(commands)},
+            },
         },
     }
 

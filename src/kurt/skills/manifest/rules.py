@@ -65,6 +65,10 @@ SETTING_TYPES: dict[str, tuple[type, ...]] = {
 _NAME_CHARS = re.compile(r"[a-z0-9-]+")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PROVIDED_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+# A command is typed after `kurt`: a lowercase word, '-' between parts.
+_COMMAND_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+_DOTTED = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*"
+_COMMAND_ENTRY = re.compile(rf"{_DOTTED}:{_DOTTED}")
 # A letter first: pydantic takes a name starting with '_' for a private
 # attribute, not a field, so `_token` could never reach context.settings.
 _SETTING_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
@@ -234,6 +238,40 @@ def check_builtin_names(
     ]
 
 
+def check_commands(
+    commands: Sequence[Mapping[str, Any]], file: Path | None, at: Lines
+) -> list[Problem]:
+    """Each command a skill adds to ``kurt``: a name that can be typed, is not
+    one of Kurt's own commands and is not added twice, and an ``entry`` of the
+    form ``module:attribute`` (a module inside the skill folder)."""
+    from kurt.kinds import OWN_COMMANDS
+
+    problems = []
+    seen: set[str] = set()
+    for index, item in enumerate(commands):
+        name, entry, line = item["name"], item["entry"], at(f"commands[{index}]")
+
+        def add(message: str, line: int | None = line) -> None:
+            problems.append(Problem.at(file, line, message))
+
+        if not _COMMAND_NAME.fullmatch(name) or len(name) > MAX_NAME:
+            add(
+                f"command name '{name}' may hold only lowercase ASCII letters a-z, digits 0-9 "
+                "and single '-' between them, starting with a letter"
+            )
+        elif name in OWN_COMMANDS:
+            add(f"command '{name}' is one of Kurt's own commands (kurt {name}); rename it")
+        elif name in seen:
+            add(f"command '{name}' is declared twice")
+        seen.add(name)
+        if not _COMMAND_ENTRY.fullmatch(entry):
+            add(
+                f"command '{name}': entry '{entry}' is not of the form 'module:attribute' "
+                "(e.g. 'cli:main' for the click command `main` in cli.py of the skill folder)"
+            )
+    return problems
+
+
 def check_settings(
     settings: Mapping[str, Mapping[str, Any]], file: Path | None, at: Lines
 ) -> list[Problem]:
@@ -337,4 +375,5 @@ def manifest_checks(
         *check_builtin_names(manifest["implements"], file, at),
         *check_settings(manifest["settings"], file, at),
         *check_workflows(manifest["workflows"], folder, file, at("workflows")),
+        *check_commands(manifest["commands"], file, at),
     ]
