@@ -68,6 +68,12 @@ def test_every_command_module_is_importable_and_a_click_command() -> None:
         assert command.name == name
 
 
+def test_every_command_of_kurt_is_a_name_skills_may_not_take() -> None:
+    from kurt.kinds import OWN_COMMANDS
+
+    assert set(app.COMMANDS) <= OWN_COMMANDS
+
+
 START_UP_PROBE = """
     import sys
     from kurt.__main__ import main
