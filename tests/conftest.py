@@ -72,6 +72,15 @@ def global_registries_undone() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def secrets_forgotten() -> Iterator[None]:
+    """A secret one test resolved is not masked in the next one's output."""
+    from kurt import redaction
+
+    yield
+    redaction.forget_all()
+
+
 @pytest.fixture
 def make_project(tmp_path: Path) -> Callable[..., Path]:
     """Create a project folder with kurt.toml; trusted unless trusted=False."""

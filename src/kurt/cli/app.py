@@ -17,6 +17,7 @@ import click
 from kurt._version import DISTRIBUTION, __version__
 from kurt.cli.help_cache import MAX_HELP_WIDTH, help_width
 from kurt.errors import KurtError
+from kurt.redaction import redacted_streams
 
 # name -> (module, attribute, one-line help shown by `kurt --help`)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -112,7 +113,13 @@ def _debug_wanted(args: list[str]) -> bool:
 
 
 def run(args: list[str]) -> int:
-    """Run the CLI with ``args``; return the exit code. Never lets a user error escape."""
+    """Run the CLI with ``args``; return the exit code. Never lets a user error escape,
+    nor a secret out: whatever it prints is redacted (:mod:`kurt.redaction`)."""
+    with redacted_streams():
+        return _run(args)
+
+
+def _run(args: list[str]) -> int:
     debug = _debug_wanted(args)
     try:
         with _debug_logging(debug):

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from kurt.redaction import redact_value
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -16,7 +18,9 @@ if TYPE_CHECKING:
 def print_json(value: Any) -> None:
     """Print ``value`` as JSON on stdout: indented for a person at a terminal,
     compact for a pipe (a script). An indent makes Python use its pure-Python
-    encoder, which took most of ``kurt config skills --json`` among 10,000 skills."""
+    encoder, which took most of ``kurt config skills --json`` among 10,000 skills.
+    Secrets are masked in the value, before it is written (:mod:`kurt.redaction`)."""
+    value = redact_value(value)
     if _stdout_is_tty():
         click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
         return

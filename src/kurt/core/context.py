@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
+from kurt.redaction import remember_settings
+
 if TYPE_CHECKING:
     import httpx
 
@@ -104,7 +106,9 @@ class ToolContext:
         """This context with ``skill``'s settings in place of the current ones."""
         if skill == self.skill and self.skill is not None:
             return self
-        return attrs.evolve(self, settings=self.settings_for(skill), skill=skill)
+        settings = self.settings_for(skill)
+        remember_settings(settings)  # its secrets are masked in all Kurt prints and stores
+        return attrs.evolve(self, settings=settings, skill=skill)
 
     async def run_tool(
         self,

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from kurt.redaction import redact
 
 if TYPE_CHECKING:
     from kurt.errors import KurtError
@@ -23,6 +25,16 @@ class ErrorInfo(BaseModel):
     message: str
     item: str | None = None
     type: str | None = None
+
+    @model_validator(mode="after")
+    def _no_secret(self) -> ErrorInfo:
+        # An error is printed and stored (the database's error column): a secret
+        # setting's value in an exception message stops here (kurt.redaction).
+        self.message = redact(self.message)
+        for key, value in (self.model_extra or {}).items():
+            if isinstance(value, str):
+                self.model_extra[key] = redact(value)  # type: ignore[index]
+        return self
 
     @classmethod
     def from_error(cls, exc: KurtError, **extra: Any) -> ErrorInfo:
