@@ -69,7 +69,7 @@ def test_the_user_file_is_checked_too(tmp_path: Path) -> None:
     assert str(caught.value) == (
         f"{home / 'kurt.toml'}:2: unknown key 'fetch.engien'; did you mean 'engine'?\n"
         "  hint: keys of [fetch]: engine, timeout, retries, backoff, max_bytes, concurrency, "
-        "user_agent, lease"
+        "user_agent, lease, routes"
     )
 
 

@@ -145,7 +145,7 @@ def test_unknown_key_in_a_section_is_an_error_naming_it(where: Callable[..., Loc
     assert str(caught.value) == (
         f"{locations.project_file}:4: unknown key 'fetch.timeuot'; did you mean 'timeout'?\n"
         "  hint: keys of [fetch]: engine, timeout, retries, backoff, max_bytes, concurrency, "
-        "user_agent, lease"
+        "user_agent, lease, routes"
     )
 
 
@@ -196,3 +196,31 @@ def test_an_unknown_configured_engine_is_blamed_on_the_file_holding_it(
     other = UnknownNameError("mapper", "crawl2", ["crawl"])
     assert configured_name_error(other, config, ("map", "engine")) is other
     assert configured_name_error(unknown, KurtConfig(), ("map", "engine")) is unknown
+
+
+def test_routes_keep_their_file_order(where: Callable[..., Locations]) -> None:
+    locations = where(
+        project='[fetch.routes]\n"docs.test/*" = "httpx"\n"*.test/*" = "trafilatura"\n'
+        '[map.routes]\n"*/news*" = "rss"\n'
+    )
+    config = load_config(locations)
+    assert list(config.fetch.routes.items()) == [
+        ("docs.test/*", "httpx"),
+        ("*.test/*", "trafilatura"),
+    ]
+    assert config.map.routes == {"*/news*": "rss"}
+
+
+def test_a_route_with_a_scheme_is_an_error_naming_its_line(
+    where: Callable[..., Locations],
+) -> None:
+    locations = where(
+        project='[fetch]\ntimeout = 5\n\n[fetch.routes]\n"https://a.test/*" = "httpx"\n'
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(locations)
+    assert str(caught.value) == (
+        f"{locations.project_file}:4: invalid value for 'fetch.routes': 'https://a.test/*' holds "
+        "a scheme; patterns match host/path without it (write 'a.test/*')\n"
+        "  hint: fix the value in that file; see docs/configuration.md"
+    )

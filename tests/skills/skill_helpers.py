@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 _TOOL = """
@@ -75,13 +75,15 @@ def write_skill(
     description: str | None = None,
     version: str = "0.1.0",
     folder: str | None = None,
+    routes: Mapping[str, str] | None = None,
 ) -> Path:
     """A skill folder ``parent/<folder or name>``.
 
     ``provides`` lists ``(kind, name)`` pairs (default: one tool named like the
     skill); ``markers`` is where skill.py records its import; ``code`` replaces
     skill.py's generated body (the header with the marker stays);
-    ``manifest`` replaces SKILL.md entirely.
+    ``manifest`` replaces SKILL.md entirely; ``routes`` adds YAML keys (such
+    as ``"url_patterns: ['*.test/*'], priority: 2"``) to the named entries.
     """
     provides = [("tool", name)] if provides is None else list(provides)
     path = parent / (folder or name)
@@ -97,6 +99,8 @@ def write_skill(
             lines.append("implements:")
             for kind, tool in provides:
                 entry = f"type: {kind}, class: {class_for(tool)}, name: {json.dumps(tool)}"
+                if routes and tool in routes:
+                    entry += f", {routes[tool]}"
                 lines.append(f"  - {{{entry}}}")
         lines += [line for line in textwrap.dedent(manifest_extra).splitlines() if line]
         lines += ["---", "", f"# {name}", ""]

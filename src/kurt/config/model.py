@@ -14,7 +14,7 @@ from importlib.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -28,6 +28,23 @@ from kurt.config.keys import unknown_key
 from kurt.config.locations import Locations
 from kurt.config.skills import locate_path
 from kurt.errors import ConfigError, KurtError, UnknownNameError
+from kurt.routing import pattern_problem
+
+_ROUTES = (
+    'URL pattern (host/path glob) -> engine, first match in file order: {"*.notion.so/*" = '
+    '"notion"}. Before any skill\'s url_patterns.'
+)
+
+
+def _check_routes(routes: dict[str, str]) -> dict[str, str]:
+    """Each key of a routes table is a usable URL pattern and each value names an engine."""
+    for pattern, engine in routes.items():
+        problem = pattern_problem(pattern)
+        if problem is not None:
+            raise ValueError(problem)
+        if not engine.strip():
+            raise ValueError(f"the route '{pattern}' names no engine")
+    return routes
 
 
 class FetchSection(BaseModel):
@@ -53,6 +70,9 @@ class FetchSection(BaseModel):
         description="Seconds a `fetch --pending` worker holds the URLs it claimed; "
         "a dead worker's URLs are claimed again after it.",
     )
+    routes: dict[str, str] = Field(default_factory=dict, description=_ROUTES)
+
+    _routes = field_validator("routes")(_check_routes)
 
 
 class MapSection(BaseModel):
@@ -67,6 +87,9 @@ class MapSection(BaseModel):
     max_urls: int = Field(default=1000, ge=1, description="Most URLs one map returns.")
     include: list[str] = Field(default_factory=list, description="Patterns a URL must match.")
     exclude: list[str] = Field(default_factory=list, description="Patterns that drop a URL.")
+    routes: dict[str, str] = Field(default_factory=dict, description=_ROUTES)
+
+    _routes = field_validator("routes")(_check_routes)
 
 
 class DatabaseSection(BaseModel):
@@ -153,6 +176,8 @@ def _config_error(exc: ValidationError, files: list[Path]) -> ConfigError:
     loc = tuple(str(part) for part in first["loc"])
     key = ".".join(loc)
     detail = first["msg"]
+    if first["type"] == "value_error":  # a validator's own words, without pydantic's prefix
+        detail = str(first.get("ctx", {}).get("error", detail))
     if first["type"] not in {"missing", "extra_forbidden"} and isinstance(
         first.get("input"), str | int | float | bool
     ):

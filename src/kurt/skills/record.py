@@ -56,6 +56,22 @@ class Provided(NamedTuple):
     name: str
     class_name: str
     description: str = ""
+    # What routes URLs to a fetcher or mapper (SPEC section 10, kurt.routing).
+    url_patterns: tuple[str, ...] = ()
+    priority: int = 0
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> Provided:
+        """The entry a facts or run-index row holds (``[kind, name, class,
+        description, url_patterns, priority]``; the last two may be absent)."""
+        kind, name, class_name, description, *routing = row
+        patterns = tuple(routing[0]) if routing else ()
+        priority = int(routing[1]) if len(routing) > 1 else 0
+        return cls(kind, name, class_name, description, patterns, priority)
+
+    def to_row(self) -> list[Any]:
+        """The JSON row :meth:`from_row` reads back."""
+        return [*self[:4], list(self.url_patterns), self.priority]
 
 
 class SkillProblem(NamedTuple):
@@ -242,7 +258,7 @@ class SkillRecord(NamedTuple):
             "manifest_path": str(self.manifest_path),
             "version": self.version,
             "description": self.description,
-            "provides": [list(p) for p in self.provides],
+            "provides": [p.to_row() for p in self.provides],
             "requires_skills": list(self.requires_skills),
             "settings": self.settings,
             "problems": [p.to_row() for p in self.problems],
@@ -262,7 +278,7 @@ class SkillRecord(NamedTuple):
             manifest_path=Path(data["manifest_path"]),
             version=data["version"],
             description=data["description"],
-            provides=tuple(Provided(*p) for p in data["provides"]),
+            provides=tuple(Provided.from_row(p) for p in data["provides"]),
             requires_skills=tuple(data["requires_skills"]),
             settings=data["settings"],
             problems=tuple(SkillProblem.from_row(p) for p in data["problems"]),

@@ -32,7 +32,7 @@ def test_a_healthy_manifest_becomes_plain_json_facts(tmp_path: Path) -> None:
     assert json.loads(json.dumps(facts)) == facts  # plain data, as the cache stores it
     assert facts["name"] == "archiver"
     assert facts["version"] == "1.0"
-    assert facts["provides"] == [["tool", "archive", "ArchiveTool", ""]]
+    assert facts["provides"] == [["tool", "archive", "ArchiveTool", "", [], 0]]
     assert facts["settings"]["timeout"]["default"] == 30
     assert facts["problems"] == []
     assert facts["extra"]["license"] == "MIT"

@@ -418,3 +418,87 @@ def test_a_long_chain_does_not_hit_the_recursion_limit() -> None:
     n = 5000
     requires = {f"s{i}": [f"s{i + 1}"] if i + 1 < n else [] for i in range(n)}
     assert precedence.order_by_requirements(requires)[0] == f"s{n - 1}"
+
+
+# --- routing: url_patterns and priority -------------------------------------------------------
+
+
+def routed(kind: str, name: str = "t", **keys: Any) -> dict[str, Any]:
+    item = {"type": kind, "class": "C", "name": name, **keys}
+    return Implementation.model_validate(item).model_dump(by_alias=True)
+
+
+def test_fetchers_and_mappers_may_declare_url_patterns_and_priority() -> None:
+    implements = [
+        routed("fetcher", url_patterns=["*.notion.so/*", "notion.so/*"], priority=3),
+        routed("mapper", "m", url_patterns=["*/feed*", "example.com/[a-z]*"]),
+    ]
+    assert checks.check_routing(implements, F, on_line_8) == []
+    assert implements[0]["priority"] == 3
+    assert routed("fetcher")["url_patterns"] == []
+    assert routed("fetcher")["priority"] == 0
+
+
+@pytest.mark.parametrize(
+    ("pattern", "message"),
+    [
+        (
+            "https://example.com/*",
+            "fetcher 't': url_patterns: 'https://example.com/*' holds a scheme; patterns "
+            "match host/path without it (write 'example.com/*')",
+        ),
+        ("", "fetcher 't': url_patterns: a pattern must not be empty"),
+        (
+            "example.com/a b",
+            "fetcher 't': url_patterns: 'example.com/a b' holds whitespace or a control character",
+        ),
+        (
+            "example.com/[ab",
+            "fetcher 't': url_patterns: 'example.com/[ab' opens a '[' set that no ']' closes",
+        ),
+        (
+            "notion.so",
+            "fetcher 't': url_patterns: 'notion.so' can never match: a URL is matched "
+            "as host/path, so write 'notion.so/*'",
+        ),
+    ],
+)
+def test_a_bad_url_pattern_is_an_error_at_its_entry(pattern: str, message: str) -> None:
+    implements = [routed("fetcher", url_patterns=["ok.test/*", pattern])]
+    problems = checks.check_routing(implements, F, on_line_8)
+    assert [(p.file, p.line, p.severity, p.message) for p in problems] == [
+        (str(F), 8, "error", message)
+    ]
+
+
+def test_a_tool_takes_no_url_patterns_nor_priority() -> None:
+    for keys in ({"url_patterns": ["*.test/*"]}, {"priority": 2}):
+        problems = checks.check_routing([routed("tool", "archive", **keys)], F, on_line_8)
+        assert messages(problems) == [
+            "tool 'archive': url_patterns and priority route URLs to fetchers and mappers; "
+            "a tool takes neither (remove them)"
+        ]
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ("url_patterns: '*.test/*'", "'implements[0].url_patterns': expected a list"),
+        ("priority: high", "'implements[0].priority': expected an integer"),
+        ("priority: true", "'implements[0].priority': expected an integer"),
+    ],
+)
+def test_routing_keys_of_the_wrong_shape_fail_parsing(
+    tmp_path: Path, fields: str, expected: str
+) -> None:
+    folder = tmp_path / "web"
+    folder.mkdir()
+    text = (
+        "---\nname: web\ndescription: d\nimplements:\n"
+        f"  - {{type: fetcher, class: C, name: web, {fields}}}\n---\n"
+    )
+    (folder / "SKILL.md").write_text(text, encoding="utf-8")
+    with pytest.raises(ManifestError) as caught:
+        parse_manifest(read_front_matter(text, folder / "SKILL.md"), folder / "SKILL.md")
+    assert expected in str(caught.value)
+    assert caught.value.line == 5

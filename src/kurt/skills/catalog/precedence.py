@@ -65,7 +65,7 @@ def record_from_facts(candidate: Candidate, facts: dict[str, Any]) -> SkillRecor
         manifest_path=candidate.manifest or candidate.folder / "SKILL.md",
         version=facts.get("version"),
         description=facts.get("description") or "",
-        provides=tuple(Provided(*p) for p in facts.get("provides", ())),
+        provides=tuple(Provided.from_row(p) for p in facts.get("provides", ())),
         requires_skills=tuple(facts.get("requires_skills", ())),
         settings=facts.get("settings") or {},
         problems=problems,

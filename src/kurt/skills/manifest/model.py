@@ -53,7 +53,12 @@ _STRICT = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, str_str
 
 
 class Implementation(BaseModel):
-    """One thing a skill provides: ``{type: tool, class: ArchiveTool, name: archive}``."""
+    """One thing a skill provides: ``{type: tool, class: ArchiveTool, name: archive}``.
+
+    Fetchers and mappers may add ``url_patterns`` (shell globs over host/path)
+    and a ``priority`` that route URLs to them (SPEC section 10; the rules in
+    :func:`kurt.skills.manifest.rules.check_routing`).
+    """
 
     model_config = _STRICT
 
@@ -61,6 +66,8 @@ class Implementation(BaseModel):
     class_: str = Field(alias="class", min_length=1)
     name: str = Field(min_length=1)
     description: str | None = None
+    url_patterns: list[str] = Field(default_factory=list)
+    priority: int = Field(default=0, strict=True)  # `true` is not a priority
 
 
 class SettingSpec(BaseModel):
@@ -250,6 +257,8 @@ _EXPECTED = {
     "model_type": "a mapping",
     "model_attributes_type": "a mapping",
     "string_too_short": "a non-empty string",
+    "int_type": "an integer",
+    "int_parsing": "an integer",
 }
 
 
@@ -268,7 +277,8 @@ def _shown(value: Any) -> str:
 
 
 _HINTS = {
-    "implements": "each item is {type: tool|fetcher|mapper, class: ClassName, name: name}",
+    "implements": "each item is {type: tool|fetcher|mapper, class: ClassName, name: name}, "
+    "and a fetcher or mapper may add url_patterns: [glob, ...] and priority: int",
     "settings": "each setting is {type: str|int|float|bool|list|dict, default: ..., "
     "description: ...}",
     "requires": 'list distribution requirements, e.g. requires: ["httpx>=0.27"]',

@@ -54,7 +54,9 @@ KNOWN_KEYS = frozenset(CORE_KEYS + KURT_KEYS)
 IMPLEMENTS_TYPES = KINDS
 SETTING_TYPE_NAMES = ("str", "int", "float", "bool", "list", "dict")
 
-_IMPLEMENTATION_KEYS = frozenset({"type", "class", "name", "description"})
+_IMPLEMENTATION_KEYS = frozenset(
+    {"type", "class", "name", "description", "url_patterns", "priority"}
+)
 _COMMAND_KEYS = frozenset({"name", "entry", "help"})
 _SETTING_KEYS = frozenset({"type", "default", "description", "required", "secret", "env"})
 _TEXT_LISTS = ("tags",)
@@ -173,6 +175,8 @@ def _implementation(item: Any) -> dict[str, Any]:
         "class": _nonempty_text(item.get("class")),
         "name": _nonempty_text(item.get("name")),
         "description": _optional_text(item.get("description")),
+        "url_patterns": _texts(item.get("url_patterns", [])),
+        "priority": _integer(item.get("priority", 0)),
     }
 
 
@@ -224,6 +228,12 @@ def _nonempty_text(value: Any) -> str:
 
 def _optional_text(value: Any) -> str | None:
     return None if value is None else _text(value)
+
+
+def _integer(value: Any) -> int:
+    if type(value) is not int:
+        raise _Unsure
+    return value
 
 
 def _flag(value: Any) -> bool:

@@ -10,7 +10,7 @@ the environment (installed distributions, environment variables, the Python
 version) are not cached: :mod:`kurt.skills.environment` runs them each time.
 
 A facts dict holds: ``name``, ``version``, ``description``, ``provides``
-(``[kind, name, class, description]`` rows), ``requires_skills``,
+(``[kind, name, class, description, url_patterns, priority]`` rows), ``requires_skills``,
 ``settings`` (the raw schema), ``problems`` (``[severity, message, file,
 line]`` rows) and ``extra`` (the other manifest keys, for ``kurt skill info``).
 """
@@ -88,7 +88,14 @@ def read_facts(candidate: Candidate) -> dict[str, Any]:
         "version": plain["version"],
         "description": plain["description"],
         "provides": [
-            [item["type"], item["name"], item["class"], item["description"] or ""]
+            [
+                item["type"],
+                item["name"],
+                item["class"],
+                item["description"] or "",
+                item["url_patterns"],
+                item["priority"],
+            ]
             for item in plain["implements"]
         ],
         "requires_skills": list(plain["requires_skills"]),

@@ -33,6 +33,7 @@ from kurt.skills.record import SkillProblem
 
 __all__ = [
     "Problem",
+    "check_routing",
     "field_checks",
     "manifest_checks",
 ]
@@ -272,6 +273,32 @@ def check_commands(
     return problems
 
 
+def check_routing(
+    implements: Sequence[Mapping[str, Any]], file: Path | None, at: Lines
+) -> list[Problem]:
+    """``url_patterns`` are usable globs, and only fetchers and mappers route URLs
+    (a tool takes its input from its caller, never from a URL's shape)."""
+    from kurt.routing import pattern_problem
+
+    problems = []
+    for index, item in enumerate(implements):
+        patterns = item.get("url_patterns") or []
+        line = at(f"implements[{index}]")
+        if item["type"] == "tool" and (patterns or item.get("priority", 0)):
+            message = (
+                f"tool '{item['name']}': url_patterns and priority route URLs to fetchers and "
+                "mappers; a tool takes neither (remove them)"
+            )
+            problems.append(Problem.at(file, line, message))
+            continue
+        for pattern in patterns:
+            problem = pattern_problem(pattern)
+            if problem is not None:
+                message = f"{item['type']} '{item['name']}': url_patterns: {problem}"
+                problems.append(Problem.at(file, line, message))
+    return problems
+
+
 def check_settings(
     settings: Mapping[str, Mapping[str, Any]], file: Path | None, at: Lines
 ) -> list[Problem]:
@@ -373,6 +400,7 @@ def manifest_checks(
         *check_implements_unique(manifest["implements"], file, at),
         *check_provided_names(manifest["implements"], file, at),
         *check_builtin_names(manifest["implements"], file, at),
+        *check_routing(manifest["implements"], file, at),
         *check_settings(manifest["settings"], file, at),
         *check_workflows(manifest["workflows"], folder, file, at("workflows")),
         *check_commands(manifest["commands"], file, at),
