@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
 
         sys.stdout.write(f"kurt ({DISTRIBUTION}) {__version__}\n")
         return 0
-    if args in (["--help"], ["-h"]):
+    if args in ([], ["--help"], ["-h"]):  # bare `kurt` is a request for help (exit 0)
         from kurt.cli.help_cache import print_root_help
 
         return print_root_help()

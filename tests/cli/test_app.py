@@ -54,6 +54,14 @@ def test_help_lists_every_command(run_kurt: Run) -> None:
         assert option in outcome.stdout
 
 
+def test_bare_kurt_prints_the_help_and_succeeds(run_kurt: Run, invoke: Run) -> None:
+    bare = run_kurt()
+    assert bare == (0, run_kurt("--help").stdout, "")
+    in_process = invoke()
+    assert in_process.exit_code == 0
+    assert in_process.stdout.startswith("Usage: kurt [OPTIONS] COMMAND [ARGS]...\n")
+
+
 @pytest.mark.skipif(not KURT_SCRIPT.exists(), reason="the kurt console script is not installed")
 def test_python_m_kurt_is_the_same_as_kurt(run_kurt: Run) -> None:
     done = subprocess.run([KURT_SCRIPT, "--help"], capture_output=True, text=True, check=False)

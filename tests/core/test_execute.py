@@ -127,6 +127,28 @@ def test_a_skill_tools_hint_lists_its_fields_itself(run: Run, tools: Any) -> Non
     assert caught.value.hint == "'echo' takes: source-url (required)"
 
 
+def test_a_key_that_is_the_skills_setting_points_at_config_skills_set(
+    run: Run, tools: Any, registries: Any
+) -> None:
+    """``-p top=3`` for a setting ``top`` is a mistake of place, not a typo."""
+
+    class Settings(BaseModel):
+        top: int = 10
+
+    with attributed_to("echo-skill"):
+        tools.register(Echo)
+    context = registries.context(settings_for=lambda skill: Settings())
+    with pytest.raises(ToolInputError) as caught:
+        run("echo", {"source-url": "u", "top": "3"}, context)
+    assert caught.value.hint == (
+        "'top' is a setting of skill 'echo-skill', not an input; "
+        "set it with: kurt config skills set echo-skill top VALUE"
+    )
+    with pytest.raises(ToolInputError) as other:  # a key that is neither: the fields
+        run("echo", {"source-url": "u", "bottom": "3"}, context)
+    assert other.value.hint == "'echo' takes: source-url (required)"
+
+
 def test_an_unknown_tool_suggests_the_closest(run: Run) -> None:
     with pytest.raises(UnknownNameError) as caught:
         run("cont", {})

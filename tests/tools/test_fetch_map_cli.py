@@ -75,6 +75,18 @@ def test_fetch_human_output_names_each_failure(
     assert "0 item(s), 1 error(s), failed in " in done.stderr
 
 
+def test_a_fetch_that_fails_in_part_says_how_much_failed(
+    run_kurt: Callable[..., Any], project: Path, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/page").respond_with_data("<p>fine</p>", content_type="text/html")
+    httpserver.expect_request("/gone").respond_with_data("no", status=404)
+    urls = [httpserver.url_for(path) for path in ("/page", "/gone", "/gone2")]
+    done = run_kurt("fetch", *urls, cwd=project, env=FAST)
+    assert done.exit_code == 0  # something was fetched
+    summary = done.stderr.splitlines()[-1]
+    assert summary.startswith("1 item(s), 2 error(s), 2 of 3 URLs failed in "), done.stderr
+
+
 @pytest.mark.slow  # kurt processes in turn
 def test_an_unknown_engine_is_a_usage_error_with_a_suggestion(
     run_kurt: Callable[..., Any], project: Path

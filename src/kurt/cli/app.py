@@ -120,6 +120,7 @@ def run(args: list[str]) -> int:
 
 
 def _run(args: list[str]) -> int:
+    args = args or ["--help"]  # bare `kurt` asks for help; click would call it a usage error
     debug = _debug_wanted(args)
     try:
         with _debug_logging(debug):

@@ -114,12 +114,24 @@ def show_result(result: ToolResult, *, as_json: bool) -> None:
             click.echo(f"  hint: {hint}", err=True)
     if any(_crashed(error) for error in result.errors) and not _log.isEnabledFor(logging.DEBUG):
         click.echo(f"  hint: {DEBUG_HINT}", err=True)
-    status = "ok" if result.success else "failed"
     duration = result.metadata.get("duration_ms")
-    summary = f"{len(result.data)} item(s), {len(result.errors)} error(s), {status}"
+    summary = f"{len(result.data)} item(s), {len(result.errors)} error(s), {_status(result)}"
     if duration is not None:
         summary += f" in {duration:.0f} ms"
     click.echo(summary, err=True)
+
+
+def _status(result: ToolResult) -> str:
+    """``ok``, ``failed``, or for a run that failed in part how much did
+    (``2 of 3 URLs failed``): "ok" would hide that most of a fetch failed."""
+    if not result.errors:
+        return "ok" if result.success else "failed"
+    if not result.success:
+        return "failed"
+    done, failed = result.metadata.get("fetched"), result.metadata.get("failed")
+    if isinstance(done, int) and isinstance(failed, int):
+        return f"{failed} of {done + failed} URLs failed"
+    return "partly failed"
 
 
 DEBUG_HINT = "run again with --debug to see where it was raised"

@@ -55,7 +55,8 @@ async def execute_tool(
         raise ToolInputError(
             f"Invalid input for tool '{name}': "
             f"{describe_validation_error(exc, model.model_fields)}",
-            hint=input_hint(name, model, builtin=entry.skill is None),
+            hint=_setting_hint(exc, entry.skill, context)
+            or input_hint(name, model, builtin=entry.skill is None),
         ) from None
 
     run_context = context.for_skill(entry.skill)
@@ -93,6 +94,29 @@ def _failed(name: str, exc: KurtError) -> ToolResult:
 
 def _crash(exc: Exception) -> ErrorInfo:
     return ErrorInfo(message=describe(exc, call="run()"), type=crash_type(exc))
+
+
+def _setting_hint(exc: ValidationError, skill: str | None, context: ToolContext) -> str | None:
+    """Where to put a key the tool does not take but its skill's settings do
+    (``-p top=3`` for a setting ``top``), or ``None``."""
+    if skill is None:
+        return None
+    undeclared = [
+        str(error["loc"][0]) for error in exc.errors() if error["type"] == "extra_forbidden"
+    ]
+    if not undeclared:
+        return None
+    try:
+        declared = getattr(type(context.settings_for(skill)), "model_fields", {})
+    except KurtError:  # settings that do not validate: the run would say so itself
+        return None
+    key = next((key for key in undeclared if key in declared), None)
+    if key is None:
+        return None
+    return (
+        f"'{key}' is a setting of skill '{skill}', not an input; "
+        f"set it with: kurt config skills set {skill} {key} VALUE"
+    )
 
 
 def input_hint(name: str, model: type[BaseModel], *, builtin: bool) -> str:
