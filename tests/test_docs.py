@@ -165,3 +165,18 @@ def test_the_skills_md_walkthrough_works_as_written(
     )
     assert tested.returncode == 0, tested.stdout + tested.stderr
     assert "3 passed" in tested.stdout
+
+
+def test_the_lifespan_example_works_as_written(
+    make_project: Callable[..., Path], run_kurt: Callable[..., Any]
+) -> None:
+    guide = (DOCS / "skills.md").read_text(encoding="utf-8")
+    root = make_project("my-project")
+    folder = root / "skills" / "visit-log"
+    folder.mkdir()
+    (folder / "SKILL.md").write_text(block_after(guide, "## Lifespan", "yaml"))
+    (folder / "skill.py").write_text(block_after(guide, "## Lifespan", "python"))
+    ran = run_kurt("tool", "run", "log-visit", "-p", "page=home", "--json", cwd=root)
+    assert ran.exit_code == 0, ran.stderr
+    assert json.loads(ran.stdout)["data"] == [{"page": "home"}]
+    assert (root / "visits.log").read_text() == "open\nvisit home\nclose\n"

@@ -92,14 +92,17 @@ class Runtime:
 
     @contextlib.asynccontextmanager
     async def context(self) -> AsyncIterator[ToolContext]:
-        """A ToolContext with this project's database, a shared HTTP client and
-        Kurt's configuration.
+        """A ToolContext with this project's database, a shared HTTP client,
+        Kurt's configuration and one lifespan scope (:mod:`kurt.core.lifespan`):
+        open one per command, workflow run or MCP session, and run every tool
+        of that unit through it.
 
         Each is opened the first time a tool uses it, lives for the run and is
         closed afterwards. Outside a project the database is an in-memory
         SQLite (tools then report ``stored: false``).
         """
         from kurt.core.context import ToolContext
+        from kurt.core.lifespan import LifespanScope
         from kurt.core.resources import RunResources
 
         self.prepare_registries()
@@ -107,7 +110,12 @@ class Runtime:
         # reads none of [fetch], [map] or [database] never imports pydantic-settings.
         resources = RunResources(self._open_database, self._open_client, lambda: self.config)
         try:
-            yield ToolContext(resources=resources, settings_for=self.settings_for)
+            # Inside the resources: a lifespan may still use the database or
+            # the client while it exits.
+            async with LifespanScope(self.skills.lifespans) as scope:
+                yield ToolContext(
+                    resources=resources, settings_for=self.settings_for, lifespans=scope
+                )
         finally:
             await resources.aclose()
 

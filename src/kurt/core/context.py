@@ -13,6 +13,7 @@ from kurt.redaction import remember_settings
 if TYPE_CHECKING:
     import httpx
 
+    from kurt.core.lifespan import LifespanScope
     from kurt.core.progress import ProgressCallback
     from kurt.core.resources import RunResources
     from kurt.core.result import ToolResult
@@ -66,6 +67,11 @@ class ToolContext:
 
     ``db`` and ``http`` are given (``ToolContext(db=..., http=...)``) or, in a
     run Kurt made, opened from ``resources`` the first time a tool reads them.
+
+    ``state`` is what the running skill's ``lifespan(context)`` yielded
+    (``None`` without one); ``lifespans`` is the scope of the command,
+    workflow run or MCP session that enters those (:mod:`kurt.core.lifespan`),
+    and :meth:`enter` is how the tool execution path asks it.
     """
 
     _db: Any = attrs.field(default=None, alias="db")
@@ -79,6 +85,8 @@ class ToolContext:
     fetchers: Lookup = attrs.field(factory=_default("fetcher"))
     mappers: Lookup = attrs.field(factory=_default("mapper"))
     settings_for: SettingsFactory = no_settings
+    state: Any = None
+    lifespans: LifespanScope | None = None
 
     @property
     def db(self) -> Any:
@@ -109,6 +117,17 @@ class ToolContext:
         settings = self.settings_for(skill)
         remember_settings(settings)  # its secrets are masked in all Kurt prints and stores
         return attrs.evolve(self, settings=settings, skill=skill)
+
+    async def enter(self, skill: str | None) -> ToolContext:
+        """:meth:`for_skill`, with ``skill``'s ``state`` from its lifespan,
+        entered in this context's scope the first time (a
+        :class:`~kurt.errors.SkillError` naming skill.py and the line when it
+        fails). What runs skill code calls this just before it does."""
+        context = self.for_skill(skill)
+        if skill is None or self.lifespans is None:
+            return context
+        state = await self.lifespans.state(skill, context)
+        return context if state is context.state else attrs.evolve(context, state=state)
 
     async def run_tool(
         self,

@@ -59,7 +59,7 @@ async def execute_tool(
             or input_hint(name, model, builtin=entry.skill is None),
         ) from None
 
-    run_context = context.for_skill(entry.skill)
+    run_context = await context.enter(entry.skill)  # the skill's lifespan, once per scope
     started_at = datetime.now(UTC)
     start = time.perf_counter()
     try:

@@ -149,6 +149,13 @@ def is_loaded(record: SkillRecord) -> bool:
     return f"{module_name(record)}.skill" in sys.modules
 
 
+def lifespan_of(record: SkillRecord) -> Any:
+    """The ``lifespan`` that ``record``'s loaded ``skill.py`` defines, else
+    ``None`` (also when its code is not loaded: nothing of it can run)."""
+    module = sys.modules.get(f"{module_name(record)}.skill")
+    return getattr(module, "lifespan", None) if module is not None else None
+
+
 def load_skill(record: SkillRecord) -> types.ModuleType:
     """Import ``record``'s skill.py (once) and check what it registered."""
     from kurt.registry import attributed_to

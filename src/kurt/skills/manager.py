@@ -49,6 +49,7 @@ from kurt.skills.catalog.search import BUILTIN_DIR
 
 if TYPE_CHECKING:
     # Not imported at run time: the warm listing path needs none of them.
+    from kurt.core.lifespan import SkillLifespan
     from kurt.skills.catalog.warm import ConfigRow, ProvidedRow, QuickCatalog
     from kurt.skills.record import SkillProblem, SkillRecord
 
@@ -362,6 +363,18 @@ class SkillManager:
                 self._failed[record.name] = exc
                 raise
         self._loaded.add(record.name)
+
+    def lifespans(self, skill: str) -> list[SkillLifespan]:
+        """The lifespans to enter before ``skill``'s code runs: those of the
+        skills it requires, in load order, then its own
+        (:data:`kurt.core.lifespan.Finder`). Asked once its code is loaded."""
+        from kurt.core.lifespan import SkillLifespan
+        from kurt.skills.loader import CODE_FILE, lifespan_of
+
+        return [
+            SkillLifespan(record.name, lifespan_of(record), str(record.path / CODE_FILE))
+            for record in self._load_order(self.record(skill))
+        ]
 
     def import_code(self, record: SkillRecord) -> None:
         """Import ``record``'s code to validate it, whatever its enabled state

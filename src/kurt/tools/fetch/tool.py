@@ -100,7 +100,7 @@ class FetchTool(Tool[FetchInput, FetchOutput]):
         # usage error (exit 2, with a did-you-mean), not a per-URL failure.
         plan = {url: params.engine or _default_engine(url, options.engine) for url in urls}
         try:
-            engines = {name: _load(name, context) for name in dict.fromkeys(plan.values())}
+            engines = {name: await _load(name, context) for name in dict.fromkeys(plan.values())}
         except UnknownNameError as exc:
             if params.engine is not None or exc.name != options.engine:
                 raise
@@ -162,9 +162,9 @@ def _default_engine(url: str, configured: str | None) -> str:
     return configured or DEFAULT_ENGINE
 
 
-def _load(name: str, context: ToolContext) -> _Engine:
+async def _load(name: str, context: ToolContext) -> _Engine:
     entry = context.fetchers.entry(name)
-    return _Engine(name=name, fetcher=entry.obj(), context=context.for_skill(entry.skill))
+    return _Engine(name=name, fetcher=entry.obj(), context=await context.enter(entry.skill))
 
 
 async def _fetch_one(engine: _Engine, url: str) -> FetchResult | ErrorInfo:

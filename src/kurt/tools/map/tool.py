@@ -86,7 +86,7 @@ class MapTool(Tool[MapInput, MapOutput]):
             # Named by [map].engine, not on the command line: say where.
             raise configured_name_error(exc, context.config, ("map", "engine")) from None
         run_context = attrs.evolve(
-            context.for_skill(entry.skill), config=_with_overrides(context.config, params)
+            await context.enter(entry.skill), config=_with_overrides(context.config, params)
         )
         report(on_progress, ProgressEvent(tool=self.name, stage="map", total=1, item=source))
         try:
