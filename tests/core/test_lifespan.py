@@ -22,6 +22,7 @@ from kurt.core.lifespan import LifespanScope, SkillLifespan
 from kurt.errors import SkillError
 
 Run = Callable[..., Any]
+KURT = (sys.executable, "-m", "kurt")
 
 # --- the scope on its own ------------------------------------------------------------------
 
@@ -309,8 +310,7 @@ def test_ctrl_c_exits_every_entered_lifespan(
     project, log = lifespan_project
     ready = tmp_path / "ready"
     process = subprocess.Popen(
-        [sys.executable, "-m", "kurt", "tool", "run", "top-probe", "-p", "action=wait"]
-        + ["-p", f"ready={ready}"],
+        [*KURT, "tool", "run", "top-probe", "-p", "action=wait", "-p", f"ready={ready}"],
         cwd=project,
         env=os.environ.copy(),
         stdout=subprocess.PIPE,
