@@ -251,6 +251,20 @@ def test_secret_of_wrong_type_is_never_echoed(configure: Callable[..., SkillsCon
     assert "input" not in text.lower()  # nothing of pydantic's input_value
 
 
+def test_a_bare_number_for_a_text_secret_gets_the_quoting_without_the_value(
+    configure: Callable[..., SkillsConfig],
+) -> None:
+    schema = {"token": {"type": "str", "secret": True}}
+    config = configure(project="[skills.web-archiver]\ntoken = 98765\n")
+    with pytest.raises(ConfigError) as caught:
+        resolve_settings("web-archiver", schema, config, {})
+    assert caught.value.hint == (
+        'a number is not text: quote it, in kurt.toml as "12345", or: '
+        "kurt config skills set web-archiver token '\"12345\"'"
+    )
+    assert "98765" not in str(caught.value)
+
+
 def test_secret_from_environment_of_wrong_type_is_never_echoed(
     configure: Callable[..., SkillsConfig],
 ) -> None:

@@ -345,7 +345,7 @@ def _invalid_value(
         key=f"skills.{skill}.{spec.key}",
         file=file,
         line=locate_key(file, skill, spec.key) if file else None,
-        hint=_fix_hint(skill, spec, origin),
+        hint=_fix_hint(skill, spec, origin, raw),
     )
 
 
@@ -447,9 +447,14 @@ def _known_hint(skill: str, by_key: Mapping[str, Spec], *, ending: str = "; remo
     return f"settings of '{skill}': {', '.join(sorted(by_key))}"
 
 
-def _fix_hint(skill: str, spec: Spec, origin: str | None) -> str:
+def _fix_hint(skill: str, spec: Spec, origin: str | None, raw: Any = None) -> str:
     if origin:
         return f"set {origin} to a value of type {spec.type_name}, or unset it"
+    if spec.type_name == "str" and isinstance(raw, int | float) and not isinstance(raw, bool):
+        # A PIN or a numeric token written bare is a TOML number: the fix is the
+        # quoting, which the shell needs too (the example is not the value: it may be secret).
+        command = f"kurt config skills set {skill} {spec.key} '\"12345\"'"
+        return f"a number is not text: quote it, in kurt.toml as \"12345\", or: {command}"
     example = _EXAMPLE_VALUES.get(spec.type_name, "VALUE")
     command = f"kurt config skills set {skill} {spec.key} {example}"
     return f"write a value of type {spec.type_name}, for example: {command}"
