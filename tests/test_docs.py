@@ -118,6 +118,46 @@ def test_relative_links_in_docs_lead_somewhere() -> None:
     assert not broken, f"links to nowhere: {broken}"
 
 
+def test_nothing_a_user_reads_points_at_a_docs_file() -> None:
+    """A user's project has no docs/ folder: messages, hints, help texts and the
+    kurt.toml that `kurt init` writes name a command or a section instead."""
+    import ast
+
+    found = []
+    for module in sorted((ROOT / "src" / "kurt").rglob("*.py")):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+            and isinstance(node.body[0].value, ast.Constant)
+            and not _is_click_help(node)
+        }
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in docstrings
+                and re.search(r"(?:see|Reference:|\()\s*docs/[\w-]+\.md", node.value)
+            ):
+                found.append(f"{module.relative_to(ROOT)}:{node.lineno}")
+    assert not found, f"strings pointing users at docs/*.md: {found}"
+
+
+def _is_click_help(node: object) -> bool:
+    """A command function's docstring is its --help text: a user reads it."""
+    decorators = getattr(node, "decorator_list", [])
+    return any("command" in ast_text(d) or "group" in ast_text(d) for d in decorators)
+
+
+def ast_text(node: object) -> str:
+    import ast
+
+    return ast.unparse(node)  # type: ignore[arg-type]
+
+
 def block_after(text: str, heading: str, language: str) -> str:
     """The first ``language`` code block after ``heading`` in ``text``."""
     start = text.index(heading)

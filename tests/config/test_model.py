@@ -222,5 +222,5 @@ def test_a_route_with_a_scheme_is_an_error_naming_its_line(
     assert str(caught.value) == (
         f"{locations.project_file}:4: invalid value for 'fetch.routes': 'https://a.test/*' holds "
         "a scheme; patterns match host/path without it (write 'a.test/*')\n"
-        "  hint: fix the value in that file; see docs/configuration.md"
+        "  hint: fix the value in that file; `kurt config schema` lists every section and key"
     )

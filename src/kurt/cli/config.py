@@ -38,7 +38,7 @@ def config_group() -> None:
       kurt config skills                        paths, skills, settings, problems
       kurt config skills disable legacy-crawler
       kurt config skills set web-archiver timeout 45
-      kurt config schema > kurt.schema.json     for editors (see docs/configuration.md)
+      kurt config schema > kurt.schema.json     for editors: completion and checks
     """
 
 
@@ -334,7 +334,7 @@ def parse_value(text: str) -> Any:
     except TooDeepError:
         raise UsageError(
             f"VALUE nests lists or tables more than {MAX_DEPTH} levels deep.",
-            hint="kurt.toml may not hold it; see docs/configuration.md",
+            hint="kurt.toml may not hold it; nest the value less deeply",
         ) from None
     if document.keys() != {"value"}:
         raise UsageError(
@@ -458,7 +458,7 @@ def _settings_check(state: CliState, record: SkillRecord, file: Path) -> Any:
         if new:
             raise ConfigError(
                 f"edit refused, the file is unchanged: {new[0]}",
-                hint="fix the value, or set it another way (see docs/configuration.md)",
+                hint="fix the value, or set it another way (kurt config skills --help)",
             )
 
     return check

@@ -12,7 +12,7 @@ from kurt.config.locations import DATA_DIR, PROJECT_FILE, SKILLS_DIR, Locations,
 from kurt.errors import KurtError
 
 STARTER = """\
-# Kurt project configuration. Reference: docs/configuration.md
+# Kurt project configuration. Reference: kurt config --help
 # Print a JSON Schema of this file for your editor with: kurt config schema
 
 [skills]

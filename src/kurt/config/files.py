@@ -81,7 +81,7 @@ def parse_toml(text: str, path: Path) -> dict[str, Any]:
         raise ConfigError(
             f"invalid TOML: {exc}",
             file=path,
-            hint=f"Kurt reads at most {MAX_DEPTH} levels; see docs/configuration.md",
+            hint=f"Kurt reads at most {MAX_DEPTH} levels; nest the value less deeply",
         ) from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
@@ -94,5 +94,5 @@ def parse_toml(text: str, path: Path) -> dict[str, Any]:
             file=path,
             line=line,
             column=column,
-            hint="fix the syntax at that place; see docs/configuration.md",
+            hint="fix the TOML syntax at that place",
         ) from None

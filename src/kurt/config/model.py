@@ -183,7 +183,7 @@ def _config_error(exc: ValidationError, files: list[Path]) -> ConfigError:
     ):
         detail = f"{detail} (got {first['input']!r})"
     what = f"invalid value for '{key}'"
-    hint = "fix the value in that file; see docs/configuration.md"
+    hint = "fix the value in that file; `kurt config schema` lists every section and key"
     if first["type"] == "extra_forbidden":  # a typo, nearly always: say which key was meant
         what, hint = unknown_key(loc, _keys_beside(loc))  # the words kurt.config.keys uses
         detail = ""

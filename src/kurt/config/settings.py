@@ -454,7 +454,7 @@ def _fix_hint(skill: str, spec: Spec, origin: str | None, raw: Any = None) -> st
         # A PIN or a numeric token written bare is a TOML number: the fix is the
         # quoting, which the shell needs too (the example is not the value: it may be secret).
         command = f"kurt config skills set {skill} {spec.key} '\"12345\"'"
-        return f"a number is not text: quote it, in kurt.toml as \"12345\", or: {command}"
+        return f'a number is not text: quote it, in kurt.toml as "12345", or: {command}'
     example = _EXAMPLE_VALUES.get(spec.type_name, "VALUE")
     command = f"kurt config skills set {skill} {spec.key} {example}"
     return f"write a value of type {spec.type_name}, for example: {command}"

@@ -77,7 +77,7 @@ class {cls}(Tool[GreetInput, Greeting]):
 '''
 
 _TEST_PY = '''\
-"""Tests of the `{name}` skill, with Kurt's pytest plugin `kurt.testing` (see docs/skills.md).
+"""Tests of the `{name}` skill, with Kurt's pytest plugin `kurt.testing`.
 
 `kurt_project` is a fresh, trusted project in a temporary folder with its own
 KURT_HOME; its `run_tool` runs a tool the way `kurt tool run` does (discovery,

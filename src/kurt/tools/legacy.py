@@ -32,7 +32,8 @@ class LegacyEngineRegistry:
     def _warn(self, instead: str) -> None:
         # stacklevel 3: past _warn and the public method, at the caller's line.
         warnings.warn(
-            f"{self._where} is deprecated; {instead} (see docs/migration.md).",
+            f"{self._where} is deprecated; {instead} "
+            "(see 'Migrating from EngineRegistry' in Kurt's documentation).",
             DeprecationWarning,
             stacklevel=3,
         )
