@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "tool": ("kurt.cli.tool", "tool_group", "List, inspect and run tools, fetchers and mappers."),
     "skill": ("kurt.cli.skill", "skill_group", "List, inspect, validate and create skills."),
     "config": ("kurt.cli.config", "config_group", "Show and edit kurt.toml configuration."),
+    "mcp": ("kurt.cli.mcp", "mcp_group", "Serve this project's tools to agent clients (MCP)."),
     "completion": (
         "kurt.cli.completion",
         "completion_command",
