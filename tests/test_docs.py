@@ -101,6 +101,7 @@ def test_the_manifest_keys_include_the_nested_ones() -> None:
         "architecture.md",
         "migration.md",
         "performance.md",
+        "agents.md",
     ],
 )
 def test_promised_pages_exist(page: str) -> None:
