@@ -83,10 +83,12 @@ def schema_of(model: type[Any]) -> Schema:
 
 
 def _stamps(record: SkillRecord) -> list[Any]:
+    from kurt.skills.loader import CODE_FILE
+
     stamps: list[Any] = []
-    for path in (record.code_path, record.manifest_path):
+    for path in (record.path / CODE_FILE, record.manifest_path):
         try:
-            stat = os.stat(path) if path is not None else None
+            stat = os.stat(path)
         except OSError:
             stat = None
         stamps.append([stat.st_size, stat.st_mtime_ns] if stat is not None else None)
