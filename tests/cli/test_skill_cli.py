@@ -277,6 +277,22 @@ def test_unknown_skill_is_a_usage_error_with_did_you_mean(three: Path, run_kurt:
         assert outcome.stderr == "Error: Unknown skill 'alpah'. Did you mean 'alpha'?\n"
 
 
+def test_a_name_mismatch_is_validated_and_hinted_by_the_folders_name(
+    project: Path, run_kurt: Run
+) -> None:
+    write_skill(
+        project / "skills", "page-stat", folder="page-stats", provides=[("tool", "page-stats")]
+    )
+    run = run_kurt("--project", str(project), "tool", "run", "page-stats")
+    assert run.exit_code == 1
+    assert run.stderr.endswith("  hint: run: kurt skill validate page-stats\n"), run.stderr
+    # ... and that command works: the folder's skill, with the mismatch on its line.
+    validated = run_kurt("--project", str(project), "skill", "validate", "page-stats")
+    assert validated.exit_code == 1, validated
+    assert validated.stdout.startswith("INVALID page-stat  ")
+    assert "name 'page-stat' does not match the folder name 'page-stats'" in validated.stdout
+
+
 def test_validate_of_a_missing_folder_says_so(three: Path, run_kurt: Run) -> None:
     outcome = run_kurt("--project", str(three), "skill", "validate", "./alpah")
     assert (outcome.exit_code, outcome.stdout) == (2, "")

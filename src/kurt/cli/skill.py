@@ -335,7 +335,7 @@ def _targets(manager: SkillManager, targets: tuple[str, ...]) -> list[tuple[Skil
             found = by_folder.get(os.path.realpath(as_path))
             chosen.append((found, True) if found else (folder_record(as_path.resolve()), False))
         else:
-            winner = manager.record(target)
+            winner = _by_name_or_folder(manager, target)
             for note in manager.fallback_notes(winner):
                 click.echo(f"note: {note}", err=True)
             chosen.append((winner, True))
@@ -349,6 +349,21 @@ def _targets(manager: SkillManager, targets: tuple[str, ...]) -> list[tuple[Skil
                 if record.path != winner.path and fold(record.name) == key
             ]
     return chosen
+
+
+def _by_name_or_folder(manager: SkillManager, target: str) -> SkillRecord:
+    """The skill named ``target``, else the one whose folder is (a manifest whose
+    ``name:`` does not match its folder is found by the folder's name too)."""
+    from kurt.errors import UnknownNameError
+    from kurt.skills.catalog.precedence import fold
+
+    try:
+        return manager.record(target)
+    except UnknownNameError:
+        in_folder = [r for r in manager.records if fold(os.path.basename(r.path)) == fold(target)]
+        if not in_folder:
+            raise
+        return in_folder[0]
 
 
 def _print_reports(reports: list[Report]) -> None:

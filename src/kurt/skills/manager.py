@@ -415,7 +415,7 @@ class SkillManager:
                 f"skill '{record.name}' is invalid: {first.message}{more}",
                 file=first.file or record.manifest_path,
                 line=first.line,
-                hint=f"run: kurt skill validate {record.name}",
+                hint=f"run: kurt skill validate {_known_as(record)}",
             )
 
     def check_environment(self, record: SkillRecord) -> None:
@@ -435,7 +435,7 @@ class SkillManager:
             f"skill '{record.name}' cannot run here: {first.message}{more}",
             file=first.file,
             line=first.line,
-            hint=first.hint or f"run: kurt skill validate {record.name}",
+            hint=first.hint or f"run: kurt skill validate {_known_as(record)}",
         )
 
     def is_trusted(self, record: SkillRecord) -> bool:
@@ -509,3 +509,12 @@ _REASONS = {
     REASON_DISABLED_LIST: "listed in [skills].disabled",
     REASON_NOT_IN_ALLOW_LIST: "not listed in [skills].enabled",
 }
+
+
+def _known_as(record: SkillRecord) -> str:
+    """The name to give ``kurt skill validate`` for ``record``: its folder's name
+    when the manifest gives another (the mismatch may be the very mistake)."""
+    folder = Path(record.path).name
+    if record.source in {"package", "builtin"}:  # a package's folder may have any name
+        return record.name
+    return folder
