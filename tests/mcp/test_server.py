@@ -72,6 +72,39 @@ class FailsImpl(Tool[Nothing, Nothing]):
         return ToolResult.failure("the archive is closed today")
 """
 
+COUNTER = """
+import contextlib
+
+
+@contextlib.asynccontextmanager
+async def lifespan(context):
+    with (_marker.parent / "counter-lifespan").open("a") as log:
+        log.write("enter\\n")
+    yield {"calls": 0}
+    with (_marker.parent / "counter-lifespan").open("a") as log:
+        log.write("exit\\n")
+
+
+class Nothing(BaseModel):
+    pass
+
+
+class Count(BaseModel):
+    calls: int
+
+
+@register_tool
+class CountImpl(Tool[Nothing, Count]):
+    name = "count"
+    description = "Count the calls in this session"
+    InputModel = Nothing
+    OutputModel = Count
+
+    async def run(self, params, context, on_progress=None):
+        context.state["calls"] += 1
+        return ToolResult.ok([{"calls": context.state["calls"]}])
+"""
+
 TOML = """\
 [skills]
 disabled = ["hidden"]
@@ -97,6 +130,7 @@ async def script(session: ClientSession, project: Path) -> dict[str, Any]:
     seen["hidden"] = await session.call_tool("hidden", {})
     seen["excluded"] = await session.call_tool("greet-debug", {})
     seen["unknown"] = await session.call_tool("gret", {})
+    seen["counts"] = [await session.call_tool("count", {}) for _ in range(2)]
     seen["resources"] = await session.list_resources()
     seen["greet-doc"] = await session.read_resource("skill://greet/SKILL.md")
     # Edit kurt.toml in the same session: only greet and fetch now; and a new skill.
@@ -119,6 +153,7 @@ def talk(tmp_path_factory: pytest.TempPathFactory) -> Conversation:
     (project / "kurt.toml").write_text(TOML, encoding="utf-8")
     write_skill(skills, "greet", code=GREET, manifest_extra=GREET_SETTINGS, markers=markers)
     write_skill(skills, "fails", code=FAILS, markers=markers)
+    write_skill(skills, "counter", code=COUNTER, markers=markers, provides=[("tool", "count")])
     write_skill(skills, "hidden", markers=markers)
     write_skill(skills, "greet-debug", markers=markers)
     set_trusted(home / "trusted-projects.json", project)
@@ -129,11 +164,12 @@ def talk(tmp_path_factory: pytest.TempPathFactory) -> Conversation:
     conversation = converse(project, home, run, base / "server.log")
     conversation.results["markers"] = imported(markers)
     conversation.results["project"] = project
+    conversation.results["lifespan"] = (markers / "counter-lifespan").read_text().split()
     return conversation
 
 
 def test_tools_list_has_kurts_own_and_the_enabled_skills_tools(talk: Conversation) -> None:
-    assert names(talk["tools"]) == ["fails", "fetch", "greet", "map"]
+    assert names(talk["tools"]) == ["count", "fails", "fetch", "greet", "map"]
 
 
 def test_a_disabled_skill_is_absent_and_never_imported(talk: Conversation) -> None:
@@ -216,6 +252,7 @@ def test_an_unknown_tool_is_an_error_result_with_a_suggestion(talk: Conversation
 def test_each_enabled_skills_manifest_is_a_resource(talk: Conversation) -> None:
     uris = sorted(str(resource.uri) for resource in talk["resources"].resources)
     assert uris == [
+        "skill://counter/SKILL.md",
         "skill://fails/SKILL.md",
         "skill://greet-debug/SKILL.md",
         "skill://greet/SKILL.md",
@@ -234,3 +271,9 @@ def test_the_instructions_name_the_project(talk: Conversation) -> None:
     instructions = talk["initialize"].instructions
     assert "Tools of the Kurt project at" in instructions
     assert "not trusted" not in instructions
+
+
+def test_a_skills_lifespan_spans_the_session(talk: Conversation) -> None:
+    counts = [result.structured_content["data"] for result in talk["counts"]]
+    assert counts == [[{"calls": 1}], [{"calls": 2}]]
+    assert talk["lifespan"] == ["enter", "exit"]  # entered once, exited when the client left

@@ -17,6 +17,8 @@ import logging
 from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from kurt.core.result import ErrorInfo, ToolResult
 from kurt.errors import KurtError, UnknownNameError
 from kurt.kinds import OWN_DESCRIPTIONS
@@ -34,6 +36,7 @@ _log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from kurt.config.locations import Locations
+    from kurt.core.context import ToolContext
     from kurt.core.progress import ProgressCallback
 
 
@@ -43,16 +46,20 @@ class McpSession:
     def __init__(self, locations: Locations) -> None:
         self.locations = locations
         self._announced: str | None = None  # the signature of the tool list last given
+        self._context: ToolContext | None = None  # the session's, while it lasts
 
     @contextlib.asynccontextmanager
     async def scope(self) -> AsyncIterator[McpSession]:
-        """The session's lifetime, entered once when the client connects.
-
-        This is the one place where per-session state opens and closes: when
-        skills get lifespans (SPEC section 11: "one MCP session"), their scope
-        is entered here, around every call of the session.
-        """
-        yield self
+        """The session's lifetime, entered once when the client connects: one
+        database, one HTTP client and one lifespan scope (SPEC section 11:
+        a skill's ``lifespan`` is entered once per MCP session, before its
+        first tool runs, and exited when the client leaves)."""
+        async with self.runtime().context() as context:
+            self._context = context
+            try:
+                yield self
+            finally:
+                self._context = None
 
     def runtime(self) -> Runtime:
         return Runtime(self.locations)
@@ -111,10 +118,14 @@ class McpSession:
                         hint="edit [mcp] in kurt.toml to serve it",
                     )
                 raise UnknownNameError("tool", name, served)
-            async with runtime.context() as context:
-                from kurt.core.execute import execute_tool
-
-                return await execute_tool(name, dict(arguments or {}), context, on_progress)
+            if self._context is None:  # outside a session: a scope of its own
+                async with runtime.context() as context:
+                    return await _execute(name, arguments, context, on_progress)
+            # The session's resources and lifespans; this request's settings and
+            # skills, read from the disk as it is now.
+            runtime.prepare_registries()
+            context = attrs.evolve(self._context, settings_for=runtime.settings_for)
+            return await _execute(name, arguments, context, on_progress)
         except KurtError as exc:
             return refused(name, exc)
         except Exception as exc:  # a bug in Kurt or a skill: the client still gets a result
@@ -140,6 +151,17 @@ class McpSession:
                 "restart this server."
             )
         return text
+
+
+async def _execute(
+    name: str,
+    arguments: Mapping[str, Any] | None,
+    context: ToolContext,
+    on_progress: ProgressCallback | None,
+) -> ToolResult:
+    from kurt.core.execute import execute_tool
+
+    return await execute_tool(name, dict(arguments or {}), context, on_progress)
 
 
 def refused(name: str, exc: KurtError) -> ToolResult:
