@@ -78,3 +78,28 @@ def test_config_skills_never_advises_deleting_its_settings(run_kurt: Run, broken
     assert not any("remove the key" in problem for problem in row["problems"])
     human = run_kurt("config", "skills", cwd=broken)
     assert "remove the key" not in human.stdout + human.stderr
+
+
+def test_a_tool_is_found_by_a_name_its_broken_manifest_still_gives(
+    run_kurt: Run, make_project: Callable[..., Path]
+) -> None:
+    # The folder has another name: only the readable `name:` lines tie the tool to it.
+    root = make_project()
+    folder = root / "skills" / "stats"
+    folder.mkdir()
+    (folder / "SKILL.md").write_text(BROKEN.replace("name: page-stats\n", "name: stats\n", 1))
+    outcome = run_kurt("tool", "run", "page-stats", cwd=root)
+    assert outcome.exit_code == 1, outcome
+    assert "Unknown tool" not in outcome.stderr
+    assert "skills/stats/SKILL.md:11: skill 'stats' is invalid: invalid YAML" in outcome.stderr
+
+
+def test_tool_list_says_what_it_leaves_out(run_kurt: Run, broken: Path) -> None:
+    for _ in range(2):  # the full path, then the snapshot
+        outcome = run_kurt("tool", "list", cwd=broken)
+        assert outcome.exit_code == 0
+        assert "page-stats" not in outcome.stdout
+        assert outcome.stderr == (
+            "note: not listed: what 1 invalid skill(s) provide (page-stats); "
+            "see why with: kurt skill validate page-stats\n"
+        )

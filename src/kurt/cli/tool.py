@@ -28,7 +28,8 @@ def tool_list(state: CliState, as_json: bool) -> None:
     Skill-provided names come from their manifests; no skill code is imported.
     """
     from kurt.cli.tool_rows import rows_of, tool_rows
-    from kurt.skills.catalog.warm import warm_provided
+    from kurt.skills.catalog.warm import warm_invalid, warm_provided
+    from kurt.skills.status import STATUS_INVALID
 
     # As `kurt skill list`: from the snapshot while kurt.toml and every
     # manifest are as they were (no configuration read, no record built),
@@ -42,6 +43,19 @@ def tool_list(state: CliState, as_json: bool) -> None:
         ["kind", "name", "skill", "description"],
         [[r["kind"], r["name"], r["skill"] or "(built-in)", r["description"]] for r in rows],
     )
+    # An invalid skill's tools are not listed (they cannot run): say so, or a
+    # user looking for one would take it for a missing name.
+    invalid = warm_invalid(state.project) if provided is not None else None
+    if invalid is None:
+        invalid = [r.name for r in state.runtime.skills.records if r.status == STATUS_INVALID]
+    if invalid:
+        more = f" and {len(invalid) - 5} more" if len(invalid) > 5 else ""
+        shown = ", ".join(invalid[:5]) + more
+        click.echo(
+            f"note: not listed: what {len(invalid)} invalid skill(s) provide ({shown}); "
+            f"see why with: kurt skill validate {invalid[0]}",
+            err=True,
+        )
 
 
 @tool_group.command("info")

@@ -203,14 +203,18 @@ class SkillManager:
         once a name is found nowhere else.
         """
         from kurt.skills.catalog.precedence import fold
+        from kurt.skills.manifest.salvage import names_given
         from kurt.skills.record import LINES
 
         wanted = fold(name)
-        for record in self.catalog().records:
-            # A manifest that parsed keeps the lines of its keys in `extra`
-            # (kurt.skills.manifest.read); one that did not has no `extra`.
-            unread = not record.valid and LINES not in record.extra
-            if unread and wanted in (fold(record.name), fold(record.path.name)):
+        # A manifest that parsed keeps the lines of its keys in `extra`
+        # (kurt.skills.manifest.read); one that did not has no `extra`.
+        unread = [r for r in self.catalog().records if not r.valid and LINES not in r.extra]
+        for record in unread:
+            if wanted in (fold(record.name), fold(record.path.name)):
+                return record
+        for record in unread:  # by a `name:` its broken front matter still gives
+            if wanted in {fold(given) for given in names_given(record.manifest_path)}:
                 return record
         return None
 

@@ -190,6 +190,24 @@ def provided_rows(
     return rows
 
 
+def invalid_names(
+    path: str, roots: list[tuple[str, str, bool]], state: State | None
+) -> list[str] | None:
+    """The skills of the snapshot at ``path`` that are invalid (what they provide
+    is left out of ``kurt tool list``), or ``None`` when the snapshot is missing
+    or no longer true. Validity is the manifest's: kurt.toml cannot change it."""
+    found = _open(path, roots)
+    if found is None:
+        return None
+    if not found.count:
+        return []
+    names = found.names.split(SEP)
+    stored = found.statuses.split(SEP)
+    if len(names) != found.count or len(stored) != found.count:
+        return None
+    return [name for name, status in zip(names, stored, strict=True) if status == STATUS_INVALID]
+
+
 def _unmet(needs_text: str) -> dict[int, list[str]] | None:
     """Row -> what this machine lacks to run it, for the skills that declare
     requirements (checked now: the environment is never cached)."""
@@ -342,6 +360,13 @@ def warm_provided(project: str | None) -> list[ProvidedRow] | None:
     :func:`warm_listing`: ``kurt tool list`` without reading kurt.toml."""
     found = _pointed(project)
     return provided_rows(*found) if found is not None else None
+
+
+def warm_invalid(project: str | None) -> list[str] | None:
+    """:func:`invalid_names` for ``--project project`` from the pointer, as
+    :func:`warm_provided`."""
+    found = _pointed(project)
+    return invalid_names(*found) if found is not None else None
 
 
 def _pointed(project: str | None) -> tuple[str, list[tuple[str, str, bool]], State | None] | None:
