@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kurt.cli.complete import skill_names, skill_names_or_paths
+from kurt.cli.export import skill_export
 from kurt.cli.state import CliState
 from kurt.config.skills import MASK
 
@@ -440,3 +441,6 @@ def _is_search_root(state: CliState, where: Path) -> bool:
     roots = [locations.project_skills, locations.user_skills]
     roots += [p.path for p in (*config.project_paths, *config.user_paths)]
     return any(root is not None and _same(root, where) for root in roots)
+
+
+skill_group.add_command(skill_export)
