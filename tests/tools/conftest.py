@@ -1,10 +1,15 @@
-"""Fixtures for the fetch and map tests: a threaded local HTTP server, a
-ToolContext with a real client and short timeouts, and the built-ins loaded."""
+"""Fixtures for the fetch and map tests: a threaded local HTTP server, a server
+that misbehaves on purpose (:class:`Hostile`), a ToolContext with a real client
+and short timeouts, and the built-ins loaded."""
 
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
 
 import pytest
@@ -65,3 +70,101 @@ def arun() -> Callable[..., Any]:
         return asyncio.run(main())
 
     return run
+
+
+Respond = Callable[[BaseHTTPRequestHandler], None]
+
+
+class Hostile:
+    """A plain ``http.server`` on 127.0.0.1 whose routes misbehave on purpose
+    (a slow drip, a gzip bomb, a redirect to ``file:``...): werkzeug, under
+    pytest-httpserver, tidies responses too well for that.
+
+    ``route(path, respond)`` serves ``path`` (without its query) by calling
+    ``respond(handler)``; a route ending in ``/`` serves every path below it.
+    ``hits[path]`` counts the requests each path got.
+    """
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Respond] = {}
+        self.hits: Counter[str] = Counter()
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                path = self.path.partition("?")[0]
+                owner.hits[path] += 1
+                respond = owner.routes.get(path) or next(
+                    (r for p, r in owner.routes.items() if p.endswith("/") and path.startswith(p)),
+                    None,
+                )
+                try:
+                    if respond is None:
+                        self.send_error(404)
+                    else:
+                        respond(self)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client hung up: what a limit is for
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def route(self, path: str, respond: Respond) -> str:
+        """Serve ``path`` with ``respond``; its URL."""
+        self.routes[path] = respond
+        return self.url(path)
+
+    def url(self, path: str) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host!s}:{port}{path}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def hostile() -> Iterator[Hostile]:
+    server = Hostile()
+    yield server
+    server.close()
+
+
+def send(
+    handler: BaseHTTPRequestHandler,
+    body: bytes,
+    *,
+    status: int = 200,
+    content_type: str = "text/html",
+    headers: dict[str, str] | None = None,
+) -> None:
+    """A whole response with its length."""
+    handler.send_response(status)
+    handler.send_header("Content-Type", content_type)
+    handler.send_header("Content-Length", str(len(body)))
+    for name, value in (headers or {}).items():
+        handler.send_header(name, value)
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+def drip(every: float = 0.1, most: int = 100) -> Respond:
+    """A response sending one byte every ``every`` seconds, ``most`` of them
+    (bounded: the server stops by itself)."""
+
+    def respond(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/plain")
+        handler.end_headers()  # no length: the body ends when the connection does
+        handler.close_connection = True
+        for _ in range(most):
+            handler.wfile.write(b"x")
+            handler.wfile.flush()
+            time.sleep(every)
+
+    return respond

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -160,3 +161,28 @@ def test_file_failures_are_fetch_errors(
     with pytest.raises(FetchError, match=message) as caught:
         fetch(arun, "file", str(target), fetch={"max_bytes": 2000})
     assert caught.value.url == str(target)
+
+
+@pytest.mark.timeout(30)  # reading /dev/zero or a FIFO the usual way never returns
+def test_file_reads_only_regular_files(tmp_path: Path, arun: Callable[..., Any]) -> None:
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    zero = tmp_path / "zero.md"
+    zero.symlink_to("/dev/zero")
+    for path, kind in (
+        (fifo, "a named pipe (FIFO)"),
+        (zero, "a device"),
+        ("/dev/zero", "a device"),
+    ):
+        with pytest.raises(FetchError) as caught:
+            fetch(arun, "file", str(path))
+        assert str(caught.value) == f"'{path}' is {kind}; only regular files are read"
+
+
+def test_file_stops_reading_at_the_limit_whatever_the_size_says(
+    tmp_path: Path, arun: Callable[..., Any]
+) -> None:
+    big = tmp_path / "big.md"
+    big.write_bytes(b"x" * 5000)
+    with pytest.raises(FetchError, match=r"file larger than the 4999-byte limit"):
+        fetch(arun, "file", str(big), fetch={"max_bytes": 4999})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -62,3 +63,27 @@ def test_a_file_or_missing_path_is_not_a_folder(docs: Path, arun: Callable[..., 
     with pytest.raises(FetchError) as caught:
         walk(arun, str(docs / "nope"))
     assert str(caught.value) == f"no such file or folder: {docs / 'nope'}"
+
+
+@pytest.mark.timeout(30)  # a FIFO or /dev/zero read the usual way would hang here
+def test_only_regular_files_inside_the_folder_are_listed(
+    tmp_path: Path, arun: Callable[..., Any]
+) -> None:
+    outside = tmp_path / "secret.txt"
+    outside.write_text("canary", encoding="utf-8")
+    root = tmp_path / "notes"
+    (root / "sub").mkdir(parents=True)
+    (root / "a.md").write_text("# A", encoding="utf-8")
+    (root / "sub" / "b.md").write_text("# B", encoding="utf-8")
+    (root / "inside.md").symlink_to(root / "sub" / "b.md")  # a link within: fine
+    (root / "passwd.md").symlink_to(outside)
+    (root / "zero.md").symlink_to("/dev/zero")
+    os.mkfifo(root / "pipe.md")
+    mapper = MAPPERS.get("folder")()
+    result: MapResult = arun(lambda context: mapper.map(str(root), context))
+    assert result.urls == [(root / name).as_uri() for name in ("a.md", "inside.md", "sub/b.md")]
+    assert result.errors == [
+        f"skipped passwd.md: a link to {outside.resolve()}, outside the folder",
+        "skipped pipe.md: a named pipe (FIFO), not a regular file",
+        "skipped zero.md: a device, not a regular file",
+    ]

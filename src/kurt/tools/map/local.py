@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from kurt.core.engines import FetchError
 from kurt.tools.http import Download, DownloadPolicy, client_for, download, fetch_options
+from kurt.tools.localfile import NotRegularFile, TooLargeFile, read_head, read_regular
 from kurt.tools.paths import is_local, to_path
 
 if TYPE_CHECKING:
@@ -52,18 +53,20 @@ def check_file(source: str, engine: str) -> Path:
 
 
 def read_file(source: str, max_bytes: int, engine: str) -> bytes:
-    """The bytes of a local file, refused past ``max_bytes`` ([fetch].max_bytes)."""
+    """The bytes of a local regular file, refused past ``max_bytes`` ([fetch].max_bytes)."""
     path = check_file(source, engine)
     try:
-        with path.open("rb") as handle:
-            body = handle.read(max_bytes + 1)  # never more than the limit, whatever stat says
+        return read_regular(path, max_bytes)  # never more than the limit, whatever stat says
+    except NotRegularFile as exc:
+        raise FetchError(source, f"'{path}' is {exc.kind}; only regular files are read") from None
+    except TooLargeFile:
+        raise FetchError(
+            source, f"file larger than the {max_bytes}-byte limit ([fetch].max_bytes)"
+        ) from None
     except PermissionError:
         raise FetchError(source, f"permission denied: {path}") from None
     except OSError as exc:
         raise FetchError(source, f"cannot read {path}: {exc.strerror or exc}") from None
-    if len(body) > max_bytes:
-        raise FetchError(source, f"file larger than the {max_bytes}-byte limit ([fetch].max_bytes)")
-    return body
 
 
 class Reader:
@@ -110,9 +113,8 @@ def sniff(source: str) -> str | None:
     file safely later.
     """
     try:
-        with to_path(source).open("rb") as handle:
-            head = handle.read(_SNIFF_BYTES)
-    except OSError:
+        head = read_head(to_path(source), _SNIFF_BYTES)
+    except OSError:  # a FIFO or a device too: not a sitemap, and never waited on
         return None
     if head.startswith(b"\x1f\x8b"):
         try:

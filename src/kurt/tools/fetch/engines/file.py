@@ -2,7 +2,9 @@
 
 HTML files go through the same extraction as web pages (main text, title,
 author, date, language); Markdown and text are kept as written, titled by their
-first heading. Binary files are refused, as are files over ``[fetch].max_bytes``.
+first heading. Only regular files are read (a FIFO, a device such as
+``/dev/zero`` or a link to one is refused without blocking), and never past
+``[fetch].max_bytes``, whatever the file's size says. Binary files are refused.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from kurt.core.engines import BaseFetcher, FetchError, FetchResult
 from kurt.registry import register_fetcher
 from kurt.tools.fetch.extract import extract_async, kind_of
 from kurt.tools.http import fetch_options
+from kurt.tools.localfile import NotRegularFile, TooLargeFile, read_regular
 from kurt.tools.paths import to_path
 
 if TYPE_CHECKING:
@@ -49,14 +52,17 @@ class FileFetcher(BaseFetcher):
 
 def _read(url: str, path: Path, max_bytes: int) -> bytes:
     try:
-        if path.is_dir():
-            raise FetchError(url, f"'{path}' is a folder; list its files with: kurt map {path}")
-        size = path.stat().st_size
-        if size > max_bytes:
+        body = read_regular(path, max_bytes)
+    except NotRegularFile as exc:
+        if exc.kind == "a folder":
             raise FetchError(
-                url, f"file larger than the {max_bytes}-byte limit ([fetch].max_bytes)"
-            )
-        body = path.read_bytes()
+                url, f"'{path}' is a folder; list its files with: kurt map {path}"
+            ) from None
+        raise FetchError(url, f"'{path}' is {exc.kind}; only regular files are read") from None
+    except TooLargeFile:
+        raise FetchError(
+            url, f"file larger than the {max_bytes}-byte limit ([fetch].max_bytes)"
+        ) from None
     except FileNotFoundError:
         raise FetchError(url, f"no such file: {path}") from None
     except PermissionError:
