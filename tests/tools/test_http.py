@@ -4,7 +4,11 @@ real server on 127.0.0.1."""
 from __future__ import annotations
 
 import asyncio
+import gzip
 import time
+import tracemalloc
+import zlib
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -15,6 +19,8 @@ from werkzeug import Request, Response
 from kurt.config.model import FetchSection
 from kurt.core.engines import FetchError
 from kurt.tools.http import HTML_TYPES, Download, DownloadPolicy, download, make_client
+
+from .conftest import Hostile, drip, send
 
 FAST = DownloadPolicy(timeout=2.0, retries=0, backoff=0.01, max_bytes=1000)
 
@@ -114,7 +120,7 @@ def test_transient_failures_are_retried_with_backoff(httpserver: HTTPServer) -> 
 def test_retries_give_up_with_the_last_error(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/down").respond_with_data("down", status=503)
     error = failure(httpserver.url_for("/down"), DownloadPolicy(retries=1, backoff=0.01))
-    assert (str(error), error.status_code) == ("HTTP 503 SERVICE UNAVAILABLE", 503)
+    assert (str(error), error.status_code) == ("HTTP 503 SERVICE UNAVAILABLE (after 2 tries)", 503)
     # Only this test's path: a slow handler of an earlier test may still log its
     # request after that test ended (its client gave up, the server did not).
     assert [request.path for request, _ in httpserver.log].count("/down") == 2
@@ -147,3 +153,91 @@ def test_the_client_follows_the_fetch_section() -> None:
 def test_policy_from_options_copies_every_limit() -> None:
     options = FetchSection(timeout=3, retries=4, backoff=0.2, max_bytes=99)
     assert DownloadPolicy.from_options(options) == DownloadPolicy(3, 4, 0.2, 99)
+
+
+# --- hard limits against a server that misbehaves on purpose (SPEC section 10) -------
+
+
+def test_one_deadline_covers_the_whole_body_of_a_slow_drip(hostile: Hostile) -> None:
+    """A byte every 0.1 s never trips a per-read timeout; the deadline cuts it off."""
+    url = hostile.route("/drip", drip(every=0.1, most=100))  # 10 s if waited for
+    started = time.monotonic()
+    error = failure(url, DownloadPolicy(timeout=1, retries=0))
+    assert str(error) == "timed out after 1 s"
+    assert time.monotonic() - started < 8  # generous: the deadline is 1 s
+
+
+def test_a_timeout_message_counts_the_tries(hostile: Hostile) -> None:
+    url = hostile.route("/drip", drip(every=0.1, most=100))
+    error = failure(url, DownloadPolicy(timeout=0.5, retries=2, backoff=0.01))
+    assert str(error) == "timed out after 3 tries of 0.5 s"
+    assert hostile.hits["/drip"] == 3
+
+
+@pytest.fixture(scope="module")
+def gzip_bomb() -> bytes:
+    """100 MB of zeros, gzipped twice: a few hundred bytes on the wire."""
+    inner = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    block = bytes(1 << 20)
+    packed = b"".join(inner.compress(block) for _ in range(100)) + inner.flush()
+    return gzip.compress(packed, 9)
+
+
+def test_a_gzip_bomb_stops_at_the_limit_with_memory_flat(
+    hostile: Hostile, gzip_bomb: bytes
+) -> None:
+    url = hostile.route(
+        "/bomb",
+        lambda handler: send(
+            handler, gzip_bomb, content_type="text/html", headers={"Content-Encoding": "gzip, gzip"}
+        ),
+    )
+    tracemalloc.start()
+    try:
+        error = failure(url, DownloadPolicy(timeout=10, retries=0, max_bytes=1_000_000))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(gzip_bomb) < 200_000
+    assert str(error) == "body larger than the 1000000-byte limit ([fetch].max_bytes)"
+    assert peak < 8_000_000  # the limit and a few pieces, never the 100 MB
+
+
+def test_a_gzipped_body_within_the_limit_is_decoded(hostile: Hostile) -> None:
+    body = b"<p>packed twice</p>"
+    url = hostile.route(
+        "/twice",
+        lambda handler: send(
+            handler,
+            gzip.compress(zlib.compress(body)),
+            headers={"Content-Encoding": "deflate, x-gzip"},
+        ),
+    )
+    assert get(url).body == body
+
+
+def test_an_encoding_kurt_cannot_bound_is_refused(hostile: Hostile) -> None:
+    url = hostile.route(
+        "/br", lambda handler: send(handler, b"\x1b\x00", headers={"Content-Encoding": "br"})
+    )
+    assert str(failure(url)) == "unsupported Content-Encoding 'br'"
+
+
+def test_a_redirect_to_a_local_file_is_never_followed(hostile: Hostile, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("canary-7f3a", encoding="utf-8")
+    url = hostile.route(
+        "/go",
+        lambda handler: send(handler, b"", status=302, headers={"Location": secret.as_uri()}),
+    )
+    error = failure(url)
+    assert str(error) == f"redirected to '{secret.as_uri()}'; only http(s) redirects are followed"
+
+
+def test_redirects_are_limited(hostile: Hostile) -> None:
+    url = hostile.route(
+        "/loop", lambda handler: send(handler, b"", status=301, headers={"Location": "/loop"})
+    )
+    error = failure(url, DownloadPolicy(retries=0, max_redirects=3))
+    assert str(error) == "too many redirects (more than 3)"
+    assert hostile.hits["/loop"] == 4

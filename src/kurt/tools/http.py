@@ -4,12 +4,21 @@
 opens one in ``ToolContext.http``): timeouts, redirects, a Kurt ``User-Agent``
 and connection limits come from ``[fetch]`` in kurt.toml.
 
-:func:`download` fetches one URL the way every engine should: it retries
-transient failures (connection errors, timeouts, 429 and 5xx) with exponential
-backoff, refuses a content type the caller cannot use, stops reading a body
-past ``max_bytes`` instead of buffering it all, and turns every per-URL
-failure (a 404, a timeout, a body too big) into :class:`FetchError`, so that a
-batch reports it and goes on.
+:func:`download` fetches one URL the way every engine should, within hard
+limits that hold against a hostile server (SPEC section 10):
+
+- one deadline per try (``[fetch].timeout``) covers connecting, every read
+  and the whole body, so a server dripping one byte a second is cut off;
+- transient failures (connection errors, timeouts, 429 and 5xx) are retried
+  with exponential backoff, and the message counts the tries;
+- the body limit (``[fetch].max_bytes``) applies to the *decoded* body as it
+  arrives (:mod:`kurt.tools.inflate`), so a gzip bomb stops at the limit;
+- redirects are followed by hand, at most ``max_redirects``, and only to
+  ``http(s)`` URLs: never to ``file:``;
+- a content type the caller cannot use is refused before its body is read.
+
+Every per-URL failure becomes :class:`FetchError`, so that a batch reports it
+and goes on.
 """
 
 from __future__ import annotations
@@ -25,6 +34,8 @@ import httpx
 
 from kurt.config.model import FetchSection
 from kurt.core.engines import FetchError
+from kurt.tools.inflate import CODINGS, CorruptData, Inflater, TooLarge, UnknownCoding
+from kurt.tools.paths import join, web_problem
 
 if TYPE_CHECKING:
     from kurt.core.context import ToolContext
@@ -48,12 +59,14 @@ TEXT_TYPES = (
     "application/xml",
     "application/json",
     "application/rss+xml",
+    "application/x-rss+xml",
     "application/atom+xml",
 )
 
 # 429 asks us to slow down; these 5xx usually mean "try again shortly".
 _TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
 _MAX_DELAY = 10.0
+_ACCEPT_ENCODING = ", ".join(CODINGS)
 
 
 def fetch_options(context: ToolContext | None) -> FetchSection:
@@ -103,6 +116,7 @@ class DownloadPolicy:
     retries: int = 2
     backoff: float = 0.5
     max_bytes: int = 10_000_000
+    max_redirects: int = 10
 
     @classmethod
     def from_options(cls, options: FetchSection) -> DownloadPolicy:
@@ -146,83 +160,150 @@ async def download(
     use; a response without a content type is let through to be sniffed.
     """
     policy = policy or DownloadPolicy()
-    attempt = 0
+    tries = 0
     while True:
+        tries += 1
         try:
-            return await _attempt(client, url, policy, accept)
-        except _Transient as transient:
-            if attempt >= policy.retries:
-                raise FetchError(url, transient.message, status_code=transient.status) from None
-            delay = transient.retry_after
-            if delay is None:
-                delay = policy.backoff * 2**attempt
-            await asyncio.sleep(min(delay, _MAX_DELAY))
-            attempt += 1
+            async with asyncio.timeout(policy.timeout):
+                return await _attempt(client, url, policy, accept)
+        except TimeoutError:
+            transient = _Transient("timed out", timed_out=True)
+        except _Transient as caught:
+            transient = caught
+        if tries > policy.retries:
+            raise FetchError(url, _gave_up(transient, tries, policy), status_code=transient.status)
+        delay = transient.retry_after
+        if delay is None:
+            delay = policy.backoff * 2 ** (tries - 1)
+        await asyncio.sleep(min(delay, _MAX_DELAY))
+
+
+def _gave_up(transient: _Transient, tries: int, policy: DownloadPolicy) -> str:
+    """The message of the last failure, with the tries counted."""
+    if transient.timed_out:
+        if tries == 1:
+            return f"timed out after {policy.timeout:g} s"
+        return f"timed out after {tries} tries of {policy.timeout:g} s"
+    return transient.message if tries == 1 else f"{transient.message} (after {tries} tries)"
 
 
 class _Transient(Exception):
     """A failure worth another try."""
 
     def __init__(
-        self, message: str, *, status: int | None = None, retry_after: float | None = None
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        retry_after: float | None = None,
+        timed_out: bool = False,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
         self.retry_after = retry_after
+        self.timed_out = timed_out
 
 
 async def _attempt(
     client: httpx.AsyncClient, url: str, policy: DownloadPolicy, accept: Sequence[str] | None
 ) -> Download:
+    """One try: follow redirects by hand (http(s) only), then read the body."""
+    target = url
+    for _ in range(policy.max_redirects + 1):
+        response = await _send(client, url, target, policy)
+        try:
+            if not response.is_redirect:
+                return await _read(response, url, policy, accept)
+            target = _redirect_target(response, url)
+        finally:
+            await response.aclose()
+    raise FetchError(url, f"too many redirects (more than {policy.max_redirects})")
+
+
+async def _send(
+    client: httpx.AsyncClient, url: str, target: str, policy: DownloadPolicy
+) -> httpx.Response:
     try:
-        async with client.stream("GET", url, timeout=policy.timeout) as response:
-            status = response.status_code
-            if status in _TRANSIENT_STATUS:
-                raise _Transient(
-                    _status_text(response),
-                    status=status,
-                    retry_after=_retry_after(response.headers.get("Retry-After")),
-                )
-            if status >= 400:
-                raise FetchError(url, _status_text(response), status_code=status)
-            media_type, charset = _parse_content_type(response.headers.get("Content-Type"))
-            if accept is not None and media_type is not None and not _accepted(media_type, accept):
-                raise FetchError(
-                    url, f"unsupported content type '{media_type}'", status_code=status
-                )
-            body = await _read_limited(response, url, policy.max_bytes)
-            return Download(
-                url=str(response.url),
-                status_code=status,
-                content_type=media_type,
-                charset=charset,
-                body=body,
-            )
+        # Only the codings Kurt decodes within the limit (not br or zstd).
+        request = client.build_request(
+            "GET", target, headers={"Accept-Encoding": _ACCEPT_ENCODING}, timeout=policy.timeout
+        )
+        return await client.send(request, stream=True, follow_redirects=False)
     except httpx.TimeoutException:
-        raise _Transient(f"timed out after {policy.timeout:g} s") from None
-    except httpx.TooManyRedirects:
-        raise FetchError(url, "too many redirects") from None
+        raise _Transient("timed out", timed_out=True) from None
+    except httpx.UnsupportedProtocol as exc:
+        raise FetchError(url, f"unsupported URL: {exc}") from None
     except httpx.TransportError as exc:
-        if isinstance(exc, httpx.UnsupportedProtocol):
-            raise FetchError(url, f"unsupported URL: {exc}") from None
         raise _Transient(f"could not connect: {exc or type(exc).__name__}") from None
     except httpx.InvalidURL as exc:
         raise FetchError(url, f"invalid URL: {exc}") from None
 
 
+def _redirect_target(response: httpx.Response, url: str) -> str:
+    """Where a redirect leads; ``FetchError`` unless it is an http(s) URL."""
+    location = str(response.headers.get("Location") or "").strip()
+    if not location:
+        raise FetchError(url, f"{_status_text(response)} without a Location")
+    target = join(str(response.url), location)
+    if target is None or web_problem(target) is not None:
+        raise FetchError(
+            url, f"redirected to {target or location!r}; only http(s) redirects are followed"
+        )
+    return target
+
+
+async def _read(
+    response: httpx.Response, url: str, policy: DownloadPolicy, accept: Sequence[str] | None
+) -> Download:
+    status = response.status_code
+    if status in _TRANSIENT_STATUS:
+        raise _Transient(
+            _status_text(response),
+            status=status,
+            retry_after=_retry_after(response.headers.get("Retry-After")),
+        )
+    if status >= 400:
+        raise FetchError(url, _status_text(response), status_code=status)
+    media_type, charset = _parse_content_type(response.headers.get("Content-Type"))
+    if accept is not None and media_type is not None and not _accepted(media_type, accept):
+        raise FetchError(url, f"unsupported content type '{media_type}'", status_code=status)
+    body = await _read_limited(response, url, policy.max_bytes)
+    return Download(
+        url=str(response.url),
+        status_code=status,
+        content_type=media_type,
+        charset=charset,
+        body=body,
+    )
+
+
 async def _read_limited(response: httpx.Response, url: str, max_bytes: int) -> bytes:
+    """The decoded body, read and decoded chunk by chunk, never past ``max_bytes``."""
+    status = response.status_code
     too_big = f"body larger than the {max_bytes}-byte limit ([fetch].max_bytes)"
     declared = response.headers.get("Content-Length")
     if declared is not None and declared.isdigit() and int(declared) > max_bytes:
-        raise FetchError(url, too_big, status_code=response.status_code)
+        raise FetchError(url, too_big, status_code=status)
+    codings = response.headers.get("Content-Encoding", "").split(",")
+    try:
+        inflater = Inflater(codings, max_bytes)
+    except UnknownCoding as exc:
+        raise FetchError(
+            url, f"unsupported Content-Encoding '{exc.coding}'", status_code=status
+        ) from None
     chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > max_bytes:  # stop reading: never buffer more than the limit
-            raise FetchError(url, too_big, status_code=response.status_code)
-        chunks.append(chunk)
+    try:
+        async for raw in response.aiter_raw():  # raw: httpx would inflate a chunk at once
+            chunks.append(inflater.feed(raw))
+    except TooLarge:  # stop reading: never hold more than the limit
+        raise FetchError(url, too_big, status_code=status) from None
+    except CorruptData as exc:
+        raise FetchError(url, str(exc), status_code=status) from None
+    except httpx.TimeoutException:
+        raise _Transient("timed out", timed_out=True) from None
+    except httpx.TransportError as exc:
+        raise _Transient(f"connection lost: {exc or type(exc).__name__}") from None
     return b"".join(chunks)
 
 
