@@ -65,6 +65,9 @@ class ToolContext:
     copy with another skill's settings, built by ``settings_for``.
     ``config`` is Kurt's own configuration (``[fetch]``, ``[map]``, ...).
 
+    ``progress`` is where a fetcher or mapper reports the steps of a long job
+    (a crawl, page by page); ``None`` when nobody is watching.
+
     ``db`` and ``http`` are given (``ToolContext(db=..., http=...)``) or, in a
     run Kurt made, opened from ``resources`` the first time a tool reads them.
 
@@ -87,6 +90,7 @@ class ToolContext:
     settings_for: SettingsFactory = no_settings
     state: Any = None
     lifespans: LifespanScope | None = None
+    progress: ProgressCallback | None = None
 
     @property
     def db(self) -> Any:

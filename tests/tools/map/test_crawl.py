@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from pytest_httpserver import HTTPServer
 
+from kurt.core.context import ToolContext
 from kurt.core.engines import MapResult
+from kurt.core.progress import ProgressEvent
 from kurt.registry import MAPPERS
+
+from ..conftest import Hostile, send
 
 
 def html(*links: str) -> str:
@@ -102,3 +108,54 @@ def test_a_non_html_start_is_listed_as_a_leaf(
     httpserver.expect_request("/doc.pdf").respond_with_data(b"%PDF", content_type="application/pdf")
     result = crawl(arun, httpserver.url_for("/doc.pdf"))
     assert (result.urls, result.errors) == ([httpserver.url_for("/doc.pdf")], [])
+
+
+# --- bounded work against a site that misbehaves on purpose (SPEC section 10) --------
+
+
+def test_a_level_is_fetched_only_as_far_as_max_urls_reaches(
+    hostile: Hostile, arun: Callable[..., Any]
+) -> None:
+    """50 links at depth 1 and room for 5 URLs: 4 pages fetched, not 50."""
+    links = html(*(f"/p/{n}" for n in range(50)))
+    source = hostile.route("/", lambda handler: send(handler, links.encode()))
+    hostile.route("/p/", lambda handler: send(handler, html("/", "/p/0").encode()))
+    result = crawl(arun, source, max_depth=2, max_urls=5)
+    assert result.urls == [source] + [hostile.url(f"/p/{n}") for n in range(4)]
+    fetched = [path for path in hostile.hits if path.startswith("/p/")]
+    assert len(fetched) == 4
+    assert hostile.hits["/"] == 1  # each URL visited once, however often it is linked
+
+
+@pytest.mark.timeout(60)  # a quadratic de-duplication took minutes here
+def test_a_page_with_200000_links_is_handled_in_linear_time(
+    hostile: Hostile, arun: Callable[..., Any]
+) -> None:
+    body = html(*(f"/p/{n}" for n in range(200_000)), "/p/7").encode()
+    source = hostile.route("/", lambda handler: send(handler, body))
+    result = crawl(arun, source, max_depth=1, max_urls=3)
+    assert result.urls == [source, hostile.url("/p/0"), hostile.url("/p/1")]
+    assert result.metadata["visited"] == 1
+
+
+def test_each_visited_page_moves_the_progress(
+    site: Callable[[str], str], arun: Callable[..., Any]
+) -> None:
+    events: list[ProgressEvent] = []
+    mapper = MAPPERS.get("crawl")()
+
+    async def run(context: ToolContext) -> MapResult:
+        return await mapper.map(site("/"), attrs.evolve(context, progress=events.append))
+
+    result = arun(run, map={"max_depth": 2})
+    assert [(e.stage, e.current) for e in events] == [("crawl", n) for n in range(1, 5)]
+    assert {e.item for e in events} == {site(p) for p in ("/", "/a", "/b", "/c")}
+    assert result.metadata["visited"] == 4
+
+
+def test_hostile_links_are_skipped_not_crashed_on(
+    hostile: Hostile, arun: Callable[..., Any], tmp_path: Path
+) -> None:
+    links = html("http://[::1/x", "file:///etc/passwd", "javascript:alert(1)", "/ok")
+    source = hostile.route("/", lambda handler: send(handler, links.encode()))
+    assert crawl(arun, source, max_depth=1).urls == [source, hostile.url("/ok")]

@@ -37,4 +37,6 @@ def wanted(candidates: Sequence[str], include: Iterable[str], exclude: Iterable[
 
 def url_wanted(url: str, options: MapSection) -> bool:
     """:func:`wanted` for a URL, matching its full text or its path."""
+    if not options.include and not options.exclude:
+        return True  # the common case, once per link of a page: no parsing
     return wanted((url, urlsplit(url).path or "/"), options.include, options.exclude)
