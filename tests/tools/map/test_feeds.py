@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -11,6 +12,8 @@ from pytest_httpserver import HTTPServer
 
 from kurt.core.engines import FetchError, MapResult
 from kurt.registry import MAPPERS
+
+from ..conftest import Hostile, send
 
 SM = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
@@ -141,3 +144,66 @@ def test_rss_refuses_what_is_not_a_feed(httpserver: HTTPServer, arun: Callable[.
     httpserver.expect_request("/nofeed").respond_with_data("", status=404)
     with pytest.raises(FetchError, match="HTTP 404"):
         map_with(arun, "rss", httpserver.url_for("/nofeed"))
+
+
+# --- hostile sitemaps and feeds (SPEC section 10) ------------------------------------
+
+
+def test_an_endless_index_of_indexes_is_bounded_in_fetches(
+    hostile: Hostile, arun: Callable[..., Any]
+) -> None:
+    """Every index lists ten more: nesting and the total of reads are both bounded."""
+
+    def endless(handler: BaseHTTPRequestHandler) -> None:
+        here = handler.path.removesuffix(".xml")
+        body = index(*(f"{here}-{n}.xml" for n in range(10)))
+        send(handler, body.encode(), content_type="application/xml")
+
+    source = hostile.route("/idx/", endless) + "root.xml"
+    result = map_with(arun, "sitemap", source, map={"max_urls": 20})
+    assert result.urls == []
+    assert sum(hostile.hits.values()) == 25  # max_urls + 5 sitemaps read, then no more
+    assert result.errors[-1].endswith(
+        "more sitemap(s) not read: a map reads at most 25 sitemaps ([map].max_urls + 5)"
+    )
+
+
+@pytest.mark.timeout(60)  # a list membership test took minutes here
+def test_a_sitemap_of_100000_entries_is_read_in_linear_time(
+    hostile: Hostile, arun: Callable[..., Any]
+) -> None:
+    body = urlset(*(f"/p/{n % 50_000}" for n in range(100_000))).encode()
+    source = hostile.route("/big.xml", lambda h: send(h, body, content_type="application/xml"))
+    result = map_with(arun, "sitemap", source, map={"max_urls": 100_000}, fetch={"timeout": 30})
+    assert len(result.urls) == 50_000  # duplicates dropped with a set, not a list scan
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "application/rss+xml",
+        "application/x-rss+xml",
+        "application/atom+xml",
+        "text/xml",
+        "application/xml",
+    ],
+)
+def test_feeds_are_read_under_every_type_real_servers_send(
+    hostile: Hostile, arun: Callable[..., Any], kind: str
+) -> None:
+    feed = "<rss><channel><item><link>/post</link></item></channel></rss>"
+    source = hostile.route("/feed", lambda h: send(h, feed.encode(), content_type=kind))
+    assert map_with(arun, "rss", source).urls == [hostile.url("/post")]
+
+
+def test_entities_in_a_feed_are_refused_not_expanded(
+    hostile: Hostile, arun: Callable[..., Any]
+) -> None:
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        "<rss><channel><item><link>/&b;</link></item></channel></rss>"
+    )
+    source = hostile.route("/feed", lambda h: send(h, laughs.encode(), content_type="text/xml"))
+    with pytest.raises(FetchError, match="refused XML with entity declarations"):
+        map_with(arun, "rss", source)

@@ -9,7 +9,7 @@ relative one is resolved against the feed's own URL (for a file, its
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element
 
 from kurt.core.engines import BaseMapper, MapResult
@@ -18,7 +18,7 @@ from kurt.tools.http import fetch_options
 from kurt.tools.map.local import Reader, check_file
 from kurt.tools.map.options import map_options, url_wanted
 from kurt.tools.map.safexml import children, gunzip, local_name, parse_xml, text_of
-from kurt.tools.paths import canonical, is_local
+from kurt.tools.paths import canonical, is_local, join
 
 if TYPE_CHECKING:
     from kurt.core.context import ToolContext
@@ -27,6 +27,7 @@ _FEED_TYPES = (
     "text/",
     "application/xml",
     "application/rss+xml",
+    "application/x-rss+xml",  # what Python's http.server sends for .rss
     "application/atom+xml",
     "application/rdf+xml",
     "application/feed+xml",
@@ -68,11 +69,13 @@ class RssMapper(BaseMapper):
         else:
             return MapResult(source=source, errors=[f"not an RSS or Atom feed (root <{kind}>)"])
         result = MapResult(source=source, metadata={"format": "atom" if kind == "feed" else "rss"})
+        listed: set[str] = set()
         for link in links:
-            if link is None or len(result.urls) >= options.max_urls:
-                continue
-            absolute = urljoin(got.url, link)
-            if absolute not in result.urls and url_wanted(absolute, options):
+            if len(result.urls) >= options.max_urls:
+                break
+            absolute = join(got.url, link) if link else None
+            if absolute is not None and absolute not in listed and url_wanted(absolute, options):
+                listed.add(absolute)
                 result.urls.append(absolute)
         return result
 

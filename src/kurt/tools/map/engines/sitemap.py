@@ -3,7 +3,10 @@
 The source may be a sitemap (``.xml`` or gzip-compressed ``.xml.gz``), a
 ``robots.txt``, or a site: then the ``Sitemap:`` lines of its robots.txt are
 read, and ``/sitemap.xml`` is tried when there are none. A sitemap index is
-followed recursively (each sitemap read once, nesting at most five deep).
+followed recursively, within bounds that hold against a site whose indexes
+list more indexes without end: each sitemap is read once, indexes nest at most
+five deep, and one map reads at most ``[map].max_urls`` + 5 sitemap files
+(the rest are reported, not read).
 
 A local file (a path or a ``file://`` URL) is read from disk: a sitemap, a
 sitemap index or a robots.txt, gzip-compressed or not. ``<loc>`` URLs are
@@ -14,6 +17,7 @@ sitemaps a local index names are read from disk when they are local too.
 
 from __future__ import annotations
 
+from collections import deque
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
@@ -24,7 +28,7 @@ from kurt.tools.http import fetch_options
 from kurt.tools.map.local import Reader, check_file
 from kurt.tools.map.options import map_options, url_wanted
 from kurt.tools.map.safexml import children, gunzip, local_name, parse_xml, text_of
-from kurt.tools.paths import canonical, is_local
+from kurt.tools.paths import canonical, is_local, join
 
 if TYPE_CHECKING:
     from kurt.core.context import ToolContext
@@ -38,6 +42,7 @@ _SITEMAP_TYPES = (
     "application/x-gzip",
     "application/octet-stream",
     "application/rss+xml",
+    "application/x-rss+xml",
     "application/atom+xml",
 )
 
@@ -71,12 +76,21 @@ class SitemapMapper(BaseMapper):
                 robots = urljoin(start, "/robots.txt")
                 queue = await _robots_sitemaps(reader, robots, required=False, result=result)
                 queue = queue or [urljoin(start, "/sitemap.xml")]
-            pending = [(url, 0) for url in queue]
+            # Every sitemap costs a download: bound their number, not only the URLs.
+            budget = options.max_urls + _MAX_NESTING
+            pending = deque((url, 0) for url in queue)
             seen: set[str] = set()
+            listed: set[str] = set()
             while pending and len(result.urls) < options.max_urls:
-                url, depth = pending.pop(0)
+                url, depth = pending.popleft()
                 if url in seen:
                     continue
+                if len(seen) >= budget:
+                    result.errors.append(
+                        f"{url} and {len(pending)} more sitemap(s) not read: "
+                        f"a map reads at most {budget} sitemaps ([map].max_urls + {_MAX_NESTING})"
+                    )
+                    break
                 seen.add(url)
                 try:
                     got = await reader.read(url, _SITEMAP_TYPES)
@@ -93,15 +107,20 @@ class SitemapMapper(BaseMapper):
                         continue
                     for entry in children(root, "sitemap"):
                         loc = text_of(entry, "loc")
-                        if loc:
-                            pending.append((urljoin(url, loc), depth + 1))
+                        child = join(url, loc) if loc else None
+                        if child is not None and child not in seen:
+                            pending.append((child, depth + 1))
                 elif kind == "urlset":
                     for entry in children(root, "url"):
+                        if len(result.urls) >= options.max_urls:
+                            break
                         loc = text_of(entry, "loc")
-                        if loc and len(result.urls) < options.max_urls:
-                            absolute = urljoin(url, loc)
-                            if absolute not in result.urls and url_wanted(absolute, options):
-                                result.urls.append(absolute)
+                        absolute = join(url, loc) if loc else None
+                        if absolute is None or absolute in listed:
+                            continue
+                        if url_wanted(absolute, options):
+                            listed.add(absolute)
+                            result.urls.append(absolute)
                 else:
                     result.errors.append(f"{url}: not a sitemap (root element <{kind}>)")
             result.metadata["sitemaps"] = sorted(seen)
