@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import re
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +17,9 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from kurt.db import Database
+from kurt.testing import KurtProject
+
+from .conftest import Hostile, drip
 
 FAST = {"KURT_FETCH__RETRIES": "0", "KURT_FETCH__TIMEOUT": "5"}
 
@@ -186,3 +194,114 @@ def test_map_failure_names_the_url_once(
         r"0 item\(s\), 1 error\(s\), failed in \d+ ms\n",
         done.stderr,
     )
+
+
+# --- the hard limits as a user meets them (SPEC section 10) ---------------------------
+
+REPO = Path(__file__).resolve().parents[2]
+CANARY = "canary-5e1f-local-secret"
+
+
+@pytest.fixture
+def plain_server(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """Python's own ``http.server`` serving a folder: real servers' content types
+    (``application/x-rss+xml`` for ``.rss``)."""
+    root = tmp_path / "www"
+    root.mkdir()
+    handler = functools.partial(QuietFiles, directory=str(root))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield root, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+class QuietFiles(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.mark.slow  # kurt processes against a local server
+def test_a_feed_on_the_web_never_makes_the_demo_skill_read_local_files(
+    kurt_project: KurtProject, plain_server: tuple[Path, str], tmp_path: Path
+) -> None:
+    """The README's map -> fetch job, fed a feed that lists a local file."""
+    secret = tmp_path / "secret.md"
+    secret.write_text(f"# {CANARY}\n", encoding="utf-8")
+    root, base = plain_server
+    (root / "post.html").write_text(page("Post"), encoding="utf-8")
+    items = "".join(
+        f"<item><link>{link}</link></item>"
+        for link in (f"{base}/post.html", secret.as_uri(), "file:///etc/passwd")
+    )
+    (root / "feed.rss").write_text(f"<rss><channel>{items}</channel></rss>", encoding="utf-8")
+    kurt_project.add_skill(REPO / "skills" / "site-digest")
+
+    done = kurt_project.kurt(
+        "tool", "run", "site-digest", "-p", f"source={base}/feed.rss", "--json", env=FAST
+    )
+
+    assert done.exit_code == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert [item["title"] for item in result["data"]] == ["Post"]
+    assert result["errors"][0]["message"].startswith(
+        f"dropped 2 URL(s): {secret.as_uri()}, file:///etc/passwd "
+    )
+    assert CANARY not in done.stdout + done.stderr
+    database = kurt_project.root / ".kurt" / "kurt.sqlite"
+    assert CANARY.encode() not in database.read_bytes()
+    assert b"/etc/passwd" not in database.read_bytes().replace(b"file:///etc/passwd", b"")
+
+
+@pytest.mark.slow  # a kurt process against a server that drips
+def test_a_server_dripping_bytes_is_cut_off_at_the_deadline(
+    run_kurt: Callable[..., Any], project: Path, hostile: Hostile
+) -> None:
+    (project / "kurt.toml").write_text(
+        "[fetch]\ntimeout = 1\nretries = 1\nbackoff = 0\n", encoding="utf-8"
+    )
+    url = hostile.route("/drip", drip(every=0.2, most=150))  # 30 s if waited for
+    started = time.monotonic()
+    done = run_kurt("fetch", url, cwd=project)
+    assert done.exit_code == 1
+    assert f"error: {url}: timed out after 2 tries of 1 s\n" in done.stderr
+    assert time.monotonic() - started < 25  # generous: two tries of 1 s and a start-up
+
+
+@pytest.mark.slow  # kurt processes
+@pytest.mark.timeout(120)  # /dev/zero or a FIFO read the usual way never returns
+def test_devices_and_fifos_named_directly_are_refused(
+    run_kurt: Callable[..., Any], project: Path
+) -> None:
+    os.mkfifo(project / "pipe.md")
+    done = run_kurt("fetch", "/dev/zero", "pipe.md", cwd=project)
+    assert done.exit_code == 1
+    assert "error: '/dev/zero' is a device; only regular files are read\n" in done.stderr
+    assert f"'{project / 'pipe.md'}' is a named pipe (FIFO); only regular files are read" in (
+        done.stderr
+    )
+
+
+@pytest.mark.slow  # kurt processes
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("fetch", "https://example.com:99999/a"),
+            "Error: invalid URL 'https://example.com:99999/a': Port out of range 0-65535\n",
+        ),
+        (
+            ("map", "www.example.com"),
+            "Error: no such file or folder: 'www.example.com'. "
+            "Did you mean 'https://www.example.com'?\n",
+        ),
+    ],
+)
+def test_sources_typed_wrongly_are_usage_errors_naming_them(
+    run_kurt: Callable[..., Any], project: Path, args: tuple[str, ...], message: str
+) -> None:
+    done = run_kurt(*args, cwd=project)
+    assert (done.exit_code, done.stdout) == (2, "")
+    assert done.stderr.startswith(message)
+    assert "Traceback" not in done.stderr

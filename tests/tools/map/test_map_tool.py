@@ -9,11 +9,17 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
+from kurt.core.context import ToolContext
+from kurt.core.engines import BaseMapper, MapResult
 from kurt.core.execute import execute_tool
 from kurt.core.result import ToolResult
 from kurt.db import Database
 from kurt.errors import UnknownNameError
+from kurt.registry import MAPPERS
 from kurt.tools.map.tool import choose_engine
+from kurt.tools.paths import InvalidSourceError
+
+from ..conftest import Hostile, send
 
 
 @pytest.fixture
@@ -96,3 +102,66 @@ def test_an_unknown_mapper_is_a_usage_error(arun: Callable[..., Any]) -> None:
         UnknownNameError, match=r"Unknown mapper 'sitemaps'\. Did you mean 'sitemap'\?"
     ):
         run_map(arun, {"source": "https://site.test/", "engine": "sitemaps"})
+
+
+# --- what a source may lead to, and sources typed wrongly (SPEC section 10) ----------
+
+
+def test_a_sitemap_on_the_web_never_leads_to_local_files(
+    hostile: Hostile, arun: Callable[..., Any], db: Database, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("canary", encoding="utf-8")
+    listed = ("/page", secret.as_uri(), "FILE:///etc/passwd", str(secret), "http://[::1/x")
+    body = "".join(f"<url><loc>{loc}</loc></url>" for loc in listed)
+    source = hostile.route(
+        "/sitemap.xml",
+        lambda h: send(h, f"<urlset>{body}</urlset>".encode(), content_type="text/xml"),
+    )
+    result = run_map(arun, {"source": source}, db=db)
+    # A path is resolved against the sitemap's URL, as on the web: a page of the site.
+    on_the_site = [hostile.url("/page"), hostile.url(str(secret))]
+    assert [item["url"] for item in result.data] == on_the_site
+    assert db.mapped() == on_the_site
+    assert [e.message for e in result.errors] == [
+        f"dropped 2 URL(s): {secret.as_uri()}, FILE:///etc/passwd "
+        "(a source on the web leads only to valid http(s) URLs, and only a local source "
+        "to local files)"
+    ]
+
+
+def test_a_skill_mapper_is_held_to_the_same_rule(arun: Callable[..., Any], db: Database) -> None:
+    """The rule is the map tool's, not each mapper's: a skill's mapper cannot break it."""
+
+    class Leaky(BaseMapper):
+        name = "leaky"
+
+        async def map(self, source: str, context: ToolContext) -> MapResult:
+            return MapResult(source=source, urls=["https://ok.test/a", "file:///etc/passwd"])
+
+    MAPPERS.register(Leaky)  # undone after the test (tests/conftest.py)
+    result = run_map(arun, {"source": "https://ok.test/", "engine": "leaky"}, db=db)
+    assert [item["url"] for item in result.data] == ["https://ok.test/a"]
+    assert db.mapped() == ["https://ok.test/a"]
+    assert "dropped 1 URL(s): file:///etc/passwd" in result.errors[0].message
+
+
+def test_a_malformed_url_is_a_usage_error(arun: Callable[..., Any]) -> None:
+    with pytest.raises(InvalidSourceError, match=r"invalid URL 'http://\[::1/': Invalid IPv6"):
+        run_map(arun, {"source": "http://[::1/"})
+
+
+def test_a_guessed_engine_that_fails_says_it_was_guessed(
+    tmp_path: Path, arun: Callable[..., Any]
+) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("just some notes\n", encoding="utf-8")
+    result = run_map(arun, {"source": str(notes)})
+    error = result.errors[0]
+    assert error.message.endswith("notes.txt: not well-formed XML: syntax error: line 1, column 0")
+    assert (error.model_extra or {})["hint"] == (
+        "the sitemap engine was guessed from the source's name; "
+        "name another with --engine (see: kurt tool list)"
+    )
+    named = run_map(arun, {"source": str(notes), "engine": "sitemap"})
+    assert "hint" not in (named.errors[0].model_extra or {})

@@ -28,7 +28,7 @@ from kurt.core.tool import Tool
 from kurt.errors import UnknownNameError
 from kurt.registry import register_tool
 from kurt.tools.http import fetch_options
-from kurt.tools.paths import canonical, is_local
+from kurt.tools.paths import canonical, check_source, is_local
 
 _log = logging.getLogger(__name__)  # crashes with their tracebacks, shown by --debug
 
@@ -92,6 +92,8 @@ class FetchTool(Tool[FetchInput, FetchOutput]):
         on_progress: ProgressCallback | None = None,
     ) -> ToolResult:
         options = fetch_options(context)
+        for url in params.urls:  # a malformed URL is a usage error (exit 2), before any fetch
+            check_source(url, guess=params.engine in (None, LOCAL_ENGINE))
         # A missing local file is still a file (stored under its URI), unless
         # the user named an engine of their own, which may read other words.
         keep = params.engine not in (None, LOCAL_ENGINE)

@@ -31,7 +31,7 @@ from kurt.tools.map.engines.rss import looks_like_feed
 from kurt.tools.map.engines.sitemap import looks_like_sitemap
 from kurt.tools.map.local import sniff
 from kurt.tools.map.options import map_options
-from kurt.tools.paths import canonical, is_local, to_path
+from kurt.tools.paths import canonical, check_source, is_local, leads_to, to_path
 
 
 class MapInput(BaseModel):
@@ -75,9 +75,11 @@ class MapTool(Tool[MapInput, MapOutput]):
         context: ToolContext,
         on_progress: ProgressCallback | None = None,
     ) -> ToolResult:
+        check_source(params.source, guess=params.engine is None)  # a usage error, exit 2
         source = canonical(params.source)
         configured = map_options(context).engine
         name = params.engine or choose_engine(source, configured)
+        guessed = params.engine is None and name != configured
         try:
             entry = context.mappers.entry(name)  # unknown: a usage error with a did-you-mean
         except UnknownNameError as exc:
@@ -86,24 +88,36 @@ class MapTool(Tool[MapInput, MapOutput]):
             # Named by [map].engine, not on the command line: say where.
             raise configured_name_error(exc, context.config, ("map", "engine")) from None
         run_context = attrs.evolve(
-            await context.enter(entry.skill), config=_with_overrides(context.config, params)
+            await context.enter(entry.skill),
+            config=_with_overrides(context.config, params),
+            progress=on_progress,
         )
         report(on_progress, ProgressEvent(tool=self.name, stage="map", total=1, item=source))
         try:
             mapped = await guarded(entry.obj().map(source, run_context))
         except FetchError as exc:
             error = ErrorInfo(message=str(exc), item=source, type="FetchError", engine=name)
+            if guessed and _content_problem(source, exc):
+                error = _guessed(error, name)
             return ToolResult.ok(errors=[error], engine=name, stored=False)
         if not isinstance(mapped, MapResult):
             raise TypeError(f"mapper '{name}' returned {type(mapped).__name__}, not a MapResult")
         report(on_progress, ProgressEvent(tool=self.name, stage="map", current=1, total=1))
-        urls = list(dict.fromkeys(mapped.urls))
+        # A source on the web leads only to the web (SPEC section 10), whatever the mapper.
+        urls: list[str] = []
+        dropped: list[str] = []
+        for url in dict.fromkeys(mapped.urls):
+            (urls if leads_to(source, url) else dropped).append(url)
         if context.db is not None:
             context.db.save_mapped(source, urls, engine=name)
         errors = [
             ErrorInfo(message=message, item=source, type="MapError", engine=name)
             for message in mapped.errors
         ]
+        if dropped:
+            errors.append(_dropped(source, dropped, name))
+        if guessed and errors and not urls:
+            errors[-1] = _guessed(errors[-1], name)
         return ToolResult.ok(
             [MapOutput(url=url, source=source, engine=name) for url in urls],
             errors=errors,
@@ -133,6 +147,33 @@ def choose_engine(source: str, configured: str | None) -> str:
     if looks_like_sitemap(source):
         return "sitemap"
     return "crawl"
+
+
+def _dropped(source: str, dropped: list[str], engine: str) -> ErrorInfo:
+    """One warning for the URLs a source may not lead to (never stored or fetched)."""
+    shown = ", ".join(dropped[:3]) + (f" and {len(dropped) - 3} more" if len(dropped) > 3 else "")
+    message = (
+        f"dropped {len(dropped)} URL(s): {shown} (a source on the web leads only to "
+        "valid http(s) URLs, and only a local source to local files)"
+    )
+    return ErrorInfo(message=message, item=source, type="MapError", engine=engine)
+
+
+def _content_problem(source: str, exc: FetchError) -> bool:
+    """Whether ``exc`` is about what the source holds (another engine may read
+    it), not about the source being missing or refused by its server."""
+    if exc.status_code is not None and exc.status_code >= 400:
+        return False
+    return not (is_local(source) and not to_path(source).exists())
+
+
+def _guessed(error: ErrorInfo, engine: str) -> ErrorInfo:
+    """``error`` with a hint that ``engine`` was guessed from the source."""
+    hint = (
+        f"the {engine} engine was guessed from the source's name; "
+        "name another with --engine (see: kurt tool list)"
+    )
+    return error.model_copy(update={"hint": hint})
 
 
 def _with_overrides(config: Any, params: MapInput) -> KurtConfig:
