@@ -13,6 +13,7 @@ for this run. Mapped URLs are stored in the database.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import attrs
@@ -116,7 +117,7 @@ class MapTool(Tool[MapInput, MapOutput]):
         ]
         if dropped:
             errors.append(_dropped(source, dropped, name))
-        if guessed and errors and not urls:
+        if guessed and errors and not urls and not _HTTP_FAILURE.search(errors[-1].message):
             errors[-1] = _guessed(errors[-1], name)
         return ToolResult.ok(
             [MapOutput(url=url, source=source, engine=name) for url in urls],
@@ -157,6 +158,10 @@ def _dropped(source: str, dropped: list[str], engine: str) -> ErrorInfo:
         "valid http(s) URLs, and only a local source to local files)"
     )
     return ErrorInfo(message=message, item=source, type="MapError", engine=engine)
+
+
+# A server's refusal (a 404) is not about which engine reads the source.
+_HTTP_FAILURE = re.compile(r"\bHTTP [45]\d\d\b")
 
 
 def _content_problem(source: str, exc: FetchError) -> bool:
