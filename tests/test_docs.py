@@ -221,3 +221,33 @@ def test_the_lifespan_example_works_as_written(
     assert ran.exit_code == 0, ran.stderr
     assert json.loads(ran.stdout)["data"] == [{"page": "home"}]
     assert (root / "visits.log").read_text() == "open\nvisit home\nclose\n"
+
+
+def test_the_skills_md_workflow_example_runs_as_written(
+    make_project: Callable[..., Path], run_kurt: Callable[..., Any]
+) -> None:
+    """The Workflows section's file, saved where it says, and its commands, as printed."""
+    import shlex
+
+    guide = (DOCS / "skills.md").read_text(encoding="utf-8")
+    root = make_project("my-project", "[skills]\n")
+    (root / "workflows").mkdir()
+    (root / "workflows" / "pages.toml").write_text(block_after(guide, "## Workflows", "toml"))
+    (root / "notes").mkdir()
+    (root / "notes" / "a.md").write_text("# Alpha\n\nFirst note.\n")
+    commands = [
+        shlex.split(line[len("$ kurt ") :], comments=True)
+        for line in block_after(guide, "## Workflows", "console").splitlines()
+        if line.startswith("$ kurt ")
+    ]
+    assert [command[:3] for command in commands] == [
+        ["workflow", "validate", "pages"],
+        ["workflow", "run", "pages"],
+        ["workflow", "run", "pages"],
+    ]
+    outcomes = [run_kurt(*command, cwd=root) for command in commands]
+    assert [outcome.exit_code for outcome in outcomes] == [0, 0, 0], outcomes
+    assert "1 workflow(s) checked, 0 error(s): valid" in outcomes[0].stderr
+    assert "Alpha" in outcomes[1].stdout
+    steps = json.loads(outcomes[2].stdout)["data"]
+    assert [page["title"] for page in steps[1]["result"]["data"]] == ["Alpha"]

@@ -80,7 +80,9 @@ class UnknownNameError(UsageError, LookupError):
         if suggestion:
             message = f"{message} Did you mean '{suggestion}'?"
         # Nothing close: say what the name is instead, or where the names are listed.
-        listing = "kurt skill list" if kind == "skill" else "kurt tool list"
+        listing = {"skill": "kurt skill list", "workflow": "kurt workflow list"}.get(
+            kind, "kurt tool list"
+        )
         hint = None if suggestion else f"see every {kind} with: {listing}"
         if is_a is not None:
             hint = f"'{name}' is a {is_a}, not a {kind} (see: kurt tool info {name})"

@@ -25,6 +25,7 @@ def demo(kurt_project: KurtProject) -> KurtProject:
     shutil.copy(REPO / "kurt.toml", kurt_project.config_file)
     shutil.copytree(REPO / "skills", kurt_project.skills_dir, ignore=ignore, dirs_exist_ok=True)
     shutil.copytree(REPO / "examples" / "site", kurt_project.root / "examples" / "site")
+    shutil.copytree(REPO / "workflows", kurt_project.root / "workflows")
     kurt_project.trust(False)
     return kurt_project
 
@@ -68,6 +69,26 @@ def test_the_main_job_maps_fetches_stores_and_digests(demo: KurtProject) -> None
     with sqlite3.connect(demo.root / ".kurt" / "kurt.sqlite") as db:
         stored = db.execute("select url, title from documents where status = 'fetched'").fetchall()
     assert {url.split("/examples/site/")[1] for url, _ in stored} == PAGES
+
+
+def test_the_demo_workflow_maps_fetches_and_digests(demo: KurtProject) -> None:
+    """README: kurt workflow run digest -p source=examples/site (map -> fetch -> site-digest)."""
+    demo.trust()
+
+    outcome = demo.kurt("workflow", "run", "digest", "-p", "source=examples/site", "--json")
+
+    assert outcome.exit_code == 0, outcome.stdout + outcome.stderr
+    steps = json_of(outcome)["data"]
+    assert [(step["step"], step["tool"], step["status"]) for step in steps] == [
+        ("map", "map", "ok"),
+        ("fetch", "fetch", "ok"),
+        ("digest", "site-digest", "ok"),
+    ]
+    fetched = {page["url"].split("/examples/site/")[1] for page in steps[1]["result"]["data"]}
+    assert fetched == PAGES
+    digest = steps[2]["result"]["data"]
+    assert {str(item["page"]) for item in digest} == PAGES
+    assert {item["label"] for item in digest} == {"page"}  # the skill's own settings
 
 
 def test_a_setting_set_from_the_cli_reaches_the_skill(demo: KurtProject) -> None:

@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "map": ("kurt.cli.map", "map_command", "List the URLs a site, feed or folder leads to."),
     "tool": ("kurt.cli.tool", "tool_group", "List, inspect and run tools, fetchers and mappers."),
     "skill": ("kurt.cli.skill", "skill_group", "List, inspect, validate and create skills."),
+    "workflow": ("kurt.cli.workflow", "workflow_group", "List, validate and run workflows."),
     "config": ("kurt.cli.config", "config_group", "Show and edit kurt.toml configuration."),
     "mcp": ("kurt.cli.mcp", "mcp_group", "Serve this project's tools to agent clients (MCP)."),
     "completion": (

@@ -101,9 +101,7 @@ def show_result(result: ToolResult, *, as_json: bool) -> None:
     if as_json:
         print_json(result.model_dump(mode="json"))
         return
-    if result.data:
-        columns = _columns(result.data)
-        print_listing(columns, [[_cell(item.get(c)) for c in columns] for item in result.data])
+    show_items(result.data)
     for error in result.errors:
         where = f"{error.item}: " if error.item else ""
         if error.item and _names(error.message, error.item):
@@ -132,6 +130,13 @@ def _status(result: ToolResult) -> str:
     if isinstance(done, int) and isinstance(failed, int):
         return f"{failed} of {done + failed} URLs failed"
     return "partly failed"
+
+
+def show_items(items: list[dict[str, Any]]) -> None:
+    """Print a result's items as a table on stdout (nothing when there are none)."""
+    if items:
+        columns = _columns(items)
+        print_listing(columns, [[_cell(item.get(c)) for c in columns] for item in items])
 
 
 DEBUG_HINT = "run again with --debug to see where it was raised"

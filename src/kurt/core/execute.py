@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from kurt.core.context import ToolContext
 from kurt.core.crash import crash_type, describe, guarded
@@ -146,12 +147,8 @@ def _refuse_undeclared(model: type[BaseModel], payload: Mapping[str, Any]) -> No
     (``extra="allow"`` or ``"ignore"``) gets what it asked for.
     """
     if model.model_config.get("extra") is not None:
-        return
-    known: set[str] = set()
-    for field_name, field in model.model_fields.items():
-        known.add(field_name)
-        known.update(a for a in (field.alias, field.validation_alias) if isinstance(a, str))
-    undeclared = [key for key in payload if key not in known]
+        return  # "forbid" is pydantic's to report, with the other errors
+    undeclared = undeclared_keys(model, payload)
     if undeclared:
         raise ValidationError.from_exception_data(
             model.__name__,
@@ -162,15 +159,33 @@ def _refuse_undeclared(model: type[BaseModel], payload: Mapping[str, Any]) -> No
         )
 
 
+def undeclared_keys(model: type[BaseModel], payload: Iterable[str]) -> list[str]:
+    """The keys of ``payload`` that ``model`` neither declares nor accepts as
+    extras (``extra="allow"`` or ``"ignore"``, stated, accepts them all)."""
+    if model.model_config.get("extra") in ("allow", "ignore"):
+        return []
+    known: set[str] = set()
+    for field_name, field in model.model_fields.items():
+        known.add(field_name)
+        known.update(a for a in (field.alias, field.validation_alias) if isinstance(a, str))
+    return [key for key in payload if key not in known]
+
+
 def describe_validation_error(exc: ValidationError, fields: Iterable[str] = ()) -> str:
     """``field 'url': Field required; field 'depth': ...`` from a pydantic error.
 
     ``fields`` are the model's field names: a field nobody declared gets a
     did-you-mean among them (``-p sorce=docs`` is almost always a typo).
     """
+    return "; ".join(describe_errors(exc.errors(), fields))
+
+
+def describe_errors(errors: Iterable[ErrorDetails], fields: Iterable[str] = ()) -> list[str]:
+    """One ``field 'url': Field required`` per error of pydantic (see
+    :func:`describe_validation_error`)."""
     known = list(fields)
     parts = []
-    for error in exc.errors():
+    for error in errors:
         where = ".".join(str(part) for part in error["loc"]) or "input"
         found = error.get("input")
         detail = error["msg"]
@@ -181,7 +196,7 @@ def describe_validation_error(exc: ValidationError, fields: Iterable[str] = ()) 
         if error["type"] == "extra_forbidden" and (close := did_you_mean(where, known)):
             detail = f"{detail}; did you mean '{close}'?"
         parts.append(f"field '{where}': {detail}")
-    return "; ".join(parts)
+    return parts
 
 
 def _check_output(model: type[BaseModel], result: Any) -> ToolResult:
