@@ -20,7 +20,7 @@ def workflow_group() -> None:
 
     A workflow is a TOML file of steps that run tools in dependency order:
     the project's workflows/*.toml and those skills list under workflows:
-    in SKILL.md (docs/skills.md#workflows).
+    in SKILL.md. kurt workflow new NAME writes one to start from.
     """
 
 

@@ -10,7 +10,7 @@ from kurt.errors import KurtError, UsageError
 _NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 TEMPLATE = """\
-# A Kurt workflow: steps that run tools in dependency order (docs/skills.md#workflows).
+# A Kurt workflow: steps that run tools in dependency order (kurt workflow --help).
 #   kurt workflow validate {name}
 #   kurt workflow run {name} -p source=examples/site
 
