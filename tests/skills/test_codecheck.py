@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -158,3 +159,26 @@ def test_a_misspelt_class_gets_a_did_you_mean(tmp_path: Path) -> None:
     assert problem.message == (
         "class 'OppsTool' (tool 'oops') is not defined in skill.py; did you mean 'OopsTool'?"
     )
+
+
+@pytest.mark.timeout(30)  # read the usual way, /dev/zero never ends and a FIFO never opens
+@pytest.mark.parametrize("kind", ["fifo", "zero"])
+def test_a_skill_py_that_is_no_regular_file_is_refused_not_read(tmp_path: Path, kind: str) -> None:
+    code = tmp_path / "skill.py"
+    if kind == "fifo":
+        os.mkfifo(code)
+    else:
+        code.symlink_to("/dev/zero")
+    [problem] = codecheck.check_implements_code(code, [tool("A")], F, on_line_8)
+    what = "a named pipe (FIFO)" if kind == "fifo" else "a device"
+    assert problem.message == f"cannot read skill.py: {code} is {what}, not a regular file"
+    assert problem.file == str(code)
+
+
+def test_a_skill_py_past_the_bound_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(codecheck, "MAX_SOURCE_BYTES", 10)
+    code = write(tmp_path, "from kurt import Tool\nclass A(Tool): ...\n")
+    [problem] = codecheck.check_implements_code(code, [tool("A")], F, on_line_8)
+    assert problem.message == f"cannot read skill.py: {code} is larger than the 10-byte limit"

@@ -28,6 +28,7 @@ import attrs
 from kurt.errors import did_you_mean
 from kurt.kinds import KIND_TABLE
 from kurt.skills.manifest.rules import Lines, PlainManifest, Problem
+from kurt.tools.localfile import MAX_SOURCE_BYTES, read_regular
 
 if TYPE_CHECKING:
     from kurt.skills.manifest.frontmatter import FrontMatter
@@ -163,7 +164,8 @@ def check_implements_code(
         return []
 
     try:
-        source = code.read_bytes().decode("utf-8")
+        # A regular file within a bound: skill.py may be a FIFO or a link to /dev/zero.
+        source = read_regular(code, MAX_SOURCE_BYTES).decode("utf-8")
     except FileNotFoundError:
         missing = f"'implements' needs {code.name}, which is missing"
         return [Problem.at(manifest_file, at("implements"), missing)]

@@ -15,6 +15,7 @@ import stat
 from pathlib import Path
 
 __all__ = [
+    "MAX_SOURCE_BYTES",
     "NotRegularFile",
     "TooLargeFile",
     "check_regular",
@@ -23,6 +24,8 @@ __all__ = [
     "read_regular",
 ]
 
+#: The most Kurt reads of one Python file of a skill (skill.py and its modules).
+MAX_SOURCE_BYTES = 10_000_000
 _CHUNK = 1 << 20
 _FLAGS = (
     os.O_RDONLY
