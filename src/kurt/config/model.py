@@ -56,7 +56,11 @@ class FetchSection(BaseModel):
         default=None,
         description="Fetcher to use; unset picks `file` for paths, else `trafilatura`.",
     )
-    timeout: float = Field(default=30.0, gt=0, description="Seconds per request.")
+    timeout: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds per try: connecting, every read and the whole body.",
+    )
     retries: int = Field(default=2, ge=0, description="Retries of a transient failure.")
     backoff: float = Field(
         default=0.5, ge=0, description="Seconds before the first retry; doubles each time."
