@@ -72,7 +72,8 @@ class CrawlMapper(BaseMapper):
                             return None
                     finally:
                         visited += 1
-                        event = ProgressEvent(tool="map", stage="crawl", current=visited, item=url)
+                        # The map tool's own bar (stage "map"): it counts pages as they come.
+                        event = ProgressEvent(tool="map", stage="map", current=visited, item=url)
                         report(on_progress, event)
                 return [] if got is None else await asyncio.to_thread(_links, got.body, got.url)
 
