@@ -43,7 +43,15 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 
 
 class LazyGroup(click.Group):
-    """A group whose subcommands are imported on first use."""
+    """A group whose subcommands are imported on first use, and whose every
+    run prints through :func:`kurt.cli.escape.escaped_streams`."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        # Here rather than in run(): click's CliRunner calls main() directly.
+        from kurt.cli.escape import escaped_streams
+
+        with escaped_streams():
+            return super().main(*args, **kwargs)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
@@ -116,8 +124,12 @@ def _debug_wanted(args: list[str]) -> bool:
 
 def run(args: list[str]) -> int:
     """Run the CLI with ``args``; return the exit code. Never lets a user error escape,
-    nor a secret out: whatever it prints is redacted (:mod:`kurt.redaction`)."""
-    with redacted_streams():
+    nor a secret out: whatever it prints has its control characters spelled out
+    (:mod:`kurt.cli.escape`) and every secret redacted (:mod:`kurt.redaction`)."""
+    from kurt.cli.escape import escaped_streams
+
+    # Escaping outermost: it writes to the redacting stream, where rich writes too.
+    with redacted_streams(), escaped_streams():
         return _run(args)
 
 

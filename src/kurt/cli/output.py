@@ -36,9 +36,20 @@ def _stdout_is_tty() -> bool:
 
 
 def console(*, stderr: bool = False) -> Console:
+    """A rich console for Kurt's tables: it writes under the escaping stream
+    (its own styles are escape sequences) and reads no markup, emoji codes or
+    highlighting into any text it is given; cells come as escaped ``Text``."""
     from rich.console import Console
 
-    return Console(stderr=stderr, soft_wrap=False)
+    from kurt.cli.escape import raw
+
+    return Console(
+        file=raw(sys.stderr if stderr else sys.stdout),
+        soft_wrap=False,
+        markup=False,
+        emoji=False,
+        highlight=False,
+    )
 
 
 def print_table(

@@ -9,7 +9,7 @@ is broken mid-word). When the row is too wide, the column named ``own_line``
 columns wrap between words. Standard library only.
 
 Text from manifests is shown, never obeyed: control characters (an escape
-sequence in a description, say) are replaced before anything is printed.
+sequence in a description, say) are spelled out before anything is printed.
 """
 
 from __future__ import annotations
@@ -18,21 +18,23 @@ import os
 import sys
 from collections.abc import Sequence
 
+from kurt.cli.escape import escape_line
+
 GAP = "  "
 #: Beyond this many rows a terminal listing is printed plain too (see
 #: :func:`use_plain`): a screenful is where rich's boxes stop paying for their cost.
 RICH_ROWS = 40
-_CONTROL = dict.fromkeys([*range(0x20), 0x7F, *range(0x80, 0xA0)], "?")
-_CONTROL[ord("\n")] = _CONTROL[ord("\t")] = " "
-_CONTROL_KEEPING_LINES = {**_CONTROL, ord("\n"): "\n"}
 
 
 def clean(text: str, *, lines: bool = False) -> str:
-    """``text`` with every control character made harmless (printable); line
-    breaks become spaces unless ``lines`` keeps them (a multi-line rich cell)."""
+    """``text`` with every control character spelled out (``\\x1b``, see
+    :mod:`kurt.cli.escape`); line breaks and tabs become spaces unless
+    ``lines`` keeps line breaks (a multi-line rich cell)."""
     if text.isprintable():  # nearly every cell: skip building a copy
         return text
-    return text.translate(_CONTROL_KEEPING_LINES if lines else _CONTROL)
+    if lines:
+        return "\n".join(escape_line(line) for line in text.split("\n"))
+    return escape_line(text)
 
 
 def width() -> int:

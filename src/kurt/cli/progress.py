@@ -23,22 +23,29 @@ def progress_bar(enabled: bool) -> Iterator[ProgressCallback | None]:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
+    from kurt.cli.escape import raw
+    from kurt.cli.plain import clean
+
     tasks: dict[str, TaskID] = {}
+    # The item is a URL or path from outside: escaped, and no column reads markup.
     with Progress(
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("{task.fields[item]}", style="dim"),
-        console=Console(stderr=True),
+        TextColumn("{task.fields[item]}", style="dim", markup=False),
+        console=Console(file=raw(sys.stderr), markup=False, emoji=False, highlight=False),
         transient=True,
     ) as bar:
 
         def on_progress(event: ProgressEvent) -> None:
             key = f"{event.tool}:{event.stage}"
             if key not in tasks:
-                tasks[key] = bar.add_task(key, total=event.total, item="")
+                tasks[key] = bar.add_task(clean(key), total=event.total, item="")
             bar.update(
-                tasks[key], completed=event.current, total=event.total, item=event.item or ""
+                tasks[key],
+                completed=event.current,
+                total=event.total,
+                item=clean(event.item or ""),
             )
 
         yield on_progress
