@@ -326,3 +326,17 @@ def test_tool_list_config_skills_and_fetch_show_markup_as_text(hostile_project: 
         assert "MarkupError" not in output
         assert "Internal error" not in output
         assert "[/" in without_styles(output), (args, output)
+
+
+def test_only_the_table_and_progress_modules_use_rich() -> None:
+    """rich writes beneath the escaping stream, so only the two modules that
+    give it escaped Text may use it (see docs/architecture.md)."""
+    import re
+
+    source = Path(__file__).resolve().parents[2] / "src" / "kurt"
+    users = sorted(
+        str(path.relative_to(source))
+        for path in source.rglob("*.py")
+        if re.search(r"^\s*(from|import) rich\b", path.read_text(encoding="utf-8"), re.M)
+    )
+    assert users == ["cli/output.py", "cli/progress.py"]
