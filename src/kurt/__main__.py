@@ -38,6 +38,11 @@ if __name__ == "__main__":
     _drop_working_directory()
 
 
+def _completing() -> bool:
+    """Whether the shell's completion script called (it runs ``kurt`` bare)."""
+    return "_KURT_COMPLETE" in os.environ
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args == ["--version"]:
@@ -45,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
 
         sys.stdout.write(f"kurt ({DISTRIBUTION}) {__version__}\n")
         return 0
-    if args in ([], ["--help"], ["-h"]):  # bare `kurt` is a request for help (exit 0)
+    if args in ([], ["--help"], ["-h"]) and not _completing():  # bare `kurt` asks for help
         from kurt.cli.help_cache import print_root_help
 
         return print_root_help()

@@ -134,7 +134,8 @@ def run(args: list[str]) -> int:
 
 
 def _run(args: list[str]) -> int:
-    args = args or ["--help"]  # bare `kurt` asks for help; click would call it a usage error
+    if not args and "_KURT_COMPLETE" not in os.environ:  # completion runs `kurt` bare too
+        args = ["--help"]  # bare `kurt` asks for help; click would call it a usage error
     debug = _debug_wanted(args)
     try:
         with _debug_logging(debug):
