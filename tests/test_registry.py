@@ -29,6 +29,7 @@ from kurt.registry import (
     register_mapper,
     register_tool,
 )
+from kurt.routing import Candidate
 from samples import Echo, EchoFetcher, ListMapper, Registries, Text
 
 
@@ -287,6 +288,19 @@ class FakeResolver:
 
     def names(self, kind: str) -> list[str]:
         return ["lazy"]
+
+    def routes(self, kind: str) -> list[Candidate]:
+        return [Candidate("lazy", "lazy-skill", "lazy.test/*", "user", 2)]
+
+
+def test_routes_are_kurts_own_then_the_resolvers_and_load_nothing() -> None:
+    mappers = MAPPERS.fresh()
+    assert Candidate("rss", None, "*.atom", "kurt") in mappers.routes()
+    registry: Registry[Widget] = Registry("widget", Widget)
+    resolver = FakeResolver(registry)
+    registry.set_resolver(resolver)
+    assert registry.routes() == [Candidate("lazy", "lazy-skill", "lazy.test/*", "user", 2)]
+    assert resolver.calls == []  # nothing was resolved to know them
 
 
 def test_the_resolver_registers_on_demand_once() -> None:

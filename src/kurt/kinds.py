@@ -61,6 +61,39 @@ OWN_COMMANDS: frozenset[str] = frozenset(
 )
 
 
+#: The URL patterns of Kurt's own fetchers and mappers (SPEC section 10), by
+#: kind: the same ``url_patterns`` a skill declares in SKILL.md, with priority 0
+#: and below every skill in a tie (:mod:`kurt.routing`). A feed or sitemap URL
+#: goes to ``rss`` or ``sitemap`` by its shape; anything else to the tool's default.
+OWN_ROUTES: dict[str, dict[str, tuple[str, ...]]] = {
+    "fetcher": {},
+    "mapper": {
+        "sitemap": (
+            "*/sitemap*",
+            "*/sitemap*.xml",
+            "*/sitemap*.xml.gz",
+            "*.xml",
+            "*.xml.gz",
+            "*/robots.txt",
+        ),
+        "rss": (
+            "*/feed",
+            "*/feed/",
+            "*/feed*",
+            "*/feed*.xml",
+            "*/rss",
+            "*/rss/",
+            "*/rss*",
+            "*/rss*.xml",
+            "*/atom*",
+            "*/atom*.xml",
+            "*.rss",
+            "*.atom",
+        ),
+    },
+}
+
+
 def is_kurts_own(module: str) -> bool:
     """Whether ``module`` is part of Kurt itself (``kurt`` or ``kurt.*``)."""
     return module == "kurt" or module.startswith("kurt.")

@@ -26,7 +26,8 @@ from kurt.core import context as _context
 from kurt.core.engines import BaseFetcher, BaseMapper
 from kurt.core.tool import Tool
 from kurt.errors import DuplicateNameError, UnknownNameError
-from kurt.kinds import KIND_TABLE, OWN_NAMES, is_kurts_own
+from kurt.kinds import KIND_TABLE, OWN_NAMES, OWN_ROUTES, is_kurts_own
+from kurt.routing import Candidate
 
 __all__ = [
     "FETCHERS",
@@ -67,6 +68,10 @@ class Resolver(Protocol):
 
     def names(self, kind: str) -> Iterable[str]:
         """Names of this kind that could be resolved, known without loading code."""
+
+    def routes(self, kind: str) -> Iterable[Candidate]:
+        """The ``url_patterns`` of the engines of this kind that usable skills
+        provide (:mod:`kurt.routing`), from manifests: no code is loaded."""
 
 
 @attrs.frozen
@@ -223,6 +228,17 @@ class Registry(Generic[T]):
         """Every name registered or resolvable, sorted, without loading anything."""
         resolvable = self._resolver.names(self.kind) if self._resolver is not None else ()
         return sorted({*OWN_NAMES.get(self.kind, ()), *self._entries, *resolvable})
+
+    def routes(self) -> list[Candidate]:
+        """Every declared URL pattern of this kind: Kurt's own
+        (:data:`kurt.kinds.OWN_ROUTES`), then those of usable skills, as the
+        resolver knows them from manifests. Nothing is imported."""
+        own = [
+            Candidate(name, None, pattern, "kurt")
+            for name, patterns in OWN_ROUTES.get(self.kind, {}).items()
+            for pattern in patterns
+        ]
+        return own + (list(self._resolver.routes(self.kind)) if self._resolver else [])
 
     def registered(self, name: str) -> Entry[T] | None:
         """The entry for ``name`` if it is registered now, never loading anything."""

@@ -231,8 +231,11 @@ def choose(
             rule = f"lost: an earlier entry of {routes_name} matched"
         won = rule.startswith(WON)
         considered.append(Considered(name, None, pattern, None, ROUTE_SOURCE, rule, won))
+    crowned = False  # the same declaration twice wins once
     for candidate in sorted(candidates, key=_rank):
-        considered.append(_weigh(candidate, target, best, by, routes_name))
+        is_best = not crowned and candidate == best
+        crowned = crowned or is_best
+        considered.append(_weigh(candidate, target, best, is_best, by, routes_name))
     if by == "default":
         why = "no route or pattern matched" if target is not None else "not a web URL"
         default_rule = f"{WON}: {why}; the tool's default"
@@ -245,7 +248,12 @@ def choose(
 
 
 def _weigh(
-    candidate: Candidate, target: str | None, best: Candidate | None, by: str, routes_name: str
+    candidate: Candidate,
+    target: str | None,
+    best: Candidate | None,
+    is_best: bool,
+    by: str,
+    routes_name: str,
 ) -> Considered:
     """How one declared pattern fared against the winner ``best``."""
     score = specificity(candidate.pattern)
@@ -273,7 +281,7 @@ def _weigh(
         return row(f"lost: {routes_name} in kurt.toml decides first")
     if best is None:  # cannot happen: a matching, scored candidate makes one best
         return row("lost")
-    if candidate == best:
+    if is_best:
         return row(f"{WON}: the most specific matching pattern (score {score})", True)
     winner = f"'{best.pattern}' of {best.engine}"
     best_score = specificity(best.pattern)

@@ -26,8 +26,9 @@ def fetch_command(
 ) -> None:
     """Fetch the content of URLs or local files and store it in the project database.
 
-    The engine is --engine, else `file` for local paths, else [fetch].engine
-    in kurt.toml, else `trafilatura`. Failed URLs are reported; the others are
+    The engine is chosen per URL: --engine, else [fetch.routes] in kurt.toml,
+    else the most specific url_patterns a skill declares, else `file` for
+    local paths, else [fetch].engine, else `trafilatura` (see: kurt skill why URL). Failed URLs are reported; the others are
     kept. Exit code 1 when every URL failed.
 
     \b

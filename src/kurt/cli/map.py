@@ -37,9 +37,10 @@ def map_command(
 ) -> None:
     """List the URLs SOURCE (a site, sitemap, feed or local folder) leads to, and store them.
 
-    The engine is --engine, else `folder` for a local folder, else
-    [map].engine in kurt.toml, else `rss`, `sitemap` or `crawl` by the
-    source's shape. Globs match a URL or its path (a file's path relative to
+    The engine is --engine, else [map.routes] in kurt.toml, else the most
+    specific url_patterns (`rss` for feeds, `sitemap` for sitemaps, or a
+    skill's), else `folder` for a local folder, else [map].engine, else
+    `crawl` (see: kurt skill why SOURCE --kind mapper). Globs match a URL or its path (a file's path relative to
     the folder).
 
     \b

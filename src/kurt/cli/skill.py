@@ -15,6 +15,7 @@ import click
 
 from kurt.cli.complete import skill_names, skill_names_or_paths
 from kurt.cli.export import skill_export
+from kurt.cli.why import skill_why
 from kurt.cli.state import CliState
 from kurt.config.skills import MASK
 
@@ -151,9 +152,14 @@ def skill_info(state: CliState, name: str, as_json: bool) -> None:
     for problem in info["problems"]:
         click.echo(f"{'problem:':17}{problem}")
     if info["provides"]:
+        routed = any(p["url_patterns"] for p in info["provides"])  # the column only when used
         print_table(
-            ["type", "name", "class", "description"],
-            [[p["type"], p["name"], p["class"], p["description"]] for p in info["provides"]],
+            ["type", "name", "class", "description", *(["url_patterns"] if routed else [])],
+            [
+                [p["type"], p["name"], p["class"], p["description"]]
+                + ([_routes_cell(p["url_patterns"], p["priority"])] if routed else [])
+                for p in info["provides"]
+            ],
             title="Provides",
         )
     if info["settings"]:
@@ -202,6 +208,11 @@ def _shown(value: Any, *, secret: bool) -> str:
     return one_line(value)
 
 
+def _routes_cell(patterns: list[str], priority: int) -> str:
+    """A provided name's ``url_patterns`` (and a priority other than 0), one cell."""
+    return ", ".join(patterns) + (f" (priority {priority})" if priority else "")
+
+
 def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
@@ -218,6 +229,8 @@ def _info(manager: SkillManager, record: SkillRecord) -> dict[str, Any]:
                     "name": p.name,
                     "class": p.class_name,
                     "description": p.description,
+                    "url_patterns": list(p.url_patterns),
+                    "priority": p.priority,
                 }
                 for p in record.provides
             ],
@@ -444,3 +457,4 @@ def _is_search_root(state: CliState, where: Path) -> bool:
 
 
 skill_group.add_command(skill_export)
+skill_group.add_command(skill_why)

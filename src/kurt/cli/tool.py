@@ -79,6 +79,11 @@ def tool_info(state: CliState, name: str, as_json: bool) -> None:
         click.echo(f"{row['kind']} {row['name']}")
         click.echo(f"  skill:       {row['skill'] or '(built-in)'}")
         click.echo(f"  description: {row['description']}")
+        if row.get("url_patterns"):
+            from kurt.cli.plain import clean
+
+            click.echo(clean(f"  url_patterns: {', '.join(row['url_patterns'])}"))
+            click.echo(f"  priority:    {row['priority']}")
         if row.get("input_schema") is not None:
             from kurt.cli.input_fields import COLUMNS, input_fields
 

@@ -77,6 +77,7 @@ def tool_info(skills: SkillManager, name: str) -> list[Row]:
     for row in rows:
         row["input_schema"] = None
         if row["kind"] != "tool":
+            row.update(_routing(skills, row["kind"], name, row["skill"]))
             continue
         registry = sys.modules.get("kurt.registry")
         loaded = registry.TOOLS.registered(name) if registry is not None else None
@@ -115,6 +116,20 @@ def _skill_schema(skills: SkillManager, name: str, skill: str) -> Row:
     if entry is None:
         return {"note": f"the input fields are not shown: skill '{skill}' did not register it"}
     return {"input_schema": entry.obj.InputModel.model_json_schema()}
+
+
+def _routing(skills: SkillManager, kind: str, name: str, skill: str | None) -> Row:
+    """The ``url_patterns`` and ``priority`` an engine declares (SPEC section 10):
+    Kurt's own in :data:`kurt.kinds.OWN_ROUTES`, a skill's in its manifest."""
+    from kurt.kinds import OWN_ROUTES
+
+    if skill is None:
+        return {"url_patterns": list(OWN_ROUTES.get(kind, {}).get(name, ())), "priority": 0}
+    record = skills.provider(kind, name)
+    for provided in record.provided(kind) if record is not None else ():
+        if provided.name == name:
+            return {"url_patterns": list(provided.url_patterns), "priority": provided.priority}
+    return {"url_patterns": [], "priority": 0}
 
 
 def _row(kind: str, name: str, skill: str | None, description: str) -> Row:

@@ -206,18 +206,21 @@ def _config_error(exc: ValidationError, files: list[Path]) -> ConfigError:
     return ConfigError(message, key=key)
 
 
-def configured_name_error(exc: UnknownNameError, config: object, loc: tuple[str, str]) -> KurtError:
+def configured_name_error(exc: UnknownNameError, config: object, loc: tuple[str, ...]) -> KurtError:
     """``exc`` (an unknown fetcher or mapper) as the error of the setting that
     named it, when the name came from configuration (``loc`` is
-    ``("fetch", "engine")`` or ``("map", "engine")``), not from the command
-    line: it names the environment variable or the kurt.toml (and line) that
-    holds it, keeping the did-you-mean. ``exc`` itself when no source holds
-    that value (it came from somewhere else, so it stays a usage error)."""
-    where = f"[{loc[0]}].{loc[1]}"
+    ``("fetch", "engine")``, ``("map", "engine")`` or a route,
+    ``("fetch", "routes", PATTERN)``), not from the command line: it names the
+    environment variable or the kurt.toml (and line) that holds it, keeping the
+    did-you-mean. ``exc`` itself when no source holds that value (it came from
+    somewhere else, so it stays a usage error)."""
+    where = (
+        f"[{'.'.join(loc[:-1])}] {_toml_key(loc[-1])}" if len(loc) > 2 else f"[{loc[0]}].{loc[1]}"
+    )
     listing = f"; {exc.hint}" if exc.hint else ""
-    variable = "KURT_" + "__".join(loc).upper()
+    variable = "KURT_" + "__".join(loc[:2]).upper()
     for name, value in os.environ.items():
-        if name.upper() == variable and value == exc.name:
+        if name.upper() == variable and exc.name in (value, *_route_values(value)):
             return ConfigError(
                 f"{exc.message} (from environment variable {variable})",
                 hint=f"fix or unset {variable}{listing}",
@@ -225,8 +228,10 @@ def configured_name_error(exc: UnknownNameError, config: object, loc: tuple[str,
     configured = getattr(type(config), "model_config", {}).get("toml_file") or []
     files = [configured] if isinstance(configured, str | Path) else list(configured)
     for file in reversed(files):  # the project's file wins over the user's
-        section = read_toml(Path(file)).get(loc[0])
-        if isinstance(section, dict) and section.get(loc[1]) == exc.name:
+        node: Any = read_toml(Path(file))
+        for part in loc:
+            node = node.get(part) if isinstance(node, dict) else None
+        if node == exc.name:
             return ConfigError(
                 f"{where}: {exc.message}",
                 file=file,
@@ -234,6 +239,25 @@ def configured_name_error(exc: UnknownNameError, config: object, loc: tuple[str,
                 hint=f"fix {where} in that file, or name another with --engine{listing}",
             )
     return exc
+
+
+def _toml_key(key: str) -> str:
+    """``key`` as kurt.toml writes it (quoted unless it is a bare key)."""
+    import json
+    import re
+
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
+
+
+def _route_values(value: str) -> list[str]:
+    """The engines a ``KURT_FETCH__ROUTES`` value (JSON) names, or none."""
+    import json
+
+    try:
+        routes = json.loads(value)
+    except ValueError:
+        return []
+    return [str(v) for v in routes.values()] if isinstance(routes, dict) else []
 
 
 def _keys_beside(loc: tuple[str, ...]) -> list[str]:

@@ -50,6 +50,7 @@ from kurt.skills.catalog.search import BUILTIN_DIR
 if TYPE_CHECKING:
     # Not imported at run time: the warm listing path needs none of them.
     from kurt.core.lifespan import SkillLifespan
+    from kurt.routing import Candidate
     from kurt.skills.catalog.warm import ConfigRow, ProvidedRow, QuickCatalog
     from kurt.skills.record import SkillProblem, SkillRecord
 
@@ -293,6 +294,25 @@ class SkillManager:
     def names(self, kind: str) -> Iterable[str]:
         """Names of ``kind`` that skills provide (known from manifests)."""
         return list(self._fast().providers.get(kind, {}))
+
+    def routes(self, kind: str) -> list[Candidate]:
+        """The ``url_patterns`` of every engine of ``kind`` whose winning skill
+        could run here (usable, and trusted: a project's patterns do not route
+        URLs until ``kurt trust``), from manifests; nothing is imported."""
+        from kurt.routing import Candidate
+
+        found = []
+        for name in self._fast().providers.get(kind, {}):
+            record = self.provider(kind, name)
+            if record is None or not record.usable or not self._shown_trusted(record):
+                continue
+            for provided in record.provides:
+                if (provided.kind, provided.name) == (kind, name):
+                    found += [
+                        Candidate(name, record.name, pattern, record.source, provided.priority)
+                        for pattern in provided.url_patterns
+                    ]
+        return found
 
     def resolve(self, kind: str, name: str) -> None:
         """Load the skill providing ``name`` (it registers itself), or do nothing."""

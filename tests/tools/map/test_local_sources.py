@@ -16,7 +16,7 @@ from kurt.core.execute import execute_tool
 from kurt.core.result import ToolResult
 from kurt.db import Database
 from kurt.registry import MAPPERS
-from kurt.tools.map.tool import choose_engine
+from kurt.tools.map.tool import default_engine
 
 SM = "http://www.sitemaps.org/schemas/sitemap/0.9"
 RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
@@ -81,20 +81,20 @@ def test_a_local_file_is_told_by_its_root_element(tmp_path: Path) -> None:
     }
     for name, body in files.items():
         path = write(tmp_path / name, body)
-        assert choose_engine(str(path), None) == expected[name], name
-        assert choose_engine(path.as_uri(), "crawl") == expected[name], name  # config loses
+        assert default_engine(str(path), None) == expected[name], name
+        assert default_engine(path.as_uri(), "crawl") == expected[name], name  # config loses
 
 
 def test_an_unrecognised_local_file_goes_by_config_then_name(tmp_path: Path) -> None:
     notes = write(tmp_path / "notes.txt", "hello")
     feedish = write(tmp_path / "my-feed.txt", "hello")
     robots = write(tmp_path / "robots.txt", "Sitemap: https://site.test/s.xml\n")
-    assert choose_engine(str(notes), None) == "sitemap"
-    assert choose_engine(str(feedish), None) == "rss"
-    assert choose_engine(str(robots), None) == "sitemap"
-    assert choose_engine(str(notes), "opml") == "opml"  # a skill's mapper for its own files
-    assert choose_engine(str(tmp_path / "nope.xml"), None) == "folder"
-    assert choose_engine(str(tmp_path), "crawl") == "folder"
+    assert default_engine(str(notes), None) == "sitemap"
+    assert default_engine(str(feedish), None) == "rss"
+    assert default_engine(str(robots), None) == "sitemap"
+    assert default_engine(str(notes), "opml") == "opml"  # a skill's mapper for its own files
+    assert default_engine(str(tmp_path / "nope.xml"), None) == "folder"
+    assert default_engine(str(tmp_path), "crawl") == "folder"
 
 
 # -- the sitemap mapper on disk ------------------------------------------------

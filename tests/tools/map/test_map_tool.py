@@ -16,7 +16,8 @@ from kurt.core.result import ToolResult
 from kurt.db import Database
 from kurt.errors import UnknownNameError
 from kurt.registry import MAPPERS
-from kurt.tools.map.tool import choose_engine
+from kurt.routing import choose, target_of
+from kurt.tools.map.tool import default_engine
 from kurt.tools.paths import InvalidSourceError
 
 from ..conftest import Hostile, send
@@ -49,13 +50,20 @@ def run_map(arun: Callable[..., Any], params: dict[str, Any], **kwargs: Any) -> 
     ],
 )
 def test_the_engine_follows_the_shape_of_a_url(source: str, engine: str) -> None:
-    assert choose_engine(source, None) == engine
+    # Kurt's own mappers declare url_patterns (kinds.OWN_ROUTES); a URL none
+    # matches goes to the default.
+    choice = choose(
+        target_of(source),
+        default=default_engine(source, None),
+        candidates=MAPPERS.fresh().routes(),
+    )
+    assert choice.engine == engine
 
 
 def test_a_local_folder_is_always_the_folder_engine(tmp_path: Path) -> None:
-    assert choose_engine(str(tmp_path), "crawl") == "folder"
-    assert choose_engine(tmp_path.as_uri(), None) == "folder"
-    assert choose_engine("https://site.test/feed", "crawl") == "crawl"  # configured wins
+    assert default_engine(str(tmp_path), "crawl") == "folder"
+    assert default_engine(tmp_path.as_uri(), None) == "folder"
+    assert default_engine("https://site.test/", "sitemap") == "sitemap"  # configured default
 
 
 def test_mapped_urls_are_returned_and_stored(

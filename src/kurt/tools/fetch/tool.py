@@ -1,8 +1,10 @@
 """The ``fetch`` tool: fetch many URLs or local files at once and store them.
 
-Each URL goes to one fetcher: ``--engine`` when given, else ``file`` for local
-paths and ``file://`` URLs, else ``[fetch].engine`` from kurt.toml, else
-``trafilatura``. At most ``[fetch].concurrency`` fetches run at once; a URL
+Each URL goes to one fetcher, chosen per URL (:mod:`kurt.tools.routes`):
+``--engine`` when given, else the first matching ``[fetch.routes]`` entry, else
+the most specific ``url_patterns`` a usable skill declares, else the default:
+``file`` for local paths and ``file://`` URLs, else ``[fetch].engine`` from
+kurt.toml, else ``trafilatura``. At most ``[fetch].concurrency`` fetches run at once; a URL
 that fails becomes an error of the result (``item`` names it) and the others
 go on; the run fails only when every URL failed. Every outcome is stored in
 the database (``ToolContext.db``): content on success, the error on failure.
@@ -29,6 +31,7 @@ from kurt.errors import UnknownNameError
 from kurt.registry import register_tool
 from kurt.tools.http import fetch_options
 from kurt.tools.paths import canonical, check_source, is_local
+from kurt.tools.routes import Router
 
 _log = logging.getLogger(__name__)  # crashes with their tracebacks, shown by --debug
 
@@ -100,7 +103,11 @@ class FetchTool(Tool[FetchInput, FetchOutput]):
         urls = list(dict.fromkeys(canonical(url, keep_missing=keep) for url in params.urls))
         # Resolve every engine before fetching anything: an unknown name is a
         # usage error (exit 2, with a did-you-mean), not a per-URL failure.
-        plan = {url: params.engine or _default_engine(url, options.engine) for url in urls}
+        router = Router(context, "fetcher")  # SPEC 10: --engine, routes, patterns, default
+        plan = {
+            url: router.choose(url, params.engine, default_engine(url, options.engine)).engine
+            for url in urls
+        }
         try:
             engines = {name: await _load(name, context) for name in dict.fromkeys(plan.values())}
         except UnknownNameError as exc:
@@ -158,7 +165,8 @@ class FetchTool(Tool[FetchInput, FetchOutput]):
         )
 
 
-def _default_engine(url: str, configured: str | None) -> str:
+def default_engine(url: str, configured: str | None) -> str:
+    """The fetcher when neither a route nor a declared pattern decides."""
     if is_local(url):
         return LOCAL_ENGINE
     return configured or DEFAULT_ENGINE

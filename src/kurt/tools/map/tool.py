@@ -1,14 +1,16 @@
 """The ``map`` tool: list the URLs a site, sitemap, feed or folder leads to.
 
-The mapper is ``--engine`` when given, else ``folder`` for a local folder,
-``sitemap`` or ``rss`` for a local sitemap or feed file (told by its root
-element: ``<urlset>``/``<sitemapindex>``, or ``<rss>``/``<rdf:RDF>``/``<feed>``),
-else ``[map].engine`` from kurt.toml, else one chosen from the source's shape:
-``rss`` for a feed-looking path (``/feed``, ``rss.xml``, ``*.atom``),
-``sitemap`` for a sitemap or robots.txt, ``crawl`` for anything else (another
-local file: ``rss`` when its name says feed, else ``sitemap``). The
-``depth``, ``max_urls``, ``include`` and ``exclude`` inputs override ``[map]``
-for this run. Mapped URLs are stored in the database.
+The mapper is chosen as for ``fetch`` (:mod:`kurt.tools.routes`): ``--engine``
+when given, else the first matching ``[map.routes]`` entry, else the most
+specific ``url_patterns`` declared (Kurt's own: ``rss`` for feed-looking URLs
+such as ``*/feed*``, ``*.atom``, ``sitemap`` for ``*/sitemap*.xml``,
+``*/robots.txt``, ...; see :data:`kurt.kinds.OWN_ROUTES`), else the default:
+``folder`` for a local folder, ``sitemap`` or ``rss`` for a local sitemap or
+feed file (told by its root element: ``<urlset>``/``<sitemapindex>``, or
+``<rss>``/``<rdf:RDF>``/``<feed>``), else ``[map].engine`` from kurt.toml, else
+``crawl`` for a URL (another local file: ``rss`` when its name says feed, else
+``sitemap``). The ``depth``, ``max_urls``, ``include`` and ``exclude`` inputs
+override ``[map]`` for this run. Mapped URLs are stored in the database.
 """
 
 from __future__ import annotations
@@ -29,10 +31,10 @@ from kurt.core.tool import Tool
 from kurt.errors import UnknownNameError
 from kurt.registry import register_tool
 from kurt.tools.map.engines.rss import looks_like_feed
-from kurt.tools.map.engines.sitemap import looks_like_sitemap
 from kurt.tools.map.local import sniff
 from kurt.tools.map.options import map_options
 from kurt.tools.paths import canonical, check_source, is_local, leads_to, to_path
+from kurt.tools.routes import Router
 
 
 class MapInput(BaseModel):
@@ -79,8 +81,11 @@ class MapTool(Tool[MapInput, MapOutput]):
         check_source(params.source, guess=params.engine is None)  # a usage error, exit 2
         source = canonical(params.source)
         configured = map_options(context).engine
-        name = params.engine or choose_engine(source, configured)
-        guessed = params.engine is None and name != configured
+        default = default_engine(source, configured)
+        choice = Router(context, "mapper").choose(source, params.engine, default)
+        name = choice.engine
+        # Chosen by the source's shape (a pattern or the default), not named by the user.
+        guessed = choice.by in ("pattern", "default") and name != configured
         try:
             entry = context.mappers.entry(name)  # unknown: a usage error with a did-you-mean
         except UnknownNameError as exc:
@@ -129,8 +134,9 @@ class MapTool(Tool[MapInput, MapOutput]):
         )
 
 
-def choose_engine(source: str, configured: str | None) -> str:
-    """The mapper for ``source`` when none is named (see the module docstring)."""
+def default_engine(source: str, configured: str | None) -> str:
+    """The mapper when neither a route nor a declared pattern decides (see the
+    module docstring)."""
     local = to_path(source) if is_local(source) else None
     if local is not None and local.is_dir():
         return "folder"
@@ -143,10 +149,6 @@ def choose_engine(source: str, configured: str | None) -> str:
             return "folder"  # it says: no such file or folder
         # Neither root was recognised: go by the name, and the mapper says what is wrong.
         return "rss" if looks_like_feed(local.name) else "sitemap"
-    if looks_like_feed(source):
-        return "rss"
-    if looks_like_sitemap(source):
-        return "sitemap"
     return "crawl"
 
 
