@@ -28,8 +28,9 @@ def fetch_command(
 
     The engine is chosen per URL: --engine, else [fetch.routes] in kurt.toml,
     else the most specific url_patterns a skill declares, else `file` for
-    local paths, else [fetch].engine, else `trafilatura` (see: kurt skill why URL). Failed URLs are reported; the others are
-    kept. Exit code 1 when every URL failed.
+    local paths, else [fetch].engine, else `trafilatura` (see: kurt skill why
+    URL). Failed URLs are reported; the others are kept. Exit code 1 when every
+    URL failed.
 
     \b
     Examples:

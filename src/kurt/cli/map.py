@@ -40,8 +40,8 @@ def map_command(
     The engine is --engine, else [map.routes] in kurt.toml, else the most
     specific url_patterns (`rss` for feeds, `sitemap` for sitemaps, or a
     skill's), else `folder` for a local folder, else [map].engine, else
-    `crawl` (see: kurt skill why SOURCE --kind mapper). Globs match a URL or its path (a file's path relative to
-    the folder).
+    `crawl` (see: kurt skill why SOURCE --kind mapper). Globs match a URL or
+    its path (a file's path relative to the folder).
 
     \b
     Examples:
