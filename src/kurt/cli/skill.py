@@ -15,8 +15,8 @@ import click
 
 from kurt.cli.complete import skill_names, skill_names_or_paths
 from kurt.cli.export import skill_export
-from kurt.cli.why import skill_why
 from kurt.cli.state import CliState
+from kurt.cli.why import skill_why
 from kurt.config.skills import MASK
 
 # Not imported here: pathlib and kurt.cli.output (json). `kurt skill list --json`
