@@ -152,12 +152,12 @@ def skill_info(state: CliState, name: str, as_json: bool) -> None:
     for problem in info["problems"]:
         click.echo(f"{'problem:':17}{problem}")
     if info["provides"]:
-        routed = any(p["url_patterns"] for p in info["provides"])  # the column only when used
+        routed = any(p.get("url_patterns") for p in info["provides"])  # a column only when used
         print_table(
             ["type", "name", "class", "description", *(["url_patterns"] if routed else [])],
             [
                 [p["type"], p["name"], p["class"], p["description"]]
-                + ([_routes_cell(p["url_patterns"], p["priority"])] if routed else [])
+                + ([_routes_cell(p.get("url_patterns", []), p.get("priority", 0))] * routed)
                 for p in info["provides"]
             ],
             title="Provides",
@@ -229,8 +229,12 @@ def _info(manager: SkillManager, record: SkillRecord) -> dict[str, Any]:
                     "name": p.name,
                     "class": p.class_name,
                     "description": p.description,
-                    "url_patterns": list(p.url_patterns),
-                    "priority": p.priority,
+                    # What routes URLs to an engine (SPEC 10); a tool takes none.
+                    **(
+                        {"url_patterns": list(p.url_patterns), "priority": p.priority}
+                        if p.kind != "tool"
+                        else {}
+                    ),
                 }
                 for p in record.provides
             ],
