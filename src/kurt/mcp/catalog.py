@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import fnmatch
 import functools
-import logging
+import hashlib
+import json
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -26,9 +27,7 @@ from kurt.kinds import OWN_DESCRIPTIONS
 
 if TYPE_CHECKING:
     from kurt.runtime import Runtime
-    from kurt.skills.record import SkillRecord
-
-_log = logging.getLogger(__name__)
+    from kurt.skills.schemas import SchemaCache
 
 SKILL_URI = "skill://{name}/SKILL.md"
 
@@ -73,53 +72,79 @@ def filters_of(runtime: Runtime) -> Filters:
     return Filters(tuple(config.mcp.include), tuple(config.mcp.exclude))
 
 
-def offered(runtime: Runtime, filters: Filters) -> dict[str, tuple[str, SkillRecord | None]]:
-    """Tool name -> (description, the skill providing it or ``None`` for Kurt's
-    own), from manifests alone: what the client may call."""
-    names: dict[str, tuple[str, SkillRecord | None]] = {
-        name: (description, None)
+class Offer(NamedTuple):
+    """A tool the client may call, from manifests alone."""
+
+    description: str
+    skill: str | None  # None: Kurt's own
+    folder: str | None  # the skill's folder
+
+
+def skill_rows(runtime: Runtime) -> list[dict[str, Any]]:
+    """``kurt skill list --json`` rows of the skills that win their name
+    (from the listing snapshot while nothing changed)."""
+    return [row for row in runtime.skills.listing() if row["status"] == "ok"]
+
+
+def signature(rows: list[dict[str, Any]], filters: Filters) -> str:
+    """What the served tools depend on: the skills (manifests, state, trust),
+    ``[mcp]``, and each skill's code (its schemas). Equal signatures, equal lists."""
+    from kurt.skills.schemas import stamps
+
+    parts = [rows, list(filters), [stamps(row["path"]) for row in rows if row["provides"]]]
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def offered(runtime: Runtime, filters: Filters, rows: list[dict[str, Any]]) -> dict[str, Offer]:
+    """Tool name -> :class:`Offer`: what the client may call. A project's own
+    skill before ``kurt trust`` is not offered (nor imported)."""
+    names = {
+        name: Offer(description, None, None)
         for name, description in OWN_DESCRIPTIONS["tool"].items()
         if filters.allows(name)
     }
-    skills = runtime.skills
-    records: dict[str, SkillRecord | None] = {}
-    for kind, name, skill, description in skills.provided_listing():
-        if kind != "tool" or name in names or not filters.allows(name):
+    winners = {row["name"]: row for row in rows}
+    for kind, name, skill, description in runtime.skills.provided_listing():
+        row = winners.get(skill)
+        if kind != "tool" or name in names or row is None or not row.get("trusted", True):
             continue
-        if skill not in records:
-            record = skills.provider("tool", name)
-            # A project's own skill before `kurt trust` is not offered (nor imported).
-            records[skill] = record if record is not None and skills.is_trusted(record) else None
-        record = records[skill]
-        if record is not None:
-            names[name] = (description, record)
+        if filters.allows(name):
+            names[name] = Offer(description, skill, row["path"])
     return names
 
 
-def served_tools(runtime: Runtime, filters: Filters) -> list[ServedTool]:
+def served_tools(
+    runtime: Runtime, filters: Filters, rows: list[dict[str, Any]]
+) -> list[ServedTool]:
     """Every tool the client may call with its input schema, sorted by name;
     no skill is imported whose schemas are cached (see the module's docstring)."""
+    from kurt.skills.schemas import SchemaCache
+
+    cache = SchemaCache(runtime.skills)
     tools: list[ServedTool] = []
     schemas: dict[str, dict[str, dict[str, Any]]] = {}
-    for name, (description, record) in offered(runtime, filters).items():
-        if record is None:
-            tools.append(ServedTool(name, description, own_schema(name), None))
+    for name, offer in offered(runtime, filters, rows).items():
+        if offer.skill is None or offer.folder is None:
+            tools.append(ServedTool(name, offer.description, own_schema(name), None))
             continue
-        if record.name not in schemas:
-            schemas[record.name] = _schemas(runtime, record)
-        schema = schemas[record.name].get(name)
+        if offer.skill not in schemas:
+            found = cache.cached(offer.folder)
+            schemas[offer.skill] = found if found is not None else _load(runtime, cache, name)
+        schema = schemas[offer.skill].get(name)
         if schema is not None:  # else the skill cannot load here: said on stderr
-            tools.append(ServedTool(name, description, schema, record.name))
+            tools.append(ServedTool(name, offer.description, schema, offer.skill))
+    cache.save()
     return sorted(tools, key=lambda tool: tool.name)
 
 
-def _schemas(runtime: Runtime, record: SkillRecord) -> dict[str, dict[str, Any]]:
-    """``record``'s input schemas; none (so its tools are not served) when it
-    cannot load here, which is said on stderr, the server's log."""
-    from kurt.skills.schemas import input_schemas
-
+def _load(runtime: Runtime, cache: SchemaCache, name: str) -> dict[str, dict[str, Any]]:
+    """The schemas of the skill providing ``name``, imported now; none (so its
+    tools are not served) when it cannot load here, said on stderr (the log)."""
+    record = runtime.skills.provider("tool", name)
+    if record is None:
+        return {}
     try:
-        return input_schemas(runtime.skills, record)
+        return cache.schemas(record)
     except KurtError as exc:
         print(f"kurt mcp: skill '{record.name}' is not served: {exc}", file=sys.stderr)
         return {}
@@ -134,19 +159,16 @@ def own_schema(name: str) -> dict[str, Any]:
     return schema_of(TOOLS.get(name).InputModel)
 
 
-def skill_documents(runtime: Runtime) -> list[SkillDocument]:
-    """Each enabled, usable skill's SKILL.md; a project's own skills only in a
-    trusted project (an untrusted clone's instructions are not handed to an agent)."""
-    skills = runtime.skills
+def skill_documents(rows: list[dict[str, Any]]) -> list[SkillDocument]:
+    """Each enabled, usable skill's SKILL.md (``rows``: :func:`skill_rows`); a
+    project's own skills only in a trusted project (an untrusted clone's
+    instructions are not handed to an agent)."""
+    from kurt.skills.catalog.scan import lstat_manifest
+
     documents = []
-    for record in skills.records:
-        if record.usable and skills.is_trusted(record):
-            documents.append(
-                SkillDocument(
-                    record.name,
-                    SKILL_URI.format(name=record.name),
-                    record.description,
-                    str(record.manifest_path),
-                )
-            )
+    for row in rows:
+        manifest = lstat_manifest(row["path"])[0]
+        if row.get("trusted", True) and manifest is not None:
+            uri = SKILL_URI.format(name=row["name"])
+            documents.append(SkillDocument(row["name"], uri, row["description"], manifest))
     return sorted(documents)

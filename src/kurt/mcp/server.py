@@ -58,9 +58,6 @@ def build_server(session: McpSession) -> Server[McpSession]:
     async def call_tool(
         ctx: ServerRequestContext[McpSession], params: types.CallToolRequestParams
     ) -> types.CallToolResult:
-        _, changed = session.tools()
-        if changed:
-            await ctx.session.send_tool_list_changed()
         sent: list[asyncio.Task[None]] = []
 
         def on_progress(event: ProgressEvent) -> None:
@@ -70,7 +67,9 @@ def build_server(session: McpSession) -> Server[McpSession]:
             report = ctx.session.report_progress(float(event.current), event.total, message)
             sent.append(asyncio.ensure_future(report))
 
-        result = await session.call(params.name, params.arguments, on_progress)
+        result, changed = await session.call(params.name, params.arguments, on_progress)
+        if changed:
+            await ctx.session.send_tool_list_changed()
         if sent:
             await asyncio.gather(*sent, return_exceptions=True)
         return call_result(result)

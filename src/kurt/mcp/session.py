@@ -23,12 +23,14 @@ from kurt.core.result import ErrorInfo, ToolResult
 from kurt.errors import KurtError, UnknownNameError
 from kurt.kinds import OWN_DESCRIPTIONS
 from kurt.mcp.catalog import (
+    Filters,
     ServedTool,
     SkillDocument,
     filters_of,
-    offered,
     served_tools,
+    signature,
     skill_documents,
+    skill_rows,
 )
 from kurt.runtime import Runtime
 
@@ -47,6 +49,11 @@ class McpSession:
         self.locations = locations
         self._announced: str | None = None  # the signature of the tool list last given
         self._context: ToolContext | None = None  # the session's, while it lasts
+        self._signature: str | None = None  # what the tools below were built from
+        self._tools: list[ServedTool] = []
+        self._filters: Filters | None = None
+        self._content = ""  # the hash of the tools above
+        self._stamps: str | None = None  # kurt.toml and trust stamps when they were built
 
     @contextlib.asynccontextmanager
     async def scope(self) -> AsyncIterator[McpSession]:
@@ -71,68 +78,106 @@ class McpSession:
             return True
         return self.runtime().skills.project_trusted()
 
-    def tools(self) -> tuple[list[ServedTool], bool]:
-        """The tools served now, and whether they differ from those the client
-        was last given (it is then sent ``notifications/tools/list_changed``)."""
+    def _current(self) -> tuple[Runtime, list[ServedTool], bool]:
+        """This request's Runtime, the tools served now, and whether they
+        differ from those the client was last given (it is then sent
+        ``notifications/tools/list_changed``).
+
+        The list is rebuilt only when what it depends on changed (its
+        :func:`~kurt.mcp.catalog.signature`): a request costs a scan of the
+        skills' stamps, not a schema per skill.
+        """
         runtime = self.runtime()
-        tools = served_tools(runtime, filters_of(runtime))
-        signature = hashlib.sha256(
-            json.dumps([list(tool) for tool in tools], sort_keys=True).encode()
-        ).hexdigest()
-        changed = self._announced is not None and signature != self._announced
-        self._announced = signature
+        self._stamps = self._config_stamps()  # taken first: an edit after it shows next time
+        filters = filters_of(runtime)
+        rows = skill_rows(runtime)
+        current = signature(rows, filters)
+        if current != self._signature:
+            self._tools = served_tools(runtime, filters, rows)
+            self._filters, self._signature = filters, current
+            self._content = hashlib.sha256(
+                json.dumps([list(tool) for tool in self._tools], sort_keys=True).encode()
+            ).hexdigest()
+        content = self._content
+        changed = self._announced is not None and content != self._announced
+        self._announced = content
+        return runtime, self._tools, changed
+
+    def tools(self) -> tuple[list[ServedTool], bool]:
+        """The tools served now, and whether they changed since the last request."""
+        _, tools, changed = self._current()
         return tools, changed
 
     def documents(self) -> list[SkillDocument]:
-        return skill_documents(self.runtime())
+        return skill_documents(skill_rows(self.runtime()))
 
     def document(self, uri: str) -> str:
         """The text of the resource ``uri`` (``skill://NAME/SKILL.md``)."""
-        for document in self.documents():
+        documents = self.documents()
+        for document in documents:
             if document.uri == uri:
                 with open(document.path, encoding="utf-8") as handle:
                     return handle.read()
-        names = [d.uri for d in self.documents()]
-        raise UnknownNameError("resource", uri, names)
+        raise UnknownNameError("resource", uri, [d.uri for d in documents])
 
     async def call(
         self,
         name: str,
         arguments: Mapping[str, Any] | None,
         on_progress: ProgressCallback | None = None,
-    ) -> ToolResult:
+    ) -> tuple[ToolResult, bool]:
         """Run the served tool ``name``; every failure is a failed ToolResult
-        (a name not served, invalid input, a skill that may not run here)."""
-        runtime = self.runtime()
+        (a name not served, invalid input, a skill that may not run here).
+        Also says whether the tool list changed since the last request: the
+        list is rebuilt when kurt.toml or the trust record changed; a skill's
+        edit is seen by the next ``tools/list``."""
+        changed = False
         try:
-            served = offered(runtime, filters_of(runtime))
-            if name not in served:
-                record = runtime.skills.provider("tool", name)
-                if record is not None:  # say why it is not served: untrusted, disabled, ...
-                    runtime.skills.check_trusted(record)
-                    runtime.skills.check_usable(record)
-                if record is not None or name in OWN_DESCRIPTIONS["tool"]:
-                    raise KurtError(
-                        f"tool '{name}' is not served here: [mcp] include/exclude in "
-                        "kurt.toml leave it out",
-                        hint="edit [mcp] in kurt.toml to serve it",
-                    )
-                raise UnknownNameError("tool", name, served)
+            runtime = self.runtime()
+            if self._config_stamps() != self._stamps:  # kurt.toml or trust changed: say so now
+                runtime, _, changed = self._current()
+            self._check_served(runtime, name)
             if self._context is None:  # outside a session: a scope of its own
                 async with runtime.context() as context:
-                    return await _execute(name, arguments, context, on_progress)
+                    return await _execute(name, arguments, context, on_progress), changed
             # The session's resources and lifespans; this request's settings and
             # skills, read from the disk as it is now.
             runtime.prepare_registries()
             context = attrs.evolve(self._context, settings_for=runtime.settings_for)
-            return await _execute(name, arguments, context, on_progress)
+            return await _execute(name, arguments, context, on_progress), changed
         except KurtError as exc:
-            return refused(name, exc)
+            return refused(name, exc), changed
         except Exception as exc:  # a bug in Kurt or a skill: the client still gets a result
             _log.debug("tool '%s' could not run", name, exc_info=True)
             message = f"Internal error: {type(exc).__name__}: {exc}"
             error = ErrorInfo(message=message, type=type(exc).__name__)
-            return ToolResult(success=False, errors=[error], metadata={"tool": name})
+            return ToolResult(success=False, errors=[error], metadata={"tool": name}), changed
+
+    def _check_served(self, runtime: Runtime, name: str) -> None:
+        """Raise unless ``name`` is served now, saying why not: untrusted,
+        disabled, left out by ``[mcp]``, or unknown (with a did-you-mean).
+        For this one name, as ``kurt tool run`` checks it (no listing built)."""
+        filters = self._filters if self._filters is not None else filters_of(runtime)
+        own = name in OWN_DESCRIPTIONS["tool"]
+        record = None if own else runtime.skills.provider("tool", name)
+        if record is not None:
+            runtime.skills.check_trusted(record)
+            runtime.skills.check_usable(record)
+        if (own or record is not None) and not filters.allows(name):
+            raise KurtError(
+                f"tool '{name}' is not served here: [mcp] include/exclude in "
+                "kurt.toml leave it out",
+                hint="edit [mcp] in kurt.toml to serve it",
+            )
+        if not own and record is None:
+            served = {tool.name for tool in self._tools} | set(runtime.skills.names("tool"))
+            raise UnknownNameError("tool", name, served | set(OWN_DESCRIPTIONS["tool"]))
+
+    def _config_stamps(self) -> str:
+        from kurt.skills.catalog.snapshot import config_stamps
+
+        root = self.locations.project_root
+        return config_stamps(str(root) if root else None, str(self.locations.home))
 
     def instructions(self) -> str:
         """What the server tells the client about itself (``initialize``)."""

@@ -2,12 +2,13 @@
 
 A tool's JSON Schema comes from its ``InputModel``, which lives in the
 skill's code; the manifest does not hold it. So the first time a schema is
-needed (``kurt mcp serve``'s ``tools/list``, ``kurt tool info``) the skill is
-imported, as a run would import it (enabled state, environment, trust and
-settings checked first), and the schemas of the tools it registered are kept
-under ``KURT_HOME/cache/schemas``, keyed by the stamps (size and mtime) of its
-``skill.py`` and ``SKILL.md``. While both are as they were, the next process
-reads them from there: listing a hundred skills imports none.
+needed (``kurt mcp serve``'s ``tools/list``) the skill is imported, as a run
+would import it (enabled state, environment, trust and settings checked
+first), and the schemas of the tools it registered are kept in one file per
+project under ``KURT_HOME/cache/schemas``, each skill's keyed by its folder
+and the stamps (size and mtime) of its ``skill.py`` and ``SKILL.md``. While
+both are as they were, the next process reads them from there: listing a
+thousand skills imports none and reads one file.
 
 A skill this process imported earlier, whose files changed since, still runs
 its old code here, so its schemas are taken from that code and not cached
@@ -28,34 +29,99 @@ if TYPE_CHECKING:
 Schema = dict[str, Any]
 
 SCHEMAS_DIR = "schemas"
-_FORMAT = 1
+CODE_FILE = "skill.py"  # kurt.skills.loader.CODE_FILE, without importing the loader
+_FORMAT = 2
 
 # Skill folder -> the stamps of its files when this process imported it.
 _imported_at: dict[str, list[Any]] = {}
 
 
+class SchemaCache:
+    """The cached input schemas of one project's skills (one file, read once)."""
+
+    def __init__(self, skills: SkillManager) -> None:
+        self.skills = skills
+        root = skills.locations.project_root
+        key = hashlib.sha256(str(root).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+        self.file = os.path.join(skills.locations.cache_dir, SCHEMAS_DIR, key + ".json")
+        self._entries: dict[str, Any] | None = None
+        self._changed = False
+
+    def cached(self, folder: str) -> dict[str, Schema] | None:
+        """The schemas of the skill in ``folder`` while its files are as cached."""
+        entry = self._read().get(folder)
+        if isinstance(entry, dict) and entry.get("stamps") == stamps(folder):
+            schemas = entry.get("schemas")
+            return schemas if isinstance(schemas, dict) else None
+        return None
+
+    def schemas(self, record: SkillRecord) -> dict[str, Schema]:
+        """Tool name -> JSON Schema of its input, for every tool ``record``
+        provides: from the cache while its files are unchanged, else by
+        loading the skill now (raising the :class:`~kurt.errors.KurtError` a
+        run would raise: disabled, untrusted, invalid settings, an import
+        that fails)."""
+        folder = str(record.path)
+        found = self.cached(folder)
+        if found is not None:
+            return found
+        from kurt.skills.loader import is_loaded
+
+        now = stamps(folder)
+        fresh_import = not is_loaded(record)
+        self.skills.load(record)
+        if fresh_import:
+            _imported_at[folder] = now
+        found = _registered_schemas(record)
+        if _imported_at.get(folder) == now:  # the code that ran is the code on disk
+            self._read()[folder] = {"stamps": now, "schemas": found}
+            self._changed = True
+        return found
+
+    def save(self) -> None:
+        """Write the cache back if :meth:`schemas` learnt something (a cache:
+        a lost write costs one import later, never a wrong answer)."""
+        if not self._changed:
+            return
+        from kurt.skills.catalog.snapshot import write_bytes
+
+        body = {"format": _FORMAT, "skills": self._read()}
+        write_bytes(self.file, json.dumps(body, ensure_ascii=False).encode("utf-8"))
+        self._changed = False
+
+    def _read(self) -> dict[str, Any]:
+        if self._entries is None:
+            try:
+                with open(self.file, encoding="utf-8") as handle:
+                    stored = json.load(handle)
+            except (OSError, ValueError):
+                stored = None
+            ok = isinstance(stored, dict) and stored.get("format") == _FORMAT
+            entries = stored.get("skills") if ok and isinstance(stored, dict) else None
+            self._entries = entries if isinstance(entries, dict) else {}
+        return self._entries
+
+
 def input_schemas(skills: SkillManager, record: SkillRecord) -> dict[str, Schema]:
-    """Tool name -> JSON Schema of its input, for every tool ``record`` provides.
+    """:meth:`SchemaCache.schemas` for one skill, saved at once."""
+    cache = SchemaCache(skills)
+    found = cache.schemas(record)
+    cache.save()
+    return found
 
-    From the cache while the skill's files are unchanged; otherwise the skill
-    is loaded now (raising the :class:`~kurt.errors.KurtError` a run would
-    raise: disabled, untrusted, invalid settings, an import that fails).
-    """
-    stamps = _stamps(record)
-    cache = _cache_file(skills, record)
-    cached = _read(cache, str(record.path), stamps)
-    if cached is not None:
-        return cached
-    from kurt.skills.loader import is_loaded
 
-    fresh_import = not is_loaded(record)
-    skills.load(record)
-    if fresh_import:
-        _imported_at[str(record.path)] = stamps
-    schemas = _registered_schemas(record)
-    if _imported_at.get(str(record.path)) == stamps:  # the code that ran is the code on disk
-        _write(cache, str(record.path), stamps, schemas)
-    return schemas
+def stamps(folder: str) -> list[Any]:
+    """Size and mtime of the skill's ``skill.py`` and manifest (``None`` when absent)."""
+    from kurt.skills.catalog.scan import lstat_manifest
+
+    found: list[Any] = []
+    try:
+        code: os.stat_result | None = os.stat(folder + os.sep + CODE_FILE)
+    except OSError:
+        code = None
+    for stat in (code, lstat_manifest(folder)[1]):
+        found.append([stat.st_size, stat.st_mtime_ns] if stat is not None else None)
+    return found
 
 
 def _registered_schemas(record: SkillRecord) -> dict[str, Schema]:
@@ -77,49 +143,6 @@ def schema_of(model: type[Any]) -> Schema:
 
     try:
         schema: Schema = model.model_json_schema()
-    except PydanticInvalidForJsonSchema:  # a field type JSON Schema cannot express
+    except PydanticInvalidForJsonSchema:
         return {"type": "object"}
     return schema
-
-
-def _stamps(record: SkillRecord) -> list[Any]:
-    from kurt.skills.loader import CODE_FILE
-
-    stamps: list[Any] = []
-    for path in (record.path / CODE_FILE, record.manifest_path):
-        try:
-            stat = os.stat(path)
-        except OSError:
-            stat = None
-        stamps.append([stat.st_size, stat.st_mtime_ns] if stat is not None else None)
-    return stamps
-
-
-def _cache_file(skills: SkillManager, record: SkillRecord) -> str:
-    key = hashlib.sha256(str(record.path).encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    return os.path.join(skills.locations.cache_dir, SCHEMAS_DIR, key + ".json")
-
-
-def _read(path: str, folder: str, stamps: list[Any]) -> dict[str, Schema] | None:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            stored = json.load(handle)
-    except (OSError, ValueError):
-        return None
-    if not isinstance(stored, dict):
-        return None
-    if [stored.get("format"), stored.get("folder"), stored.get("stamps")] != [
-        _FORMAT,
-        folder,
-        stamps,
-    ]:
-        return None
-    schemas = stored.get("schemas")
-    return schemas if isinstance(schemas, dict) else None
-
-
-def _write(path: str, folder: str, stamps: list[Any], schemas: dict[str, Schema]) -> None:
-    from kurt.skills.catalog.snapshot import write_bytes
-
-    body = {"format": _FORMAT, "folder": folder, "stamps": stamps, "schemas": schemas}
-    write_bytes(path, json.dumps(body, ensure_ascii=False).encode("utf-8"))
