@@ -20,7 +20,9 @@ def test_cached_help_is_exactly_clicks_rendering(
     second = run_kurt("--help", env=env)  # printed from the file, click not imported
     short = run_kurt("-h", env=env)
     assert first.exit_code == second.exit_code == short.exit_code == 0
-    assert first.stdout == second.stdout == short.stdout == cached[0].read_text("utf-8")
+    # The file's first line holds the skill commands it was rendered with (none here).
+    kept = cached[0].read_text("utf-8")
+    assert first.stdout == second.stdout == short.stdout == kept.removeprefix("\n")
     assert first.stdout.startswith("Usage: kurt [OPTIONS] COMMAND [ARGS]...")
     # The column's width follows the longest command name (`completion`).
     assert re.search(r"^  config +Show and edit kurt\.toml configuration\.$", first.stdout, re.M)
@@ -47,7 +49,7 @@ def test_a_damaged_cache_entry_is_not_trusted_blindly(run_kurt: Run, kurt_home: 
     (entry,) = (kurt_home / "cache").glob("help-*.txt")
     entry.write_text("", "utf-8")  # an empty file (a write cut short) is rendered again
     assert run_kurt("--help").stdout == good
-    assert entry.read_text("utf-8") == good
+    assert entry.read_text("utf-8") == "\n" + good
 
 
 def test_a_home_given_with_a_tilde_lands_in_the_users_home(run_kurt: Run, tmp_path: Path) -> None:

@@ -10,13 +10,16 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from kurt._version import DISTRIBUTION, __version__
 from kurt.cli.help_cache import MAX_HELP_WIDTH, help_width
 from kurt.errors import KurtError
+
+if TYPE_CHECKING:
+    from kurt.cli.skill_commands import CommandRow
 from kurt.redaction import redacted_streams
 
 # name -> (module, attribute, one-line help shown by `kurt --help`)
@@ -42,9 +45,16 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+#: Where ``get_command`` leaves the state a skill's command runs with, for the
+#: root callback to hand it on as the command's ``obj``.
+_SKILL_COMMAND = "kurt.skill_command"
+_SKILL_ROWS = "kurt.skill_rows"
+
+
 class LazyGroup(click.Group):
-    """A group whose subcommands are imported on first use, and whose every
-    run prints through :func:`kurt.cli.escape.escaped_streams`."""
+    """A group whose subcommands are imported on first use, which holds the
+    commands skills add (:mod:`kurt.cli.skill_commands`) beside its own, and
+    whose every run prints through :func:`kurt.cli.escape.escaped_streams`."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         # Here rather than in run(): click's CliRunner calls main() directly.
@@ -59,7 +69,7 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         spec = COMMANDS.get(cmd_name)
         if spec is None:
-            return None
+            return self._skill_command(ctx, cmd_name)
         module, attribute, _ = spec
         import importlib
 
@@ -68,22 +78,54 @@ class LazyGroup(click.Group):
             raise TypeError(f"{module}.{attribute} is not a click command")
         return command
 
+    def _skill_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        row = next((row for row in skill_rows(ctx) if row.name == name), None)
+        if row is None:
+            return None
+        from kurt.cli.skill_commands import SkillCommandState, load_command
+        from kurt.cli.state import CliState
+
+        state = CliState(project=ctx.params.get("project"), debug=bool(ctx.params.get("debug")))
+        command = load_command(state, row)
+        ctx.meta[_SKILL_COMMAND] = SkillCommandState(state, row.skill)
+        return command
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from kurt.cli.skill_commands import help_rows
+
         rows = [(name, help_text) for name, (_, _, help_text) in COMMANDS.items()]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+        added = help_rows(skill_rows(ctx))
+        if added:
+            with formatter.section("Skill commands"):
+                formatter.write_dl(added)
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
         name = args[0] if args else ""
         if name and not name.startswith("-") and name not in COMMANDS:
-            from kurt.errors import did_you_mean
+            rows = skill_rows(ctx)
+            if name not in {row.name for row in rows}:
+                from kurt.errors import did_you_mean
 
-            suggestion = did_you_mean(name, COMMANDS)
-            hint = f" Did you mean '{suggestion}'?" if suggestion else ""
-            ctx.fail(f"No such command '{name}'.{hint}")
+                known = [*COMMANDS, *(row.name for row in rows if row.shown)]
+                suggestion = did_you_mean(name, known)
+                hint = f" Did you mean '{suggestion}'?" if suggestion else ""
+                ctx.fail(f"No such command '{name}'.{hint}")
         return super().resolve_command(ctx, args)
+
+
+def skill_rows(ctx: click.Context) -> list[CommandRow]:
+    """The commands skills add, read once per invocation (from manifests only)."""
+    rows: list[CommandRow] | None = ctx.meta.get(_SKILL_ROWS)
+    if rows is None:
+        from kurt.cli.skill_commands import command_rows, project_option
+
+        rows = command_rows(ctx.params.get("project") or project_option())
+        ctx.meta[_SKILL_ROWS] = rows
+    return rows
 
 
 @click.group(
@@ -97,6 +139,7 @@ class LazyGroup(click.Group):
     "--project",
     type=click.Path(file_okay=False),
     envvar="KURT_PROJECT_ROOT",
+    is_eager=True,  # read before --help, whose skill commands are the project's
     help="Project folder, holding kurt.toml (default: the nearest folder upwards holding one).",
 )
 @click.option("--debug", is_flag=True, envvar="KURT_DEBUG", help="Show tracebacks of errors.")
@@ -115,7 +158,8 @@ def cli(ctx: click.Context, project: str | None, debug: bool) -> None:
     """
     from kurt.cli.state import CliState  # not at the top: `kurt --help` never needs it
 
-    ctx.obj = CliState(project=project, debug=debug)
+    # A skill's command gets the state its checks ran with (kurt.cli.skill_commands).
+    ctx.obj = ctx.meta.pop(_SKILL_COMMAND, None) or CliState(project=project, debug=debug)
 
 
 def _debug_wanted(args: list[str]) -> bool:
@@ -174,9 +218,12 @@ def _run(args: list[str]) -> int:
     return result if isinstance(result, int) else 0
 
 
-def root_help(width: int) -> str:
-    """The text ``kurt --help`` prints, rendered by click at ``width`` columns."""
+def root_help(width: int, rows: list[CommandRow] | None = None) -> str:
+    """The text ``kurt --help`` prints, rendered by click at ``width`` columns,
+    with the skill commands ``rows`` (else read now)."""
     ctx = click.Context(cli, info_name="kurt", terminal_width=width, **cli.context_settings)
+    if rows is not None:
+        ctx.meta[_SKILL_ROWS] = rows
     return cli.get_help(ctx) + "\n"
 
 

@@ -2,9 +2,14 @@
 
 The root help is rendered by click once per terminal width and kept under
 ``KURT_HOME/cache`` (derived data: safe to delete), keyed by Kurt's version,
-the width, and the modification times of the two files it derives from
-(``kurt/cli/app.py`` and click itself). Every later ``kurt --help`` prints
-that file, as ``kurt --version`` prints a constant. Standard library only.
+the width, the modification times of the two files it derives from
+(``kurt/cli/app.py`` and click itself), and the commands skills add
+(:mod:`kurt.cli.skill_commands`, read from the catalog's snapshot, which is
+checked against the disk first: SPEC section 8). Those are the file's first
+line, compared whole with what the manifests say now, so a renamed, added,
+disabled or untrusted command renders the help again. Every later ``kurt
+--help`` prints that file, as ``kurt --version`` prints a constant. Standard
+library only while the snapshot is still true.
 """
 
 from __future__ import annotations
@@ -43,15 +48,20 @@ def help_width() -> int:
 
 def print_root_help() -> int:
     """Print ``kurt --help`` (from the cache when it is fresh); return 0."""
+    from kurt.cli.skill_commands import command_rows, help_rows, project_option
+
     width = help_width()
+    rows = command_rows(project_option())
+    # The skill commands as shown, one line: help_rows leaves no line break in it.
+    added = "\x1f".join(f"{name}\x1e{text}" for name, text in help_rows(rows))
     path = _cache_path(width)
-    text = _read(path) if path is not None else None
+    text = _read(path, added) if path is not None else None
     if text is None:
         from kurt.cli.app import root_help
 
-        text = root_help(width)
+        text = root_help(width, rows)
         if path is not None:
-            _write(path, text)
+            _write(path, f"{added}\n{text}")
     sys.stdout.write(text)
     return 0
 
@@ -70,12 +80,16 @@ def _cache_path(width: int) -> str | None:
     return os.path.join(cache_text(), name)
 
 
-def _read(path: str) -> str | None:
+def _read(path: str, added: str) -> str | None:
+    """The help kept at ``path`` if it was rendered with the skill commands
+    ``added`` (its first line), else ``None``."""
     try:
         with open(path, encoding="utf-8") as handle:
-            return handle.read() or None
+            kept = handle.read()
     except (OSError, UnicodeDecodeError):
         return None
+    first, newline, text = kept.partition("\n")
+    return text if newline and first == added and text else None
 
 
 def _write(path: str, text: str) -> None:

@@ -404,11 +404,17 @@ def _print_reports(reports: list[Report]) -> None:
     type=click.Path(file_okay=False),
     help="Folder to create the skill in (default: the project's skills/).",
 )
+@click.option(
+    "--command",
+    is_flag=True,
+    help="Also add a command `kurt NAME` to Kurt (cli.py, declared under commands:).",
+)
 @click.pass_obj
-def skill_new(state: CliState, name: str, parent: str | None) -> None:
+def skill_new(state: CliState, name: str, parent: str | None, command: bool) -> None:
     """Create a working skill NAME (SKILL.md, skill.py and a test).
 
     It validates and runs at once: kurt tool run NAME -p name=Ada
+    (with --command, also: kurt NAME --name Ada)
     """
     from pathlib import Path
 
@@ -421,13 +427,15 @@ def skill_new(state: CliState, name: str, parent: str | None) -> None:
             "Not inside a Kurt project (no kurt.toml here or above).",
             hint="create one with kurt init, or pass --path DIR",
         )
-    folder = create_skill(name, where)
+    folder = create_skill(name, where, command=command)
     click.echo(f"Created {folder}")
     if _is_search_root(state, where):
         click.echo(f"  validate it: kurt skill validate {name}")
         if _needs_trust(state, where):
             click.echo("  trust it:    kurt trust   (this project is not trusted yet)")
         click.echo(f"  run it:      kurt tool run {name} -p name=Ada")
+        if command:
+            click.echo(f"  its command: kurt {name} --name Ada")
     else:  # Kurt will not find it by name until its folder is searched
         click.echo(f"  validate it: kurt skill validate {folder}")
         click.echo(f"  run it:      add {where} to [skills].paths in kurt.toml, then")

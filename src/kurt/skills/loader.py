@@ -166,18 +166,10 @@ def load_skill(record: SkillRecord) -> types.ModuleType:
         # Python runs skill.py once per process; what it registered is still there.
         _check_registered(record, Path(record.path) / CODE_FILE)
         return loaded
-    folder = os.path.realpath(record.path)
     code = Path(record.path) / CODE_FILE
     _check_code_file(record, code)
-    package = types.ModuleType(name, f"Kurt skill '{record.name}' ({record.path})")
-    package.__path__ = [folder]
-    package.__package__ = name
-    package.__spec__ = importlib.machinery.ModuleSpec(name, None, is_package=True)
-    package.__spec__.submodule_search_locations = [folder]
-    shown = _search_path(record)
-    _serve(folder, _Confinement(record.name, folder, os.path.realpath(shown), str(shown)))
     before = _registered()
-    sys.modules[name] = package
+    _package(record)
     try:
         with attributed_to(record.name):
             module = importlib.import_module(f"{name}.skill")
@@ -189,6 +181,64 @@ def load_skill(record: SkillRecord) -> types.ModuleType:
         _undo(name, before)
         raise _as_skill_error(record, exc, code) from exc
     return module
+
+
+def _package(record: SkillRecord) -> types.ModuleType:
+    """The synthetic package of ``record``'s folder (made and served once)."""
+    name = module_name(record)
+    existing = sys.modules.get(name)
+    if existing is not None:
+        return existing
+    folder = os.path.realpath(record.path)
+    package = types.ModuleType(name, f"Kurt skill '{record.name}' ({record.path})")
+    package.__path__ = [folder]
+    package.__package__ = name
+    package.__spec__ = importlib.machinery.ModuleSpec(name, None, is_package=True)
+    package.__spec__.submodule_search_locations = [folder]
+    shown = _search_path(record)
+    _serve(folder, _Confinement(record.name, folder, os.path.realpath(shown), str(shown)))
+    sys.modules[name] = package
+    return package
+
+
+def load_entry(record: SkillRecord, entry: str, *, line: int | None = None) -> Any:
+    """The object ``entry`` (``module:attribute``) names in ``record``'s folder,
+    imported as a module of the skill's package (relative imports work, the
+    folder's confinement holds, no bytecode is read) without importing
+    ``skill.py``. ``line`` is where SKILL.md declares it, for errors."""
+    from kurt.registry import attributed_to
+
+    module_part, _, attribute = entry.partition(":")
+    name = module_name(record)
+    source = Path(record.path, *module_part.split(".")).with_suffix(".py")
+    _package(record)
+    try:
+        with attributed_to(record.name):
+            found: Any = importlib.import_module(f"{name}.{module_part}")
+    except (KeyboardInterrupt, SkillError):
+        raise
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{name}.{module_part}":
+            raise _as_skill_error(record, exc, source) from exc
+        raise SkillError(
+            f"skill '{record.name}': entry '{entry}' names the module {module_part}, "
+            f"but there is no {source.relative_to(record.path)} in {record.path}",
+            file=record.manifest_path,
+            line=line,
+            hint="write entry as module:attribute, the module a .py file in the skill folder",
+        ) from None
+    except BaseException as exc:  # SystemExit too: a skill may not end the command
+        raise _as_skill_error(record, exc, source) from exc
+    for part in attribute.split("."):
+        if not hasattr(found, part):
+            raise SkillError(
+                f"skill '{record.name}': entry '{entry}': {source.name} has no '{attribute}'",
+                file=record.manifest_path,
+                line=line,
+                hint=f"define {attribute} in {source}, or fix entry in SKILL.md",
+            )
+        found = getattr(found, part)
+    return found
 
 
 def _registered_by(skill: str) -> list[Any]:

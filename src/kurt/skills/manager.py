@@ -39,6 +39,7 @@ from kurt.config.skills import (
 from kurt.errors import ConfigError, SkillError, UnknownNameError, UntrustedProjectError
 from kurt.skills.catalog.cache import (
     Catalog,
+    fast_commands,
     fast_config_rows,
     fast_listing,
     fast_provided,
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
     # Not imported at run time: the warm listing path needs none of them.
     from kurt.core.lifespan import SkillLifespan
     from kurt.routing import Candidate
-    from kurt.skills.catalog.warm import ConfigRow, ProvidedRow, QuickCatalog
+    from kurt.skills.catalog.warm import CommandRow, ConfigRow, ProvidedRow, QuickCatalog
     from kurt.skills.record import SkillProblem, SkillRecord
 
 _T = TypeVar("_T")
@@ -267,6 +268,26 @@ class SkillManager:
                     entry = next(p for p in record.provides if p.kind == kind and p.name == name)
                     found.append((kind, name, record.name, entry.description or record.description))
         return found
+
+    def command_rows(self) -> list[CommandRow]:
+        """Every command a valid, unshadowed skill adds to ``kurt``, as (name,
+        help, skill, status, trusted): from the listing snapshot while every
+        manifest is unchanged, else from :meth:`catalog`, which rewrites it."""
+        warm = self._warm(fast_commands, untrusted=self.untrusted_roots())
+        if warm is not None:
+            return warm
+        return [
+            (
+                command["name"],
+                command.get("help") or record.description,
+                record.name,
+                record.status,
+                record.trusted,
+            )
+            for record in self.records
+            if record.status not in ("invalid", "shadowed")
+            for command in record.extra.get("commands") or ()
+        ]
 
     def config_rows(self) -> list[ConfigRow]:
         """Every discovered skill, shadowed ones included, as ``kurt config

@@ -6,6 +6,10 @@ the way a user does. It validates and runs at once::
 
     kurt skill new hello-world
     kurt tool run hello-world -p name=Ada
+
+With ``--command`` the skill also adds a command to ``kurt`` itself, named
+after the skill (``kurt hello-world --name Ada``), in ``cli.py``, which runs
+the skill's tool through the command's ToolContext.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ implements:
     class: {cls}
     name: {name}
     description: Greet someone by name
-# Settings a user can set in kurt.toml under [skills.{name}], for example:
+{commands}# Settings a user can set in kurt.toml under [skills.{name}], for example:
 # settings:
 #   greeting: {{type: str, default: Hello, description: "The word to greet with"}}
 ---
@@ -76,6 +80,41 @@ class {cls}(Tool[GreetInput, Greeting]):
         return ToolResult.ok([Greeting(message=f"Hello, {{params.name}}!")])
 '''
 
+_COMMANDS = """\
+commands:
+  - name: {name}
+    entry: "cli:main"
+    help: Greet someone by name (a command of the {name} skill)
+"""
+
+_CLI_PY = '''\
+"""`kurt {name}`: the command the {name} skill adds to Kurt (see `commands` in SKILL.md)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import click
+
+
+@click.command()
+@click.option("--name", default="world", show_default=True, help="Who to greet.")
+@click.pass_obj
+def main(obj: Any, name: str) -> None:
+    """Greet someone by name, through the skill's own tool."""
+
+    async def greet() -> str:
+        # The skill's ToolContext: its settings, db, http, lifespan state, run_tool.
+        async with obj.tool_context() as context:
+            result = await context.run_tool("{name}", {{"name": name}})
+        if not result.success:
+            raise click.ClickException(result.errors[0].message)
+        return str(result.data[0]["message"])
+
+    click.echo(asyncio.run(greet()))
+'''
+
 _TEST_PY = '''\
 """Tests of the `{name}` skill, with Kurt's pytest plugin `kurt.testing`.
 
@@ -107,8 +146,9 @@ def class_name(name: str) -> str:
     return "".join(part.capitalize() for part in name.split("-") if part) + "Tool"
 
 
-def create_skill(name: str, parent: Path) -> Path:
-    """Write the scaffold of skill ``name`` into ``parent/name``; return the folder."""
+def create_skill(name: str, parent: Path, *, command: bool = False) -> Path:
+    """Write the scaffold of skill ``name`` into ``parent/name`` (with
+    ``command``, also a command ``kurt NAME``); return the folder."""
     from kurt.config.skills import RESERVED
     from kurt.skills.manifest.rules import check_name
 
@@ -131,6 +171,8 @@ def create_skill(name: str, parent: Path) -> Path:
             f"'{name}', which is one of Kurt's own tools",
             hint=f"choose another name, e.g. my-{name}",
         )
+    if command:
+        _check_command_name(name)
     folder = parent / name
     if folder.exists():
         raise KurtError(
@@ -139,8 +181,25 @@ def create_skill(name: str, parent: Path) -> Path:
         )
     cls = class_name(name)
     (folder / "tests").mkdir(parents=True)
-    (folder / "SKILL.md").write_text(_SKILL_MD.format(name=name, cls=cls), encoding="utf-8")
+    commands = _COMMANDS.format(name=name) if command else ""
+    manifest = _SKILL_MD.format(name=name, cls=cls, commands=commands)
+    (folder / "SKILL.md").write_text(manifest, encoding="utf-8")
+    if command:
+        (folder / "cli.py").write_text(_CLI_PY.format(name=name), encoding="utf-8")
     (folder / "skill.py").write_text(_SKILL_PY.format(name=name, cls=cls), encoding="utf-8")
     test_file = folder / "tests" / f"test_{name.replace('-', '_')}.py"
     test_file.write_text(_TEST_PY.format(name=name), encoding="utf-8")
     return folder
+
+
+def _check_command_name(name: str) -> None:
+    """The scaffold's command is named after the skill: a name the commands
+    rule refuses (one of Kurt's own commands, a leading digit) is refused here."""
+    from kurt.skills.manifest.rules import check_commands
+
+    problems = check_commands([{"name": name, "entry": "cli:main"}], None, lambda _: None)
+    if problems:
+        raise UsageError(
+            f"'{name}' cannot be a skill with --command: {problems[0].message}",
+            hint=f"choose another name, e.g. my-{name}",
+        )

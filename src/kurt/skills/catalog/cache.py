@@ -53,7 +53,7 @@ from kurt.skills.catalog.snapshot import FORMAT
 
 if TYPE_CHECKING:
     from kurt.skills.catalog.precedence import Index
-    from kurt.skills.catalog.warm import ConfigRow, ProvidedRow, QuickCatalog
+    from kurt.skills.catalog.warm import CommandRow, ConfigRow, ProvidedRow, QuickCatalog
     from kurt.skills.record import SkillRecord
 
 
@@ -268,6 +268,28 @@ def fast_provided(
         return None
     roots = search_roots(locations, config, builtin_dir)
     return from_snapshot(listing_file(cache_file(locations, roots)), roots, config)
+
+
+def fast_commands(
+    locations: Locations,
+    config: SkillsConfig,
+    *,
+    builtin_dir: Path | None = BUILTIN_DIR,
+    config_stamps: str | None = None,
+    untrusted: frozenset[str] = frozenset(),
+) -> list[CommandRow] | None:
+    """Every command of a valid, unshadowed skill, from the listing snapshot
+    (:func:`kurt.skills.catalog.warm.command_rows`), or ``None`` when it is no
+    longer true (as :func:`fast_listing`)."""
+    from kurt.skills.catalog.snapshot import listing_file, pointer_stamps
+    from kurt.skills.catalog.warm import fast_commands as from_snapshot
+
+    if config_stamps is not None and (
+        pointer_stamps(_pointer_path(locations, builtin_dir)) != config_stamps
+    ):
+        return None
+    roots = search_roots(locations, config, builtin_dir)
+    return from_snapshot(listing_file(cache_file(locations, roots)), roots, config, untrusted)
 
 
 def fast_config_rows(

@@ -158,6 +158,7 @@ def snapshot(
     provided: str = "",
     details: str = "",
     cells: str = "",
+    commands: str = "",
 ) -> bytes | None:
     """The snapshot file's bytes; ``rows`` are ``SkillRecord.to_json()`` before
     enabled state, in the order of ``keys``. ``None`` when a name or path cannot
@@ -173,15 +174,16 @@ def snapshot(
     schema position, [error, ...]], ...]}``);
     the human table's cells (``cells``: per row name, version, source,
     provides, path and whether it has problems, or empty when some cell holds
-    a separator); each row's stored status; the count N; the N
-    skill names; N candidate keys;
+    a separator); the skill commands (``commands``: JSON ``[[name, help,
+    row], ...]`` of the valid, unshadowed skills, or empty); each row's
+    stored status; the count N; the N skill names; N candidate keys;
     then N rows as JSON, each as if the skill were enabled by default,
     trusted and runnable (the common case is then one join). ``texts`` are
     :func:`default_texts` of ``rows`` when already made.
     """
     statuses = SEP.join(row["status"] for row in rows)
     header = [MAGIC, stamps_text(stamps), packages_text_of(packages), needs, provided, details]
-    header += [cells, statuses]
+    header += [cells, commands, statuses]
     header.append(str(len(rows)))
     names = [row["name"] for row in rows]
     lines = [key_text(key) for key in keys]
@@ -362,6 +364,7 @@ def write_derived(
             _provided(catalog.records, catalog.providers),
             _details(catalog.records),
             _cells(rows),
+            _commands(catalog.records),
         )
     )
     if listing is None:
@@ -392,6 +395,23 @@ def _needs(records: list[SkillRecord]) -> str:
         if record.status == "ok" and declares_requirements(record.extra)
     }
     return json.dumps(needs, ensure_ascii=False) if needs else ""
+
+
+def _commands(records: list[SkillRecord]) -> str:
+    """The snapshot's skill commands line (``kurt --help`` and running one):
+    each command of a skill that is valid and not shadowed, with its help (the
+    skill's description when it gives none) and its row; empty when none."""
+    found = [
+        [command["name"], command.get("help") or record.description, row]
+        for row, record in enumerate(records)
+        if record.status == "ok"
+        for command in record.extra.get("commands") or ()
+    ]
+    if not found:
+        return ""
+    import json
+
+    return json.dumps(found, ensure_ascii=False)
 
 
 def _cells(rows: list[dict[str, Any]]) -> str:

@@ -89,6 +89,7 @@ class _Snapshot:
     __slots__ = (
         "body",
         "cells",
+        "commands",
         "count",
         "details",
         "names",
@@ -102,7 +103,7 @@ class _Snapshot:
         self.count = len(trusted)
         self.names = parts[0]
         self.body = parts[-1] if self.count else ""
-        self.needs, self.provided, self.details, self.cells, self.statuses = header
+        self.needs, self.provided, self.details, self.cells, self.commands, self.statuses = header
         self.trusted = trusted
 
 
@@ -112,11 +113,11 @@ def _open(path: str, roots: list[tuple[str, str, bool]]) -> _Snapshot | None:
     try:
         with open(path, "rb") as file:
             text = file.read().decode("utf-8")
-        magic, stamps, packages_text, *header, count_text, rest = text.split("\n", 9)
+        magic, stamps, packages_text, *header, count_text, rest = text.split("\n", 10)
         count = int(count_text)
     except (OSError, UnicodeDecodeError, ValueError):
         return None
-    if magic != MAGIC or stamps != stamps_text(path_stamps()) or len(header) != 5:
+    if magic != MAGIC or stamps != stamps_text(path_stamps()) or len(header) != 6:
         return None
     parts = rest.split("\n", count + 1) if count else [rest]
     if len(parts) != count + 2 and count:
@@ -270,6 +271,53 @@ def _states(
         )
         states.append((enabled, reason, decided))
     return states
+
+
+#: One command a skill adds to ``kurt``: name, help, the skill, the skill's
+#: status (decided now) and whether its code may run here.
+CommandRow = tuple[str, str, str, str, bool]
+
+
+def command_rows(
+    path: str, roots: list[tuple[str, str, bool]], state: State | None
+) -> list[CommandRow] | None:
+    """Every command of a valid, unshadowed skill, from the snapshot at
+    ``path`` (``None`` when it is missing or no longer true); each skill's
+    status is decided now, by :func:`status_of` as on the full path."""
+    found = _open(path, roots)
+    if found is None:
+        return None
+    if not found.count or not found.commands:
+        return []
+    import json
+
+    states = _states(found, state)
+    if states is None:
+        return None
+    names = found.names.split(SEP)
+    try:
+        return [
+            (str(name), str(text), names[row], states[row][2], found.trusted[row])
+            for name, text, row in json.loads(found.commands)
+        ]
+    except (ValueError, TypeError, IndexError):
+        return None
+
+
+def fast_commands(
+    path: Path, roots: list[SearchRoot], config: SkillsConfig, untrusted: frozenset[str]
+) -> list[CommandRow] | None:
+    """:func:`command_rows` once kurt.toml has been read (as :func:`fast_listing`)."""
+    state = config.state if has_state(config) else None
+    found = [(root.source, str(root.path), str(root.path) not in untrusted) for root in roots]
+    return command_rows(str(path), found, state)
+
+
+def warm_commands(project: str | None) -> list[CommandRow] | None:
+    """:func:`command_rows` for ``--project project`` from the pointer, as
+    :func:`warm_listing`: ``kurt --help`` without reading kurt.toml."""
+    found = _pointed(project)
+    return command_rows(*found) if found is not None else None
 
 
 #: What ``kurt config skills`` shows of one skill: name, source, status,
