@@ -251,3 +251,19 @@ def test_the_skills_md_workflow_example_runs_as_written(
     assert "Alpha" in outcomes[1].stdout
     steps = json.loads(outcomes[2].stdout)["data"]
     assert [page["title"] for page in steps[1]["result"]["data"]] == ["Alpha"]
+
+
+def test_the_commands_example_works_as_written(
+    make_project: Callable[..., Path], run_kurt: Callable[..., Any]
+) -> None:
+    guide = (DOCS / "skills.md").read_text(encoding="utf-8")
+    root = make_project("my-project")
+    folder = root / "skills" / "shout"
+    folder.mkdir()
+    (folder / "SKILL.md").write_text(block_after(guide, "## Commands", "yaml"))
+    (folder / "cli.py").write_text(block_after(guide, "## Commands", "python"))
+    listed = run_kurt("--help", cwd=root)
+    shown = block_after(guide, "## Commands", "console").split("...\n", 1)[1]
+    assert listed.stdout.endswith(shown), listed.stdout
+    ran = run_kurt("shout", "hello", cwd=root)
+    assert (ran.exit_code, ran.stdout, ran.stderr) == (0, "HELLO!\n", "")

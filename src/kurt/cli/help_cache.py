@@ -54,7 +54,7 @@ def print_root_help() -> int:
     rows = command_rows(project_option())
     # The skill commands as shown, one line: help_rows leaves no line break in it.
     added = "\x1f".join(f"{name}\x1e{text}" for name, text in help_rows(rows))
-    path = _cache_path(width)
+    path = _cache_path(width, added)
     text = _read(path, added) if path is not None else None
     if text is None:
         from kurt.cli.app import root_help
@@ -66,8 +66,12 @@ def print_root_help() -> int:
     return 0
 
 
-def _cache_path(width: int) -> str | None:
+def _cache_path(width: int, added: str) -> str | None:
+    """Where the help is kept: one file per version, width, stamps and set of
+    skill commands (a checksum of ``added``: projects with other commands
+    keep their own; the file's first line settles it exactly)."""
     from importlib.util import find_spec  # locates click without importing it
+    from zlib import crc32
 
     try:
         spec = find_spec("click")
@@ -76,7 +80,8 @@ def _cache_path(width: int) -> str | None:
             stamps.append(os.stat(spec.origin).st_mtime_ns)
     except (OSError, ValueError, ImportError):
         return None
-    name = f"help-{__version__}-{width}-{'-'.join(map(str, stamps))}.txt"
+    commands = crc32(added.encode("utf-8"))
+    name = f"help-{__version__}-{width}-{'-'.join(map(str, stamps))}-{commands:08x}.txt"
     return os.path.join(cache_text(), name)
 
 

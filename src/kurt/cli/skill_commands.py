@@ -12,12 +12,16 @@ command's own module (``entry: "cli:main"`` is ``main`` in the skill's
 
 from __future__ import annotations
 
-import contextlib
 import os
-from typing import TYPE_CHECKING, Any, NamedTuple
 
+# Not `from typing import ...`: `kurt --help` imports this module, and typing
+# costs a third of its budget (bench/startup.py). Type checkers treat any name
+# TYPE_CHECKING as true.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
+    from contextlib import AbstractAsyncContextManager
+    from typing import Any
 
     import click
 
@@ -32,15 +36,35 @@ SHOWN = frozenset({"ok", "unusable"})
 UNTRUSTED_MARK = " (needs: kurt trust)"
 
 
-class CommandRow(NamedTuple):
+class CommandRow(tuple[str, str, str, str, bool]):
     """One command a skill adds: its name, help, skill, the skill's status now,
-    and whether the skill's code may run here."""
+    and whether the skill's code may run here (a tuple, as typing's
+    NamedTuple would make it, without importing typing)."""
 
-    name: str
-    help: str
-    skill: str
-    status: str
-    trusted: bool
+    __slots__ = ()
+
+    def __new__(cls, name: str, help: str, skill: str, status: str, trusted: bool) -> CommandRow:
+        return super().__new__(cls, (name, help, skill, status, trusted))
+
+    @property
+    def name(self) -> str:
+        return self[0]
+
+    @property
+    def help(self) -> str:
+        return self[1]
+
+    @property
+    def skill(self) -> str:
+        return self[2]
+
+    @property
+    def status(self) -> str:
+        return self[3]
+
+    @property
+    def trusted(self) -> bool:
+        return self[4]
 
     @property
     def shown(self) -> bool:
@@ -145,8 +169,13 @@ class SkillCommandState:
     def settings(self) -> Any:
         return self.cli_state.runtime.settings_for(self.skill)
 
-    @contextlib.asynccontextmanager
-    async def tool_context(self) -> AsyncIterator[ToolContext]:
+    def tool_context(self) -> AbstractAsyncContextManager[ToolContext]:
+        """The skill's ToolContext, for ``async with`` (once per command)."""
+        import contextlib  # not at the top: `kurt --help` reads this module too
+
+        return contextlib.asynccontextmanager(self._tool_context)()
+
+    async def _tool_context(self) -> AsyncIterator[ToolContext]:
         runtime = self.cli_state.runtime
         async with runtime.context() as context:
             # The skill's code (skill.py, and the skills it requires) loads now,

@@ -15,7 +15,13 @@ import os
 import stat
 import sys
 from operator import attrgetter
-from typing import Any
+
+# Not `from typing import ...`: `kurt --help` reads the snapshot through this
+# module, and importing typing costs a third of its budget (bench/startup.py).
+# Type checkers treat any name TYPE_CHECKING as true.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 MANIFEST_NAMES = ("SKILL.md", "skill.md")
 _SKILL_MD = os.sep + MANIFEST_NAMES[0]

@@ -49,13 +49,17 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any
 
 from kurt._version import __version__
 from kurt.skills.catalog.scan import digest, file_stamps, package_rows, scan_dir
 
+# Not `from typing import ...`: `kurt --help` reads the snapshot through this
+# module, and importing typing costs a third of its budget (bench/startup.py).
+# Type checkers treat any name TYPE_CHECKING as true.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Any
 
     from kurt.config.skills import SkillsConfig
     from kurt.skills.catalog.cache import Catalog
@@ -174,8 +178,9 @@ def snapshot(
     schema position, [error, ...]], ...]}``);
     the human table's cells (``cells``: per row name, version, source,
     provides, path and whether it has problems, or empty when some cell holds
-    a separator); the skill commands (``commands``: JSON ``[[name, help,
-    row], ...]`` of the valid, unshadowed skills, or empty); each row's
+    a separator); the skill commands (``commands``: name, help and row of
+    each command of the valid, unshadowed skills, as :func:`_commands`
+    writes them, or empty); each row's
     stored status; the count N; the N skill names; N candidate keys;
     then N rows as JSON, each as if the skill were enabled by default,
     trusted and runnable (the common case is then one join). ``texts`` are
@@ -400,7 +405,11 @@ def _needs(records: list[SkillRecord]) -> str:
 def _commands(records: list[SkillRecord]) -> str:
     """The snapshot's skill commands line (``kurt --help`` and running one):
     each command of a skill that is valid and not shadowed, with its help (the
-    skill's description when it gives none) and its row; empty when none."""
+    skill's description when it gives none) and its row; empty when none.
+
+    Text (``T``, then name, help and row joined by ``FIELD``, commands by
+    ``SEP``) so that ``kurt --help`` need not import json; JSON (``J``) in the
+    rare case a help text holds one of those separators or a line break."""
     found = [
         [command["name"], command.get("help") or record.description, row]
         for row, record in enumerate(records)
@@ -409,9 +418,12 @@ def _commands(records: list[SkillRecord]) -> str:
     ]
     if not found:
         return ""
+    texts = [f"{name}{FIELD}{text}{FIELD}{row}" for name, text, row in found]
+    if all(item.count(FIELD) == 2 and SEP not in item and "\n" not in item for item in texts):
+        return "T" + SEP.join(texts)
     import json
 
-    return json.dumps(found, ensure_ascii=False)
+    return "J" + json.dumps(found, ensure_ascii=False)
 
 
 def _cells(rows: list[dict[str, Any]]) -> str:

@@ -22,8 +22,6 @@ that declare some are checked again by every listing.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
 
 from kurt.skills.catalog.scan import path_stamps
 from kurt.skills.catalog.snapshot import (
@@ -42,15 +40,22 @@ from kurt.skills.catalog.snapshot import (
 )
 from kurt.skills.status import STATUS_INVALID, STATUS_OK, STATUS_SHADOWED, status_of
 
+# Not `from typing import ...`: `kurt --help` reads the snapshot through this
+# module, and importing typing costs a third of its budget (bench/startup.py).
+# Type checkers treat any name TYPE_CHECKING as true.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
+    from typing import Any
 
     from kurt.config.skills import SkillsConfig
     from kurt.skills.catalog.precedence import Index
     from kurt.skills.catalog.search import SearchRoot
     from kurt.skills.record import SkillRecord
 
-State = Callable[[str], tuple[bool, str]]
+if TYPE_CHECKING:
+    State = Callable[[str], tuple[bool, str]]
 
 
 def fast_listing(
@@ -289,16 +294,27 @@ def command_rows(
         return None
     if not found.count or not found.commands:
         return []
-    import json
-
     states = _states(found, state)
     if states is None:
         return None
     names = found.names.split(SEP)
+    kind, text = found.commands[:1], found.commands[1:]
     try:
+        if kind == "T":
+            items = [item.split(FIELD) for item in text.split(SEP)]
+        else:
+            import json
+
+            items = json.loads(text)
         return [
-            (str(name), str(text), names[row], states[row][2], found.trusted[row])
-            for name, text, row in json.loads(found.commands)
+            (
+                str(name),
+                str(help_text),
+                names[int(row)],
+                states[int(row)][2],
+                found.trusted[int(row)],
+            )
+            for name, help_text, row in items
         ]
     except (ValueError, TypeError, IndexError):
         return None
@@ -322,7 +338,8 @@ def warm_commands(project: str | None) -> list[CommandRow] | None:
 
 #: What ``kurt config skills`` shows of one skill: name, source, status,
 #: enabled, reason, settings schema, errors.
-ConfigRow = tuple[str, str, str, bool, str, dict[str, Any], list[str]]
+if TYPE_CHECKING:
+    ConfigRow = tuple[str, str, str, bool, str, dict[str, Any], list[str]]
 
 
 def config_rows(
