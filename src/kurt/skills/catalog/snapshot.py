@@ -80,8 +80,8 @@ if TYPE_CHECKING:
 # 13: what config skills needs of each row; 14: the run index's records as lines;
 # 15: the human table's cells; 16: the workflows key and its line;
 # 17: the commands key and each command's line; 18: url_patterns and priority of
-# provided names.
-FORMAT = 18
+# provided names; 19: the listing's skill commands.
+FORMAT = 19
 MAGIC = f"kurt skill listing {FORMAT}"
 POINTER_MAGIC = f"kurt skill listing pointer {FORMAT}"
 SEP = "\x00"
