@@ -14,6 +14,7 @@ from typing import NamedTuple
 import pytest
 from hypothesis import settings
 
+import backends
 from kurt.testing.registries import undo_registrations
 from samples import Registries
 
@@ -23,6 +24,23 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 # per-example deadline would be one, failing a correct property on a busy machine.
 settings.register_profile("kurt", deadline=None)
 settings.load_profile("kurt")
+
+
+def pytest_report_header() -> str:
+    return backends.report_header()
+
+
+@pytest.fixture(params=backends.BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a new, empty database: SQLite, then PostgreSQL (skipped, with
+    the reason, unless KURT_TEST_POSTGRES_URL names a server)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'kurt.sqlite'}"
+        return
+    if not backends.POSTGRES_URL:
+        pytest.skip(f"no PostgreSQL server: set {backends.POSTGRES_ENV} (.ci/run does)")
+    with backends.fresh_postgres_database() as url:
+        yield url
 
 
 class Outcome(NamedTuple):

@@ -57,7 +57,19 @@ OWN_NAMES: dict[str, dict[str, str]] = {
 #: none of them. ``kurt.cli.app.COMMANDS`` holds the commands themselves; a
 #: test checks every one of them is here.
 OWN_COMMANDS: frozenset[str] = frozenset(
-    {"init", "trust", "fetch", "map", "tool", "skill", "config", "completion", "workflow", "mcp"}
+    {
+        "init",
+        "trust",
+        "fetch",
+        "map",
+        "content",
+        "tool",
+        "skill",
+        "config",
+        "completion",
+        "workflow",
+        "mcp",
+    }
 )
 
 

@@ -16,8 +16,8 @@ def fetched(content: str, title: str = "T") -> FetchResult:
     return FetchResult(url=URL, content=content, title=title, status_code=200)
 
 
-def test_fetching_again_updates_the_row_in_place(tmp_path: Path) -> None:
-    with Database(f"sqlite:///{tmp_path / 'k.sqlite'}") as db:
+def test_fetching_again_updates_the_row_in_place(database_url: str) -> None:
+    with Database(database_url) as db:
         first = db.save_document(fetched("one", "First"), engine="httpx")
         second = db.save_document(fetched("two", "Second"), engine="trafilatura")
         rows = db.documents()
@@ -34,15 +34,15 @@ def test_fetching_again_updates_the_row_in_place(tmp_path: Path) -> None:
     assert row.fetched_at is not None
 
 
-def test_a_failed_fetch_keeps_earlier_content(tmp_path: Path) -> None:
-    with Database(f"sqlite:///{tmp_path / 'k.sqlite'}") as db:
+def test_a_failed_fetch_keeps_earlier_content(database_url: str) -> None:
+    with Database(database_url) as db:
         db.save_document(fetched("kept"), engine="httpx")
         before = db.document(URL)
         db.save_failure(URL, engine="httpx", error="HTTP 503 SERVICE UNAVAILABLE")
         after = db.document(URL)
     assert before is not None
     assert after is not None
-    assert (after.status, after.error) == ("error", "HTTP 503 SERVICE UNAVAILABLE")
+    assert (after.status, after.error) == ("failed", "HTTP 503 SERVICE UNAVAILABLE")
     assert after.status_code is None  # no code given: the earlier 200 is not left standing
     assert (after.content, after.title, after.content_hash, after.fetched_at) == (
         before.content,
@@ -53,8 +53,8 @@ def test_a_failed_fetch_keeps_earlier_content(tmp_path: Path) -> None:
     assert after.attempted_at >= before.attempted_at
 
 
-def test_a_failure_records_its_status_code_beside_the_kept_content(tmp_path: Path) -> None:
-    with Database(f"sqlite:///{tmp_path / 'k.sqlite'}") as db:
+def test_a_failure_records_its_status_code_beside_the_kept_content(database_url: str) -> None:
+    with Database(database_url) as db:
         db.save_document(fetched("kept"), engine="httpx")
         db.save_failure(URL, engine="httpx", error="HTTP 404 NOT FOUND", status_code=404)
         gone = db.document(URL)
@@ -66,36 +66,38 @@ def test_a_failure_records_its_status_code_beside_the_kept_content(tmp_path: Pat
     assert silent is not None
     assert new is not None
     assert (gone.status, gone.status_code, gone.error, gone.content) == (
-        "error",
+        "failed",
         404,
         "HTTP 404 NOT FOUND",
         "kept",
     )
     # No response this time: no code, rather than the last attempt's 404.
-    assert (silent.status, silent.status_code, silent.content) == ("error", None, "kept")
-    assert (new.status, new.status_code, new.content) == ("error", 410, None)
+    assert (silent.status, silent.status_code, silent.content) == ("failed", None, "kept")
+    assert (new.status, new.status_code, new.content) == ("failed", 410, None)
 
 
-def test_a_failure_first_then_success_clears_the_error() -> None:
-    with Database.in_memory() as db:
+def test_a_failure_first_then_success_clears_the_error(database_url: str) -> None:
+    with Database(database_url) as db:
         db.save_failure(URL, engine="httpx", error="timed out")
         failed = db.document(URL)
         db.save_document(fetched("now"), engine="httpx")
         ok = db.document(URL)
     assert failed is not None
     assert ok is not None
-    assert (failed.status, failed.content, failed.fetched_at) == ("error", None, None)
+    assert (failed.status, failed.content, failed.fetched_at) == ("failed", None, None)
     assert (ok.status, ok.error, ok.content) == ("fetched", None, "now")
 
 
-def test_rows_survive_reopening_and_long_urls_fit(tmp_path: Path) -> None:
+def test_rows_survive_reopening_and_long_urls_fit(database_url: str) -> None:
     long_url = "https://site.test/" + "x" * 5000
-    path = tmp_path / "k.sqlite"
-    with Database(f"sqlite:///{path}") as db:
+    with Database(database_url) as db:
         db.save_document(FetchResult(url=long_url, content="c"), engine="file")
         db.save_mapped("https://site.test/", [long_url, URL], engine="crawl")
-    with Database(f"sqlite:///{path}") as db:
-        assert [d.url for d in db.documents()] == [long_url]
+    with Database(database_url) as db:
+        assert [(d.url, d.status) for d in db.documents()] == [
+            (long_url, "fetched"),
+            (URL, "mapped"),
+        ]
         assert db.mapped("https://site.test/") == [long_url, URL]
         assert db.mapped("https://other.test/") == []
 

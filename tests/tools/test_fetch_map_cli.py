@@ -56,7 +56,7 @@ def test_fetch_stores_pages_and_reports_failures_per_url(
     assert result["metadata"]["stored"] is True
     with Database(f"sqlite:///{project / '.kurt' / 'kurt.sqlite'}") as db:
         stored = sorted((d.url, d.status) for d in db.documents())
-    assert stored == [(gone, "error"), (ok, "fetched")]
+    assert stored == [(gone, "failed"), (ok, "fetched")]
     assert "Traceback" not in done.stderr
 
 

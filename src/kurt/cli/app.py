@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     ),
     "fetch": ("kurt.cli.fetch", "fetch_command", "Fetch the content of URLs or local files."),
     "map": ("kurt.cli.map", "map_command", "List the URLs a site, feed or folder leads to."),
+    "content": ("kurt.cli.content", "content_group", "List and show what map and fetch stored."),
     "tool": ("kurt.cli.tool", "tool_group", "List, inspect and run tools, fetchers and mappers."),
     "skill": ("kurt.cli.skill", "skill_group", "List, inspect, validate and create skills."),
     "workflow": ("kurt.cli.workflow", "workflow_group", "List, validate and run workflows."),

@@ -23,6 +23,7 @@ from kurt.cli.state import CliState
 @click.option("--max-urls", type=click.IntRange(min=1), help="Most URLs ([map].max_urls).")
 @click.option("--include", multiple=True, metavar="GLOB", help="Keep only matches (repeatable).")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Drop matches (repeatable).")
+@click.option("--fetch", is_flag=True, help="Fetch every URL found, in the same command.")
 @click.option("--json", "as_json", is_flag=True, help="Print the ToolResult as JSON.")
 @click.pass_obj
 def map_command(
@@ -33,6 +34,7 @@ def map_command(
     max_urls: int | None,
     include: tuple[str, ...],
     exclude: tuple[str, ...],
+    fetch: bool,
     as_json: bool,
 ) -> None:
     """List the URLs SOURCE (a site, sitemap, feed or local folder) leads to, and store them.
@@ -41,13 +43,15 @@ def map_command(
     specific url_patterns (`rss` for feeds, `sitemap` for sitemaps, or a
     skill's), else `folder` for a local folder, else [map].engine, else
     `crawl` (see: kurt skill why SOURCE --kind mapper). Globs match a URL or
-    its path (a file's path relative to the folder).
+    its path (a file's path relative to the folder). Each URL is stored as
+    `mapped`; --fetch fetches them all right away (else: kurt fetch --pending).
 
     \b
     Examples:
       kurt map docs/ --include '*.md'
       kurt map https://example.com/sitemap.xml --json
       kurt map https://example.com --depth 1 --exclude '/tag/*'
+      kurt map https://example.com/feed --fetch
     """
     from kurt.cli.results import run_and_report
 
@@ -55,4 +59,6 @@ def map_command(
     params["max_urls"] = max_urls
     params["include"] = list(include) or None
     params["exclude"] = list(exclude) or None
+    if fetch:
+        params["fetch"] = True
     asyncio.run(run_and_report(state.runtime, "map", params, as_json=as_json))

@@ -43,6 +43,12 @@ async def run_and_report(
             show_result(refused_result(name, exc), as_json=True)
         raise
     show_result(result, as_json=as_json)
+    if result.metadata.get("stored") is False and runtime.locations.project_root is None:
+        click.echo(
+            "note: nothing was stored: there is no Kurt project here "
+            "(run `kurt init` to make one, then fetch or map again to keep the results)",
+            err=True,
+        )
     if not result.success:
         raise click.exceptions.Exit(1)
 

@@ -1,9 +1,13 @@
-"""The :class:`Database`: where fetched documents and mapped URLs are kept.
+"""The :class:`Database`: one row per URL, from mapped to fetched (or failed).
 
-Calls are synchronous and short (one statement and commit each); the tools
-make them between downloads. Fetching a URL again updates its row in place
-(an upsert); a failed fetch records the error, its HTTP status code and the
-time of the attempt but never touches content stored by an earlier success.
+``kurt map`` adds a row per URL it finds (status ``mapped``, with its source
+and mapper); a fetch turns it into ``fetched`` (content, hash, metadata) or
+``failed`` (the error, the HTTP status of the attempt). Fetching a URL again
+updates its row in place (an upsert); a failed fetch never touches content
+stored by an earlier success. Writes take batches, one transaction each: a
+fetch of thousands of pages commits every few dozen, not every page.
+
+Calls are synchronous and short; the tools make them between downloads.
 """
 
 from __future__ import annotations
@@ -16,17 +20,28 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import attrs
-from sqlalchemy import Connection, Engine, Table, create_engine, event, select
-from sqlalchemy.pool import StaticPool
+from sqlalchemy import Engine, func, select
 
-from kurt.db.tables import documents, mapped_urls, metadata
+from kurt.db import claims
+from kurt.db.schema import open_engine, write_transaction
+from kurt.db.tables import FAILED, FETCHED, MAPPED, documents, mapped_urls
+from kurt.db.upsert import insert_missing, upsert
+from kurt.redaction import redact
 
 if TYPE_CHECKING:
     from kurt.config.locations import Locations
     from kurt.config.model import KurtConfig
     from kurt.core.engines import FetchResult
 
-__all__ = ["DATABASE_FILE", "Database", "DocumentRecord", "open_database", "url_key"]
+__all__ = [
+    "DATABASE_FILE",
+    "Database",
+    "DocumentRecord",
+    "Failure",
+    "content_hash",
+    "open_database",
+    "url_key",
+]
 
 DATABASE_FILE = "kurt.sqlite"
 
@@ -42,7 +57,8 @@ def content_hash(content: str) -> str:
 
 @attrs.frozen
 class DocumentRecord:
-    """One row of ``documents``, as read back."""
+    """One row of ``documents``, as read back (``content`` is ``None`` when
+    not asked for: see :meth:`Database.documents`)."""
 
     url: str
     status: str
@@ -56,8 +72,22 @@ class DocumentRecord:
     content_hash: str | None
     engine: str | None
     error: str | None
+    source: str | None
+    mapper: str | None
+    mapped_at: datetime | None
     fetched_at: datetime | None
-    attempted_at: datetime
+    attempted_at: datetime | None
+
+
+@attrs.frozen
+class Failure:
+    """A failed fetch to record: ``status_code`` is the HTTP status of the
+    attempt, ``None`` when there was no response (a timeout, a local file)."""
+
+    url: str
+    engine: str
+    error: str
+    status_code: int | None = None
 
 
 def open_database(locations: Locations, config: KurtConfig) -> Database:
@@ -108,8 +138,7 @@ class Database:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = _create(self.url)
-            metadata.create_all(self._engine)
+            self._engine = open_engine(self.url)
         return self._engine
 
     def close(self) -> None:
@@ -126,89 +155,118 @@ class Database:
     ) -> None:
         self.close()
 
-    # -- documents ------------------------------------------------------------
+    # -- fetches --------------------------------------------------------------
 
     def save_document(self, result: FetchResult, *, engine: str) -> str:
         """Store a successful fetch (replacing the URL's earlier row); return the content hash."""
-        now = datetime.now(UTC)
-        digest = content_hash(result.content)
-        row = {
-            "url_key": url_key(result.url),
-            "url": result.url,
-            "status": "fetched",
-            "status_code": result.status_code,
-            "title": result.title,
-            "author": result.author,
-            "date": result.date,
-            "language": result.language,
-            "content_type": result.content_type,
-            "content": result.content,
-            "content_hash": digest,
-            "engine": engine,
-            "error": None,
-            "fetched_at": now,
-            "attempted_at": now,
-        }
-        with self.engine.begin() as conn:
-            _upsert(conn, documents, row, ("url_key",), [k for k in row if k != "url_key"])
-        return digest
+        return self.save_fetches([(result, engine)])[0]
 
     def save_failure(
         self, url: str, *, engine: str, error: str, status_code: int | None = None
     ) -> None:
         """Record a failed fetch; content from an earlier success stays as it was.
 
-        ``status_code`` is the HTTP status of the failed attempt (``None`` when
-        there was no response: a timeout, a refused connection, a local file).
-        It replaces the code of an earlier success, so that ``status``,
-        ``status_code`` and ``error`` always describe the same, last attempt.
+        ``status_code`` replaces the code of an earlier success, so that
+        ``status``, ``status_code`` and ``error`` always describe the same,
+        last attempt.
         """
-        row = {
-            "url_key": url_key(url),
-            "url": url,
-            "status": "error",
-            "status_code": status_code,
-            "engine": engine,
-            "error": error,
-            "attempted_at": datetime.now(UTC),
-        }
-        update = ["status", "status_code", "error", "attempted_at"]
-        with self.engine.begin() as conn:
-            _upsert(conn, documents, row, ("url_key",), update)
+        self.save_fetches(failed=[Failure(url, engine, error, status_code)])
 
-    def document(self, url: str) -> DocumentRecord | None:
-        """The stored row of ``url``, if any."""
-        query = select(documents).where(documents.c.url_key == url_key(url))
-        with self.engine.connect() as conn:
-            row = conn.execute(query).mappings().first()
-        return _record(row) if row is not None else None
+    def save_fetches(
+        self,
+        fetched: Sequence[tuple[FetchResult, str]] = (),
+        failed: Sequence[Failure] = (),
+    ) -> list[str]:
+        """Store a batch of outcomes in one transaction: ``fetched`` as
+        ``(result, engine)`` pairs, ``failed`` as :class:`Failure`; return the
+        content hashes of ``fetched``, in order. Each row's claim is released.
 
-    def documents(self) -> list[DocumentRecord]:
-        """Every stored document, in the order first stored."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(documents).order_by(documents.c.id)).mappings().all()
-        return [_record(row) for row in rows]
+        No secret is stored: every secret the run resolved (:mod:`kurt.redaction`)
+        is masked in the text, metadata and error of each row, even when a
+        page or a fetcher's message carries one back.
+        """
+        now = datetime.now(UTC)
+        fetched = [(_redacted(result), engine) for result, engine in fetched]
+        digests = [content_hash(result.content) for result, _ in fetched]
+        done = [
+            {
+                "url_key": url_key(result.url),
+                "url": result.url,
+                "status": FETCHED,
+                "status_code": result.status_code,
+                "title": result.title,
+                "author": result.author,
+                "date": result.date,
+                "language": result.language,
+                "content_type": result.content_type,
+                "content": result.content,
+                "content_hash": digest,
+                "engine": engine,
+                "error": None,
+                "fetched_at": now,
+                "attempted_at": now,
+                "claimed_by": None,
+                "claimed_until": None,
+            }
+            for (result, engine), digest in zip(fetched, digests, strict=True)
+        ]
+        bad = [
+            {
+                "url_key": url_key(failure.url),
+                "url": failure.url,
+                "status": FAILED,
+                "status_code": failure.status_code,
+                "engine": failure.engine,
+                "error": redact(failure.error),
+                "attempted_at": now,
+                "claimed_by": None,
+                "claimed_until": None,
+            }
+            for failure in failed
+        ]
+        with write_transaction(self.engine) as conn:
+            if done:
+                upsert(conn, documents, done, ("url_key",), [k for k in done[0] if k != "url_key"])
+            if bad:
+                kept = ("url_key", "url")  # content, hash, title... of an earlier success stay
+                upsert(conn, documents, bad, ("url_key",), [k for k in bad[0] if k not in kept])
+        return digests
 
-    # -- mapped URLs ----------------------------------------------------------
+    # -- mapping --------------------------------------------------------------
 
     def save_mapped(self, source: str, urls: Iterable[str], *, engine: str) -> int:
-        """Record that ``source`` leads to ``urls``; return how many were given."""
+        """Record that ``source`` leads to ``urls`` (each a ``mapped`` row
+        unless the URL is stored already); return how many were given."""
         now = datetime.now(UTC)
         source_key = url_key(source)
-        count = 0
-        with self.engine.begin() as conn:
-            for url in urls:
-                row = {
+        links: list[dict[str, Any]] = []
+        rows: list[dict[str, Any]] = []
+        for url in urls:
+            key = url_key(url)
+            links.append(
+                {
                     "source_key": source_key,
-                    "url_key": url_key(url),
+                    "url_key": key,
                     "source": source,
                     "url": url,
                     "engine": engine,
                     "mapped_at": now,
                 }
-                _upsert(conn, mapped_urls, row, ("source_key", "url_key"), ["engine", "mapped_at"])
-                count += 1
-        return count
+            )
+            rows.append(
+                {
+                    "url_key": key,
+                    "url": url,
+                    "status": MAPPED,
+                    "source": source,
+                    "mapper": engine,
+                    "mapped_at": now,
+                }
+            )
+        with write_transaction(self.engine) as conn:
+            upsert(conn, mapped_urls, links, ("source_key", "url_key"), ["engine", "mapped_at"])
+            insert_missing(conn, documents, rows, ("url_key",))
+        return len(links)
 
     def mapped(self, source: str | None = None) -> list[str]:
         """URLs mapped from ``source`` (or from any source), in the order first found."""
@@ -218,65 +276,67 @@ class Database:
         with self.engine.connect() as conn:
             return list(conn.execute(query).scalars())
 
+    # -- reading --------------------------------------------------------------
 
-def _create(url: str) -> Engine:
-    if url in {"sqlite://", "sqlite:///:memory:"}:
-        # One connection shared by every caller: each new connection to
-        # ":memory:" would otherwise be a new, empty database.
-        return create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
-    engine = create_engine(url)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
-    return engine
+    def document(self, url: str) -> DocumentRecord | None:
+        """The stored row of ``url``, if any."""
+        query = select(documents).where(documents.c.url_key == url_key(url))
+        with self.engine.connect() as conn:
+            row = conn.execute(query).mappings().first()
+        return _record(row) if row is not None else None
+
+    def documents(
+        self, *, status: str | None = None, source: str | None = None, content: bool = True
+    ) -> list[DocumentRecord]:
+        """Stored rows in the order first stored: those of ``status``, those
+        ``source`` led to (by any map of it); without ``content`` (a listing)
+        the text is not read."""
+        columns = [c for c in documents.c if content or c.name != "content"]
+        query = select(*columns).order_by(documents.c.id)
+        if status is not None:
+            query = query.where(documents.c.status == status)
+        if source is not None:
+            found = select(mapped_urls.c.url_key).where(mapped_urls.c.source_key == url_key(source))
+            query = query.where(documents.c.url_key.in_(found))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+        return [_record(row) for row in rows]
+
+    def count(self, status: str | None = None) -> int:
+        """How many URLs are stored (with ``status``)."""
+        query = select(func.count()).select_from(documents)
+        if status is not None:
+            query = query.where(documents.c.status == status)
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    # -- workers --------------------------------------------------------------
+
+    def claim(
+        self, worker: str, limit: int, *, lease: float, now: datetime | None = None
+    ) -> list[str]:
+        """Claim up to ``limit`` URLs not fetched yet for ``worker`` for ``lease``
+        seconds, and return them; see :mod:`kurt.db.claims`."""
+        with write_transaction(self.engine) as conn:
+            return claims.claim(conn, worker, limit, lease=lease, now=now or datetime.now(UTC))
+
+    def release(self, worker: str) -> int:
+        """Give back the URLs ``worker`` claimed and did not fetch; return how many."""
+        with write_transaction(self.engine) as conn:
+            return claims.release(conn, worker)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets a reader (another kurt command) read while a fetch writes;
-    # busy_timeout waits for a concurrent writer instead of failing at once.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
-
-
-def _upsert(
-    conn: Connection,
-    table: Table,
-    row: dict[str, Any],
-    keys: Sequence[str],
-    update: Sequence[str],
-) -> None:
-    """Insert ``row``, or update ``update`` columns of the row with the same ``keys``."""
-    dialect = conn.dialect.name
-    if dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        lite = sqlite_insert(table).values(row)
-        excluded = {c: lite.excluded[c] for c in update}
-        conn.execute(lite.on_conflict_do_update(index_elements=list(keys), set_=excluded))
-        return
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        pg = pg_insert(table).values(row)
-        excluded = {c: pg.excluded[c] for c in update}
-        conn.execute(pg.on_conflict_do_update(index_elements=list(keys), set_=excluded))
-        return
-    if dialect in {"mysql", "mariadb"}:
-        from sqlalchemy.dialects.mysql import insert as mysql_insert
-
-        my_stmt = mysql_insert(table).values(row)
-        conn.execute(my_stmt.on_duplicate_key_update({c: my_stmt.inserted[c] for c in update}))
-        return
-    # Any other backend: look, then update or insert, inside the caller's transaction.
-    match = [table.c[k] == row[k] for k in keys]
-    if conn.execute(select(table.c.id).where(*match)).first() is None:
-        conn.execute(table.insert().values(row))
-    else:
-        conn.execute(table.update().where(*match).values({c: row[c] for c in update}))
+def _redacted(result: FetchResult) -> FetchResult:
+    """``result`` with every remembered secret masked in what is stored of it."""
+    fields = ("content", "title", "author", "date", "language", "content_type")
+    changes = {}
+    for name in fields:
+        value = getattr(result, name)
+        if isinstance(value, str) and (masked := redact(value)) != value:
+            changes[name] = masked
+    return result.model_copy(update=changes) if changes else result
 
 
 def _record(row: Any) -> DocumentRecord:
     fields = attrs.fields_dict(DocumentRecord)
-    return DocumentRecord(**{name: row[name] for name in fields})
+    return DocumentRecord(**{name: row.get(name) for name in fields})

@@ -1,4 +1,5 @@
-"""The tables: fetched documents and mapped URLs.
+"""The tables: one row per URL (``documents``) and where each URL was found
+(``mapped_urls``).
 
 Rows are keyed by the SHA-256 of their URL (``url_key``), not by the URL
 itself: URLs can be thousands of characters long, and MySQL cannot put a
@@ -11,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Column,
     DateTime,
+    Index,
     Integer,
     MetaData,
     String,
@@ -24,14 +26,19 @@ metadata = MetaData()
 
 _LongText = Text().with_variant(mysql.LONGTEXT(), "mysql")
 
+#: The values of ``documents.status``.
+MAPPED, FETCHED, FAILED = "mapped", "fetched", "failed"
+STATUSES = (MAPPED, FETCHED, FAILED)
+
 documents = Table(
     "documents",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("url_key", String(64), nullable=False, unique=True),
     Column("url", Text, nullable=False),
-    # "fetched" once content was stored; "error" when the last attempt failed
-    # (content from an earlier success, if any, is kept).
+    # "mapped" when found and not fetched yet; "fetched" once content was
+    # stored; "failed" when the last attempt failed (content from an earlier
+    # success, if any, is kept).
     Column("status", String(16), nullable=False),
     Column("status_code", Integer),
     Column("title", Text),
@@ -41,10 +48,17 @@ documents = Table(
     Column("content_type", String(255)),
     Column("content", _LongText),
     Column("content_hash", String(64)),
-    Column("engine", String(255)),
+    Column("engine", String(255)),  # the fetcher of the last attempt
     Column("error", Text),
+    Column("source", Text),  # the first source that led to the URL
+    Column("mapper", String(255)),  # and the mapper that read it
+    Column("mapped_at", DateTime(timezone=True)),
     Column("fetched_at", DateTime(timezone=True)),  # last success
-    Column("attempted_at", DateTime(timezone=True), nullable=False),  # last try
+    Column("attempted_at", DateTime(timezone=True)),  # last try
+    # A `fetch --pending` worker's claim: who holds the URL, and until when.
+    Column("claimed_by", String(128)),
+    Column("claimed_until", DateTime(timezone=True)),
+    Index("ix_documents_status", "status", "id"),
 )
 
 mapped_urls = Table(

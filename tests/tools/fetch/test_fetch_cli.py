@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -31,7 +32,7 @@ def test_a_404_is_stored_with_its_status_code(
     done = run_kurt("fetch", url, "--json", cwd=project, env=FAST)
     assert done.exit_code == 1
     assert json.loads(done.stdout)["errors"][0]["status_code"] == 404
-    assert stored(project, url) == ("error", 404, "HTTP 404 NOT FOUND", None)
+    assert stored(project, url) == ("failed", 404, "HTTP 404 NOT FOUND", None)
     assert "Traceback" not in done.stderr
 
 
@@ -54,7 +55,7 @@ def test_a_page_that_is_now_gone_keeps_its_content_and_reads_404(
     done = run_kurt("fetch", url, cwd=project, env=FAST)
     assert done.exit_code == 1
     assert f"error: {url}: HTTP 404 NOT FOUND\n" in done.stderr
-    assert stored(project, url) == ("error", 404, "HTTP 404 NOT FOUND", content)
+    assert stored(project, url) == ("failed", 404, "HTTP 404 NOT FOUND", content)
 
 
 def test_a_missing_local_file_is_stored_under_its_uri_and_named_once(
@@ -65,4 +66,57 @@ def test_a_missing_local_file_is_stored_under_its_uri_and_named_once(
     missing = project / "nosuch.html"
     assert done.stderr.startswith(f"error: no such file: {missing}\n")
     status, _, error, _ = stored(project, missing.as_uri())
-    assert (status, error) == ("error", f"no such file: {missing}")
+    assert (status, error) == ("failed", f"no such file: {missing}")
+
+
+NOTHING_STORED = (
+    "note: nothing was stored: there is no Kurt project here (run `kurt init` to make one, "
+    "then fetch or map again to keep the results)\n"
+)
+
+
+def notes(tmp_path: Path) -> list[Path]:
+    files = [tmp_path / "one.md", tmp_path / "two.md"]
+    for file in files:
+        file.write_text(f"# {file.stem.title()}\n\ntext\n", encoding="utf-8")
+    return files
+
+
+def test_dash_reads_urls_from_stdin_one_a_line(
+    project: Path,
+    tmp_path: Path,
+    invoke: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    one, two = notes(tmp_path)
+    monkeypatch.chdir(project)
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{one}\n\n  # a comment\n{two}\n{one}\n"))
+    done = invoke("fetch", "-", "--json")
+    assert done.exit_code == 0, done.stderr
+    items = json.loads(done.stdout)["data"]
+    assert [(i["url"], i["title"]) for i in items] == [(one.as_uri(), "One"), (two.as_uri(), "Two")]
+    assert stored(project, one.as_uri())[0] == "fetched"
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n# nothing\n"))
+    empty = invoke("fetch", "-")
+    assert (empty.exit_code, empty.stdout) == (2, "")
+    assert empty.stderr.startswith("Error: nothing to fetch: no URL on standard input\n")
+
+
+def test_outside_a_project_fetch_prints_results_and_says_nothing_was_stored(
+    tmp_path: Path, invoke: Callable[..., Any]
+) -> None:
+    one, _ = notes(tmp_path)
+    done = invoke("fetch", str(one), "--json")
+    assert done.exit_code == 0
+    result = json.loads(done.stdout)
+    assert (result["data"][0]["title"], result["metadata"]["stored"]) == ("One", False)
+    assert done.stderr == NOTHING_STORED
+    pending = invoke("fetch", "--pending")
+    assert pending.exit_code == 1
+    assert "there is no project here" in pending.stderr
+    assert "hint: run `kurt init` to make one" in pending.stderr
+    usage = invoke("fetch", "--limit", "3")
+    assert (usage.exit_code, usage.stderr) == (
+        2,
+        "Error: --limit counts stored URLs: it needs --pending\n",
+    )

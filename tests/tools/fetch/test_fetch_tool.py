@@ -107,7 +107,7 @@ def test_a_failure_stores_its_status_code_and_keeps_earlier_content(
     assert before is not None
     assert after is not None
     assert (before.status, before.status_code) == ("fetched", 200)
-    assert (after.status, after.status_code, after.error) == ("error", 404, "HTTP 404 NOT FOUND")
+    assert (after.status, after.status_code, after.error) == ("failed", 404, "HTTP 404 NOT FOUND")
     assert (after.content, after.title, after.fetched_at) == (
         before.content,
         before.title,
@@ -123,7 +123,7 @@ def test_a_failure_without_a_response_stores_no_status_code(
     stored = db.document(url)
     assert result.errors[0].status_code is None  # type: ignore[attr-defined]
     assert stored is not None
-    assert (stored.status, stored.status_code) == ("error", None)
+    assert (stored.status, stored.status_code) == ("failed", None)
     assert stored.error is not None
     assert stored.error.startswith("could not connect: ")
 
@@ -191,5 +191,7 @@ def test_an_unknown_engine_is_a_usage_error_with_a_suggestion(arun: Callable[...
 def test_one_url_may_be_given_as_a_string_but_none_is_refused(arun: Callable[..., Any]) -> None:
     result = run_fetch(arun, {"urls": "http://127.0.0.1:9/"})
     assert result.errors[0].item == "http://127.0.0.1:9/"
-    with pytest.raises(ToolInputError, match="field 'urls'"):
+    with pytest.raises(ToolInputError, match="give at least one URL in 'urls', or set 'pending'"):
         run_fetch(arun, {"urls": []})
+    with pytest.raises(ToolInputError, match="'limit' counts stored URLs: it needs 'pending'"):
+        run_fetch(arun, {"urls": ["http://127.0.0.1:9/"], "limit": 3})

@@ -39,8 +39,13 @@ def test_a_local_sitemap_is_mapped_and_stored(run_kurt: Callable[..., Any], proj
     result = json.loads(done.stdout)
     assert result["success"] is True
     assert result["data"] == [
-        {"url": "https://example.com/", "source": uri, "engine": "sitemap"},
-        {"url": "https://example.com/docs/start", "source": uri, "engine": "sitemap"},
+        {"url": "https://example.com/", "source": uri, "engine": "sitemap", "status": "mapped"},
+        {
+            "url": "https://example.com/docs/start",
+            "source": uri,
+            "engine": "sitemap",
+            "status": "mapped",
+        },
     ]
     assert (result["metadata"]["engine"], result["metadata"]["stored"]) == ("sitemap", True)
     with Database(f"sqlite:///{project / '.kurt' / 'kurt.sqlite'}") as db:
@@ -98,3 +103,37 @@ def test_a_crawl_of_a_local_file_says_it_needs_a_url(
     ) in done.stderr
     assert "httpx" not in done.stderr
     assert "protocol" not in done.stderr
+
+
+def test_map_fetch_fetches_every_url_found_and_stores_them(
+    project: Path, invoke: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = project / "notes"
+    folder.mkdir()
+    (folder / "a.md").write_text("# A\n", encoding="utf-8")
+    (folder / "b.md").write_text("# B\n", encoding="utf-8")
+    monkeypatch.chdir(project)
+    done = invoke("map", "notes", "--fetch", "--json")
+    assert done.exit_code == 0, done.stderr
+    result = json.loads(done.stdout)
+    a, b = (folder / "a.md").as_uri(), (folder / "b.md").as_uri()
+    assert [(i["url"], i["status"]) for i in result["data"]] == [(a, "fetched"), (b, "fetched")]
+    assert (result["metadata"]["fetched"], result["metadata"]["failed"]) == (2, 0)
+    with Database(f"sqlite:///{project / '.kurt' / 'kurt.sqlite'}") as db:
+        rows = [(d.url, d.status, d.title, d.mapper) for d in db.documents()]
+    assert rows == [(a, "fetched", "A", "folder"), (b, "fetched", "B", "folder")]
+
+
+def test_outside_a_project_map_prints_urls_and_says_nothing_was_stored(
+    tmp_path: Path, invoke: Callable[..., Any]
+) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "a.md").write_text("# A\n", encoding="utf-8")
+    done = invoke("map", str(folder), "--json")
+    assert done.exit_code == 0
+    assert [i["url"] for i in json.loads(done.stdout)["data"]] == [(folder / "a.md").as_uri()]
+    assert done.stderr.endswith(
+        "note: nothing was stored: there is no Kurt project here (run `kurt init` to make "
+        "one, then fetch or map again to keep the results)\n"
+    )

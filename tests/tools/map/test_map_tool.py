@@ -75,7 +75,8 @@ def test_mapped_urls_are_returned_and_stored(
     expected = [(tmp_path / n).as_uri() for n in ("a.md", "b.md")]
     assert result.success is True
     assert result.data == [
-        {"url": url, "source": tmp_path.as_uri(), "engine": "folder"} for url in expected
+        {"url": url, "source": tmp_path.as_uri(), "engine": "folder", "status": "mapped"}
+        for url in expected
     ]
     assert (result.metadata["count"], result.metadata["stored"]) == (2, False)
     assert db.mapped(tmp_path.as_uri()) == expected

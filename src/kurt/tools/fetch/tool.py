@@ -7,7 +7,14 @@ the most specific ``url_patterns`` a usable skill declares, else the default:
 kurt.toml, else ``trafilatura``. At most ``[fetch].concurrency`` fetches run at once; a URL
 that fails becomes an error of the result (``item`` names it) and the others
 go on; the run fails only when every URL failed. Every outcome is stored in
-the database (``ToolContext.db``): content on success, the error on failure.
+the database (``ToolContext.db``), in batches: content on success, the error
+on failure.
+
+With ``pending`` the URLs are also the stored ones not fetched yet (``kurt map``
+stored them), claimed from the database a few at a time, so that several
+workers sharing one database split them (``kurt.db.claims``); their items
+carry no content (it is stored: ``kurt content show URL``), so memory stays
+flat however many there are.
 """
 
 from __future__ import annotations
@@ -18,7 +25,8 @@ import logging
 from typing import Any
 
 import attrs
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from kurt.config.model import configured_name_error
 from kurt.core.context import ToolContext
@@ -27,8 +35,9 @@ from kurt.core.engines import BaseFetcher, FetchError, FetchResult
 from kurt.core.progress import ProgressCallback, ProgressEvent, report
 from kurt.core.result import ErrorInfo, ToolResult
 from kurt.core.tool import Tool
-from kurt.errors import UnknownNameError
+from kurt.errors import KurtError, UnknownNameError
 from kurt.registry import register_tool
+from kurt.tools.fetch.batch import GivenUrls, PendingUrls, Writer
 from kurt.tools.http import fetch_options
 from kurt.tools.paths import canonical, check_source, is_local
 from kurt.tools.routes import Router
@@ -44,15 +53,29 @@ class FetchInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    urls: list[str] = Field(min_length=1, description="URLs, local paths or file:// URLs.")
+    urls: list[str] = Field(default_factory=list, description="URLs, local paths or file:// URLs.")
     engine: str | None = Field(
         default=None, description="Fetcher for every URL (default: chosen per URL)."
+    )
+    pending: bool = Field(default=False, description="Also fetch every stored URL not fetched yet.")
+    limit: int | None = Field(
+        default=None, ge=1, description="With pending: fetch at most this many stored URLs."
     )
 
     @field_validator("urls", mode="before")
     @classmethod
     def _one_url_is_a_list(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _something_to_fetch(self) -> FetchInput:
+        if not self.urls and not self.pending:
+            raise PydanticCustomError(
+                "nothing", "give at least one URL in 'urls', or set 'pending'"
+            )
+        if self.limit is not None and not self.pending:
+            raise PydanticCustomError("limit", "'limit' counts stored URLs: it needs 'pending'")
+        return self
 
 
 class FetchOutput(BaseModel):
@@ -101,68 +124,126 @@ class FetchTool(Tool[FetchInput, FetchOutput]):
         # the user named an engine of their own, which may read other words.
         keep = params.engine not in (None, LOCAL_ENGINE)
         urls = list(dict.fromkeys(canonical(url, keep_missing=keep) for url in params.urls))
+        engines = _Engines(params.engine, options.engine, context, Router(context, "fetcher"))
         # Resolve every engine before fetching anything: an unknown name is a
         # usage error (exit 2, with a did-you-mean), not a per-URL failure.
-        router = Router(context, "fetcher")  # SPEC 10: --engine, routes, patterns, default
-        plan = {
-            url: router.choose(url, params.engine, default_engine(url, options.engine)).engine
-            for url in urls
-        }
-        try:
-            engines = {name: await _load(name, context) for name in dict.fromkeys(plan.values())}
-        except UnknownNameError as exc:
-            if params.engine is not None or exc.name != options.engine:
-                raise
-            # Named by [fetch].engine, not on the command line: say where.
-            raise configured_name_error(exc, context.config, ("fetch", "engine")) from None
+        for url in urls:
+            await engines.for_url(url)
+        db = context.db
+        stored = bool(db is not None and db.persistent)
+        pending: PendingUrls | None = None
+        total = len(urls)
+        if params.pending:
+            if not stored:
+                raise KurtError(
+                    "--pending fetches the URLs stored in a project's database, "
+                    "and there is no project here",
+                    hint="run `kurt init` to make one, then `kurt map SOURCE` to store URLs",
+                )
+            from kurt.db.claims import worker_name
 
-        limit = asyncio.Semaphore(options.concurrency)
+            pending = PendingUrls(
+                db,
+                worker_name(),
+                batch=max(2 * options.concurrency, 8),
+                lease=options.lease,
+                limit=params.limit,
+                skip=urls,
+            )
+            waiting = db.count("mapped")
+            total += waiting if params.limit is None else min(waiting, params.limit)
+        sources: list[GivenUrls | PendingUrls] = [GivenUrls(urls)]
+        if pending is not None:
+            sources.append(pending)
+        writer = Writer(db) if db is not None else None
+
         outputs: dict[str, FetchOutput] = {}
         errors: dict[str, ErrorInfo] = {}
-        done = 0
-        report(on_progress, ProgressEvent(tool=self.name, stage="fetch", total=len(urls)))
+        order: list[str] = []
+        report(on_progress, ProgressEvent(tool=self.name, stage="fetch", total=total))
 
-        async def one(url: str) -> None:
-            nonlocal done
-            engine = engines[plan[url]]
-            async with limit:
+        def next_url() -> str | None:
+            for source in sources:
+                url = source.next()
+                if url is not None:
+                    return url
+            return None
+
+        async def worker() -> None:
+            while (url := next_url()) is not None:
+                order.append(url)
+                engine = await engines.for_url(url)
                 outcome = await _fetch_one(engine, url)
-            if isinstance(outcome, ErrorInfo):
-                errors[url] = outcome
-                if context.db is not None:
-                    context.db.save_failure(
-                        url,
-                        engine=engine.name,
-                        error=outcome.message,
+                if isinstance(outcome, ErrorInfo):
+                    errors[url] = outcome
+                    if writer is not None:
                         # The HTTP status of the failed attempt, when there was a response.
-                        status_code=(outcome.model_extra or {}).get("status_code"),
-                    )
-            else:
-                if context.db is not None:
-                    digest = context.db.save_document(outcome, engine=engine.name)
+                        code = (outcome.model_extra or {}).get("status_code")
+                        writer.failed(url, engine.name, outcome.message, code)
                 else:
+                    if writer is not None:
+                        writer.fetched(outcome, engine.name)
                     digest = hashlib.sha256(outcome.content.encode("utf-8")).hexdigest()
-                outputs[url] = _output(outcome, engine.name, digest)
-            done += 1
-            event = ProgressEvent(
-                tool=self.name,
-                stage="fetch",
-                current=done,
-                total=len(urls),
-                item=url,
-                failed=url in errors,
-            )
-            report(on_progress, event)
+                    keep_content = url in urls_given
+                    outputs[url] = _output(outcome, engine.name, digest, keep_content)
+                event = ProgressEvent(
+                    tool=self.name,
+                    stage="fetch",
+                    current=len(outputs) + len(errors),
+                    total=max(total, len(order)),
+                    item=url,
+                    failed=url in errors,
+                )
+                report(on_progress, event)
 
-        await asyncio.gather(*(one(url) for url in urls))
+        urls_given = set(urls)
+        try:
+            await asyncio.gather(*(worker() for _ in range(options.concurrency)))
+        finally:
+            if writer is not None:
+                writer.flush()
+            if pending is not None:
+                pending.done()
         return ToolResult.ok(
-            [outputs[url] for url in urls if url in outputs],
-            errors=[errors[url] for url in urls if url in errors],
+            [outputs[url] for url in order if url in outputs],
+            errors=[errors[url] for url in order if url in errors],
             fetched=len(outputs),
             failed=len(errors),
-            engines=sorted(engines),
-            stored=bool(context.db is not None and context.db.persistent),
+            engines=engines.names(),
+            stored=stored,
         )
+
+
+@attrs.define
+class _Engines:
+    """The fetcher of each URL, each loaded once."""
+
+    named: str | None
+    configured: str | None
+    context: ToolContext
+    router: Router  # SPEC 10: --engine, routes, patterns, default
+    _loaded: dict[str, _Engine] = attrs.field(factory=dict)
+    _lock: asyncio.Lock = attrs.field(factory=asyncio.Lock)  # each engine loaded by one worker
+
+    async def for_url(self, url: str) -> _Engine:
+        name = self.router.choose(url, self.named, default_engine(url, self.configured)).engine
+        engine = self._loaded.get(name)
+        if engine is not None:
+            return engine
+        async with self._lock:
+            if name in self._loaded:
+                return self._loaded[name]
+            try:
+                engine = self._loaded[name] = await _load(name, self.context)
+            except UnknownNameError as exc:
+                if self.named is not None or exc.name != self.configured:
+                    raise
+                # Named by [fetch].engine, not on the command line: say where.
+                raise configured_name_error(exc, self.context.config, ("fetch", "engine")) from None
+        return engine
+
+    def names(self) -> list[str]:
+        return sorted(self._loaded)
 
 
 def default_engine(url: str, configured: str | None) -> str:
@@ -207,7 +288,7 @@ async def _fetch_one(engine: _Engine, url: str) -> FetchResult | ErrorInfo:
     return result if result.url == url else result.model_copy(update={"url": url})
 
 
-def _output(result: FetchResult, engine: str, digest: str | None) -> FetchOutput:
+def _output(result: FetchResult, engine: str, digest: str | None, content: bool) -> FetchOutput:
     return FetchOutput(
         url=result.url,
         engine=engine,
@@ -219,6 +300,6 @@ def _output(result: FetchResult, engine: str, digest: str | None) -> FetchOutput
         date=result.date,
         language=result.language,
         content_hash=digest,
-        content=result.content,
+        content=result.content if content else "",
         metadata=result.metadata,
     )

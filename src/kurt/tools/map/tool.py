@@ -10,7 +10,9 @@ feed file (told by its root element: ``<urlset>``/``<sitemapindex>``, or
 ``<rss>``/``<rdf:RDF>``/``<feed>``), else ``[map].engine`` from kurt.toml, else
 ``crawl`` for a URL (another local file: ``rss`` when its name says feed, else
 ``sitemap``). The ``depth``, ``max_urls``, ``include`` and ``exclude`` inputs
-override ``[map]`` for this run. Mapped URLs are stored in the database.
+override ``[map]`` for this run. Mapped URLs are stored in the database (status
+``mapped``, with the source and the mapper); with ``fetch`` each is then fetched
+by the ``fetch`` tool in the same run, and its item says ``fetched`` or ``failed``.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ class MapInput(BaseModel):
     max_urls: int | None = Field(default=None, ge=1, description="Most URLs ([map].max_urls).")
     include: list[str] | None = Field(default=None, description="Globs a URL must match.")
     exclude: list[str] | None = Field(default=None, description="Globs that drop a URL.")
+    fetch: bool = Field(default=False, description="Fetch every URL found, in the same run.")
 
     @field_validator("include", "exclude", mode="before")
     @classmethod
@@ -61,6 +64,7 @@ class MapOutput(BaseModel):
     url: str
     source: str
     engine: str
+    status: str = Field(default="mapped", description="mapped; with fetch, fetched or failed.")
 
 
 @register_tool
@@ -124,14 +128,28 @@ class MapTool(Tool[MapInput, MapOutput]):
             errors.append(_dropped(source, dropped, name))
         if guessed and errors and not urls and not _HTTP_FAILURE.search(errors[-1].message):
             errors[-1] = _guessed(errors[-1], name)
-        return ToolResult.ok(
-            [MapOutput(url=url, source=source, engine=name) for url in urls],
+        items = [MapOutput(url=url, source=source, engine=name) for url in urls]
+        fetched: dict[str, Any] = {}
+        if params.fetch and urls:
+            result = await context.run_tool("fetch", {"urls": urls}, on_progress)
+            done = {item["url"] for item in result.data}
+            failed = {error.item for error in result.errors}
+            for item in items:
+                item.status = "fetched" if item.url in done else "failed"
+            errors.extend(result.errors)
+            fetched = {"fetched": len(done), "failed": len(failed)}
+        outcome = ToolResult.ok(
+            items,
             errors=errors,
             engine=name,
             count=len(urls),
             stored=bool(context.db is not None and context.db.persistent),
+            **fetched,
             **({"mapper": mapped.metadata} if mapped.metadata else {}),
         )
+        if fetched and not fetched["fetched"]:  # every fetch failed: so did the run
+            outcome.success = False
+        return outcome
 
 
 def default_engine(source: str, configured: str | None) -> str:
