@@ -507,8 +507,7 @@ def test_sys_exit_in_run_is_a_failed_result(
 
 
 NESTED_INPUT = (
-    "Invalid input for tool 'fetch': field 'urls': List should have at least 1 item "
-    "after validation, not 0"
+    "Invalid input for tool 'fetch': field 'urls': give at least one URL, or set 'pending'"
 )
 
 
@@ -555,7 +554,7 @@ def test_a_nested_usage_error_reads_well_without_json(
     assert outcome.stdout == ""
     lines = outcome.stderr.splitlines()
     assert lines[0] == f"error: {NESTED_INPUT}"
-    assert lines[1].startswith("  hint: 'fetch' takes: urls (required), ")
+    assert lines[1].startswith("  hint: 'fetch' takes: urls=[], engine=None, pending=False, ")
     assert lines[1].endswith("; its schema: kurt tool info fetch")
     assert lines[2].startswith("0 item(s), 1 error(s), failed in ")
     assert len(lines) == 3

@@ -102,9 +102,9 @@ def test_validate_reports_each_kind_of_error_with_file_and_line_and_imports_no_s
         f"error: {bad}:14: step 'fetch': input.url refers to unknown input 'sorce'. "
         "Did you mean 'source'?",
         f"error: {bad}:14: step 'fetch': tool 'fetch' takes no input 'url'; did you mean "
-        "'urls'?; 'fetch' takes: urls, engine",
+        "'urls'?; 'fetch' takes: urls, engine, pending, limit",
         f"error: {bad}:14: step 'fetch': invalid input for tool 'fetch': field 'urls': "
-        "Field required",
+        "give at least one URL, or set 'pending'",
         f"error: {bad}:17: step id 'fetch' is used by 2 steps; give each step an id of its own",
         f"error: {bad}:19: step 'fetch': input.source names unknown step 'maps'. "
         "Did you mean 'map'?",

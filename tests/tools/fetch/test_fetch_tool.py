@@ -191,7 +191,11 @@ def test_an_unknown_engine_is_a_usage_error_with_a_suggestion(arun: Callable[...
 def test_one_url_may_be_given_as_a_string_but_none_is_refused(arun: Callable[..., Any]) -> None:
     result = run_fetch(arun, {"urls": "http://127.0.0.1:9/"})
     assert result.errors[0].item == "http://127.0.0.1:9/"
-    with pytest.raises(ToolInputError, match="give at least one URL in 'urls', or set 'pending'"):
+    with pytest.raises(
+        ToolInputError, match="field 'urls': give at least one URL, or set 'pending'"
+    ):
         run_fetch(arun, {"urls": []})
-    with pytest.raises(ToolInputError, match="'limit' counts stored URLs: it needs 'pending'"):
+    with pytest.raises(
+        ToolInputError, match="field 'limit': 'limit' counts stored URLs: it needs 'pending'"
+    ):
         run_fetch(arun, {"urls": ["http://127.0.0.1:9/"], "limit": 3})

@@ -25,8 +25,15 @@ import logging
 from typing import Any
 
 import attrs
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from kurt.config.model import configured_name_error
 from kurt.core.context import ToolContext
@@ -69,13 +76,22 @@ class FetchInput(BaseModel):
 
     @model_validator(mode="after")
     def _something_to_fetch(self) -> FetchInput:
+        # Raised as the field's own error (its `loc`), so that a workflow whose
+        # `urls` come from an earlier step is not refused before that step runs.
         if not self.urls and not self.pending:
-            raise PydanticCustomError(
-                "nothing", "give at least one URL in 'urls', or set 'pending'"
-            )
+            raise _field_error("urls", "give at least one URL, or set 'pending'", self.urls)
         if self.limit is not None and not self.pending:
-            raise PydanticCustomError("limit", "'limit' counts stored URLs: it needs 'pending'")
+            raise _field_error(
+                "limit", "'limit' counts stored URLs: it needs 'pending'", self.limit
+            )
         return self
+
+
+def _field_error(field: str, message: str, value: Any) -> ValidationError:
+    detail = InitErrorDetails(
+        type=PydanticCustomError("fetch_input", message), loc=(field,), input=value
+    )
+    return ValidationError.from_exception_data("FetchInput", [detail])
 
 
 class FetchOutput(BaseModel):
