@@ -313,10 +313,12 @@ def test_skill_info_in_a_terminal_spells_out_osc_52_and_osc_0(hostile_project: P
     code, output = in_terminal("skill", "info", "evil", cwd=hostile_project)
     shown = without_styles(output)
     assert code == 0, output
-    assert "broken [/] markup \\x1b]52;c;ZWNobyBwd25lZA==\\x07\\x1b]0;pwned\\x07 end" in shown
+    description = "broken [/] markup \\x1b]52;c;ZWNobyBwd25lZA==\\x07\\x1b]0;pwned\\x07 end"
+    assert description in " ".join(shown.split())  # wrapped between words at 80 columns
     assert "\x1b]" not in output
     assert "\x07" not in output
-    assert "label" in shown
+    assert "label: a [/] label" in shown  # the setting's description, under its table
+    assert '"[/bold]"' in shown  # its default
 
 
 def test_tool_list_config_skills_and_fetch_show_markup_as_text(hostile_project: Path) -> None:

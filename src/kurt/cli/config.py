@@ -304,7 +304,12 @@ def _print_report(report: dict[str, Any]) -> None:
                 "\n".join(skill["problems"]),
             )
         )
-    print_table(["skill", "enabled", "why", "settings (source)", "problems"], rows, title="Skills")
+    print_table(
+        ["skill", "enabled", "why", "settings (source)", "problems"],
+        rows,
+        title="Skills",
+        below=["problems"],
+    )
     for problem in report["problems"]:
         click.echo(f"warning: {problem}", err=True)
 

@@ -35,7 +35,7 @@ def _stdout_is_tty() -> bool:
         return False
 
 
-def console(*, stderr: bool = False) -> Console:
+def console(*, stderr: bool = False, width: int | None = None) -> Console:
     """A rich console for Kurt's tables: it writes under the escaping stream
     (its own styles are escape sequences) and reads no markup, emoji codes or
     highlighting into any text it is given; cells come as escaped ``Text``."""
@@ -45,6 +45,7 @@ def console(*, stderr: bool = False) -> Console:
 
     return Console(
         file=raw(sys.stderr if stderr else sys.stdout),
+        width=width,
         soft_wrap=False,
         markup=False,
         emoji=False,
@@ -53,39 +54,105 @@ def console(*, stderr: bool = False) -> Console:
 
 
 def print_table(
-    columns: Sequence[str], rows: Sequence[Sequence[Any]], *, title: str | None = None
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    title: str | None = None,
+    below: Sequence[str] = (),
+    tidy: bool = False,
 ) -> None:
-    """Print ``rows`` as a rich table (plain text when not a terminal)."""
+    """Print ``rows`` as a rich table fitted to the width (:mod:`kurt.cli.fit`:
+    ``below`` names free-text columns that move under the table when it does not
+    fit; ``tidy`` captions a column with one value in every row)."""
     from rich.table import Table
     from rich.text import Text
 
-    from kurt.cli.plain import clean
+    from kurt.cli.fit import fit_table
+    from kurt.cli.plain import clean, width
 
-    table = Table(title=title, show_lines=False, header_style="bold")
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    for row in rows:
+    room = width()
+    fitted = fit_table(
+        [clean(column) for column in columns],
+        [[clean("" if cell is None else str(cell), lines=True) for cell in row] for row in rows],
+        room=room,
+        border=(3, 1),  # "│ " before each cell, " " after it, and the last "│"
+        below=below,
+        tidy=tidy,
+    )
+    table = Table(title=clean(title) if title else None, show_lines=False, header_style="bold")
+    for column, size in zip(fitted.columns, fitted.widths, strict=True):
+        table.add_column(column, width=size, overflow="fold")
+    for row in fitted.rows:
         # Text, not str: a manifest's "[red]" is shown, never read as rich markup.
-        table.add_row(*(Text(clean("" if cell is None else str(cell), lines=True)) for cell in row))
-    console().print(table)
+        table.add_row(*(Text(cell) for cell in row))
+    # Never narrower than the fitted columns: rich would squeeze them, cutting words.
+    console(width=max(room, sum(fitted.widths) + 3 * len(fitted.widths) + 1)).print(table)
+    _print_notes(fitted.caption, fitted.below, room)
 
 
 def print_listing(
-    columns: Sequence[str], rows: Sequence[Sequence[Any]], *, own_line: str | None = None
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    own_line: str | None = None,
+    tidy: bool = False,
 ) -> None:
     """Print a listing that grows with the number of skills: a rich table in a
     terminal while it fits a screen, else plain aligned text (:mod:`kurt.cli.plain`),
-    where ``own_line`` (a path column) moves under its row when the row is too wide."""
+    where ``own_line`` (a path column) moves under its row when the row is too wide;
+    otherwise fitted as :func:`print_table` fits it."""
     from kurt.cli import plain
+    from kurt.cli.fit import fit_table
 
     if not plain.use_plain(len(rows)):
-        print_table(columns, rows)
+        print_table(columns, rows, tidy=tidy)
         return
+    room = plain.width()
     cells = [["" if cell is None else str(cell) for cell in row] for row in rows]
-    text = plain.render(columns, cells, columns_wide=plain.width(), own_line=own_line)
+    caption: list[str] = []
+    below: list[str] = []
+    if own_line is None:
+        fitted = fit_table(
+            [plain.clean(c) for c in columns],
+            [[plain.clean(cell) for cell in row] for row in cells],
+            room=room,
+            tidy=tidy,
+        )
+        columns, cells, caption, below = fitted.columns, fitted.rows, fitted.caption, fitted.below
+    text = plain.render(columns, cells, columns_wide=room, own_line=own_line)
     # Written as is: click.echo would scan every line for ANSI codes off a terminal.
     sys.stdout.write(text)
     sys.stdout.flush()
+    _print_notes(caption, below, room)
+
+
+def print_fields(fields: Sequence[tuple[str, Any]], *, indent: int, margin: str = "") -> None:
+    """Print ``label: value`` lines, values aligned at ``indent`` and wrapped
+    between words within the width; a value too long for its line (a path)
+    goes on its own line under the label."""
+    from kurt.cli.fit import field_lines
+    from kurt.cli.plain import clean, width
+
+    room = width() - len(margin)
+    for label, value in fields:
+        text = clean("" if value is None else str(value))
+        for line in field_lines(f"{label}:", text, room=room, indent=indent):
+            click.echo(f"{margin}{line}".rstrip())
+
+
+def _print_notes(caption: Sequence[str], below: Sequence[str], room: int) -> None:
+    """What a fitted table moved out of its columns, each wrapped within ``room``:
+    the caption (a column's one value), then the moved cells."""
+    from kurt.cli.fit import wrap
+
+    together = "  ".join(caption)
+    if caption and len(together) <= room:
+        caption = [together]  # `source: project  required: no` on one line
+    for note in [*caption, *below]:
+        lines = wrap(note, room - 2)
+        click.echo(lines[0])
+        for line in lines[1:]:
+            click.echo(f"  {line}")
 
 
 def stderr_is_tty() -> bool:

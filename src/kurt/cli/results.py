@@ -142,7 +142,9 @@ def show_items(items: list[dict[str, Any]]) -> None:
     """Print a result's items as a table on stdout (nothing when there are none)."""
     if items:
         columns = _columns(items)
-        print_listing(columns, [[_cell(item.get(c)) for c in columns] for item in items])
+        rows = [[_cell(item.get(c)) for c in columns] for item in items]
+        # tidy: a column with one value in every row (map's source) becomes a caption.
+        print_listing(columns, rows, tidy=True)
 
 
 DEBUG_HINT = "run again with --debug to see where it was raised"
@@ -185,6 +187,11 @@ def _columns(items: list[dict[str, Any]]) -> list[str]:
 
 
 def _cell(value: Any) -> str:
+    """A value as one table cell: prose cut after 80 characters; a single word
+    (a URL, a path) kept whole, for the table to shorten in its middle if it
+    must (cut at its end, two long URLs of one site would read the same)."""
     text = "" if value is None else str(value)
     text = " ".join(text.split())
-    return text if len(text) <= 80 else text[:77] + "..."
+    if len(text) <= 80 or " " not in text:
+        return text
+    return text[:79] + "…"

@@ -131,7 +131,7 @@ def _notes(state: CliState, *, problems: bool, untrusted: bool) -> None:
 def skill_info(state: CliState, name: str, as_json: bool) -> None:
     """Manifest, settings (effective values, secrets masked), provided names,
     path and status of the skill NAME. No skill code is imported."""
-    from kurt.cli.output import print_json, print_table
+    from kurt.cli.output import print_fields, print_json, print_table
 
     manager = state.runtime.skills
     # The manager's catalog is as fresh as a full scan (SPEC section 8: its run
@@ -143,24 +143,27 @@ def skill_info(state: CliState, name: str, as_json: bool) -> None:
         print_json(info)
         return
     # Labels padded to the longest one ("requires_skills:") so values line up.
-    for key in ("name", "version", "description", "source", "status", "path"):
-        click.echo(f"{key + ':':17}{info[key] if info[key] is not None else ''}")
-    click.echo(f"{'enabled:':17}{'yes' if info['enabled'] else 'no'} ({info['reason']})")
+    fields: list[tuple[str, Any]] = [
+        (key, info[key]) for key in ("name", "version", "description", "source", "status", "path")
+    ]
+    fields.append(("enabled", f"{'yes' if info['enabled'] else 'no'} ({info['reason']})"))
     for key in ("requires_skills", "requires", "requires_env", "requires_api"):
         if info[key]:
-            click.echo(f"{key + ':':17}{', '.join(info[key])}")
-    for problem in info["problems"]:
-        click.echo(f"{'problem:':17}{problem}")
+            fields.append((key, ", ".join(info[key])))
+    fields += [("problem", problem) for problem in info["problems"]]
+    print_fields(fields, indent=17)
     if info["provides"]:
         routed = any(p.get("url_patterns") for p in info["provides"])  # a column only when used
         print_table(
-            ["type", "name", "class", "description", *(["url_patterns"] if routed else [])],
+            # The name first: a description moved under the table is named by it.
+            ["name", "type", "class", "description", *(["url_patterns"] if routed else [])],
             [
-                [p["type"], p["name"], p["class"], p["description"]]
+                [p["name"], p["type"], p["class"], p["description"]]
                 + ([_routes_cell(p.get("url_patterns", []), p.get("priority", 0))] * routed)
                 for p in info["provides"]
             ],
             title="Provides",
+            below=["description"],
         )
     if info["settings"]:
         print_table(
@@ -191,6 +194,8 @@ def skill_info(state: CliState, name: str, as_json: bool) -> None:
                 for k, s in info["settings"].items()
             ],
             title="Settings",
+            below=["description"],
+            tidy=True,
         )
     for problem in info["settings_problems"]:
         click.echo(f"settings: {problem}", err=True)

@@ -75,15 +75,17 @@ def tool_info(state: CliState, name: str, as_json: bool) -> None:
     if as_json:
         print_json(info)
         return
+    from kurt.cli.output import print_fields
+
     for row in info:
         click.echo(f"{row['kind']} {row['name']}")
-        click.echo(f"  skill:       {row['skill'] or '(built-in)'}")
-        click.echo(f"  description: {row['description']}")
+        about = [("skill", row["skill"] or "(built-in)"), ("description", row["description"])]
         if row.get("url_patterns"):
-            from kurt.cli.plain import clean
-
-            click.echo(clean(f"  url_patterns: {', '.join(row['url_patterns'])}"))
-            click.echo(f"  priority:    {row['priority']}")
+            about += [
+                ("url_patterns", ", ".join(row["url_patterns"])),
+                ("priority", row["priority"]),
+            ]
+        print_fields(about, indent=13, margin="  ")
         if row.get("input_schema") is not None:
             from kurt.cli.input_fields import COLUMNS, input_fields
 
@@ -94,7 +96,7 @@ def tool_info(state: CliState, name: str, as_json: bool) -> None:
             else:
                 click.echo("  input:       none")
         elif row.get("note"):
-            click.echo(f"  note:        {row['note']}")
+            print_fields([("note", row["note"])], indent=13, margin="  ")
 
 
 def parse_params(pairs: tuple[str, ...], raw_input: str | None) -> dict[str, Any]:
