@@ -126,6 +126,7 @@ async def plain_httpx(urls: list[str], concurrency: int) -> int:
 
 async def kurt_pending(database: str, engine: str, concurrency: int) -> int:
     """``kurt fetch --pending``: the fetch tool over the URLs stored as mapped."""
+    import kurt.registry  # noqa: F401  (fills the registries a context looks names up in)
     from kurt.config.model import FetchSection, KurtConfig
     from kurt.core.context import ToolContext
     from kurt.core.execute import execute_tool
