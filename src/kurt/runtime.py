@@ -73,7 +73,7 @@ class Runtime:
             from kurt.config.settings import resolve_settings
 
             resolved = resolve_settings(
-                record.name, record.settings, self.skills.config, os.environ
+                record.name, record.settings, *self.skills.settings_sources(record.source)
             )
             self._settings[record.name] = resolved
         return resolved

@@ -21,6 +21,7 @@ from kurt.config.locations import Locations
 from kurt.config.model import FetchSection, load_config
 from kurt.config.settings import ResolvedSettings, resolve_settings
 from kurt.config.skills import read_skills_config
+from kurt.config.trust import set_trusted
 
 ORDER = ("env", "project", "user", "default")
 #: The value each source gives the key ``timeout``; the default is the same in both engines.
@@ -38,6 +39,7 @@ def both_engines(tmp_path: Path, project: str, user: str) -> tuple[FetchSection,
     (root / "kurt.toml").write_text(project, encoding="utf-8")
     (home / "kurt.toml").write_text(user, encoding="utf-8")
     locations = Locations(root, home)
+    set_trusted(locations.trust_file, root)  # its file applies in full
     own = load_config(locations).fetch
     skill = resolve_settings("archiver", SCHEMA, read_skills_config(locations), dict(os.environ))
     return own, skill

@@ -21,6 +21,7 @@ from kurt.config.settings import check_value, env_name, inspect_settings, resolv
 from kurt.config.settings_model import field_name, settings_model
 from kurt.config.skills import SettingsTable, SkillsConfig, read_skills_config
 from kurt.config.tomlvalue import one_line
+from kurt.config.trust import set_trusted
 from kurt.errors import ConfigError, ManifestError
 
 SCHEMA: dict[str, Any] = {
@@ -44,6 +45,7 @@ def configure(tmp_path: Path) -> Callable[..., SkillsConfig]:
         home.mkdir(exist_ok=True)
         (root / "kurt.toml").write_text(project, encoding="utf-8")
         (home / "kurt.toml").write_text(user, encoding="utf-8")
+        set_trusted(Locations(root, home).trust_file, root)  # its file applies in full
         return read_skills_config(Locations(root, home))
 
     return write

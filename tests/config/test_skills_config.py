@@ -8,6 +8,7 @@ import pytest
 
 from kurt.config.locations import Locations
 from kurt.config.skills import SkillsConfig, locate_key, read_skills_config
+from kurt.config.trust import set_trusted
 from kurt.errors import ConfigError
 
 
@@ -17,6 +18,7 @@ def config(tmp_path: Path, project: str = "", user: str = "") -> SkillsConfig:
     home.mkdir(exist_ok=True)
     (root / "kurt.toml").write_text(project, encoding="utf-8")
     (home / "kurt.toml").write_text(user, encoding="utf-8")
+    set_trusted(Locations(root, home).trust_file, root)  # its file applies in full
     return read_skills_config(Locations(root, home))
 
 

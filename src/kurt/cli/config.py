@@ -219,7 +219,7 @@ def skills_report(state: CliState) -> dict[str, Any]:
                 }
             )
             continue
-        report = inspector.inspect(name, settings)
+        report = inspector.inspect(name, settings, manifest_only=not manager.reads_settings(source))
         values = shown.get(id(report))
         if values is None or values[0] is not report:
             values = shown[id(report)] = (report, report.shown(), report.sources())
@@ -229,10 +229,11 @@ def skills_report(state: CliState) -> dict[str, Any]:
                 "enabled": enabled,
                 "reason": reason,
                 "settings": values[1],
-                "problems": [*report.problems, *errors],
+                "problems": [*report.problems, *errors, *_held_problems(config, name, settings)],
                 "sources": values[2],
                 "source": source,
                 "status": status,
+                "ignored": sorted(held.values) if (held := config.held_tables.get(name)) else [],
             }
         )
     names = {row[0] for row in rows}
@@ -246,7 +247,45 @@ def skills_report(state: CliState) -> dict[str, Any]:
     from kurt.config.keys import misspelt_variables
 
     problems += misspelt_variables(environ, lambda: names)
-    return {"paths": paths, "skills": skills, "problems": problems}
+    return {
+        "paths": paths,
+        "skills": skills,
+        "problems": problems,
+        "restricted": _restricted(state),
+    }
+
+
+def _held_problems(config: SkillsConfig, name: str, schema: dict[str, Any]) -> list[str]:
+    """The problems of an untrusted project's ``[skills.NAME]`` table, which
+    is not applied (checked alone: what it would be once trusted)."""
+    from kurt.config.settings import inspect_settings
+    from kurt.config.skills import SkillsConfig
+
+    held = config.held_tables.get(name)
+    if held is None:
+        return []
+    alone = inspect_settings(name, schema, SkillsConfig(tables={name: (held,)}), {})
+    missing = "missing required setting"  # set elsewhere once applied; not this table's problem
+    return [f"not applied: {p}" for p in alone.problems if not p.startswith(missing)]
+
+
+def _restricted(state: CliState) -> dict[str, Any] | None:
+    """What the project's kurt.toml holds but does not apply, as the project
+    is not trusted (SPEC section 9); ``None`` when it applies in full."""
+    from kurt.config.restricted import RESTRICTING_LABELS, project_toml, trust_hint
+    from kurt.config.skills import locate_path
+
+    project = project_toml(state.locations)
+    if project is None or not project.held:
+        return None
+    return {
+        "file": str(project.file),
+        "reason": f"the project is not trusted: only {RESTRICTING_LABELS} apply",
+        "hint": trust_hint(project),
+        "ignored": [
+            {"key": key.label, "line": locate_path(project.file, key.loc)} for key in project.held
+        ],
+    }
 
 
 def _unread_settings(
@@ -292,8 +331,11 @@ def _print_report(report: dict[str, Any]) -> None:
     rows = []
     for skill in report["skills"]:
         settings = "\n".join(
-            f"{key} = {_toml(value)} ({skill['sources'][key]})"
-            for key, value in skill["settings"].items()
+            [
+                f"{key} = {_toml(value, skill['sources'][key])} ({skill['sources'][key]})"
+                for key, value in skill["settings"].items()
+            ]
+            + [f"{key}: not applied (see below)" for key in skill["ignored"]]
         )
         rows.append(
             (
@@ -310,6 +352,14 @@ def _print_report(report: dict[str, Any]) -> None:
         title="Skills",
         below=["problems"],
     )
+    restricted = report["restricted"]
+    if restricted is not None:
+        print_table(
+            ["key", "line"],
+            [(row["key"], str(row["line"] or "")) for row in restricted["ignored"]],
+            title="Not applied (untrusted project)",
+        )
+        click.echo(f"{restricted['file']}: {restricted['reason']}; {restricted['hint']}")
     for problem in report["problems"]:
         click.echo(f"warning: {problem}", err=True)
 
@@ -350,13 +400,16 @@ def parse_value(text: str) -> Any:
     return document["value"]
 
 
-def _toml(value: Any) -> str:
+def _toml(value: Any, source: str | None = None) -> str:
     """A value as one line of TOML (``{A = "1"}``, ``["a", "b"]``, ``"text"``),
-    as it would be written in kurt.toml or given to `set`."""
+    as it would be written in kurt.toml or given to `set`; one read from the
+    environment is shown as the variable's name (``from $NAME``) instead."""
+    from kurt.config.settings import from_environment
+
     if value is None:
         return "(unset)"
-    if value == MASK:
-        return MASK
+    if value == MASK or from_environment(source):
+        return str(value)
     from kurt.config.tomlvalue import one_line
 
     return one_line(value)

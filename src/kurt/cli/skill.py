@@ -182,7 +182,7 @@ def skill_info(state: CliState, name: str, as_json: bool) -> None:
                 [
                     k,
                     s.get("type"),
-                    _shown(s.get("value"), secret=bool(s.get("secret"))),
+                    _shown(s.get("value"), secret=bool(s.get("secret")), source=s.get("source")),
                     s.get("source"),
                     _shown(s.get("default"), secret=bool(s.get("secret"))),
                     # A default makes a value present, as in a run (kurt.config.settings_model).
@@ -201,13 +201,18 @@ def skill_info(state: CliState, name: str, as_json: bool) -> None:
         click.echo(f"settings: {problem}", err=True)
 
 
-def _shown(value: Any, *, secret: bool) -> str:
+def _shown(value: Any, *, secret: bool, source: str | None = None) -> str:
     """A setting's value or default as `kurt config skills` shows it: one line
-    of TOML (``false``, ``["a", "b"]``, ``{A = "1"}``), a set secret as ``***``."""
+    of TOML (``false``, ``["a", "b"]``, ``{A = "1"}``), a set secret as ``***``,
+    one read from the environment as the variable's name (``from $NAME``)."""
     if value is None:
         return ""
     if secret:
         return MASK
+    from kurt.config.settings import from_environment
+
+    if from_environment(source):
+        return str(value)
     from kurt.config.tomlvalue import one_line
 
     return one_line(value)
@@ -272,7 +277,8 @@ def _settings(manager: SkillManager, record: SkillRecord) -> tuple[dict[str, Any
         values = {k: s.get("default") for k, s in schema.items()}
         sources = dict.fromkeys(schema, "default")
     else:
-        report = inspect_settings(record.name, record.settings, manager.config, os.environ)
+        inputs = manager.settings_sources(record.source)
+        report = inspect_settings(record.name, record.settings, *inputs)
         values, sources, problems = report.shown(), report.sources(), list(report.problems)
     for key, spec in schema.items():
         spec["value"] = values.get(key)

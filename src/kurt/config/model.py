@@ -1,8 +1,9 @@
 """Kurt's own configuration, read with pydantic-settings.
 
 Sources, highest first: keyword arguments, environment (``KURT_FETCH__TIMEOUT=5``),
-the project's kurt.toml, the user's ``~/.kurt/kurt.toml``, then the defaults
-below. The ``[skills]`` section is kept raw here: its merge rules (paths from
+the project's kurt.toml (in an untrusted project, none of these sections:
+:mod:`kurt.config.restricted`), the user's ``~/.kurt/kurt.toml``, then the
+defaults below. The ``[skills]`` section is kept raw here: its merge rules (paths from
 both files, ``disabled`` as a union, ...) and per-skill settings are handled
 by :mod:`kurt.config.skills`.
 """
@@ -10,22 +11,22 @@ by :mod:`kurt.config.skills`.
 from __future__ import annotations
 
 import os
-from importlib.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
+    InitSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
-    TomlConfigSettingsSource,
 )
 
 from kurt._version import __version__
 from kurt.config.files import read_toml
 from kurt.config.keys import unknown_key
 from kurt.config.locations import Locations
+from kurt.config.restricted import project_toml, tell_held
 from kurt.config.skills import locate_path
 from kurt.errors import ConfigError, KurtError, UnknownNameError
 from kurt.routing import pattern_problem
@@ -120,19 +121,15 @@ class McpSection(BaseModel):
     )
 
 
-class _LocatedTomlSource(TomlConfigSettingsSource):
-    """pydantic-settings' TOML source, reading through Kurt's located parser."""
-
-    def _read_file(self, file_path: Path | Traversable) -> dict[str, Any]:
-        return read_toml(Path(str(file_path)))
-
-
 class KurtConfig(BaseSettings):
     """The merged configuration of one project and one user."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="KURT_", env_nested_delimiter="__", extra="forbid", toml_file=None
-    )
+    model_config = SettingsConfigDict(env_prefix="KURT_", env_nested_delimiter="__", extra="forbid")
+
+    #: The kurt.toml files read, lowest precedence first, each with the part of
+    #: it that applies (all of the user's; of an untrusted project's, nothing
+    #: here). Set by :func:`load_config`.
+    files: ClassVar[tuple[tuple[Path, dict[str, Any]], ...]] = ()
 
     fetch: FetchSection = Field(default_factory=FetchSection)
     map: MapSection = Field(default_factory=MapSection)
@@ -149,32 +146,44 @@ class KurtConfig(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        configured = settings_cls.model_config.get("toml_file") or []
-        files = list(configured) if isinstance(configured, list | tuple) else [configured]
-        # One source per file, the last named (the project's) first. Sources are
-        # deep-merged, so a project [fetch] table overrides the user's key by
-        # key instead of replacing the whole table (one source reading both
-        # files would merge only top-level tables).
-        tomls = [_LocatedTomlSource(settings_cls, toml_file=file) for file in reversed(files)]
+        files: tuple[tuple[Path, dict[str, Any]], ...] = getattr(settings_cls, "files", ())
+        # One source per file, the project's first. Sources are deep-merged, so
+        # a project [fetch] table overrides the user's key by key instead of
+        # replacing the whole table.
+        tomls = [
+            InitSettingsSource(settings_cls, init_kwargs=document)
+            for _, document in reversed(files)
+        ]
         return init_settings, env_settings, *tomls
 
 
 def load_config(locations: Locations) -> KurtConfig:
     """Read the user's and the project's kurt.toml (project wins) plus environment."""
-    files = [locations.user_file]
-    if locations.project_file is not None:
-        files.append(locations.project_file)
+    user = (locations.user_file, read_toml(locations.user_file))
+    project = project_toml(locations)
+    if project is None:
+        return _build((user,))
+    tell_held(project)
+    if project.held:
+        # What is held back is checked all the same, as it will apply once the
+        # project is trusted: a broken file is the same error either way.
+        _build((user, (project.file, project.written)))
+    return _build((user, (project.file, project.applied)))
 
+
+def _build(read: tuple[tuple[Path, dict[str, Any]], ...]) -> KurtConfig:
     class _Bound(KurtConfig):
-        model_config = SettingsConfigDict(toml_file=files)
+        files = read
 
     try:
         return _Bound()
     except ValidationError as exc:
-        raise _config_error(exc, files) from None
+        raise _config_error(exc, read) from None
 
 
-def _config_error(exc: ValidationError, files: list[Path]) -> ConfigError:
+def _config_error(
+    exc: ValidationError, files: tuple[tuple[Path, dict[str, Any]], ...]
+) -> ConfigError:
     """A ConfigError naming the first invalid key and where its value came from."""
     first = exc.errors()[0]
     loc = tuple(str(part) for part in first["loc"])
@@ -182,10 +191,11 @@ def _config_error(exc: ValidationError, files: list[Path]) -> ConfigError:
     detail = first["msg"]
     if first["type"] == "value_error":  # a validator's own words, without pydantic's prefix
         detail = str(first.get("ctx", {}).get("error", detail))
+    got = ""
     if first["type"] not in {"missing", "extra_forbidden"} and isinstance(
         first.get("input"), str | int | float | bool
     ):
-        detail = f"{detail} (got {first['input']!r})"
+        got = f" (got {first['input']!r})"
     what = f"invalid value for '{key}'"
     hint = "fix the value in that file; `kurt config schema` lists every section and key"
     if first["type"] == "extra_forbidden":  # a typo, nearly always: say which key was meant
@@ -195,13 +205,15 @@ def _config_error(exc: ValidationError, files: list[Path]) -> ConfigError:
     # Blame the source that won: the environment, then the project's file.
     variable = "KURT_" + "__".join(loc).upper()
     if any(name.upper() == variable for name in os.environ):
+        # Its value is not repeated: nothing read from the environment is printed.
         return ConfigError(
             message.replace(f"'{key}'", f"'{key}' (environment variable {variable})", 1),
             key=key,
             hint=f"fix or unset {variable}",
         )
-    for file in reversed(files):
-        if _holds(read_toml(file), loc):
+    message += got
+    for file, document in reversed(files):
+        if _holds(document, loc):
             return ConfigError(message, file=file, line=locate_path(file, loc), key=key, hint=hint)
     return ConfigError(message, key=key)
 
@@ -225,17 +237,16 @@ def configured_name_error(exc: UnknownNameError, config: object, loc: tuple[str,
                 f"{exc.message} (from environment variable {variable})",
                 hint=f"fix or unset {variable}{listing}",
             )
-    configured = getattr(type(config), "model_config", {}).get("toml_file") or []
-    files = [configured] if isinstance(configured, str | Path) else list(configured)
-    for file in reversed(files):  # the project's file wins over the user's
-        node: Any = read_toml(Path(file))
+    files: tuple[tuple[Path, dict[str, Any]], ...] = getattr(type(config), "files", ())
+    for file, document in reversed(files):  # the project's file wins over the user's
+        node: Any = document
         for part in loc:
             node = node.get(part) if isinstance(node, dict) else None
         if node == exc.name:
             return ConfigError(
                 f"{where}: {exc.message}",
                 file=file,
-                line=locate_path(Path(file), loc),
+                line=locate_path(file, loc),
                 hint=f"fix {where} in that file, or name another with --engine{listing}",
             )
     return exc

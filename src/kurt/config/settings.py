@@ -58,16 +58,32 @@ class ResolvedValue(NamedTuple):
     source: str  # env | env:<NAME> | project | user | default | missing
     secret: bool
     file: Path | None = None
+    variable: str | None = None  # the environment variable it was read from
 
     @property
     def shown(self) -> Any:
-        """The value as a listing may print it (secrets masked)."""
+        """The value as a listing may print it: secrets masked, and a value
+        read from the environment as the variable's name (``from $NAME``):
+        a manifest must never be a way to read the user's environment."""
         if self.secret and self.value is not None:
             return MASK
+        if self.variable is not None:
+            return from_variable(self.variable)
         pydantic = sys.modules.get("pydantic")  # a Secret value means pydantic is imported
         if pydantic is not None and isinstance(self.value, pydantic.SecretStr | pydantic.Secret):
             return MASK
         return self.value
+
+
+def from_variable(name: str) -> str:
+    """How listings show a value read from the environment variable ``name``."""
+    return f"from ${name}"
+
+
+def from_environment(source: str | None) -> bool:
+    """Whether a value's ``source`` is an environment variable (so a listing
+    shows :func:`from_variable` in its place, as it is, not as a TOML value)."""
+    return source is not None and (source == SOURCE_ENV or source.startswith(f"{SOURCE_ENV}:"))
 
 
 def _shown(values: tuple[ResolvedValue, ...]) -> dict[str, Any]:
@@ -176,8 +192,18 @@ class SettingsInspector:
         self._reports: dict[str, SettingsReport | None] = {}
         # id -> (schema, its text): the schema is kept so that an id is never reused.
         self._schemas: dict[int, tuple[Mapping[str, Any], str | None]] = {}
+        self._bare: SettingsInspector | None = None
 
-    def inspect(self, skill_name: str, schema: Mapping[str, Any]) -> SettingsReport:
+    def inspect(
+        self, skill_name: str, schema: Mapping[str, Any], *, manifest_only: bool = False
+    ) -> SettingsReport:
+        """The skill's report; with ``manifest_only``, from its manifest alone
+        (neither kurt.toml nor the environment: a skill that comes with an
+        untrusted project, :meth:`kurt.skills.manager.SkillManager.reads_settings`)."""
+        if manifest_only:
+            if self._bare is None:
+                self._bare = SettingsInspector(SkillsConfig(), {})
+            return self._bare.inspect(skill_name, schema)
         key = self._key(skill_name, schema)
         found = self._reports.get(key) if key is not None else None
         if found is not None:
@@ -286,9 +312,9 @@ def _resolve(
         if problem is not None:
             problems.append(problem)
             shown = MASK if spec.secret else _json_safe(raw)  # nor an invalid secret kept
-            values.append(ResolvedValue(spec.key, shown, source, spec.secret, file))
+            values.append(ResolvedValue(spec.key, shown, source, spec.secret, file, origin))
             continue
-        values.append(ResolvedValue(spec.key, value, source, spec.secret, file))
+        values.append(ResolvedValue(spec.key, value, source, spec.secret, file, origin))
         checked[spec.key] = value
     return values, checked, problems
 
@@ -323,7 +349,7 @@ def _convert(
             _from_env(spec, raw) if origin else raw, strict=origin is None
         )
     except ValidationError as exc:
-        detail = "" if spec.secret else f" ({exc.errors()[0]['msg']})"
+        detail = "" if spec.secret or origin else f" ({exc.errors()[0]['msg']})"
         return None, _invalid_value(skill, spec, raw, origin, file, detail)
     if not _finite(value):
         # TOML and environment text (read leniently) can spell nan and inf;
@@ -341,7 +367,7 @@ def _invalid_value(
     where = f" from environment variable {origin}" if origin else ""
     return _Problem(
         f"invalid value for 'skills.{skill}.{spec.key}'{where}: expected {spec.type_name}, "
-        f"found {_describe(raw, spec.secret)}{detail}",
+        f"found {_describe(raw, spec.secret, from_environment=origin is not None)}{detail}",
         key=f"skills.{skill}.{spec.key}",
         file=file,
         line=locate_key(file, skill, spec.key) if file else None,
@@ -394,10 +420,13 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
-def _describe(value: Any, secret: bool) -> str:
+def _describe(value: Any, secret: bool, *, from_environment: bool = False) -> str:
     kind = _toml_type(value)
     if secret:
         return f"a value of type {kind} (hidden: the setting is secret)"
+    if from_environment:
+        # Its text is not repeated: nothing read from the environment is printed.
+        return "text that is not one (not shown: it comes from the environment)"
     # nan and inf as TOML spells them, not as JSON's NaN / Infinity
     text = str(value) if kind == "float" else json.dumps(value, ensure_ascii=False, default=str)
     if len(text) > 80:

@@ -4,7 +4,9 @@ Standard library only: discovery and ``kurt skill list`` read this on their
 fast path. Merge rules (SPEC section 3): ``paths`` from both files are searched
 (project first), each relative to the file naming it; ``disabled`` is the
 union; the project's ``enabled``, when present, replaces the user's. Every
-other key under ``[skills]`` is a table of one skill's settings.
+other key under ``[skills]`` is a table of one skill's settings. In a project
+the user has not trusted, only the project's ``enabled`` and ``disabled``
+apply (:mod:`kurt.config.restricted`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from kurt.errors import ConfigError, KurtError, did_you_mean
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from kurt.config.restricted import HeldKey
 
 # tomllib (through kurt.config.files) and pathlib are imported where used: the
 # warm `kurt skill list --json` imports this module for SkillsConfig.state alone.
@@ -80,6 +84,10 @@ class SkillsConfig(NamedTuple):
     enabled_file: Path | None = None
     # Every name each file's `enabled` and `disabled` lists hold, by file.
     listed: dict[Path, frozenset[str]] = {}  # noqa: RUF012 (never mutated)
+    # What an untrusted project's file holds but does not apply (SPEC 9): every
+    # key, and its settings tables (an edit may still change or remove them).
+    held: tuple[HeldKey, ...] = ()
+    held_tables: dict[str, SettingsTable] = {}  # noqa: RUF012 (never mutated)
 
     def state(self, name: str) -> tuple[bool, str]:
         """Whether the skill ``name`` is enabled, and why (a ``REASON_*``)."""
@@ -106,17 +114,21 @@ class SkillsConfig(NamedTuple):
         return self.tables.get(name, ())
 
     def mentions(self, name: str, file: Path) -> bool:
-        """Whether ``file`` names the skill ``name`` (a settings table, or an
-        entry of its ``enabled`` or ``disabled`` list)."""
+        """Whether ``file`` names the skill ``name`` (a settings table, applied
+        or not, or an entry of its ``enabled`` or ``disabled`` list)."""
         return name in self.listed.get(file, ()) or any(
-            table.file == file for table in self.settings_tables(name)
+            table.file == file for table in self._written_tables(name)
         )
 
     def is_set(self, name: str, key: str, file: Path) -> bool:
-        """Whether ``file`` holds ``[skills.<name>].<key>``."""
+        """Whether ``file`` holds ``[skills.<name>].<key>`` (applied or not)."""
         return any(
-            table.file == file and key in table.values for table in self.settings_tables(name)
+            table.file == file and key in table.values for table in self._written_tables(name)
         )
+
+    def _written_tables(self, name: str) -> tuple[SettingsTable, ...]:
+        held = self.held_tables.get(name)
+        return (*self.settings_tables(name), *((held,) if held is not None else ()))
 
 
 def read_skills_config(
@@ -128,15 +140,21 @@ def read_skills_config(
     """Read and merge ``[skills]`` from the project's and the user's kurt.toml.
 
     A ``*_document`` given is used instead of reading that file (to check an
-    edit before it is written).
+    edit before it is written). What an untrusted project's file holds back is
+    said once on stderr when the file is read, not for an edit's check.
     """
-    project = _Section()
-    if locations.project_file is not None:
-        project = (
-            _parse_section(project_document, locations.project_file, "project")
-            if project_document is not None
-            else _section(locations.project_file, "project")
-        )
+    from kurt.config.restricted import project_toml, tell_held
+
+    project = held = _Section()
+    found = project_toml(locations, project_document)
+    if found is not None:
+        if project_document is None:
+            tell_held(found)
+        project = _parse_section(found.applied, found.file, "project")
+        if found.held:
+            # The whole file is still checked: a misspelt key is never ignored,
+            # and its settings tables are kept for `kurt config skills` and edits.
+            held = _parse_section(found.written, found.file, "project")
     user = (
         _parse_section(user_document, locations.user_file, "user")
         if user_document is not None
@@ -166,6 +184,8 @@ def read_skills_config(
             else None
         ),
         listed=listed,
+        held=found.held if found is not None else (),
+        held_tables=held.tables,
     )
 
 

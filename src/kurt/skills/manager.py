@@ -25,7 +25,7 @@ skipped: every other skill and every built-in keeps working.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -500,6 +500,25 @@ class SkillManager:
                 self.locations.trust_file, root
             )
         return self._project_trusted
+
+    def reads_settings(self, source: str) -> bool:
+        """Whether a skill of ``source`` reads its settings from kurt.toml and
+        the environment. Not one that comes with a project the user has not
+        trusted: until ``kurt trust`` it gets its manifest's defaults only, so
+        that a manifest is never a way to read the user's environment or the
+        settings meant for the user's own skills (SPEC sections 3 and 9; an
+        untrusted project's ``[skills].paths`` are not searched, so its only
+        such skills are those of source ``project``)."""
+        return source != "project" or self.project_trusted()
+
+    def settings_sources(self, source: str) -> tuple[SkillsConfig, Mapping[str, str]]:
+        """The kurt.toml settings and the environment a skill of ``source``
+        resolves its settings from (:meth:`reads_settings`)."""
+        if self.reads_settings(source):
+            import os
+
+            return self.config, os.environ
+        return SkillsConfig(), {}
 
     def _shown_trusted(self, record: SkillRecord) -> bool:
         """:meth:`is_trusted` for listings, which must work even when the trust
