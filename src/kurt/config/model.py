@@ -66,7 +66,9 @@ class FetchSection(BaseModel):
     backoff: float = Field(
         default=0.5, ge=0, description="Seconds before the first retry; doubles each time."
     )
-    max_bytes: int = Field(default=10_000_000, gt=0, description="Largest body accepted.")
+    max_bytes: int = Field(
+        default=10_000_000, gt=0, description="Largest body accepted, after decompression."
+    )
     concurrency: int = Field(default=8, ge=1, description="URLs fetched at once.")
     user_agent: str = Field(default=f"kurt/{__version__}", description="User-Agent header.")
     lease: float = Field(
