@@ -134,6 +134,7 @@ def test_invalid_value_from_the_environment_names_the_variable(
         load_config(where(project="[fetch]\nretries = 1\n"))
     assert caught.value.file is None
     assert "environment variable KURT_FETCH__RETRIES" in str(caught.value)
+    assert "often" not in str(caught.value)  # a value read from the environment is never shown
     assert caught.value.key == "fetch.retries"
 
 
