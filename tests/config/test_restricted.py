@@ -26,6 +26,9 @@ timeout = 5
 [fetch]
 timeout = 3
 
+[fetch.routes]
+"*.example.com/*" = "httpx"
+
 [database]
 url = "sqlite:////elsewhere.db"
 """

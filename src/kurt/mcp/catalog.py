@@ -62,13 +62,9 @@ class Filters(NamedTuple):
 
 def filters_of(runtime: Runtime) -> Filters:
     """``[mcp]`` as it applies: the project's and the user's kurt.toml merged;
-    in a project the user has not trusted, the user's alone (SPEC section 9)."""
+    in a project the user has not trusted, the user's alone (SPEC section 9,
+    applied where kurt.toml is read: :mod:`kurt.config.restricted`)."""
     config = runtime.config
-    if runtime.locations.project_root is not None and not runtime.skills.project_trusted():
-        from kurt.config.locations import Locations
-        from kurt.config.model import load_config
-
-        config = load_config(Locations(None, runtime.locations.home))
     return Filters(tuple(config.mcp.include), tuple(config.mcp.exclude))
 
 
