@@ -73,6 +73,15 @@ def test_calling_a_project_tool_says_how_to_trust(talk: Conversation) -> None:
     ]
 
 
+def test_the_ignored_mcp_section_is_said_once_on_stderr(talk: Conversation) -> None:
+    clone = talk["clone"]
+    note = (
+        f"kurt mcp: note: [mcp] in {clone / 'kurt.toml'} is not applied: the project is "
+        f"not trusted (review it, then: kurt trust {clone})\n"
+    )
+    assert talk.stderr.count(note) == 1
+
+
 def test_installed_skills_still_run(talk: Conversation) -> None:
     result = talk["user-tool"]
     assert result.is_error is False
