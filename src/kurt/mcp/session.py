@@ -47,7 +47,7 @@ class McpSession:
 
     def __init__(self, locations: Locations) -> None:
         self.locations = locations
-        self._announced: str | None = None  # the signature of the tool list last given
+        self._announced: str | None = None  # the content hash of the tool list last given
         self._context: ToolContext | None = None  # the session's, while it lasts
         self._signature: str | None = None  # what the tools below were built from
         self._tools: list[ServedTool] = []
