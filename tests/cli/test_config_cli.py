@@ -857,7 +857,7 @@ SECTION_TYPO = (
     "environment variable KURT_FECTH__TIMEOUT names no section of kurt.toml;"
     " did you mean KURT_FETCH__TIMEOUT?\n"
     "  hint: unset KURT_FECTH__TIMEOUT; the sections are KURT_FETCH__<KEY>, KURT_MAP__<KEY>,"
-    " KURT_DATABASE__<KEY> and KURT_SKILLS__<SKILL>__<KEY>"
+    " KURT_DATABASE__<KEY>, KURT_MCP__<KEY> and KURT_SKILLS__<SKILL>__<KEY>"
 )
 
 
