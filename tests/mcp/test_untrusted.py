@@ -74,12 +74,13 @@ def test_calling_a_project_tool_says_how_to_trust(talk: Conversation) -> None:
 
 
 def test_the_ignored_mcp_section_is_said_once_on_stderr(talk: Conversation) -> None:
+    # Kurt's configuration is read at every request; the note comes once.
     clone = talk["clone"]
-    note = (
-        f"kurt mcp: note: [mcp] in {clone / 'kurt.toml'} is not applied: the project is "
-        f"not trusted (review it, then: kurt trust {clone})\n"
-    )
-    assert talk.stderr.count(note) == 1
+    notes = [line for line in talk.stderr.splitlines() if line.startswith("note: ")]
+    assert len(notes) == 1
+    assert notes[0].startswith(f"note: {clone / 'kurt.toml'}: not applied, as this project ")
+    assert "[mcp]" in notes[0]
+    assert notes[0].endswith(f"review it, then run: kurt trust {clone}")
 
 
 def test_installed_skills_still_run(talk: Conversation) -> None:

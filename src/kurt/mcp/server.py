@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
@@ -130,8 +129,6 @@ def call_result(result: ToolResult) -> types.CallToolResult:
 
 
 async def _serve(session: McpSession) -> None:
-    for note in session.ignored():
-        print(f"kurt mcp: note: {note}", file=sys.stderr)
     server = build_server(session)
     with claimed_stdio() as (reader, writer):
         stdin = anyio.wrap_file(io.TextIOWrapper(reader, encoding="utf-8", errors="replace"))

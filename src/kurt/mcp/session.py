@@ -179,25 +179,6 @@ class McpSession:
         root = self.locations.project_root
         return config_stamps(str(root) if root else None, str(self.locations.home))
 
-    def ignored(self) -> list[str]:
-        """What of the project's kurt.toml this server does not apply until
-        ``kurt trust`` (SPEC section 9), said once on stderr when it starts."""
-        root = self.locations.project_root
-        if root is None or self.trusted:
-            return []
-        from kurt.config.files import read_toml
-        from kurt.errors import ConfigError
-
-        try:
-            if "mcp" not in read_toml(root / "kurt.toml"):
-                return []
-        except ConfigError:  # a broken kurt.toml: each request reports it
-            return []
-        return [
-            f"[mcp] in {root / 'kurt.toml'} is not applied: the project is not trusted "
-            f"(review it, then: kurt trust {root})"
-        ]
-
     def instructions(self) -> str:
         """What the server tells the client about itself (``initialize``)."""
         root = self.locations.project_root
