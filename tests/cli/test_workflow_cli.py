@@ -250,3 +250,82 @@ def test_one_run_is_one_lifespan_scope(
     assert steps[0]["result"]["data"] == [{"state": {"opened_by": "base", "timeout": 5}}]
     # Two steps of one skill, a failure: each lifespan entered once, exited in reverse.
     assert lines(log) == ["enter base", "enter top", "exit top", "exit base"]
+
+
+def test_a_skill_tools_cached_schema_checks_its_input_keys(
+    project: Path, kurt_in: Callable[[Path], Kurt]
+) -> None:
+    skill = project / "skills" / "greeter"
+    write(
+        skill / "SKILL.md",
+        """
+        ---
+        name: greeter
+        description: Greets.
+        implements:
+          - {type: tool, class: Greet, name: greet}
+        ---
+        """,
+    )
+    write(
+        skill / "skill.py",
+        """
+        from pathlib import Path
+
+        from pydantic import BaseModel
+
+        from kurt import Tool, ToolResult, register_tool
+
+        Path(__file__).with_name("IMPORTED").write_text("yes")
+
+
+        class GreetInput(BaseModel):
+            name: str
+
+
+        @register_tool
+        class Greet(Tool[GreetInput, GreetInput]):
+            name = "greet"
+            InputModel = GreetInput
+            OutputModel = GreetInput
+
+            async def run(self, params, context, on_progress=None):
+                return ToolResult.ok([params])
+        """,
+    )
+    flow = write(
+        project / "workflows" / "hello.toml",
+        """
+        [workflow]
+        name = "hello"
+        [[steps]]
+        id = "hi"
+        tool = "greet"
+        input = { nmae = "Ada" }
+        """,
+    )
+    kurt = kurt_in(project)
+
+    # Its schema is in its code: unknown until something imported it.
+    assert kurt("workflow", "validate", "hello").exit_code == 0
+    assert not (skill / "IMPORTED").exists()
+    # What `kurt mcp serve` does for tools/list: import it once, cache its schemas.
+    from kurt.config.locations import Locations
+    from kurt.runtime import Runtime
+    from kurt.skills.schemas import input_schemas
+
+    skills = Runtime(Locations.discover(project)).skills
+    record = skills.provider("tool", "greet")
+    assert record is not None
+    assert set(input_schemas(skills, record)) == {"greet"}
+    (skill / "IMPORTED").unlink()
+
+    checked = kurt("workflow", "validate", "hello")
+
+    assert checked.exit_code == 1
+    assert checked.stderr.splitlines()[:2] == [
+        f"error: {flow}:6: step 'hi': tool 'greet' takes no input 'nmae'; did you mean "
+        "'name'?; 'greet' takes: name",
+        f"error: {flow}:6: step 'hi': invalid input for tool 'greet': field 'name': Field required",
+    ]
+    assert not (skill / "IMPORTED").exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -20,17 +21,21 @@ class GreetInput(BaseModel):
 
 
 class Tools:
-    """Tools 'greet' (schema known), 'opaque' (a skill's: schema unknown) and
-    'off' (its skill is disabled)."""
+    """Tools 'greet' (input model known), 'cached' (a skill's, its schema
+    cached), 'opaque' (a skill's: schema unknown) and 'off' (its skill is
+    disabled)."""
 
     def names(self) -> Iterable[str]:
-        return ["greet", "opaque", "off"]
+        return ["greet", "cached", "opaque", "off"]
 
     def refusal(self, name: str) -> str | None:
         return "tool 'off' comes from skill 'x', which is disabled" if name == "off" else None
 
     def input_model(self, name: str) -> type[BaseModel] | None:
         return GreetInput if name == "greet" else None
+
+    def cached_schema(self, name: str) -> dict[str, Any] | None:
+        return GreetInput.model_json_schema() if name == "cached" else None
 
 
 def problems_of(tmp_path: Path, text: str) -> list[tuple[int | None, str]]:
@@ -96,6 +101,25 @@ def test_each_kind_of_problem_at_its_line(tmp_path: Path) -> None:
         (20, "step 'd': depends_on names unknown step 'bb'. Did you mean 'b'?"),
         (22, "step id 'b' is used by 2 steps"),
         (23, "step 'b': tool 'off' comes from skill 'x', which is disabled"),
+    ]
+
+
+def test_a_cached_schema_checks_keys_and_required_fields(tmp_path: Path) -> None:
+    text = """
+        [workflow]
+        name = "c"
+        [[steps]]
+        id = "a"
+        tool = "cached"
+        input = { nmae = "x", times = "many" }
+        [[steps]]
+        id = "b"
+        tool = "cached"
+        input = { name = "{{ steps.a.data }}", times = "types are the tool's to check" }
+        """
+    assert problems_of(tmp_path, text) == [
+        (6, "step 'a': tool 'cached' takes no input 'nmae'; did you mean 'name'?"),
+        (6, "step 'a': invalid input for tool 'cached': field 'name': Field required"),
     ]
 
 

@@ -2,10 +2,16 @@
 
 From manifests alone, importing no skill's code: tool names (with a
 did-you-mean), each step's input against its tool's input schema where Kurt
-knows it (Kurt's own tools, and a skill's tool already loaded in this
-process: a skill's schema is in its code, which validation does not import),
-references to inputs and steps, ``depends_on`` ids, duplicate step ids and
-cycles. Every problem names the file and the line.
+knows it, references to inputs and steps, ``depends_on`` ids, duplicate step
+ids and cycles. Every problem names the file and the line.
+
+A skill's input schema is in its code, which validation does not import: a
+step's input is checked against the input model of Kurt's own tools (and of a
+skill's tool this process loaded already) in full, and against the schema
+:mod:`kurt.skills.schemas` cached when the skill was last imported for its
+schemas (``kurt mcp serve`` lists its tools), while its files are unchanged,
+for its keys and required fields (their types are the tool's to check when it
+runs).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from kurt.skills.manager import SkillManager
+    from kurt.skills.schemas import SchemaCache
 
 
 class ToolLookup(Protocol):
@@ -43,12 +50,17 @@ class ToolLookup(Protocol):
         """The tool's input model when known without importing skill code."""
         ...
 
+    def cached_schema(self, name: str) -> dict[str, Any] | None:
+        """The JSON Schema of a skill tool's input, cached from its last import."""
+        ...
+
 
 class CatalogTools:
     """:class:`ToolLookup` from Kurt's own names and the skills' manifests."""
 
     def __init__(self, skills: SkillManager) -> None:
         self.skills = skills
+        self._schemas: SchemaCache | None = None
 
     def names(self) -> Iterable[str]:
         import sys
@@ -88,6 +100,16 @@ class CatalogTools:
         entry = registry.TOOLS.registered(name) if registry is not None else None
         return None if entry is None else entry.obj.InputModel
 
+    def cached_schema(self, name: str) -> dict[str, Any] | None:
+        from kurt.skills.schemas import SchemaCache
+
+        record = self.skills.provider("tool", name)
+        if record is None:
+            return None
+        if self._schemas is None:
+            self._schemas = SchemaCache(self.skills)  # one file per project, read once
+        return (self._schemas.cached(str(record.path)) or {}).get(name)
+
 
 def validate(loaded: Loaded, tools: ToolLookup) -> list[SkillProblem]:
     """Every problem of one workflow file: its shape's, then its meaning's."""
@@ -104,6 +126,8 @@ def validate(loaded: Loaded, tools: ToolLookup) -> list[SkillProblem]:
             model = tools.input_model(step.tool)
             if model is not None:
                 problems += _input(workflow, step, model)
+            elif (schema := tools.cached_schema(step.tool)) is not None:
+                problems += _input_keys(workflow, step, schema)
     cycle = find_cycle(workflow)
     if cycle is not None:
         first = workflow.step(cycle[0])
@@ -237,17 +261,9 @@ def _input(workflow: Workflow, step: Step, model: type[BaseModel]) -> list[Skill
 
     problems = []
     fields = list(model.model_fields)
-    for key in undeclared_keys(model, step.input):
-        close = did_you_mean(key, fields)
-        suggestion = f"; did you mean '{close}'?" if close else ""
-        problems.append(
-            SkillProblem.at(
-                workflow.path,
-                step.line_of(f"input.{key}"),
-                f"step '{step.id}': tool '{step.tool}' takes no input '{key}'{suggestion}",
-                hint=f"'{step.tool}' takes: {', '.join(fields) or 'no input'}",
-            )
-        )
+    problems += [
+        _undeclared(workflow, step, key, fields) for key in undeclared_keys(model, step.input)
+    ]
     undeclared = set(undeclared_keys(model, step.input))
     templated = {key for key, value in step.input.items() if template.is_templated(value)}
     literal: dict[str, Any] = {
@@ -261,11 +277,42 @@ def _input(workflow: Workflow, step: Step, model: type[BaseModel]) -> list[Skill
             if top in templated or error["type"] == "extra_forbidden":
                 continue
             [detail] = describe_errors([error], fields)
-            problems.append(
-                SkillProblem.at(
-                    workflow.path,
-                    step.line_of(f"input.{top}" if top else "input"),
-                    f"step '{step.id}': invalid input for tool '{step.tool}': {detail}",
-                )
-            )
+            problems.append(_invalid(workflow, step, f"input.{top}" if top else "input", detail))
     return problems
+
+
+def _input_keys(workflow: Workflow, step: Step, schema: dict[str, Any]) -> list[SkillProblem]:
+    """``step``'s input keys against a skill tool's cached JSON Schema: each
+    key declared (unless the model takes any), each required one given."""
+    properties = schema.get("properties")
+    if not isinstance(properties, dict):
+        return []
+    fields = list(properties)
+    problems = []
+    if schema.get("additionalProperties") is not True:
+        problems += [
+            _undeclared(workflow, step, key, fields) for key in step.input if key not in fields
+        ]
+    for key in schema.get("required") or []:
+        if key not in step.input:
+            problems.append(_invalid(workflow, step, "input", f"field '{key}': Field required"))
+    return problems
+
+
+def _undeclared(workflow: Workflow, step: Step, key: str, fields: list[str]) -> SkillProblem:
+    close = did_you_mean(key, fields)
+    suggestion = f"; did you mean '{close}'?" if close else ""
+    return SkillProblem.at(
+        workflow.path,
+        step.line_of(f"input.{key}"),
+        f"step '{step.id}': tool '{step.tool}' takes no input '{key}'{suggestion}",
+        hint=f"'{step.tool}' takes: {', '.join(fields) or 'no input'}",
+    )
+
+
+def _invalid(workflow: Workflow, step: Step, key: str, detail: str) -> SkillProblem:
+    return SkillProblem.at(
+        workflow.path,
+        step.line_of(key),
+        f"step '{step.id}': invalid input for tool '{step.tool}': {detail}",
+    )
