@@ -261,7 +261,7 @@ def _step_line(step: Any, status: str, result: Any) -> None:
 
 
 def _show_steps(data: list[dict[str, Any]]) -> None:
-    """The last step's items as a table on stdout (what the workflow made)."""
+    """The items of the last step (in file order) that ran, as a table on stdout."""
     from kurt.cli.results import show_items
 
     finished = [item for item in data if item["result"] is not None]
