@@ -256,8 +256,8 @@ REFUSALS = [
         1,
         "Error: {toml}: invalid value for 'skills.web-archiver.token': expected str, "
         "found a value of type int (hidden: the setting is secret)\n"
-        "  hint: write a value of type str, for example: "
-        "kurt config skills set web-archiver token text\n",
+        '  hint: a number is not text: quote it, in kurt.toml as "12345", or: '
+        "kurt config skills set web-archiver token '\"12345\"'\n",
     ),
     (
         ("enable", "web-archivr"),
@@ -488,7 +488,7 @@ MISSPELT = [
         "[fetch]\ntimout = 5\n",
         "2: unknown key 'fetch.timout'; did you mean 'timeout'?\n"
         "  hint: keys of [fetch]: engine, timeout, retries, backoff, max_bytes, concurrency, "
-        "user_agent\n",
+        "user_agent, lease, routes\n",
     ),
     ("# demo\nmapp = 1\n", "2: unknown key 'mapp'; did you mean 'map'?\n" + SECTIONS_HINT),
     (
