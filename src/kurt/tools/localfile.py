@@ -14,6 +14,8 @@ import os
 import stat
 from pathlib import Path
 
+from kurt.core.engines import FetchError
+
 __all__ = [
     "MAX_SOURCE_BYTES",
     "NotRegularFile",
@@ -22,6 +24,7 @@ __all__ = [
     "file_kind",
     "read_head",
     "read_regular",
+    "read_source",
 ]
 
 #: The most Kurt reads of one Python file of a skill (skill.py and its modules).
@@ -111,3 +114,22 @@ def _read(path: Path, most: int) -> bytes:
     finally:
         os.close(fd)
     return b"".join(chunks)
+
+
+def read_source(source: str, path: Path, max_bytes: int) -> bytes:
+    """:func:`read_regular` for an engine: every failure a :class:`FetchError`
+    naming ``source``, worded for the user ([fetch].max_bytes is the limit)."""
+    try:
+        return read_regular(path, max_bytes)
+    except NotRegularFile as exc:
+        raise FetchError(source, f"'{path}' is {exc.kind}; only regular files are read") from None
+    except TooLargeFile:
+        raise FetchError(
+            source, f"file larger than the {max_bytes}-byte limit ([fetch].max_bytes)"
+        ) from None
+    except FileNotFoundError:
+        raise FetchError(source, f"no such file: {path}") from None
+    except PermissionError:
+        raise FetchError(source, f"permission denied: {path}") from None
+    except OSError as exc:
+        raise FetchError(source, f"cannot read {path}: {exc.strerror or exc}") from None

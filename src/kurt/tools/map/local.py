@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from kurt.core.engines import FetchError
 from kurt.tools.http import Download, DownloadPolicy, client_for, download, fetch_options
-from kurt.tools.localfile import NotRegularFile, TooLargeFile, read_head, read_regular
+from kurt.tools.localfile import read_head, read_source
 from kurt.tools.paths import is_local, to_path
 
 if TYPE_CHECKING:
@@ -54,19 +54,7 @@ def check_file(source: str, engine: str) -> Path:
 
 def read_file(source: str, max_bytes: int, engine: str) -> bytes:
     """The bytes of a local regular file, refused past ``max_bytes`` ([fetch].max_bytes)."""
-    path = check_file(source, engine)
-    try:
-        return read_regular(path, max_bytes)  # never more than the limit, whatever stat says
-    except NotRegularFile as exc:
-        raise FetchError(source, f"'{path}' is {exc.kind}; only regular files are read") from None
-    except TooLargeFile:
-        raise FetchError(
-            source, f"file larger than the {max_bytes}-byte limit ([fetch].max_bytes)"
-        ) from None
-    except PermissionError:
-        raise FetchError(source, f"permission denied: {path}") from None
-    except OSError as exc:
-        raise FetchError(source, f"cannot read {path}: {exc.strerror or exc}") from None
+    return read_source(source, check_file(source, engine), max_bytes)
 
 
 class Reader:

@@ -17,7 +17,7 @@ from kurt.core.engines import BaseFetcher, FetchError, FetchResult
 from kurt.registry import register_fetcher
 from kurt.tools.fetch.extract import extract_async, kind_of
 from kurt.tools.http import fetch_options
-from kurt.tools.localfile import NotRegularFile, TooLargeFile, read_regular
+from kurt.tools.localfile import read_source
 from kurt.tools.paths import to_path
 
 if TYPE_CHECKING:
@@ -51,24 +51,9 @@ class FileFetcher(BaseFetcher):
 
 
 def _read(url: str, path: Path, max_bytes: int) -> bytes:
-    try:
-        body = read_regular(path, max_bytes)
-    except NotRegularFile as exc:
-        if exc.kind == "a folder":
-            raise FetchError(
-                url, f"'{path}' is a folder; list its files with: kurt map {path}"
-            ) from None
-        raise FetchError(url, f"'{path}' is {exc.kind}; only regular files are read") from None
-    except TooLargeFile:
-        raise FetchError(
-            url, f"file larger than the {max_bytes}-byte limit ([fetch].max_bytes)"
-        ) from None
-    except FileNotFoundError:
-        raise FetchError(url, f"no such file: {path}") from None
-    except PermissionError:
-        raise FetchError(url, f"permission denied: {path}") from None
-    except OSError as exc:
-        raise FetchError(url, f"cannot read {path}: {exc.strerror or exc}") from None
+    if path.is_dir():
+        raise FetchError(url, f"'{path}' is a folder; list its files with: kurt map {path}")
+    body = read_source(url, path, max_bytes)
     if b"\x00" in body[:8192]:  # text never holds NUL bytes; binaries nearly always do
         raise FetchError(url, f"'{path.name}' is a binary file, not HTML, Markdown or text")
     return body
