@@ -261,12 +261,13 @@ def test_a_server_dripping_bytes_is_cut_off_at_the_deadline(
     (project / "kurt.toml").write_text(
         "[fetch]\ntimeout = 1\nretries = 1\nbackoff = 0\n", encoding="utf-8"
     )
-    url = hostile.route("/drip", drip(every=0.2, most=150))  # 30 s if waited for
+    url = hostile.route("/drip", drip(every=0.2, most=400))  # 80 s if waited for
     started = time.monotonic()
     done = run_kurt("fetch", url, cwd=project)
     assert done.exit_code == 1
     assert f"error: {url}: timed out after 2 tries of 1 s\n" in done.stderr
-    assert time.monotonic() - started < 25  # generous: two tries of 1 s and a start-up
+    # Generous: two tries of 1 s and a start-up, on a machine that may be busy.
+    assert time.monotonic() - started < 60
 
 
 @pytest.mark.slow  # kurt processes
