@@ -40,16 +40,20 @@ class Router:
         """The engine for ``url``: ``explicit`` (``--engine``) when given, else
         the first matching route, else the most specific declared pattern, else
         ``default``; with how every candidate fared."""
-        if explicit is None:
+        target = target_of(url)
+        if explicit is not None:  # --engine decides: no manifest needs reading
+            candidates: list[Candidate] = []
+        else:
             self.check_routes()
-        if self._candidates is None:
-            self._candidates = self.registry.routes()
+            if self._candidates is None:
+                self._candidates = self.registry.routes()
+            candidates = self._candidates
         return choose(
-            target_of(url),
+            target,
             default=default,
             explicit=explicit,
             routes=self.routes,
-            candidates=self._candidates,
+            candidates=candidates,
             routes_name=f"[{self.section}.routes]",
         )
 
