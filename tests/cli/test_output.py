@@ -98,3 +98,19 @@ def test_the_demo_at_80_columns_breaks_no_header_and_no_word(
             assert re.search(r"^source:", out, re.M), out
         if args[:2] == ["skill", "info"]:
             assert "source: project  required: no  secret: no" in out
+
+
+def test_a_long_problem_is_printed_under_the_skills_table_not_wrapped_in_a_cell(
+    demo: Path, run_kurt: Callable[..., tuple[int, str, str]]
+) -> None:
+    with (demo / "kurt.toml").open("a", encoding="utf-8") as toml:
+        toml.write("colour = 1\n")  # a setting site-digest does not declare
+
+    code, out, _ = run_kurt("config", "skills", cwd=demo, env={"COLUMNS": "80"})
+
+    assert code == 0
+    assert too_long(out) == []
+    assert rich_headers(out)[1] == ["skill", "enabled", "why", "settings (source)"]
+    problem = out[out.index("\nsite-digest:") + 1 :]
+    assert "unknown setting 'skills.site-digest.colour'" in " ".join(problem.split())
+    assert "hint: settings of 'site-digest': label, max_words" in problem

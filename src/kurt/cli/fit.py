@@ -142,14 +142,15 @@ def shorten(word: str, size: int) -> str:
     return word[:head] + ELLIPSIS + (word[-tail:] if tail else "")
 
 
-def wrap(text: str, size: int) -> list[str]:
+def wrap(text: str, size: int, *, whole: bool = False) -> list[str]:
     """``text`` in lines of at most ``size`` characters, broken between words
-    only; a word longer than ``size`` is shortened (:func:`shorten`)."""
+    only; a word longer than ``size`` is shortened (:func:`shorten`), or with
+    ``whole`` kept whole on a line of its own (a file named in a message)."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
         current = ""
         for word in paragraph.split(" "):
-            word = shorten(word, size)
+            word = word if whole else shorten(word, size)
             if current and len(current) + 1 + len(word) > size:
                 lines.append(current)
                 current = word

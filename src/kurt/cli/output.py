@@ -149,7 +149,7 @@ def _print_notes(caption: Sequence[str], below: Sequence[str], room: int) -> Non
     if caption and len(together) <= room:
         caption = [together]  # `source: project  required: no` on one line
     for note in [*caption, *below]:
-        lines = wrap(note, room - 2)
+        lines = wrap(note, room - 2, whole=True)  # a path in a problem stays whole
         click.echo(lines[0])
         for line in lines[1:]:
             click.echo(f"  {line}")
