@@ -233,7 +233,7 @@ def test_a_misspelt_input_field_gets_a_did_you_mean(run_kurt: Run) -> None:
         "Error: Invalid input for tool 'map': field 'source': Field required; "
         "field 'sorce': Extra inputs are not permitted; did you mean 'source'?\n"
         "  hint: 'map' takes: source (required), engine=None, depth=None, max_urls=None, "
-        "include=None, exclude=None; its schema: kurt tool info map\n"
+        "include=None, exclude=None, fetch=False; its schema: kurt tool info map\n"
     )
 
 

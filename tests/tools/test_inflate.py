@@ -77,6 +77,14 @@ def test_raw_deflate_is_read_too() -> None:
     assert inflate(raw, ["deflate"], 100) == b"raw deflate"
 
 
+@pytest.mark.parametrize("pack_deflate", [zlib.compress, lambda d: zlib.compress(d, wbits=-15)])
+def test_deflate_arriving_one_byte_at_a_time_is_read(pack_deflate: object) -> None:
+    # Whether deflate is zlib-wrapped shows only in its first two bytes.
+    packed = pack_deflate(b"<p>hello</p>")  # type: ignore[operator]
+    inflater = Inflater(["deflate"], limit=100)
+    assert b"".join(inflater.feed(packed[i : i + 1]) for i in range(len(packed))) == b"<p>hello</p>"
+
+
 def test_concatenated_gzip_members_are_all_read() -> None:
     assert inflate(gzip.compress(b"one ") + gzip.compress(b"two"), ["gzip"], 100) == b"one two"
 

@@ -45,6 +45,7 @@ class _Layer:
     def __init__(self, coding: str) -> None:
         self.coding = coding
         self._stream: zlib._Decompress | None = None
+        self._head = b""  # deflate's first byte, kept until the second tells its wrapping
 
     def _open(self, data: bytes) -> zlib._Decompress:
         if self.coding == "gzip":
@@ -54,6 +55,11 @@ class _Layer:
         return zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
 
     def pieces(self, data: bytes) -> Iterator[bytes]:
+        if self._stream is None and self.coding == "deflate":
+            data, self._head = self._head + data, b""
+            if len(data) < 2:  # a chunk of one byte cannot say which deflate it is
+                self._head = data
+                return
         while data:
             if self._stream is None:
                 self._stream = self._open(data)
