@@ -182,3 +182,36 @@ def test_a_skill_py_past_the_bound_is_refused(
     code = write(tmp_path, "from kurt import Tool\nclass A(Tool): ...\n")
     [problem] = codecheck.check_implements_code(code, [tool("A")], F, on_line_8)
     assert problem.message == f"cannot read skill.py: {code} is larger than the 10-byte limit"
+
+
+# --- commands against their modules (static) ------------------------------------------------
+
+
+def test_each_command_entry_names_a_module_that_defines_it(tmp_path: Path) -> None:
+    (tmp_path / "cli.py").write_text(
+        "import click\nfrom .helpers import build as made\n\n\n"
+        "@click.command()\ndef main():\n    pass\n\n\ngroup = click.Group('g')\n"
+    )
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("def run():\n    pass\n")
+    (tmp_path / "broken.py").write_text("def main(:\n")
+    commands = [
+        {"name": "a", "entry": "cli:main"},
+        {"name": "b", "entry": "cli:group"},
+        {"name": "c", "entry": "cli:made"},
+        {"name": "d", "entry": "pkg:run"},
+        {"name": "e", "entry": "cli:mian"},
+        {"name": "f", "entry": "missing:main"},
+        {"name": "g", "entry": "broken:main"},
+    ]
+    lines = {f"commands[{i}]": 20 + i for i in range(len(commands))}
+    problems = codecheck.check_commands_code(tmp_path, commands, F, lines.__getitem__)
+    assert [(p.file, p.line, p.message) for p in problems] == [
+        (str(F), 24, "command 'e': cli.py defines no 'mian'; did you mean 'main'?"),
+        (
+            str(F),
+            25,
+            f"command 'f': entry 'missing:main' names missing.py, which is missing from {tmp_path}",
+        ),
+        (str(tmp_path / "broken.py"), 1, "broken.py does not parse: invalid syntax"),
+    ]

@@ -206,8 +206,73 @@ def check_implements_code(
     return problems
 
 
+def check_commands_code(
+    folder: Path,
+    commands: Sequence[Mapping[str, Any]],
+    manifest_file: Path | None,
+    at: Lines,
+) -> list[Problem]:
+    """Each command's ``entry`` (``module:attribute``) names a module of the
+    skill folder that defines the attribute at module level. Static only: the
+    module is parsed, never run (whether it is a click command is checked
+    when it runs, or by an import-checking validate)."""
+    problems = []
+    for index, item in enumerate(commands):
+        module_part, _, attribute = str(item["entry"]).partition(":")
+        if not module_part or not attribute:
+            continue  # the manifest rule says what is wrong with it
+        line = at(f"commands[{index}]")
+        path = folder.joinpath(*module_part.split("."))
+        code = path.with_suffix(".py")
+        if not code.is_file() and (path / "__init__.py").is_file():
+            code = path / "__init__.py"
+        try:
+            source = read_regular(code, MAX_SOURCE_BYTES).decode("utf-8")
+            tree = ast.parse(source, filename=str(code))
+        except FileNotFoundError:
+            message = (
+                f"command '{item['name']}': entry '{item['entry']}' names {code.name}, which "
+                f"is missing from {folder}"
+            )
+            problems.append(Problem.at(manifest_file, line, message))
+            continue
+        except SyntaxError as exc:
+            problems.append(Problem.at(code, exc.lineno, f"{code.name} does not parse: {exc.msg}"))
+            continue
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError, MemoryError) as exc:
+            problems.append(Problem.at(code, None, f"cannot read {code.name}: {exc}"))
+            continue
+        defined = _module_names(tree.body)
+        first = attribute.split(".")[0]
+        if first not in defined:
+            message = f"command '{item['name']}': {code.name} defines no '{first}'"
+            close = did_you_mean(first, sorted(defined))
+            if close is not None:
+                message += f"; did you mean '{close}'?"
+            problems.append(Problem.at(manifest_file, line, message))
+    return problems
+
+
+def _module_names(body: list[ast.stmt]) -> set[str]:
+    """The names a module binds at import (functions, classes, assignments, imports)."""
+    names: set[str] = set()
+    for node in _module_level(body):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(t.id for t in targets if isinstance(t, ast.Name))
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return names
+
+
 def code_checks(folder: Path, front: FrontMatter, manifest: PlainManifest) -> list[Problem]:
-    """Every rule about ``skill.py`` (static)."""
-    return check_implements_code(
-        folder / "skill.py", manifest["implements"], front.path, front.line_of
-    )
+    """Every rule about the skill's code (static): ``skill.py`` and the
+    modules its commands name."""
+    return [
+        *check_implements_code(
+            folder / "skill.py", manifest["implements"], front.path, front.line_of
+        ),
+        *check_commands_code(folder, manifest.get("commands") or (), front.path, front.line_of),
+    ]

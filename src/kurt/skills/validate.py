@@ -132,8 +132,9 @@ def _open_format(record: SkillRecord, problems: list[SkillProblem], imported: bo
 
 
 def _code_problems(record: SkillRecord) -> list[SkillProblem]:
-    """The static checks of skill.py (the manifest is parsed again for them)."""
-    if not record.provides or record.manifest_path is None:
+    """The static checks of skill.py and of the modules the skill's commands
+    name (the manifest is parsed again for them)."""
+    if not (record.provides or record.extra.get("commands")) or record.manifest_path is None:
         return []
     from kurt.errors import ManifestError
     from kurt.skills.codecheck import code_checks
