@@ -153,7 +153,7 @@ def test_two_skills_adding_one_command_are_both_invalid_on_its_line(
     validate = run_kurt("skill", "validate", "alpha", "--json", cwd=project)
     assert validate.exit_code == 1
     [report] = json.loads(validate.stdout)
-    [error] = [e for e in report["errors"] if "archive-all" in e["message"]]
+    [error] = [e for e in report["errors"] if "is also added by" in e["message"]]
     assert (error["file"], error["line"]) == (str(project_skill / "SKILL.md"), 8)
 
     assert run_kurt("config", "skills", "disable", "beta", cwd=project).exit_code == 0
