@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.pool import StaticPool
 
-from kurt.db.tables import metadata
+from kurt.db.tables import FAILED, documents, metadata
 
 __all__ = ["create_schema", "open_engine", "write_transaction"]
 
@@ -47,7 +47,44 @@ def create_schema(engine: Engine) -> None:
     with write_transaction(engine) as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
+        _upgrade(conn)
         metadata.create_all(conn, checkfirst=True)
+
+
+def _upgrade(conn: Connection) -> None:
+    """Bring a database made by an earlier Kurt to the current tables, its rows kept.
+
+    The first layout of ``documents`` had no pipeline columns (``source``,
+    ``mapper``, ``mapped_at``, the claims), required ``attempted_at`` (a mapped
+    URL has none) and called a failure ``error``. SQLite cannot drop a NOT NULL,
+    so the table is rebuilt: its rows copied aside, the table created anew, the
+    rows copied back, all inside the schema lock's transaction.
+    """
+    from sqlalchemy import inspect
+
+    inspector = inspect(conn)
+    if not inspector.has_table("documents"):
+        return
+    present = {column["name"] for column in inspector.get_columns("documents")}
+    wanted = [column.name for column in documents.columns]
+    if set(wanted) <= present:
+        return
+    # New ids, in the old order: a copied id would leave PostgreSQL's sequence behind.
+    kept = [name for name in wanted if name in present and name != "id"]
+    # A plain copy first: renaming would keep the old indexes' and constraints'
+    # names, which the new table's then clash with.
+    conn.execute(text("CREATE TABLE documents_before_upgrade AS SELECT * FROM documents"))
+    conn.execute(text("DROP TABLE documents"))
+    documents.create(conn)
+    columns = ", ".join(f'"{name}"' for name in kept)
+    conn.execute(
+        text(
+            f"INSERT INTO documents ({columns}) "
+            f"SELECT {columns} FROM documents_before_upgrade ORDER BY id"
+        )
+    )
+    conn.execute(text("DROP TABLE documents_before_upgrade"))
+    conn.execute(text("UPDATE documents SET status = :new WHERE status = 'error'"), {"new": FAILED})
 
 
 @contextmanager
