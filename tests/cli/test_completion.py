@@ -179,3 +179,16 @@ def test_completion_imports_no_skill_code_and_no_pydantic(
         assert outcome[1]  # it did complete something
         assert not {"pydantic", "pydantic_settings", "rich", "httpx"} & imported, line
     assert not (tmp_path / "imported").exists()
+
+
+def test_workflow_names_complete(run_kurt: Run, site: Path) -> None:
+    folder = site / "workflows"
+    folder.mkdir()
+    for name in ("digest", "daily-crawl"):
+        (folder / f"{name}.toml").write_text(
+            f'[workflow]\nname = "{name}"\ndescription = "d"\n\n'
+            '[[steps]]\nid = "m"\ntool = "map"\ninput = { source = "docs/" }\n',
+            encoding="utf-8",
+        )
+    assert complete(run_kurt, "kurt workflow run ", site) == ["plain,daily-crawl", "plain,digest"]
+    assert complete(run_kurt, "kurt workflow info di", site) == ["plain,digest"]

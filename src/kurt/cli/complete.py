@@ -4,7 +4,8 @@ click completes command and option names by itself (``_KURT_COMPLETE``, the
 script ``kurt completion SHELL`` prints); the functions here are the
 ``shell_complete`` callbacks of the arguments and options that take a name
 Kurt knows only from the project: ``tool run NAME``, ``tool info NAME``,
-``skill info|validate NAME``, ``fetch --engine``, ``map --engine`` and
+``skill info|validate NAME``, ``fetch --engine``, ``map --engine``,
+``workflow info|run|validate NAME`` and
 ``config skills enable|disable|set|unset NAME [KEY]``.
 
 Each TAB is a new process, so the names come from where ``kurt tool list``
@@ -98,3 +99,17 @@ def setting_keys(ctx: click.Context, param: click.Parameter, incomplete: str) ->
         if isinstance(name, str):
             keys = list(_manager(ctx).record(name).settings)
     return _items(keys, incomplete)
+
+
+def workflow_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> Items:
+    """Every workflow's name: the project's workflows/ and those skills declare
+    (read as ``kurt workflow list`` reads them: TOML, no skill code)."""
+    names: set[str] = set()
+    with _quiet():
+        from kurt.cli.state import CliState
+        from kurt.workflows.load import find_workflows
+
+        state = CliState(project=ctx.find_root().params.get("project"))
+        found = find_workflows(state.locations.project_root, state.runtime.skills)
+        names = {loaded.workflow.name for loaded in found}
+    return _items(names, incomplete)

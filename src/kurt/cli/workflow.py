@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from kurt.cli.complete import workflow_names
 from kurt.cli.output import print_json, print_listing
 from kurt.cli.state import CliState
 
@@ -70,7 +71,7 @@ def workflow_list(state: CliState, as_json: bool) -> None:
 
 
 @workflow_group.command("info")
-@click.argument("name")
+@click.argument("name", shell_complete=workflow_names)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @click.pass_obj
 def workflow_info(state: CliState, name: str, as_json: bool) -> None:
@@ -107,7 +108,7 @@ def workflow_info(state: CliState, name: str, as_json: bool) -> None:
 
 
 @workflow_group.command("validate")
-@click.argument("target", required=False)
+@click.argument("target", required=False, shell_complete=workflow_names)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @click.pass_obj
 def workflow_validate(state: CliState, target: str | None, as_json: bool) -> None:
@@ -165,7 +166,7 @@ def _chosen(state: CliState, target: str | None) -> list[Loaded]:
 
 
 @workflow_group.command("run")
-@click.argument("name")
+@click.argument("name", shell_complete=workflow_names)
 @click.option("--input", "raw_input", metavar="JSON", help="Inputs as a JSON object.")
 @click.option(
     "-p",
