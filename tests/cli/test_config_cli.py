@@ -478,7 +478,7 @@ def test_help_documents_the_editor_directive() -> None:
 
 # -- a misspelt section or key is never ignored ---------------------------------------------
 
-SECTIONS_HINT = "  hint: sections of kurt.toml: [fetch], [map], [database], [mcp], [skills]\n"
+SECTIONS_HINT = "  hint: sections of kurt.toml: [fetch], [map], [database], [mcp], [llm], [skills]\n"
 MISSPELT = [
     (
         '[skils]\ndisabled = ["crawler"]\n',
@@ -857,7 +857,7 @@ SECTION_TYPO = (
     "environment variable KURT_FECTH__TIMEOUT names no section of kurt.toml;"
     " did you mean KURT_FETCH__TIMEOUT?\n"
     "  hint: unset KURT_FECTH__TIMEOUT; the sections are KURT_FETCH__<KEY>, KURT_MAP__<KEY>,"
-    " KURT_DATABASE__<KEY>, KURT_MCP__<KEY> and KURT_SKILLS__<SKILL>__<KEY>"
+    " KURT_DATABASE__<KEY>, KURT_MCP__<KEY>, KURT_LLM__<KEY> and KURT_SKILLS__<SKILL>__<KEY>"
 )
 
 

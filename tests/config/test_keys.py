@@ -14,6 +14,7 @@ from kurt.config.model import (
     DatabaseSection,
     FetchSection,
     KurtConfig,
+    LlmSection,
     MapSection,
     McpSection,
     load_config,
@@ -28,6 +29,7 @@ def test_the_key_lists_mirror_the_pydantic_sections_in_order() -> None:
     assert SECTIONS["map"] == tuple(MapSection.model_fields)
     assert SECTIONS["database"] == tuple(DatabaseSection.model_fields)
     assert SECTIONS["mcp"] == tuple(McpSection.model_fields)
+    assert SECTIONS["llm"] == tuple(LlmSection.model_fields)
 
 
 TYPOS = [

@@ -160,7 +160,7 @@ def test_misspelt_section_is_an_error_naming_it(
         load_config(locations)
     assert str(caught.value) == (
         f"{locations.project_file}:4: unknown key 'mapp'; did you mean 'map'?\n"
-        "  hint: sections of kurt.toml: [fetch], [map], [database], [mcp], [skills]"
+        "  hint: sections of kurt.toml: [fetch], [map], [database], [mcp], [llm], [skills]"
     )
 
 

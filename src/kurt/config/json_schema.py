@@ -3,7 +3,7 @@
 Editors that validate TOML against JSON Schema (Taplo, and through it the
 "Even Better TOML" extension of VS Code) then complete keys and flag wrong
 values as you type. The schema covers Kurt's own sections (``[fetch]``,
-``[map]``, ``[database]``, ``[mcp]``, from :class:`kurt.config.model.KurtConfig`), the
+``[map]``, ``[database]``, ``[mcp]``, ``[llm]``, from :class:`kurt.config.model.KurtConfig`), the
 ``[skills]`` section (``paths``, ``enabled``, ``disabled``) and, for each
 discovered skill, its ``[skills.<name>]`` table built from its SKILL.md
 settings schema (no skill code is imported). See docs/configuration.md.
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from kurt.config.model import DatabaseSection, FetchSection, MapSection, McpSection
+from kurt.config.model import DatabaseSection, FetchSection, LlmSection, MapSection, McpSection
 from kurt.config.settings_model import specs
 
 SCHEMA_DIALECT = "http://json-schema.org/draft-07/schema#"
@@ -43,6 +43,7 @@ def kurt_toml_schema(skills: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
             "map": _section(MapSection),
             "database": _section(DatabaseSection),
             "mcp": _section(McpSection),
+            "llm": _section(LlmSection),
             "skills": {
                 "type": "object",
                 "description": "Which skills are searched and enabled, and their settings.",

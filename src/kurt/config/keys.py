@@ -39,6 +39,7 @@ SECTIONS: dict[str, tuple[str, ...] | None] = {
     "map": ("engine", "max_depth", "max_urls", "include", "exclude", "routes"),
     "database": ("url",),
     "mcp": ("include", "exclude"),
+    "llm": ("model", "timeout", "max_tokens"),
     "skills": None,
 }
 

@@ -123,6 +123,32 @@ class McpSection(BaseModel):
     )
 
 
+class LlmSection(BaseModel):
+    """``[llm]`` (and ``[skills.NAME.llm]``): the model ``context.llm`` asks."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str | None = Field(
+        default=None,
+        description='pydantic-ai\'s "provider:model" name, e.g. "openai:gpt-4o-mini" '
+        '("test": pydantic-ai\'s offline test model); unset: skills that need a model '
+        "are unusable.",
+    )
+    timeout: float | None = Field(
+        default=None, gt=0, description="Seconds one request may take; unset: the provider's."
+    )
+    max_tokens: int | None = Field(
+        default=None, gt=0, description="Most tokens one answer may hold; unset: the provider's."
+    )
+
+    @field_validator("model")
+    @classmethod
+    def _provider_named(cls, model: str | None) -> str | None:
+        if model is not None and model != "test" and ":" not in model.strip(":"):
+            raise ValueError(f'expected "provider:model" (e.g. "openai:{model}")')
+        return model
+
+
 class KurtConfig(BaseSettings):
     """The merged configuration of one project and one user."""
 
@@ -137,6 +163,7 @@ class KurtConfig(BaseSettings):
     map: MapSection = Field(default_factory=MapSection)
     database: DatabaseSection = Field(default_factory=DatabaseSection)
     mcp: McpSection = Field(default_factory=McpSection)
+    llm: LlmSection = Field(default_factory=LlmSection)
     skills: dict[str, Any] = Field(default_factory=dict, exclude=True)
 
     @classmethod
