@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from kurt.config.model import KurtConfig
     from kurt.config.settings import ResolvedSettings
     from kurt.core.context import ToolContext
+    from kurt.core.llm import LlmClient
     from kurt.db.store import Database
     from kurt.skills.manager import SkillManager
     from kurt.skills.record import SkillRecord
@@ -108,7 +109,9 @@ class Runtime:
         self.prepare_registries()
         # Kurt's configuration too is read when first used: a skill's tool that
         # reads none of [fetch], [map] or [database] never imports pydantic-settings.
-        resources = RunResources(self._open_database, self._open_client, lambda: self.config)
+        resources = RunResources(
+            self._open_database, self._open_client, lambda: self.config, self._open_llm
+        )
         try:
             # Inside the resources: a lifespan may still use the database or
             # the client while it exits.
@@ -123,6 +126,20 @@ class Runtime:
         from kurt.db import open_database
 
         return open_database(self.locations, self.config)
+
+    def _open_llm(self, skill: str | None) -> LlmClient:
+        """``context.llm``: a client asking ``[llm] model`` (pydantic-ai is
+        imported only when it first asks)."""
+        from kurt.core.llm import LlmClient, LlmOptions
+
+        section = self.config.llm
+        return LlmClient(
+            LlmOptions(
+                model=section.model,
+                timeout=section.timeout,
+                max_tokens=section.max_tokens,
+            )
+        )
 
     def _open_client(self) -> httpx.AsyncClient:
         from kurt.tools.http import make_client

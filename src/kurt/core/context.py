@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     import httpx
 
     from kurt.core.lifespan import LifespanScope
+    from kurt.core.llm import LlmClient
     from kurt.core.progress import ProgressCallback
     from kurt.core.resources import RunResources
     from kurt.core.result import ToolResult
@@ -68,8 +69,9 @@ class ToolContext:
     ``progress`` is where a fetcher or mapper reports the steps of a long job
     (a crawl, page by page); ``None`` when nobody is watching.
 
-    ``db`` and ``http`` are given (``ToolContext(db=..., http=...)``) or, in a
-    run Kurt made, opened from ``resources`` the first time a tool reads them.
+    ``db``, ``http`` and ``llm`` are given (``ToolContext(db=..., http=...)``)
+    or, in a run Kurt made, opened from ``resources`` the first time a tool
+    reads them.
 
     ``state`` is what the running skill's ``lifespan(context)`` yielded
     (``None`` without one); ``lifespans`` is the scope of the command,
@@ -80,7 +82,7 @@ class ToolContext:
     _db: Any = attrs.field(default=None, alias="db")
     _http: httpx.AsyncClient | None = attrs.field(default=None, alias="http")
     resources: RunResources | None = None
-    llm: Any = None
+    _llm: LlmClient | None = attrs.field(default=None, alias="llm")
     settings: Any = attrs.field(factory=SimpleNamespace)
     _config: Any = attrs.field(default=None, alias="config")
     skill: str | None = None
@@ -113,6 +115,22 @@ class ToolContext:
         if self._http is None and self.resources is not None:
             return self.resources.http
         return self._http
+
+    @property
+    def llm(self) -> LlmClient | None:
+        """The running skill's language model client (:mod:`kurt.core.llm`):
+        ``await context.llm.complete(prompt, output_type=Model)``; ``None``
+        when this context has none (a run Kurt made always has one)."""
+        if self._llm is None and self.resources is not None:
+            return self.resources.llm_for(self.skill)
+        return self._llm
+
+    def opened_llm(self) -> LlmClient | None:
+        """The client :attr:`llm` gives, only if it was made already (so
+        that reading its usage never makes one)."""
+        if self._llm is None and self.resources is not None:
+            return self.resources.opened_llm(self.skill)
+        return self._llm
 
     def for_skill(self, skill: str | None) -> ToolContext:
         """This context with ``skill``'s settings in place of the current ones."""

@@ -61,6 +61,7 @@ async def execute_tool(
         ) from None
 
     run_context = await context.enter(entry.skill)  # the skill's lifespan, once per scope
+    llm_before = _llm_usage(run_context)
     started_at = datetime.now(UTC)
     start = time.perf_counter()
     try:
@@ -83,7 +84,33 @@ async def execute_tool(
         "started_at": started_at.isoformat(),
         "duration_ms": duration_ms,
     }
+    llm = _llm_spent(run_context, llm_before)
+    if llm is not None:
+        result.metadata["llm"] = llm
     return result
+
+
+def _llm_usage(context: ToolContext) -> tuple[int, int, int]:
+    """(input tokens, output tokens, requests) spent by ``context``'s client so far."""
+    client = context.opened_llm()
+    usage = getattr(client, "usage", None)
+    if usage is None:
+        return (0, 0, 0)
+    return (usage.input_tokens, usage.output_tokens, usage.requests)
+
+
+def _llm_spent(context: ToolContext, before: tuple[int, int, int]) -> dict[str, Any] | None:
+    """What the tool's run asked of its model (``metadata["llm"]``), or ``None``
+    when it asked nothing; tools it ran in turn with the same client count too."""
+    after = _llm_usage(context)
+    if after[2] == before[2]:
+        return None
+    return {
+        "model": getattr(context.opened_llm(), "model_name", None),
+        "input_tokens": after[0] - before[0],
+        "output_tokens": after[1] - before[1],
+        "requests": after[2] - before[2],
+    }
 
 
 def _failed(name: str, exc: KurtError) -> ToolResult:

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import httpx
 
+    from kurt.core.llm import LlmClient
+
 
 class RunResources:
     """The run's database and shared client, opened when first asked for.
@@ -27,6 +29,7 @@ class RunResources:
         open_db: Callable[[], Any],
         open_http: Callable[[], httpx.AsyncClient],
         open_config: Callable[[], Any] | None = None,
+        open_llm: Callable[[str | None], LlmClient] | None = None,
     ) -> None:
         self._open_db = open_db
         self._open_http = open_http
@@ -34,6 +37,8 @@ class RunResources:
         self._db: Any = None
         self._http: httpx.AsyncClient | None = None
         self._config: Any = None
+        self._open_llm = open_llm
+        self._llm: dict[str | None, LlmClient] = {}
 
     @property
     def config(self) -> Any:
@@ -53,6 +58,18 @@ class RunResources:
         if self._http is None:
             self._http = self._open_http()
         return self._http
+
+    def llm_for(self, skill: str | None) -> LlmClient | None:
+        """``skill``'s language model client (``[llm]`` with the skill's own
+        ``[skills.NAME.llm]``), made on first use; ``None`` when none can be."""
+        client = self._llm.get(skill)
+        if client is None and self._open_llm is not None:
+            client = self._llm[skill] = self._open_llm(skill)
+        return client
+
+    def opened_llm(self, skill: str | None) -> LlmClient | None:
+        """``skill``'s client if :meth:`llm_for` made it already."""
+        return self._llm.get(skill)
 
     @property
     def opened(self) -> list[str]:
