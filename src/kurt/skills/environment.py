@@ -1,4 +1,5 @@
-"""Whether this machine can run a skill: ``requires_python``, ``requires``, ``requires_env``.
+"""Whether this machine can run a skill: ``requires_python``, ``requires``,
+``requires_env``, ``requires_llm``.
 
 These rules depend on the machine, not on the skill, so they are never
 cached with the manifest's facts: every listing and every run checks them
@@ -9,7 +10,8 @@ error use the same words, from :func:`unmet`.
 
 Only skills that declare requirements pay for them: ``packaging`` is imported
 for the first ``requires_python`` or ``requires``, ``importlib.metadata`` for
-the first ``requires`` (never the distributions themselves).
+the first ``requires`` (never the distributions themselves), and the kurt.toml
+files are read for ``[llm] model`` only for a skill declaring ``requires_llm``.
 """
 
 from __future__ import annotations
@@ -23,11 +25,24 @@ from typing import TYPE_CHECKING, Any
 from kurt.skills.record import ERROR, LINES, SkillProblem
 
 if TYPE_CHECKING:
+    from kurt.config.locations import Locations
     from kurt.skills.manifest.frontmatter import FrontMatter
     from kurt.skills.record import SkillRecord
 
 #: The manifest keys these rules read (in ``SkillRecord.extra``).
-KEYS = ("requires_python", "requires", "requires_env")
+KEYS = ("requires_python", "requires", "requires_env", "requires_llm")
+
+#: The project whose ``[llm] model`` ``requires_llm`` is checked against: its
+#: Locations, or the ``--project`` given (set by :func:`use_project`; ``None``:
+#: found as ``kurt`` finds it, from KURT_PROJECT_ROOT or the current folder).
+_PROJECT: list[Locations | str | None] = [None]
+
+
+def use_project(project: Locations | str | None) -> None:
+    """Check ``requires_llm`` against ``project``'s configuration from now on
+    (the skill manager and the warm listing say which project they list)."""
+    _PROJECT[0] = project
+
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -57,6 +72,7 @@ def unmet(extra: Mapping[str, Any], manifest: str) -> list[SkillProblem]:
         ),
         *check_requires(extra.get("requires") or [], manifest, lines.get("requires")),
         *check_requires_env(extra.get("requires_env") or [], manifest, lines.get("requires_env")),
+        *check_requires_llm(extra.get("requires_llm") is True, manifest, lines.get("requires_llm")),
     ]
 
 
@@ -72,6 +88,7 @@ def environment_checks(front: FrontMatter, manifest: Mapping[str, Any]) -> list[
         *check_requires_python(manifest["requires_python"], file, at("requires_python")),
         *check_requires(manifest["requires"], file, at("requires")),
         *check_requires_env(manifest["requires_env"], file, at("requires_env")),
+        *check_requires_llm(manifest["requires_llm"] is True, file, at("requires_llm")),
     ]
 
 
@@ -146,6 +163,41 @@ def check_requires_env(
             message = f"environment variable {name} is not set"
             problems.append(SkillProblem(ERROR, message, file, line, f"set it: export {name}=..."))
     return problems
+
+
+def check_requires_llm(
+    required: bool,
+    file: str | None,
+    line: int | None,
+    *,
+    locations: Locations | None = None,
+) -> list[SkillProblem]:
+    """A skill declaring ``requires_llm: true`` has a model to ask: ``[llm]
+    model`` is set (in ``locations``' kurt.toml files or the environment)."""
+    if not required:
+        return []
+    from kurt.config.llm import configured_model
+    from kurt.errors import KurtError
+
+    try:
+        where = locations if locations is not None else _project_locations()
+        model = configured_model(where)
+    except KurtError:  # an unreadable kurt.toml: the command reports it itself
+        model = None
+    if model is not None:
+        return []
+    message = "requires a language model (requires_llm), but no [llm] model is configured"
+    hint = 'set one in kurt.toml: [llm] model = "openai:gpt-4o-mini" (see: kurt config llm)'
+    return [SkillProblem(ERROR, message, file, line, hint)]
+
+
+def _project_locations() -> Locations:
+    from kurt.config.locations import Locations
+
+    project = _PROJECT[0]
+    if project is None or isinstance(project, str):
+        return Locations.discover(project)
+    return project
 
 
 def _install_hint(requirement: Any) -> str:

@@ -73,6 +73,9 @@ class SkillManager:
         use_cache: bool = True,
     ) -> None:
         self.locations = locations
+        from kurt.skills.environment import use_project
+
+        use_project(locations)  # whose [llm] model requires_llm is checked against
         # The kurt.toml stamps are taken *before* the files are read: an edit in
         # between then shows as a changed stamp, never as a stale listing.
         self._config_stamps: str | None = None

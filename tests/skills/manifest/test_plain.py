@@ -158,6 +158,7 @@ def test_the_property_is_not_vacuous() -> None:
         "requires_env": ["TOKEN"],
         "requires_api": ["web"],
         "requires_skills": ["base"],
+        "requires_llm": True,
         "implements": [{"type": "tool", "class": "A", "name": "archive", "description": "d"}],
         "settings": {"timeout": {"type": "float", "default": 30, "secret": False}},
         "workflows": ["digest.toml"],

@@ -81,7 +81,7 @@ if TYPE_CHECKING:
 # 15: the human table's cells; 16: the workflows key and its line;
 # 17: the commands key and each command's line; 18: url_patterns and priority of
 # provided names; 19: the listing's skill commands.
-FORMAT = 19
+FORMAT = 20
 MAGIC = f"kurt skill listing {FORMAT}"
 POINTER_MAGIC = f"kurt skill listing pointer {FORMAT}"
 SEP = "\x00"

@@ -438,7 +438,9 @@ def _pointed(project: str | None) -> tuple[str, list[tuple[str, str, bool]], Sta
     """The snapshot, roots and enabled state the pointer of ``project`` records,
     if kurt.toml and the trust record are as they were."""
     from kurt.config.locations import cache_text, home_text, project_root_text
+    from kurt.skills.environment import use_project
 
+    use_project(project)  # whose [llm] model requires_llm is checked against
     root = project_root_text(project)
     if root is False:
         return None

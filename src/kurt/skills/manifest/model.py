@@ -119,6 +119,8 @@ class Manifest(BaseModel):
     requires_env: list[str] = Field(default_factory=list)
     requires_api: list[str] = Field(default_factory=list)
     requires_skills: list[str] = Field(default_factory=list)
+    # Asks a language model through context.llm: unusable while no [llm] model is set.
+    requires_llm: bool = False
     implements: list[Implementation] = Field(default_factory=list)
     settings: dict[str, SettingSpec] = Field(default_factory=dict)
     # Workflow files (TOML) relative to the skill's folder (SPEC section 11).

@@ -43,6 +43,7 @@ KURT_KEYS = (
     "requires_env",
     "requires_api",
     "requires_skills",
+    "requires_llm",
     "implements",
     "settings",
     "workflows",
@@ -157,6 +158,7 @@ def _plain(fields: Mapping[str, Any]) -> dict[str, Any]:
     }
     for key in _REQUIRE_LISTS:
         plain[key] = _texts(get(key, []))
+    plain["requires_llm"] = _flag(get("requires_llm", False))
     plain["implements"] = [_implementation(item) for item in _list(get("implements", []))]
     plain["settings"] = {key: _setting(spec) for key, spec in _mapping(get("settings", {})).items()}
     plain["workflows"] = _texts(get("workflows", []))

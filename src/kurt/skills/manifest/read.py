@@ -33,6 +33,7 @@ _LINE_KEYS = (
     "requires",
     "requires_env",
     "requires_skills",
+    "requires_llm",
     "implements",
     "workflows",
     "commands",
