@@ -39,6 +39,7 @@ def config_group() -> None:
       kurt config skills disable legacy-crawler
       kurt config skills set web-archiver timeout 45
       kurt config schema > kurt.schema.json     for editors: completion and checks
+      kurt config llm                           the model context.llm asks, its key
     """
 
 
@@ -535,3 +536,8 @@ def _warn_state(state: CliState, name: str, *, want: bool) -> None:
         click.echo(
             f"note: '{name}' is still disabled ({reason}); check both kurt.toml files", err=True
         )
+
+
+from kurt.cli.config_llm import config_llm  # noqa: E402 (its own module, registered here)
+
+config_group.add_command(config_llm)
