@@ -63,6 +63,7 @@ from kurt.testing.contexts import (
     close_open_contexts,
     load_skill,
     make_context,
+    offline_llm,
     run_tool,
 )
 from kurt.testing.environment import SettingsEnvironment, outside, remember_outside
@@ -79,6 +80,7 @@ __all__ = [
     "kurt_project",
     "load_skill",
     "make_context",
+    "offline_llm",
     "run_tool",
 ]
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from kurt.config.locations import Locations
     from kurt.core.context import ToolContext
+    from kurt.core.llm import LlmClient
     from kurt.core.resources import RunResources
     from kurt.core.result import ToolResult
     from kurt.testing.project import KurtProject
@@ -107,7 +108,7 @@ def make_context(
     wrong type raises Kurt's ``ConfigError``. Without it, a mapping becomes an
     attribute namespace as given (any other object is used as is).
     ``resources`` are the context's other fields (``db``, ``http``, ``llm``,
-    ``config``).
+    ``config``); ``llm`` is :func:`offline_llm` unless given.
 
     As in a run, ``context.http`` and ``context.db`` are opened the first time
     they are read: Kurt's ``httpx.AsyncClient`` (``[fetch]`` of ``config=``,
@@ -127,6 +128,22 @@ def make_context(
     scratch = _lazy_resources(Database.in_memory, lambda: _client(config))
     _SCRATCH.append(scratch)
     return _build_context(settings, skill_dir, scratch, resources)
+
+
+def offline_llm(model: Any = None) -> LlmClient:
+    """A ``context.llm`` that asks no network and needs no key: pydantic-ai's
+    ``TestModel`` (answers built from the output type's schema), or ``model``
+    (another pydantic-ai model, e.g. ``TestModel(custom_output_args={...})``
+    or a ``FunctionModel`` giving the answers a test wants).
+
+    :func:`make_context` gives one unless ``llm=`` is passed. A
+    :class:`~kurt.testing.KurtProject` runs as ``kurt`` does, with its
+    kurt.toml's model: ``[llm] model = "test"`` is this same offline model.
+    The client's ``usage`` counts what was asked.
+    """
+    from kurt.core.llm import LlmClient, LlmOptions
+
+    return LlmClient(LlmOptions(model="test"), model=model)
 
 
 def _client(config: Any) -> httpx.AsyncClient:
@@ -166,6 +183,7 @@ def _build_context(
     else:
         value = settings
     resources.setdefault("resources", scratch)
+    resources.setdefault("llm", offline_llm())
     return _context_class()(
         settings=value, skill=skill, settings_for=lambda _skill: value, **resources
     )
