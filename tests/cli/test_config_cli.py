@@ -478,7 +478,9 @@ def test_help_documents_the_editor_directive() -> None:
 
 # -- a misspelt section or key is never ignored ---------------------------------------------
 
-SECTIONS_HINT = "  hint: sections of kurt.toml: [fetch], [map], [database], [mcp], [llm], [skills]\n"
+SECTIONS_HINT = (
+    "  hint: sections of kurt.toml: [fetch], [map], [database], [mcp], [llm], [skills]\n"
+)
 MISSPELT = [
     (
         '[skils]\ndisabled = ["crawler"]\n',
