@@ -214,12 +214,20 @@ def invalid_names(
     return [name for name, status in zip(names, stored, strict=True) if status == STATUS_INVALID]
 
 
+#: The ``--project`` of the listing :func:`_pointed` answers (empty: the
+#: manager's, which it tells :mod:`kurt.skills.environment` itself).
+_POINTED: list[str | None] = []
+
+
 def _unmet(needs_text: str) -> dict[int, list[str]] | None:
     """Row -> what this machine lacks to run it, for the skills that declare
     requirements (checked now: the environment is never cached)."""
     import json
 
-    from kurt.skills.environment import unmet
+    from kurt.skills.environment import unmet, use_project
+
+    if _POINTED:
+        use_project(_POINTED[0])  # requires_llm reads that project's [llm]
 
     try:
         needs = json.loads(needs_text)
@@ -438,9 +446,8 @@ def _pointed(project: str | None) -> tuple[str, list[tuple[str, str, bool]], Sta
     """The snapshot, roots and enabled state the pointer of ``project`` records,
     if kurt.toml and the trust record are as they were."""
     from kurt.config.locations import cache_text, home_text, project_root_text
-    from kurt.skills.environment import use_project
 
-    use_project(project)  # whose [llm] model requires_llm is checked against
+    _POINTED[:] = [project]  # whose [llm] model requires_llm is checked against
     root = project_root_text(project)
     if root is False:
         return None
