@@ -93,3 +93,24 @@ def test_outside_a_project_there_is_nothing_to_list(invoke: Callable[..., Any]) 
         "Error: there is no Kurt project here, so nothing is stored\n"
         "  hint: run `kurt init` to make one, then `kurt map` or `kurt fetch`\n"
     )
+
+
+def test_a_piped_listing_at_80_columns_keeps_every_url_whole(
+    project: Path, monkeypatch: pytest.MonkeyPatch, invoke: Callable[..., Any]
+) -> None:
+    # URLs are what a user copies from the listing: shortened to `https:…a`,
+    # or broken over lines, they are useless.
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("COLUMNS", "80")
+    (project / ".kurt").mkdir()
+    long_urls = [
+        f"https://docs.example.test/guides/very/deep/section-{n}/page.html" for n in range(3)
+    ]
+    with Database(f"sqlite:///{project / '.kurt' / 'kurt.sqlite'}") as db:
+        db.save_mapped("https://docs.example.test/sitemap.xml", long_urls, engine="sitemap")
+    outcome = invoke("content", "list")
+    assert outcome.exit_code == 0
+    lines = outcome.stdout.splitlines()
+    for url in long_urls:
+        assert any(line.strip() == url for line in lines), outcome.stdout
+    assert all(len(line) <= 80 or line.strip() in long_urls for line in lines)

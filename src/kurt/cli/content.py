@@ -43,7 +43,14 @@ def content_list(state: CliState, status: str | None, source: str | None, as_jso
     if as_json:
         print_json([_fields(row) for row in rows])
         return
-    print_listing(_LISTED, [[_cell(getattr(row, c)) for c in _LISTED] for row in rows])
+    print_listing(
+        _LISTED,
+        # The URL whole, on its own line when the row is too wide: it is what a
+        # user copies; other cells are shortened.
+        [[row.url if c == "url" else _cell(getattr(row, c)) for c in _LISTED] for row in rows],
+        own_line="url",
+        tidy=True,
+    )
     click.echo(f"{len(rows)} URL(s)", err=True)
 
 
