@@ -12,6 +12,7 @@ import pytest
 
 import kurt
 from kurt import TOOLS
+from kurt.config.locations import Locations
 from kurt.errors import UntrustedProjectError, UsageError
 
 
@@ -66,3 +67,68 @@ def test_load_skills_keeps_trust(
     assert "cloned-tool" in TOOLS  # listed from its manifest
     with pytest.raises(UntrustedProjectError, match="kurt trust"):
         TOOLS.get("cloned-tool")
+
+
+# -- context.llm: a skill's own [skills.NAME.llm] and its llm_api_key ------------------
+
+LLM_SKILL = """---
+name: asker
+description: Asks a model.
+requires_llm: true
+implements:
+  - {type: tool, class: Asker, name: asker}
+settings:
+  llm_api_key: {type: str, secret: true}
+  label: {type: str, default: x}
+---
+"""
+
+
+def _llm_project(make_project: Callable[..., Path], toml: str) -> Path:
+    root = make_project(toml=toml)
+    folder = root / "skills" / "asker"
+    folder.mkdir(parents=True)
+    (folder / "SKILL.md").write_text(LLM_SKILL, encoding="utf-8")
+    (folder / "skill.py").write_text("", encoding="utf-8")
+    return root
+
+
+def test_a_skills_llm_table_overrides_llm_and_its_secret_setting_is_the_key(
+    make_project: Callable[..., Path],
+) -> None:
+    from kurt.runtime import Runtime
+
+    root = _llm_project(
+        make_project,
+        '[llm]\nmodel = "openai:gpt-4o"\ntimeout = 30\n\n'
+        '[skills.asker]\nllm_api_key = "sk-canary-key"\nlabel = "y"\n\n'
+        '[skills.asker.llm]\nmodel = "openai:gpt-4o-mini"\nmax_tokens = 200\n',
+    )
+    runtime = Runtime(Locations.discover(root))
+    client = runtime._open_llm("asker")
+    assert (client.options.model, client.options.timeout, client.options.max_tokens) == (
+        "openai:gpt-4o-mini",
+        30,
+        200,
+    )
+    assert client.options.api_key == "sk-canary-key"
+    assert "sk-canary" not in repr(client.options)
+    assert runtime.settings_for("asker").label == "y"  # the llm table is no setting
+    pytest.importorskip("openai", reason="the llm extra brings the OpenAI SDK")
+    assert client._configured().client.api_key == "sk-canary-key"
+    other = runtime._open_llm(None)  # Kurt's own code: [llm] alone, no key
+    assert (other.options.model, other.options.api_key) == ("openai:gpt-4o", None)
+
+
+def test_a_bad_value_in_a_skills_llm_table_names_the_skill_and_the_key(
+    make_project: Callable[..., Path],
+) -> None:
+    from kurt.errors import ConfigError
+    from kurt.runtime import Runtime
+
+    root = _llm_project(make_project, "[skills.asker.llm]\nmax_tokens = -1\n")
+    runtime = Runtime(Locations.discover(root))
+    with pytest.raises(ConfigError) as caught:
+        runtime._open_llm("asker")
+    assert caught.value.key == "skills.asker.llm.max_tokens"
+    assert caught.value.file == str(root / "kurt.toml")

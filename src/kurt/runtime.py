@@ -133,18 +133,55 @@ class Runtime:
         from kurt.core.llm import LlmClient, LlmOptions
 
         section = self.config.llm
+        api_key = None
+        if skill is not None:
+            section = self._skill_llm(skill, section)
+            # A secret setting `llm_api_key` of the skill is its provider key.
+            secret = getattr(self.settings_for(skill), LLM_KEY_SETTING, None)
+            reveal = getattr(secret, "get_secret_value", None)
+            api_key = reveal() if callable(reveal) else None
         return LlmClient(
             LlmOptions(
                 model=section.model,
                 timeout=section.timeout,
                 max_tokens=section.max_tokens,
+                api_key=api_key if isinstance(api_key, str) and api_key else None,
             )
         )
+
+    def _skill_llm(self, skill: str, section: Any) -> Any:
+        """``[llm]`` with ``[skills.<skill>.llm]`` over it (the user's and a
+        trusted project's tables: a skill that may not read settings gets none)."""
+        from pydantic import ValidationError
+
+        from kurt.config.model import LlmSection
+        from kurt.errors import ConfigError
+
+        record = self.skills.record(skill)
+        config, _ = self.skills.settings_sources(record.source)
+        override, where = config.llm_override(skill)
+        if not override:
+            return section
+        try:
+            return LlmSection.model_validate({**section.model_dump(), **override})
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            key = ".".join(str(part) for part in first["loc"])
+            raise ConfigError(
+                f"invalid [skills.{skill}.llm] {key}: {first['msg']}",
+                file=where,
+                key=f"skills.{skill}.llm.{key}",
+                hint="its keys are those of [llm]: model, timeout, max_tokens (kurt config llm)",
+            ) from None
 
     def _open_client(self) -> httpx.AsyncClient:
         from kurt.tools.http import make_client
 
         return make_client(self.config.fetch)
+
+
+#: The secret setting a skill declares to give ``context.llm`` its provider key.
+LLM_KEY_SETTING = "llm_api_key"
 
 
 def load_skills(project: str | os.PathLike[str] | None = None) -> Runtime:

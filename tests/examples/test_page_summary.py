@@ -23,8 +23,8 @@ def test_without_a_model_it_is_unusable_and_does_not_run(examples_project: KurtP
     assert row["status"] == "unusable"
     assert row["problems"] == [
         f"{SKILL / 'SKILL.md'}:11: requires a language model (requires_llm), but no [llm] "
-        'model is configured; set one in kurt.toml: [llm] model = "openai:gpt-4o-mini" '
-        "(see: kurt config llm)"
+        'model is configured; set one in kurt.toml: [llm] model = "openai:gpt-4o-mini", '
+        "or for this skill alone under [skills.page-summary.llm] (see: kurt config llm)"
     ]
 
     outcome = examples_project.kurt("tool", "run", "summarize", "-p", f"urls={SITE / 'index.html'}")
@@ -52,6 +52,22 @@ def test_it_summarises_the_demo_pages_offline(examples_project: KurtProject) -> 
     spent = result["metadata"]["llm"]
     assert (spent["model"], spent["requests"]) == ("test", 2)
     assert spent["input_tokens"] > 0
+
+
+def test_a_model_of_its_own_makes_it_usable_and_is_the_one_asked(
+    examples_project: KurtProject,
+) -> None:
+    document = examples_project.read_config()
+    document["skills"]["page-summary"] = {"llm": {"model": "test"}}  # [skills.page-summary.llm]
+    examples_project.write_config(document)
+    assert skill_row(examples_project, "page-summary")["status"] == "ok"
+    assert skill_row(examples_project, "page-summary")["status"] == "ok"  # from the snapshot
+
+    outcome = examples_project.kurt(
+        "tool", "run", "summarize", f"-purls={SITE / 'index.html'}", "--json"
+    )
+    assert outcome.exit_code == 0, outcome.stderr
+    assert json_of(outcome)["metadata"]["llm"]["model"] == "test"
 
 
 def test_an_authors_unit_test_chooses_the_answer() -> None:

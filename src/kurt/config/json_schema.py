@@ -108,6 +108,13 @@ def settings_schema(skill: str, schema: Mapping[str, Any]) -> dict[str, Any]:
         if spec.secret:
             prop["writeOnly"] = True
         properties[spec.key] = prop
+    if "llm" not in properties:  # [skills.<skill>.llm]: the skill's own model (SPEC 12)
+        from kurt.config.model import LlmSection
+
+        properties["llm"] = {
+            **_section(LlmSection),
+            "description": f"The model context.llm asks for skill '{skill}' (over [llm]).",
+        }
     return {
         "type": "object",
         "description": f"Settings of skill '{skill}' (from its SKILL.md).",

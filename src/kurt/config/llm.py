@@ -29,12 +29,21 @@ class LlmSource(NamedTuple):
 
 
 def llm_source(
-    locations: Locations, key: str = "model", environ: Mapping[str, str] | None = None
+    locations: Locations,
+    key: str = "model",
+    environ: Mapping[str, str] | None = None,
+    *,
+    skill: str | None = None,
 ) -> LlmSource:
-    """The raw value of ``[llm].<key>`` that applies, and where it comes from."""
+    """The raw value of ``[llm].<key>`` that applies (for ``skill``: its own
+    ``[skills.<skill>.llm]`` first), and where it comes from."""
     from kurt.config.files import read_toml
     from kurt.config.restricted import project_toml
 
+    if skill is not None:
+        own = _skill_source(locations, key, skill)
+        if own is not None:
+            return own
     environ = os.environ if environ is None else environ
     variable = f"KURT_LLM__{key.upper()}"
     if variable in environ:
@@ -50,7 +59,25 @@ def llm_source(
     return LlmSource(None, DEFAULT)
 
 
-def configured_model(locations: Locations) -> str | None:
-    """The ``[llm] model`` that applies, ``None`` when none is set."""
-    value = llm_source(locations).value
+def _skill_source(locations: Locations, key: str, skill: str) -> LlmSource | None:
+    """``[skills.<skill>.llm].<key>`` of the project's kurt.toml (as it applies)
+    or the user's, or ``None``."""
+    from kurt.config.files import read_toml
+    from kurt.config.restricted import project_toml
+
+    project = project_toml(locations)
+    found = [(project.applied, project.file)] if project is not None else []
+    found.append((read_toml(locations.user_file), locations.user_file))
+    for document, file in found:
+        skills = document.get("skills")
+        table = skills.get(skill) if isinstance(skills, dict) else None
+        llm = table.get("llm") if isinstance(table, dict) else None
+        if isinstance(llm, dict) and key in llm:
+            return LlmSource(llm[key], str(file))
+    return None
+
+
+def configured_model(locations: Locations, skill: str | None = None) -> str | None:
+    """The ``[llm] model`` that applies (to ``skill``), ``None`` when none is set."""
+    value = llm_source(locations, skill=skill).value
     return value if isinstance(value, str) and value.strip() else None

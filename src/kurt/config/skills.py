@@ -51,6 +51,10 @@ REASON_NOT_IN_ALLOW_LIST = "not-in-allow-list"
 REASON_DISABLED_LIST = "disabled-list"
 
 
+#: The subtable of ``[skills.<name>]`` that sets the skill's own model.
+LLM_TABLE = "llm"
+
+
 class SearchPath(NamedTuple):
     """One folder named in ``[skills].paths``, resolved against its file."""
 
@@ -60,11 +64,14 @@ class SearchPath(NamedTuple):
 
 
 class SettingsTable(NamedTuple):
-    """One skill's ``[skills.<name>]`` table as written in one file."""
+    """One skill's ``[skills.<name>]`` table as written in one file; its
+    ``[skills.<name>.llm]`` subtable (the skill's own model, SPEC 12) apart,
+    since it holds no setting."""
 
     scope: str  # "project" or "user"
     file: Path
     values: dict[str, Any]
+    llm: dict[str, Any] = {}  # noqa: RUF012 (never mutated)
 
 
 class SkillsConfig(NamedTuple):
@@ -112,6 +119,17 @@ class SkillsConfig(NamedTuple):
     def settings_tables(self, name: str) -> tuple[SettingsTable, ...]:
         """The skill's settings tables, highest precedence (project) first."""
         return self.tables.get(name, ())
+
+    def llm_override(self, name: str) -> tuple[dict[str, Any], Path | None]:
+        """``[skills.<name>.llm]`` merged (the project's keys over the user's),
+        and the file of the highest-precedence table holding one."""
+        merged: dict[str, Any] = {}
+        where: Path | None = None
+        for table in reversed(self.settings_tables(name)):
+            if table.llm:
+                merged.update(table.llm)
+                where = table.file
+        return merged, where
 
     def mentions(self, name: str, file: Path) -> bool:
         """Whether ``file`` names the skill ``name`` (a settings table, applied
@@ -250,7 +268,12 @@ def _parse_section(document: dict[str, Any], file: Path, scope: str) -> _Section
                 key=f"skills.{name}",
                 hint=f"write its settings under a [skills.{name}] section",
             )
-        tables[name] = SettingsTable(scope=scope, file=file, values=values)
+        llm = values.get(LLM_TABLE)
+        if isinstance(llm, dict):
+            values = {key: value for key, value in values.items() if key != LLM_TABLE}
+        tables[name] = SettingsTable(
+            scope=scope, file=file, values=values, llm=llm if isinstance(llm, dict) else {}
+        )
     return _Section(paths=paths, enabled=enabled, disabled=disabled, tables=tables)
 
 

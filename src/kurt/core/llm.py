@@ -39,12 +39,15 @@ class LlmOptions:
     """What :class:`LlmClient` asks with: ``[llm]`` of kurt.toml, as given.
 
     ``model`` is pydantic-ai's ``"provider:model"`` name (``None``: none
-    configured).
+    configured). ``api_key`` (a skill's secret ``llm_api_key`` setting) is
+    given to the provider in place of its environment variable; it is never
+    part of a repr.
     """
 
     model: str | None = None
     timeout: float | None = None
     max_tokens: int | None = None
+    api_key: str | None = attrs.field(default=None, repr=False)
 
 
 @attrs.define
@@ -117,14 +120,43 @@ class LlmClient:
         self.usage.requests += usage.requests or 0
         return result.output
 
-    def _configured(self) -> str:
+    def _configured(self) -> Any:
         if self.options.model is None:
             raise LlmError(
                 "no language model is configured for context.llm",
                 hint='set one in kurt.toml: [llm] model = "openai:gpt-4o-mini" '
                 "(see: kurt config llm)",
             )
-        return self.options.model
+        if self.options.api_key is None:
+            return self.options.model  # pydantic-ai reads the provider's variable
+        return _with_key(self.options.model, self.options.api_key)
+
+
+def _with_key(name: str, api_key: str) -> Any:
+    """The pydantic-ai model ``name`` whose provider is given ``api_key``."""
+    _agent_type()  # pydantic-ai missing: say which extra to install
+    from pydantic_ai.models import infer_model
+    from pydantic_ai.providers import infer_provider_class
+
+    def provider(provider_name: str) -> Any:
+        try:
+            provider_class: Any = infer_provider_class(provider_name)
+            return provider_class(api_key=api_key)
+        except TypeError:  # a provider that takes no key (ollama, test...)
+            raise LlmError(
+                f"the provider '{provider_name}' takes no API key, but llm_api_key is set",
+                hint="unset the skill's llm_api_key setting for this model",
+            ) from None
+
+    try:
+        return infer_model(name, provider_factory=provider)
+    except KurtError:
+        raise
+    except Exception as exc:  # an unknown provider or model name
+        raise LlmError(
+            f"the model '{name}' cannot be used: {type(exc).__name__}: {exc}",
+            hint=_provider_hint(name),
+        ) from exc
 
 
 def _agent_type() -> Any:

@@ -60,9 +60,10 @@ def requirements(extra: Mapping[str, Any]) -> dict[str, Any]:
     return found
 
 
-def unmet(extra: Mapping[str, Any], manifest: str) -> list[SkillProblem]:
+def unmet(extra: Mapping[str, Any], manifest: str, skill: str | None = None) -> list[SkillProblem]:
     """Every requirement of a skill this machine does not meet, each naming
-    ``manifest`` and the line of its key; ``extra`` holds the manifest's facts."""
+    ``manifest`` and the line of its key; ``extra`` holds the manifest's facts
+    (``skill``: its name, whose own ``[skills.NAME.llm]`` may set a model)."""
     if not declares_requirements(extra):
         return []
     lines = extra.get(LINES) or {}
@@ -72,13 +73,15 @@ def unmet(extra: Mapping[str, Any], manifest: str) -> list[SkillProblem]:
         ),
         *check_requires(extra.get("requires") or [], manifest, lines.get("requires")),
         *check_requires_env(extra.get("requires_env") or [], manifest, lines.get("requires_env")),
-        *check_requires_llm(extra.get("requires_llm") is True, manifest, lines.get("requires_llm")),
+        *check_requires_llm(
+            extra.get("requires_llm") is True, manifest, lines.get("requires_llm"), skill=skill
+        ),
     ]
 
 
 def environment_problems(record: SkillRecord) -> list[SkillProblem]:
     """:func:`unmet` for a record, from its cached facts: no manifest is parsed again."""
-    return unmet(record.extra, str(record.manifest_path))
+    return unmet(record.extra, str(record.manifest_path), record.name)
 
 
 def environment_checks(front: FrontMatter, manifest: Mapping[str, Any]) -> list[SkillProblem]:
@@ -88,7 +91,9 @@ def environment_checks(front: FrontMatter, manifest: Mapping[str, Any]) -> list[
         *check_requires_python(manifest["requires_python"], file, at("requires_python")),
         *check_requires(manifest["requires"], file, at("requires")),
         *check_requires_env(manifest["requires_env"], file, at("requires_env")),
-        *check_requires_llm(manifest["requires_llm"] is True, file, at("requires_llm")),
+        *check_requires_llm(
+            manifest["requires_llm"] is True, file, at("requires_llm"), skill=manifest["name"]
+        ),
     ]
 
 
@@ -171,6 +176,7 @@ def check_requires_llm(
     line: int | None,
     *,
     locations: Locations | None = None,
+    skill: str | None = None,
 ) -> list[SkillProblem]:
     """A skill declaring ``requires_llm: true`` has a model to ask: ``[llm]
     model`` is set (in ``locations``' kurt.toml files or the environment)."""
@@ -181,13 +187,18 @@ def check_requires_llm(
 
     try:
         where = locations if locations is not None else _project_locations()
-        model = configured_model(where)
+        model = configured_model(where, skill if isinstance(skill, str) else None)
     except KurtError:  # an unreadable kurt.toml: the command reports it itself
         model = None
     if model is not None:
         return []
     message = "requires a language model (requires_llm), but no [llm] model is configured"
-    hint = 'set one in kurt.toml: [llm] model = "openai:gpt-4o-mini" (see: kurt config llm)'
+    hint = (
+        'set one in kurt.toml: [llm] model = "openai:gpt-4o-mini", or for this skill alone'
+        f" under [skills.{skill}.llm] (see: kurt config llm)"
+        if skill
+        else 'set one in kurt.toml: [llm] model = "openai:gpt-4o-mini" (see: kurt config llm)'
+    )
     return [SkillProblem(ERROR, message, file, line, hint)]
 
 

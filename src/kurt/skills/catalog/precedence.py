@@ -273,7 +273,9 @@ def apply_state(
             problems = (*problems, *(clash.problem(record.source, manifest) for clash in live))
         shadowed = record.status == STATUS_SHADOWED
         valid = record.status != STATUS_INVALID and not live
-        unmet = tuple(unmet_here(record.extra, str(record.manifest_path))) if valid else ()
+        unmet = (
+            tuple(unmet_here(record.extra, str(record.manifest_path), record.name)) if valid else ()
+        )
         status = status_of(shadowed=shadowed, enabled=enabled, valid=valid, runnable=not unmet)
         out.append(
             record._replace(

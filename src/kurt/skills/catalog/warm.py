@@ -146,7 +146,7 @@ def answer(path: str, roots: list[tuple[str, str, bool]], state: State | None) -
     if not found.count:
         return "[]"
     count, body, trusted = found.count, found.body, found.trusted
-    unmet = _unmet(found.needs) if found.needs else {}
+    unmet = _unmet(found.needs, found.names.split(SEP)) if found.needs else {}
     if state is None and not unmet and all(trusted):
         return "[" + body.replace("\n", ", ") + "]"
     names = found.names.split(SEP)
@@ -219,7 +219,7 @@ def invalid_names(
 _POINTED: list[str | None] = []
 
 
-def _unmet(needs_text: str) -> dict[int, list[str]] | None:
+def _unmet(needs_text: str, names: list[str] | None = None) -> dict[int, list[str]] | None:
     """Row -> what this machine lacks to run it, for the skills that declare
     requirements (checked now: the environment is never cached)."""
     import json
@@ -231,7 +231,10 @@ def _unmet(needs_text: str) -> dict[int, list[str]] | None:
 
     try:
         needs = json.loads(needs_text)
-        found = {int(row): unmet(extra, manifest) for row, (manifest, extra) in needs.items()}
+        found = {
+            int(row): unmet(extra, manifest, names[int(row)] if names else None)
+            for row, (manifest, extra) in needs.items()
+        }
     except (ValueError, TypeError, AttributeError):
         return None
     return {row: [str(p) for p in problems] for row, problems in found.items() if problems}
@@ -266,7 +269,7 @@ def _states(
     :func:`status_of` (kurt.toml and the environment are never cached);
     ``unmet``: :func:`_unmet` of the snapshot when already checked."""
     if unmet is None:
-        unmet = _unmet(found.needs) if found.needs else {}
+        unmet = _unmet(found.needs, found.names.split(SEP)) if found.needs else {}
     names = found.names.split(SEP)
     stored = found.statuses.split(SEP)
     if unmet is None or len(names) != found.count or len(stored) != found.count:
@@ -394,7 +397,7 @@ def table_rows(path: str, roots: list[tuple[str, str, bool]], state: State | Non
     found = _open(path, roots)
     if found is None or not found.count or not found.cells:
         return None
-    unmet = _unmet(found.needs) if found.needs else {}
+    unmet = _unmet(found.needs, found.names.split(SEP)) if found.needs else {}
     if unmet is None:
         return None
     states = _states(found, state, unmet)
