@@ -10,7 +10,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pytest
 from hypothesis import settings
@@ -37,6 +37,11 @@ settings.load_profile("kurt")
 
 def pytest_report_header() -> str:
     return backends.report_header()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    # Again at the end: `pytest -q` (the README's command) prints no header.
+    terminalreporter.write_line(backends.report_header())
 
 
 @pytest.fixture(params=backends.BACKENDS)
