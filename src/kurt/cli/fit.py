@@ -105,7 +105,7 @@ def fit_table(
         max(_longest_line(cell) for cell in [name, *(row[i] for row in table)])
         for i, name in enumerate(names)
     ]
-    widths = _shrink(natural, least, room - cost([0] * len(names)))
+    widths = shrink(natural, least, room - cost([0] * len(names)))
     return Fitted(names, table, widths, caption, moved)
 
 
@@ -115,7 +115,7 @@ def _take(
     return [names[i] for i in keep], [[row[i] for i in keep] for row in table]
 
 
-def _shrink(natural: list[int], least: list[int], limit: int) -> list[int]:
+def shrink(natural: Sequence[int], least: Sequence[int], limit: int) -> list[int]:
     """Column widths within ``limit`` (their sum), none below its ``least``:
     taken first from the column with the most room above its least."""
     widths = [max(n, lst) for n, lst in zip(natural, least, strict=True)]

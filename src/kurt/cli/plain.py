@@ -115,16 +115,9 @@ def _fit(
         else len(head)
         for i, head in enumerate(header)
     ]
-    excess = _total(widths) - limit
-    while excess > 0:
-        # Take from the column with the most room above its longest word.
-        room, index = max((widths[i] - least[i], i) for i in range(len(widths)))
-        if room <= 0:
-            break
-        cut = min(room, excess, max(1, room // 2))
-        widths[index] -= cut
-        excess -= cut
-    return widths
+    from kurt.cli.fit import shrink  # the rich tables' fit: one rule for both
+
+    return shrink(widths, least, limit - len(GAP) * (len(widths) - 1))
 
 
 def _lines(cells: Sequence[str], widths: Sequence[int]) -> list[str]:
