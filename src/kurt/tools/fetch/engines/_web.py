@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kurt.core.engines import FetchResult
-from kurt.tools.fetch.extract import extract_async, kind_of
+from kurt.tools.fetch.extract import extract, kind_of
 from kurt.tools.http import TEXT_TYPES, DownloadPolicy, client_for, download, fetch_options
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ async def fetch_web(url: str, context: ToolContext, *, metadata: bool) -> FetchR
     kind = kind_of(got.content_type, got.url)
     # HTML goes in as bytes: the extractor finds its encoding (meta charset included).
     document = got.body if kind == "html" else got.text
-    found = await extract_async(document, kind, url=got.url, metadata=metadata)
+    found = extract(document, kind, url=got.url, metadata=metadata)
     return FetchResult(
         url=url,
         content=found.text,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from kurt.core.engines import BaseFetcher, FetchError, FetchResult
 from kurt.registry import register_fetcher
-from kurt.tools.fetch.extract import extract_async, kind_of
+from kurt.tools.fetch.extract import extract, kind_of
 from kurt.tools.http import fetch_options
 from kurt.tools.localfile import read_source
 from kurt.tools.paths import to_path
@@ -37,7 +37,7 @@ class FileFetcher(BaseFetcher):
         max_bytes = fetch_options(context).max_bytes
         body = await asyncio.to_thread(_read, url, path, max_bytes)
         kind = kind_of(None, path.name)
-        found = await extract_async(body, kind, url=url, metadata=True)
+        found = extract(body, kind, url=url, metadata=True)
         return FetchResult(
             url=url,
             content=found.text,
