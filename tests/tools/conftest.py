@@ -5,8 +5,10 @@ and short timeouts, and the built-ins loaded."""
 from __future__ import annotations
 
 import asyncio
+import gzip
 import threading
 import time
+import zlib
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -168,3 +170,12 @@ def drip(every: float = 0.1, most: int = 100) -> Respond:
             time.sleep(every)
 
     return respond
+
+
+@pytest.fixture(scope="session")
+def gzip_bomb() -> bytes:
+    """100 MB of zeros, gzipped twice: a few hundred bytes on the wire."""
+    inner = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    block = bytes(1 << 20)
+    packed = b"".join(inner.compress(block) for _ in range(100)) + inner.flush()
+    return gzip.compress(packed, 9)

@@ -19,7 +19,7 @@ from pytest_httpserver import HTTPServer
 from kurt.db import Database
 from kurt.testing import KurtProject
 
-from .conftest import Hostile, drip
+from .conftest import Hostile, drip, send
 
 FAST = {"KURT_FETCH__RETRIES": "0", "KURT_FETCH__TIMEOUT": "5"}
 
@@ -268,6 +268,45 @@ def test_a_server_dripping_bytes_is_cut_off_at_the_deadline(
     assert f"error: {url}: timed out after 2 tries of 1 s\n" in done.stderr
     # Generous: two tries of 1 s and a start-up, on a machine that may be busy.
     assert time.monotonic() - started < 60
+
+
+@pytest.mark.slow  # a kurt process against a hostile server
+def test_a_gzip_bomb_and_a_redirect_to_a_file_fail_their_urls_and_the_rest_is_stored(
+    run_kurt: Callable[..., Any], project: Path, hostile: Hostile, gzip_bomb: bytes
+) -> None:
+    (project / "kurt.toml").write_text(
+        "[fetch]\nmax_bytes = 1000000\nretries = 0\n", encoding="utf-8"
+    )
+    secret = project.parent / "secret.txt"
+    secret.write_text("canary-7f3a", encoding="utf-8")
+    bomb = hostile.route(
+        "/bomb",
+        lambda handler: send(handler, gzip_bomb, headers={"Content-Encoding": "gzip, gzip"}),
+    )
+    away = hostile.route(
+        "/away",
+        lambda handler: send(handler, b"", status=302, headers={"Location": secret.as_uri()}),
+    )
+    fine = hostile.route("/fine", lambda handler: send(handler, page("Fine").encode()))
+
+    done = run_kurt("fetch", bomb, away, fine, cwd=project)
+
+    assert done.exit_code == 0, done.stderr  # one URL was fetched
+    assert (
+        f"error: {bomb}: body larger than the 1000000-byte limit ([fetch].max_bytes)\n"
+        in done.stderr
+    )
+    assert (
+        f"error: {away}: redirected to '{secret.as_uri()}'; only http(s) redirects are followed\n"
+        in done.stderr
+    )
+    assert "2 of 3 URLs failed" in done.stderr
+    assert "Traceback" not in done.stderr
+    database = project / ".kurt" / "kurt.sqlite"
+    with Database(f"sqlite:///{database}") as db:
+        stored = {d.url: d.status for d in db.documents()}
+    assert stored == {bomb: "failed", away: "failed", fine: "fetched"}
+    assert b"canary-7f3a" not in database.read_bytes()
 
 
 @pytest.mark.slow  # kurt processes

@@ -174,15 +174,6 @@ def test_a_timeout_message_counts_the_tries(hostile: Hostile) -> None:
     assert hostile.hits["/drip"] == 3
 
 
-@pytest.fixture(scope="module")
-def gzip_bomb() -> bytes:
-    """100 MB of zeros, gzipped twice: a few hundred bytes on the wire."""
-    inner = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
-    block = bytes(1 << 20)
-    packed = b"".join(inner.compress(block) for _ in range(100)) + inner.flush()
-    return gzip.compress(packed, 9)
-
-
 def test_a_gzip_bomb_stops_at_the_limit_with_memory_flat(
     hostile: Hostile, gzip_bomb: bytes
 ) -> None:
