@@ -114,6 +114,17 @@ def test_why_explains_every_candidate_and_imports_nothing(routed: Path, run_kurt
     assert imported(markers(routed)) == set()
 
 
+def test_why_in_a_pipe_prints_one_plain_line_per_candidate(routed: Path, invoke: Run) -> None:
+    outcome = invoke("--project", str(routed), "skill", "why", "https://docs.test/a")
+    assert outcome.exit_code == 0, outcome.stderr
+    first, header, *rows = outcome.stdout.splitlines()
+    assert first == "https://docs.test/a -> docs (fetcher, the most specific url_patterns)"
+    assert header.split() == ["engine", "skill", "pattern", "score", "source", "rule"]
+    assert not set("│┃━─") & set(outcome.stdout)  # no box drawing for a script to strip
+    assert rows[0].split()[:5] == ["docs", "docs", "docs.test/*", "10", "project"]
+    assert any(row.startswith("trafilatura ") for row in rows)
+
+
 def test_a_route_in_kurt_toml_wins_and_a_typo_in_one_is_located(
     routed: Path, run_kurt: Run
 ) -> None:

@@ -74,11 +74,12 @@ def skill_why(state: CliState, url: str, kind: str, as_json: bool) -> None:
             }
         )
         return
-    from kurt.cli.output import print_table
+    from kurt.cli.output import print_listing
     from kurt.cli.plain import clean
 
     click.echo(clean(f"{source} -> {choice.engine} ({kind}, {_BY[choice.by]})"))
-    print_table(
+    # Grows with the skills' patterns: plain aligned text in a pipe or past a screen.
+    print_listing(
         ["engine", "skill", "pattern", "score", "source", "rule"],
         [
             [
