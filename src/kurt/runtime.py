@@ -152,27 +152,11 @@ class Runtime:
     def _skill_llm(self, skill: str, section: Any) -> Any:
         """``[llm]`` with ``[skills.<skill>.llm]`` over it (the user's and a
         trusted project's tables: a skill that may not read settings gets none)."""
-        from pydantic import ValidationError
-
-        from kurt.config.model import LlmSection
-        from kurt.errors import ConfigError
+        from kurt.config.model import skill_llm
 
         record = self.skills.record(skill)
         config, _ = self.skills.settings_sources(record.source)
-        override, where = config.llm_override(skill)
-        if not override:
-            return section
-        try:
-            return LlmSection.model_validate({**section.model_dump(), **override})
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            key = ".".join(str(part) for part in first["loc"])
-            raise ConfigError(
-                f"invalid [skills.{skill}.llm] {key}: {first['msg']}",
-                file=where,
-                key=f"skills.{skill}.llm.{key}",
-                hint="its keys are those of [llm]: model, timeout, max_tokens (kurt config llm)",
-            ) from None
+        return skill_llm(section, skill, config.settings_tables(skill))
 
     def _open_client(self) -> httpx.AsyncClient:
         from kurt.tools.http import make_client

@@ -155,6 +155,64 @@ def test_settings_problems_are_listed_without_echoing_secrets(
     assert SECRET not in json.dumps(row)
 
 
+LLM_TABLES = """\
+[skills.web-archiver.llm]
+timeout = "soon"
+max_tokens = -1
+modle = "x"
+model = "nocolon"
+
+[skills.crawler.llm]
+model = "openai:gpt-4o-mini"
+"""
+
+
+def test_a_skills_llm_table_is_checked_with_its_other_problems(
+    invoke: Callable[..., Any], demo: Path, kurt_home: Path
+) -> None:
+    toml, user = demo / "kurt.toml", kurt_home / "kurt.toml"
+    toml.write_text(PROJECT_TOML + "\n" + LLM_TABLES, encoding="utf-8")
+    user.write_text("[skills.crawler.llm]\nmax_tokens = 0\n", encoding="utf-8")
+    outcome = invoke("--project", str(demo), "config", "skills", "--json")
+    assert outcome.exit_code == 0, outcome.stderr
+    data = json.loads(outcome.stdout)
+    fix = "  hint: fix the value in that file; `kurt config schema` lists every section and key"
+    assert skill_row(data, "web-archiver")["problems"] == [
+        f"{toml}:9: invalid value for 'skills.web-archiver.llm.timeout': Input should be a "
+        f"valid number, unable to parse string as a number (got 'soon')\n{fix}",
+        f"{toml}:10: invalid value for 'skills.web-archiver.llm.max_tokens': Input should be "
+        f"greater than 0 (got -1)\n{fix}",
+        f"{toml}:11: unknown key 'skills.web-archiver.llm.modle'; did you mean 'model'?\n"
+        "  hint: keys of [skills.web-archiver.llm]: model, timeout, max_tokens",
+        f"{toml}:12: invalid value for 'skills.web-archiver.llm.model': expected "
+        '"provider:model" (e.g. "openai:nocolon") (got \'nocolon\')\n' + fix,
+    ]
+    # The project's good table does not excuse the user's bad one.
+    assert skill_row(data, "crawler")["problems"] == [
+        f"{user}:2: invalid value for 'skills.crawler.llm.max_tokens': Input should be "
+        f"greater than 0 (got 0)\n{fix}"
+    ]
+    table = invoke("--project", str(demo), "config", "skills")
+    assert table.exit_code == 0, table.stderr
+    flat = " ".join(table.stdout.split())  # the problems column wraps
+    assert "unknown key 'skills.web-archiver.llm.modle'; did you mean 'model'?" in flat
+    assert f"{user}:2: invalid value for 'skills.crawler.llm.max_tokens'" in flat
+
+
+def test_an_untrusted_projects_llm_table_is_checked_though_not_applied(
+    invoke: Callable[..., Any], make_project: Callable[..., Path]
+) -> None:
+    root = make_project("cloned", "[skills.asker.llm]\ntimeout = -5\n", trusted=False)
+    add_skill(root, "asker")
+    outcome = invoke("--project", str(root), "config", "skills", "--json")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert skill_row(json.loads(outcome.stdout), "asker")["problems"] == [
+        f"not applied: {root / 'kurt.toml'}:2: invalid value for 'skills.asker.llm.timeout': "
+        "Input should be greater than 0 (got -5)\n"
+        "  hint: fix the value in that file; `kurt config schema` lists every section and key"
+    ]
+
+
 def test_listing_imports_no_skill_code_even_untrusted(
     run_kurt: Callable[..., Any], make_project: Callable[..., Path]
 ) -> None:
@@ -591,6 +649,13 @@ USAGE_ERRORS = [
         ("unset", "--user", "web-archiver", "timeot"),
         "Error: Unknown setting 'timeot' of skill 'web-archiver'. Did you mean 'timeout'?\n"
         "  hint: settings of 'web-archiver': retries, tags, timeout, token\n",
+    ),
+    (
+        ("set", "web-archiver", "llm.timeout", "soon"),
+        "Error: Unknown setting 'llm.timeout' of skill 'web-archiver'.\n"
+        "  hint: the skill's own model is written by hand under [skills.web-archiver.llm] "
+        "(model, timeout, max_tokens); `kurt config skills` checks it, "
+        "`kurt config llm` shows it\n",
     ),
 ]
 

@@ -18,7 +18,7 @@ import click
 
 from kurt.cli.complete import setting_keys, skill_names
 from kurt.cli.state import CliState
-from kurt.config.skills import MASK
+from kurt.config.skills import LLM_TABLE, MASK
 
 if TYPE_CHECKING:
     from kurt.config.settings_model import Spec
@@ -213,7 +213,7 @@ def skills_report(state: CliState) -> dict[str, Any]:
                     "enabled": enabled,
                     "reason": reason,
                     "settings": {},
-                    "problems": [*unread, *errors],
+                    "problems": [*unread, *errors, *_llm_problems(config, name)],
                     "sources": {},
                     "source": source,
                     "status": status,
@@ -230,7 +230,12 @@ def skills_report(state: CliState) -> dict[str, Any]:
                 "enabled": enabled,
                 "reason": reason,
                 "settings": values[1],
-                "problems": [*report.problems, *errors, *_held_problems(config, name, settings)],
+                "problems": [
+                    *report.problems,
+                    *errors,
+                    *_held_problems(config, name, settings),
+                    *_llm_problems(config, name),
+                ],
                 "sources": values[2],
                 "source": source,
                 "status": status,
@@ -268,6 +273,25 @@ def _held_problems(config: SkillsConfig, name: str, schema: dict[str, Any]) -> l
     alone = inspect_settings(name, schema, SkillsConfig(tables={name: (held,)}), {})
     missing = "missing required setting"  # set elsewhere once applied; not this table's problem
     return [f"not applied: {p}" for p in alone.problems if not p.startswith(missing)]
+
+
+def _llm_problems(config: SkillsConfig, name: str) -> list[str]:
+    """The problems of each ``[skills.NAME.llm]`` table (the skill's own model),
+    found now rather than when the skill first asks its model; an untrusted
+    project's is checked alone too, as it will apply once trusted."""
+    held = config.held_tables.get(name)
+    tables = [(table, "") for table in config.settings_tables(name) if table.llm]
+    if held is not None and held.llm:
+        tables.append((held, "not applied: "))
+    if not tables:
+        return []
+    from kurt.config.model import skill_llm_problems  # pydantic: only for such a table
+
+    return [
+        prefix + str(problem)
+        for table, prefix in tables
+        for problem in skill_llm_problems(name, table.llm, table.file)
+    ]
 
 
 def _restricted(state: CliState) -> dict[str, Any] | None:
@@ -485,10 +509,18 @@ def _check_key(record: SkillRecord, key: str) -> dict[str, Spec]:
     known = {spec.key: spec for spec in specs(record.name, record.settings)}
     if key not in known:
         suggestion = did_you_mean(key, known)
+        hint = f"settings of '{record.name}': {', '.join(sorted(known)) or '(none)'}"
+        if key.partition(".")[0] == LLM_TABLE:  # the skill's own model: no setting
+            suggestion = None
+            hint = (
+                f"the skill's own model is written by hand under [skills.{record.name}.llm]"
+                " (model, timeout, max_tokens); `kurt config skills` checks it, "
+                "`kurt config llm` shows it"
+            )
         raise UsageError(
             f"Unknown setting '{key}' of skill '{record.name}'."
             + (f" Did you mean '{suggestion}'?" if suggestion else ""),
-            hint=f"settings of '{record.name}': {', '.join(sorted(known)) or '(none)'}",
+            hint=hint,
         )
     return known
 

@@ -11,6 +11,7 @@ by :mod:`kurt.config.skills`.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -27,7 +28,7 @@ from kurt.config.files import read_toml
 from kurt.config.keys import unknown_key
 from kurt.config.locations import Locations
 from kurt.config.restricted import project_toml, tell_held
-from kurt.config.skills import locate_path
+from kurt.config.skills import SettingsTable, locate_path
 from kurt.errors import ConfigError, KurtError, UnknownNameError
 from kurt.routing import pattern_problem
 
@@ -214,26 +215,40 @@ def _config_error(
     exc: ValidationError, files: tuple[tuple[Path, dict[str, Any]], ...]
 ) -> ConfigError:
     """A ConfigError naming the first invalid key and where its value came from."""
-    first = exc.errors()[0]
-    loc = tuple(str(part) for part in first["loc"])
+    return _located(exc.errors()[0], files)
+
+
+def _located(
+    error: Any,
+    files: tuple[tuple[Path, dict[str, Any]], ...],
+    *,
+    within: tuple[str, ...] = (),
+    keys: Sequence[str] | None = None,
+) -> ConfigError:
+    """A ConfigError for one of pydantic's ``error``s: the dotted key (under
+    ``within``), what was expected (an unknown key: the one meant among
+    ``keys``, by default those beside it in :class:`KurtConfig`), and the
+    source that won: its environment variable, else the file (and line)."""
+    loc = within + tuple(str(part) for part in error["loc"])
     key = ".".join(loc)
-    detail = first["msg"]
-    if first["type"] == "value_error":  # a validator's own words, without pydantic's prefix
-        detail = str(first.get("ctx", {}).get("error", detail))
+    detail = error["msg"]
+    if error["type"] == "value_error":  # a validator's own words, without pydantic's prefix
+        detail = str(error.get("ctx", {}).get("error", detail))
     got = ""
-    if first["type"] not in {"missing", "extra_forbidden"} and isinstance(
-        first.get("input"), str | int | float | bool
+    if error["type"] not in {"missing", "extra_forbidden"} and isinstance(
+        error.get("input"), str | int | float | bool
     ):
-        got = f" (got {first['input']!r})"
+        got = f" (got {error['input']!r})"
     what = f"invalid value for '{key}'"
     hint = "fix the value in that file; `kurt config schema` lists every section and key"
-    if first["type"] == "extra_forbidden":  # a typo, nearly always: say which key was meant
-        what, hint = unknown_key(loc, _keys_beside(loc))  # the words kurt.config.keys uses
+    if error["type"] == "extra_forbidden":  # a typo, nearly always: say which key was meant
+        known = keys if keys is not None else _keys_beside(loc)
+        what, hint = unknown_key(loc, known)  # the words kurt.config.keys uses
         detail = ""
     message = f"{what}: {detail}" if detail else what
     # Blame the source that won: the environment, then the project's file.
     variable = "KURT_" + "__".join(loc).upper()
-    if any(name.upper() == variable for name in os.environ):
+    if not within and any(name.upper() == variable for name in os.environ):
         # Its value is not repeated: nothing read from the environment is printed.
         return ConfigError(
             message.replace(f"'{key}'", f"'{key}' (environment variable {variable})", 1),
@@ -245,6 +260,37 @@ def _config_error(
         if _holds(document, loc):
             return ConfigError(message, file=file, line=locate_path(file, loc), key=key, hint=hint)
     return ConfigError(message, key=key)
+
+
+def skill_llm_problems(skill: str, table: Mapping[str, Any], file: Path) -> list[ConfigError]:
+    """Every problem of ``[skills.<skill>.llm]`` as ``file`` writes it (a
+    ``table`` of its own: one file's keys never excuse another's), checked by
+    :class:`LlmSection` and worded as the problems of ``[llm]`` itself."""
+    try:
+        LlmSection.model_validate(table)
+    except ValidationError as exc:
+        within = ("skills", skill, "llm")
+        files = ((file, {"skills": {skill: {"llm": dict(table)}}}),)
+        keys = tuple(LlmSection.model_fields)
+        found = [_located(error, files, within=within, keys=keys) for error in exc.errors()]
+        return sorted(found, key=lambda problem: problem.line or 0)  # in the file's order
+    return []
+
+
+def skill_llm(section: LlmSection, skill: str, tables: Sequence[SettingsTable]) -> LlmSection:
+    """``section`` (``[llm]``) with ``[skills.<skill>.llm]`` of ``tables``
+    (highest precedence first) over it, key by key; the first problem of a
+    table raises (:func:`skill_llm_problems`)."""
+    override: dict[str, Any] = {}
+    for table in reversed(tables):
+        if table.llm:
+            problems = skill_llm_problems(skill, table.llm, table.file)
+            if problems:
+                raise problems[0]
+            override.update(table.llm)
+    if not override:
+        return section
+    return LlmSection.model_validate({**section.model_dump(), **override})
 
 
 def configured_name_error(exc: UnknownNameError, config: object, loc: tuple[str, ...]) -> KurtError:

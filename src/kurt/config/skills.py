@@ -120,17 +120,6 @@ class SkillsConfig(NamedTuple):
         """The skill's settings tables, highest precedence (project) first."""
         return self.tables.get(name, ())
 
-    def llm_override(self, name: str) -> tuple[dict[str, Any], Path | None]:
-        """``[skills.<name>.llm]`` merged (the project's keys over the user's),
-        and the file of the highest-precedence table holding one."""
-        merged: dict[str, Any] = {}
-        where: Path | None = None
-        for table in reversed(self.settings_tables(name)):
-            if table.llm:
-                merged.update(table.llm)
-                where = table.file
-        return merged, where
-
     def mentions(self, name: str, file: Path) -> bool:
         """Whether ``file`` names the skill ``name`` (a settings table, applied
         or not, or an entry of its ``enabled`` or ``disabled`` list)."""
