@@ -309,6 +309,55 @@ def test_a_gzip_bomb_and_a_redirect_to_a_file_fail_their_urls_and_the_rest_is_st
     assert b"canary-7f3a" not in database.read_bytes()
 
 
+RAW_GET = {
+    "SKILL.md": (
+        "---\nname: raw-get\ndescription: Fetch with context.http itself.\n"
+        "implements:\n  - type: fetcher\n    name: raw-get\n    class: RawGet\n---\n"
+    ),
+    "skill.py": (
+        "import httpx\n"
+        "from kurt import BaseFetcher, FetchError, FetchResult, register_fetcher\n\n"
+        "@register_fetcher\n"
+        "class RawGet(BaseFetcher):\n"
+        "    name = 'raw-get'\n\n"
+        "    async def fetch(self, url, context):\n"
+        "        try:\n"
+        "            response = await context.http.get(url)\n"
+        "        except httpx.HTTPError as exc:\n"
+        "            raise FetchError(url, str(exc)) from None\n"
+        "        return FetchResult(url=url, content=response.text)\n"
+    ),
+}
+
+
+@pytest.mark.slow  # a kurt process against a hostile server
+def test_a_skill_using_context_http_itself_meets_the_same_limits(
+    run_kurt: Callable[..., Any], project: Path, hostile: Hostile, gzip_bomb: bytes
+) -> None:
+    (project / "kurt.toml").write_text(
+        "[fetch]\nmax_bytes = 1000000\ntimeout = 1\n", encoding="utf-8"
+    )
+    for name, text in RAW_GET.items():
+        (project / "skills" / "raw-get").mkdir(parents=True, exist_ok=True)
+        (project / "skills" / "raw-get" / name).write_text(text, encoding="utf-8")
+    bomb = hostile.route(
+        "/bomb",
+        lambda handler: send(handler, gzip_bomb, headers={"Content-Encoding": "gzip, gzip"}),
+    )
+    slow = hostile.route("/drip", drip(every=0.2, most=400))  # 80 s if waited for
+    started = time.monotonic()
+
+    done = run_kurt("fetch", bomb, slow, "--engine", "raw-get", cwd=project)
+
+    assert done.exit_code == 1, done.stderr
+    assert (
+        f"error: {bomb}: body larger than the 1000000-byte limit ([fetch].max_bytes)\n"
+        in done.stderr
+    )
+    assert f"error: {slow}: no complete body within 1 s ([fetch].timeout)\n" in done.stderr
+    assert time.monotonic() - started < 60  # generous: a start-up and a 1 s deadline
+
+
 @pytest.mark.slow  # kurt processes
 @pytest.mark.timeout(120)  # /dev/zero or a FIFO read the usual way never returns
 def test_devices_and_fifos_named_directly_are_refused(

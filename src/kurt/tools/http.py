@@ -2,7 +2,10 @@
 
 :func:`make_client` builds the ``httpx.AsyncClient`` a run shares (the Runtime
 opens one in ``ToolContext.http``): timeouts, redirects, a Kurt ``User-Agent``
-and connection limits come from ``[fetch]`` in kurt.toml.
+and connection limits come from ``[fetch]`` in kurt.toml, and every response
+it gets has its body read within ``[fetch].timeout`` and decoded within
+``[fetch].max_bytes`` (:mod:`kurt.tools.response_limits`), also when a skill
+uses the client itself.
 
 :func:`download` fetches one URL the way every engine should, within hard
 limits that hold against a hostile server (SPEC section 10):
@@ -36,6 +39,7 @@ from kurt.config.model import FetchSection
 from kurt.core.engines import FetchError
 from kurt.tools.inflate import CODINGS, CorruptData, Inflater, TooLarge, UnknownCoding
 from kurt.tools.paths import join, web_problem
+from kurt.tools.response_limits import BodyTooLarge, limit_responses
 
 if TYPE_CHECKING:
     from kurt.core.context import ToolContext
@@ -89,7 +93,9 @@ def make_client(
         max_redirects=10,
         # Connecting should be quick even when a slow page may take its full time.
         timeout=httpx.Timeout(options.timeout, connect=min(options.timeout, 10.0)),
-        headers={"User-Agent": options.user_agent},
+        # Only the codings Kurt decodes within the limit (not br or zstd).
+        headers={"User-Agent": options.user_agent, "Accept-Encoding": _ACCEPT_ENCODING},
+        event_hooks=limit_responses(timeout=options.timeout, max_bytes=options.max_bytes),
         limits=httpx.Limits(
             max_connections=max(2 * options.concurrency, 10),
             max_keepalive_connections=options.concurrency if keep_alive else 0,
@@ -225,7 +231,7 @@ async def _send(
     client: httpx.AsyncClient, url: str, target: str, policy: DownloadPolicy
 ) -> httpx.Response:
     try:
-        # Only the codings Kurt decodes within the limit (not br or zstd).
+        # Only the codings Kurt decodes within the limit (also with a client of another maker).
         request = client.build_request(
             "GET", target, headers={"Accept-Encoding": _ACCEPT_ENCODING}, timeout=policy.timeout
         )
@@ -294,11 +300,15 @@ async def _read_limited(response: httpx.Response, url: str, max_bytes: int) -> b
         ) from None
     chunks: list[bytes] = []
     try:
-        async for raw in response.aiter_raw():  # raw: httpx would inflate a chunk at once
+        # Raw: httpx would inflate a chunk at once. make_client's hook has decoded
+        # it already (no Content-Encoding is left); another client's, we decode here.
+        async for raw in response.aiter_raw():
             chunks.append(inflater.feed(raw))
     except TooLarge:  # stop reading: never hold more than the limit
         raise FetchError(url, too_big, status_code=status) from None
-    except CorruptData as exc:
+    except BodyTooLarge as exc:  # the client's own limit ([fetch].max_bytes), lower than ours
+        raise FetchError(url, str(exc), status_code=status) from None
+    except (CorruptData, httpx.DecodingError) as exc:  # decoded by us, or by the client's hook
         raise FetchError(url, str(exc), status_code=status) from None
     except httpx.TimeoutException:
         raise _Transient("timed out", timed_out=True) from None

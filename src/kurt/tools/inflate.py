@@ -82,8 +82,9 @@ class _Layer:
 class Inflater:
     """Decodes ``codings`` (in the order they were applied) as data arrives.
 
-    ``feed`` returns the decoded bytes of each chunk; it raises
-    :class:`TooLarge` once more than ``limit`` bytes came out in total.
+    ``feed`` returns the decoded bytes of each chunk (``pieces`` yields them a
+    piece at a time); both raise :class:`TooLarge` once more than ``limit``
+    bytes came out in total.
     """
 
     def __init__(self, codings: Sequence[str], limit: int) -> None:
@@ -97,7 +98,13 @@ class Inflater:
         self._layers = [_Layer(name) for name in reversed(names) if name != "identity"]
 
     def feed(self, data: bytes) -> bytes:
-        return b"".join(self._through(0, data))
+        """The decoded bytes of ``data``, at once."""
+        return b"".join(self.pieces(data))
+
+    def pieces(self, data: bytes) -> Iterator[bytes]:
+        """The decoded bytes of ``data`` as they come, at most :data:`PIECE` each:
+        a caller passing them on never holds more than a piece."""
+        return self._through(0, data)
 
     def _through(self, index: int, data: bytes) -> Iterator[bytes]:
         if index == len(self._layers):
