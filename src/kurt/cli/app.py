@@ -16,11 +16,11 @@ import click
 
 from kurt._version import DISTRIBUTION, __version__
 from kurt.cli.help_cache import MAX_HELP_WIDTH, help_width
+from kurt.cli.streams import safe_streams
 from kurt.errors import KurtError
 
 if TYPE_CHECKING:
     from kurt.cli.skill_commands import CommandRow
-from kurt.redaction import redacted_streams
 
 # name -> (module, attribute, one-line help shown by `kurt --help`)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -55,13 +55,11 @@ _SKILL_ROWS = "kurt.skill_rows"
 class LazyGroup(click.Group):
     """A group whose subcommands are imported on first use, which holds the
     commands skills add (:mod:`kurt.cli.skill_commands`) beside its own, and
-    whose every run prints through :func:`kurt.cli.escape.escaped_streams`."""
+    whose every run prints through :func:`kurt.cli.streams.safe_streams`."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
-        # Here rather than in run(): click's CliRunner calls main() directly.
-        from kurt.cli.escape import escaped_streams
-
-        with escaped_streams():
+        # Here as well as in run(): click's CliRunner calls main() directly.
+        with safe_streams():
             return super().main(*args, **kwargs)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -169,12 +167,9 @@ def _debug_wanted(args: list[str]) -> bool:
 
 def run(args: list[str]) -> int:
     """Run the CLI with ``args``; return the exit code. Never lets a user error escape,
-    nor a secret out: whatever it prints has its control characters spelled out
-    (:mod:`kurt.cli.escape`) and every secret redacted (:mod:`kurt.redaction`)."""
-    from kurt.cli.escape import escaped_streams
-
-    # Escaping outermost: it writes to the redacting stream, where rich writes too.
-    with redacted_streams(), escaped_streams():
+    nor a secret out: whatever it prints has every secret masked and its control
+    characters spelled out (:mod:`kurt.cli.streams`)."""
+    with safe_streams():
         return _run(args)
 
 
