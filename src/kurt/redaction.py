@@ -5,7 +5,8 @@ remembered (:func:`remember`) when a skill's settings enter a run. Whatever
 then carries the value, a fetcher's exception message, a tool's output, a
 ``--debug`` traceback, is masked by :func:`redact` at the doors: every error of
 a :class:`~kurt.core.result.ToolResult` (so also the database's error column)
-and everything the CLI writes to stdout and stderr (:func:`redacted_streams`).
+and everything the CLI writes to stdout and stderr (its one output stream,
+``kurt.cli.streams.SafeStream``, redacts before it escapes).
 
 Values shorter than :data:`MIN_LENGTH` are not masked: masking ``"1"`` would
 garble every number Kurt prints, and such a value protects nothing anyway.
@@ -13,12 +14,10 @@ garble every number Kurt prints, and such a value protects nothing anyway.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
-import sys
 from collections.abc import Iterator, Mapping
-from typing import Any, TextIO, cast
+from typing import Any
 
 #: What a secret is replaced with (the mask ``kurt config skills`` shows).
 MASK = "***"
@@ -90,38 +89,6 @@ def forget_all() -> None:
     global _pattern
     _known.clear()
     _pattern = None
-
-
-@contextlib.contextmanager
-def redacted_streams() -> Iterator[None]:
-    """While inside, whatever is written to ``sys.stdout`` and ``sys.stderr``
-    (rich, click, a skill's ``print``) is redacted."""
-    saved = sys.stdout, sys.stderr
-    sys.stdout = cast(TextIO, _RedactingStream(saved[0]))
-    sys.stderr = cast(TextIO, _RedactingStream(saved[1]))
-    try:
-        yield
-    finally:
-        sys.stdout, sys.stderr = saved
-
-
-class _RedactingStream:
-    """A text stream that redacts what is written and is otherwise the stream it wraps."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self._stream = stream
-
-    def write(self, text: Any) -> int:
-        if isinstance(text, str):
-            text = redact(text)
-        return self._stream.write(text)
-
-    def writelines(self, lines: Any) -> None:
-        for line in lines:
-            self.write(line)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._stream, name)
 
 
 def _compiled() -> re.Pattern[str]:

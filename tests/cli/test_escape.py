@@ -10,7 +10,6 @@ control characters spelled out (``\\x1b``), and no command fails on them.
 from __future__ import annotations
 
 import html
-import io
 import json
 import os
 import pty
@@ -18,7 +17,6 @@ import select
 import subprocess
 import sys
 import tempfile
-import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from unittest import mock
@@ -28,23 +26,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kurt.cli.escape import EscapingStream, escape, escape_line, escaped_streams
-
-OSC_52 = "\x1b]52;c;ZWNobyBwd25lZA==\x07"  # sets the clipboard
-OSC_0 = "\x1b]0;pwned\x07"  # sets the window title
-BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-
-
-def obeyed(text: str) -> list[str]:
-    """The characters of ``text`` a terminal would act on (all but line feed and tab)."""
-    return [
-        c
-        for c in text
-        if (unicodedata.category(c) == "Cc" and c not in "\n\t")
-        or c in BIDI
-        or unicodedata.category(c) == "Cs"
-    ]
-
+from controls import BIDI, OSC_0, OSC_52, obeyed
+from kurt.cli.escape import escape, escape_line
 
 # -- the spelling --------------------------------------------------------------------------
 
@@ -67,40 +50,6 @@ def test_escaped_text_holds_nothing_a_terminal_obeys(text: str) -> None:
     assert obeyed(escape(text)) == []
     assert obeyed(escape_line(text)) == []
     assert "\n" not in escape_line(text)
-
-
-def test_a_json_document_through_the_stream_stays_valid_and_means_the_same() -> None:
-    """json.dumps spells C0 controls itself; DEL, C1 and bidi characters are
-    spelled as JSON escapes of themselves."""
-    value = {"description": f"x\x7f\x9b{BIDI}\x1b[2J\r\udc80", "n": [1, 2]}
-    raw = io.StringIO()
-    stream = EscapingStream(raw)
-    stream.write(json.dumps(value, ensure_ascii=False) + "\n")
-    assert obeyed(raw.getvalue()) == []
-    assert json.loads(raw.getvalue()) == value
-
-
-def test_the_streams_are_escaped_inside_the_block_only() -> None:
-    out, err = io.StringIO(), io.StringIO()
-    with mock.patch.object(sys, "stdout", out), mock.patch.object(sys, "stderr", err):
-        with escaped_streams():
-            with escaped_streams():  # nested: one layer only
-                print(f"title {OSC_0}")
-            print("err \x1b[2J", file=sys.stderr)
-        assert sys.stdout is out
-    assert out.getvalue() == "title \\x1b]0;pwned\\x07\n"
-    assert err.getvalue() == "err \\x1b[2J\n"
-
-
-def test_bytes_written_to_the_buffer_are_escaped_too() -> None:
-    """click writes shell completions as bytes, through the stream's buffer."""
-    raw = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
-    stream = EscapingStream(raw)
-    stream.buffer.write("tool\u00e9 ".encode() + OSC_0.encode()[:3])
-    stream.buffer.write(OSC_0.encode()[3:] + b"\xff\n")
-    raw.flush()
-    written = raw.buffer.getvalue().decode("utf-8")  # type: ignore[attr-defined]
-    assert written == "tool\u00e9 \\x1b]0;pwned\\x07\\udcff\n"
 
 
 # -- every command, over generated text ----------------------------------------------------
@@ -331,8 +280,8 @@ def test_tool_list_config_skills_and_fetch_show_markup_as_text(hostile_project: 
 
 
 def test_only_the_table_and_progress_modules_use_rich() -> None:
-    """rich writes beneath the escaping stream, so only the two modules that
-    give it escaped Text may use it (see docs/architecture.md)."""
+    """rich writes beneath the escaping (kurt.cli.streams.for_rich), so only the
+    two modules that give it escaped Text may use it (see docs/architecture.md)."""
     import re
 
     source = Path(__file__).resolve().parents[2] / "src" / "kurt"
