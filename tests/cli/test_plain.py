@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from kurt import redaction
 from kurt.cli.plain import clean, render
 
 COLUMNS = ["name", "version", "source", "status", "provides", "path"]
@@ -62,3 +65,26 @@ def test_rows_at_natural_widths_are_laid_out_as_wrapped_rows_are() -> None:
     assert text == "\n".join(expected) + "\n"
     assert all(line == line.rstrip() for line in text.splitlines())
     assert GAP in text
+
+
+def test_a_secret_is_masked_before_a_cell_or_field_is_shortened_to_fit(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Shortened in its middle to fit 30 columns, a secret would show most of
+    itself (``tok-abc…23456789``), which no stream could recognise any more."""
+    from kurt.cli.output import print_fields, print_listing, print_table
+
+    secret = "tok-abcdefghijklmnopqrstuvwxyz0123456789"
+    monkeypatch.setenv("COLUMNS", "30")
+    redaction.remember(secret)
+    try:
+        print_table(["name", "token"], [["archive", secret]])
+        print_listing(["name", "token"], [["archive", f"{secret}\x1b"]])  # plain: not a terminal
+        print_fields([("token", f"{secret} and more words")], indent=8)
+    finally:
+        redaction.forget_all()
+    shown = capsys.readouterr().out
+    assert shown.count(redaction.MASK) == 3, shown
+    assert "***\\x1b" in shown  # masked, then escaped
+    pieces = {secret[i : i + 6] for i in range(len(secret) - 5)}
+    assert [piece for piece in pieces if piece in shown] == [], shown

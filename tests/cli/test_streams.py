@@ -168,21 +168,27 @@ def test_a_stream_without_bytes_has_no_buffer() -> None:
 # -- rich ----------------------------------------------------------------------------------
 
 
-def test_a_rich_table_is_masked_and_keeps_its_own_styles() -> None:
-    from kurt.cli.output import print_table
+def test_what_rich_writes_is_masked_and_keeps_its_own_styles() -> None:
+    """Tables mask their cells before the layout (kurt.cli.plain.clean); what
+    else a console is given is masked on its way out, and rich's own escape
+    sequences are left to draw."""
+    from rich.text import Text
+
+    from kurt.cli.output import console, print_table
 
     remember("tok-hunter22")
     with stdio() as (out, _):
         with safe_streams():
             with mock.patch("rich.console.Console.is_terminal", True):  # rich styles its header
                 print_table(["name", "token"], [["archive", "tok-hunter22"], ["other", "\x1b[2J"]])
+                console().print(Text("given as is: tok-hunter22", style="bold"))
             assert for_rich(sys.stdout) is sys.stdout.for_rich  # type: ignore[attr-defined]
         assert for_rich(sys.stdout) is out  # outside the block: the stream itself
     shown = written(out)
     assert "tok-hunter22" not in shown
-    assert MASK in shown
+    assert shown.count(MASK) == 2
     assert "\\x1b[2J" in shown  # the cell's own control, spelled out
-    assert "\x1b[1m" in shown  # rich's bold header, drawn
+    assert "\x1b[1mgiven as is: ***" in shown  # rich's bold, drawn
 
 
 # -- the rest is the stream's --------------------------------------------------------------

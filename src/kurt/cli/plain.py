@@ -9,7 +9,8 @@ is broken mid-word). When the row is too wide, the column named ``own_line``
 columns wrap between words. Standard library only.
 
 Text from manifests is shown, never obeyed: control characters (an escape
-sequence in a description, say) are spelled out before anything is printed.
+sequence in a description, say) are spelled out, and secrets masked, before
+anything is laid out.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import sys
 from collections.abc import Sequence
 
 from kurt.cli.escape import escape_line
+from kurt.redaction import redact
 
 GAP = "  "
 #: Beyond this many rows a terminal listing is printed plain too (see
@@ -27,9 +29,15 @@ RICH_ROWS = 40
 
 
 def clean(text: str, *, lines: bool = False) -> str:
-    """``text`` with every control character spelled out (``\\x1b``, see
-    :mod:`kurt.cli.escape`); line breaks and tabs become spaces unless
-    ``lines`` keeps line breaks (a multi-line rich cell)."""
+    """``text`` as a cell or field shows it: every remembered secret masked
+    (:mod:`kurt.redaction`) and every control character spelled out
+    (``\\x1b``, see :mod:`kurt.cli.escape`); line breaks and tabs become spaces
+    unless ``lines`` keeps line breaks (a multi-line rich cell).
+
+    Masked here, before the layout, not only by the stream that prints it: a
+    cell shortened to fit (``tok-abc…23456789``) would show most of a secret
+    that the stream no longer recognises."""
+    text = redact(text)  # the same text when no secret is known
     if text.isprintable():  # nearly every cell: skip building a copy
         return text
     if lines:
