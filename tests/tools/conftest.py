@@ -179,3 +179,13 @@ def gzip_bomb() -> bytes:
     block = bytes(1 << 20)
     packed = b"".join(inner.compress(block) for _ in range(100)) + inner.flush()
     return gzip.compress(packed, 9)
+
+
+@pytest.fixture
+def bomb_url(hostile: Hostile, gzip_bomb: bytes) -> str:
+    """The URL of ``hostile``'s ``/bomb``: 100 MB of HTML once decoded, sent as
+    ``Content-Encoding: gzip, gzip``."""
+    return hostile.route(
+        "/bomb",
+        lambda handler: send(handler, gzip_bomb, headers={"Content-Encoding": "gzip, gzip"}),
+    )

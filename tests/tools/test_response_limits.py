@@ -35,17 +35,11 @@ def get(url: str) -> httpx.Response:
     return with_client(lambda client: client.get(url))
 
 
-def test_a_gzip_bomb_is_cut_at_the_limit_with_memory_flat(
-    hostile: Hostile, gzip_bomb: bytes
-) -> None:
-    url = hostile.route(
-        "/bomb",
-        lambda handler: send(handler, gzip_bomb, headers={"Content-Encoding": "gzip, gzip"}),
-    )
+def test_a_gzip_bomb_is_cut_at_the_limit_with_memory_flat(bomb_url: str) -> None:
     tracemalloc.start()
     try:
         with pytest.raises(BodyTooLarge) as caught:
-            get(url)
+            get(bomb_url)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
