@@ -6,6 +6,8 @@ point, with nothing imported or configured by the suite)."""
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -354,6 +356,23 @@ def test_make_context_is_a_context_manager() -> None:
         assert database.mapped() == []
     assert context.resources is not None
     assert context.resources.opened == []
+
+
+@pytest.mark.slow  # a fresh interpreter: in this one the suite imported the registries
+def test_make_context_works_in_a_plain_script(tmp_path: Path) -> None:
+    script = tmp_path / "script.py"
+    script.write_text(
+        "from kurt.testing import make_context\n"
+        "with make_context(state={'log': 'open'}) as context:\n"
+        "    print(context.state['log'], context.tools.get('fetch').__name__)\n"
+        "print(make_context().state)\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == "open FetchTool\nNone\n"  # the lifespan's state only when given
 
 
 def test_make_context_is_an_async_context_manager() -> None:

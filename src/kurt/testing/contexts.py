@@ -108,7 +108,9 @@ def make_context(
     wrong type raises Kurt's ``ConfigError``. Without it, a mapping becomes an
     attribute namespace as given (any other object is used as is).
     ``resources`` are the context's other fields (``db``, ``http``, ``llm``,
-    ``config``); ``llm`` is :func:`offline_llm` unless given.
+    ``config``, ``state``); ``llm`` is :func:`offline_llm` unless given. The
+    context belongs to no lifespan scope: ``state`` (what the skill's
+    ``lifespan`` would yield) is ``None`` unless given.
 
     As in a run, ``context.http`` and ``context.db`` are opened the first time
     they are read: Kurt's ``httpx.AsyncClient`` (``[fetch]`` of ``config=``,
@@ -122,6 +124,7 @@ def make_context(
     Every skill run through this context (other tools it calls included) sees
     these settings. Kurt's built-in tools and engines are registered.
     """
+    import kurt.registry  # noqa: F401  (fills the registries a context looks names up in)
     from kurt.db.store import Database
 
     config = resources.get("config")
