@@ -114,3 +114,20 @@ def test_a_piped_listing_at_80_columns_keeps_every_url_whole(
     for url in long_urls:
         assert any(line.strip() == url for line in lines), outcome.stdout
     assert all(len(line) <= 80 or line.strip() in long_urls for line in lines)
+    # What every row shares is said once, and empty columns are left out.
+    assert lines[0].split() == ["url"]
+    assert lines[-1] == "status: mapped  source: https://docs.example.test/sitemap.xml"
+
+
+def test_an_empty_listing_says_so_and_how_to_store_something(
+    stored: Path, invoke: Callable[..., Any]
+) -> None:
+    none_mapped = invoke("content", "list", "--status", "mapped", "--source", "https://x.test/")
+    assert (none_mapped.exit_code, none_mapped.stdout) == (0, "")
+    assert none_mapped.stderr == (
+        "no stored URL with status mapped found by `kurt map https://x.test/`; "
+        "store URLs to fetch with: kurt map SOURCE\n"
+    )
+    assert (
+        json.loads(invoke("content", "list", "--source", "https://x.test/", "--json").stdout) == []
+    )

@@ -43,6 +43,9 @@ def content_list(state: CliState, status: str | None, source: str | None, as_jso
     if as_json:
         print_json([_fields(row) for row in rows])
         return
+    if not rows:  # a header over nothing says less than a sentence
+        click.echo(_nothing_stored(status, source), err=True)
+        return
     print_listing(
         _LISTED,
         # The URL whole, on its own line when the row is too wide: it is what a
@@ -52,6 +55,27 @@ def content_list(state: CliState, status: str | None, source: str | None, as_jso
         tidy=True,
     )
     click.echo(f"{len(rows)} URL(s)", err=True)
+
+
+def _nothing_stored(status: str | None, source: str | None) -> str:
+    """What an empty ``content list`` says, and how to store something."""
+    from kurt.cli.plain import clean
+
+    which = " ".join(
+        part
+        for part in (
+            f"with status {status}" if status else "",
+            f"found by `kurt map {clean(source)}`" if source is not None else "",
+        )
+        if part
+    )
+    if status == "mapped":
+        hint = "store URLs to fetch with: kurt map SOURCE"
+    elif status == "failed":
+        hint = "nothing has failed"
+    else:
+        hint = "store some with: kurt map SOURCE, then kurt fetch --pending (or kurt fetch URL)"
+    return f"no stored URL{' ' + which if which else ''}; {hint}"
 
 
 @content_group.command("show")

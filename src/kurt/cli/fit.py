@@ -56,12 +56,8 @@ def fit_table(
     names = list(columns)
     table = [list(row) for row in rows]
     caption: list[str] = []
-    if tidy and table:
-        filled = [i for i in range(len(names)) if any(row[i] for row in table)]
-        same = {i for i in filled if len(table) > 1 and len({row[i] for row in table}) == 1}
-        keep = [i for i in filled if i not in same] or filled[:1] or [0]
-        caption = [f"{names[i]}: {table[0][i]}" for i in filled if i in same and i not in keep]
-        names, table = _take(names, table, keep)
+    if tidy:
+        names, table, caption = tidied(names, table)
     per_column, once = border
 
     def cost(widths: Sequence[int]) -> int:
@@ -107,6 +103,24 @@ def fit_table(
     ]
     widths = shrink(natural, least, room - cost([0] * len(names)))
     return Fitted(names, table, widths, caption, moved)
+
+
+def tidied(
+    columns: Sequence[str], rows: Sequence[Sequence[str]]
+) -> tuple[list[str], list[list[str]], list[str]]:
+    """``columns`` and ``rows`` without their empty columns, and without the
+    columns holding one value in every row (of two or more), which become the
+    caption (``source: project``)."""
+    names = list(columns)
+    table = [list(row) for row in rows]
+    if not table:
+        return names, table, []
+    filled = [i for i in range(len(names)) if any(row[i] for row in table)]
+    same = {i for i in filled if len(table) > 1 and len({row[i] for row in table}) == 1}
+    keep = [i for i in filled if i not in same] or filled[:1] or [0]
+    caption = [f"{names[i]}: {table[0][i]}" for i in filled if i in same and i not in keep]
+    names, table = _take(names, table, keep)
+    return names, table, caption
 
 
 def _take(

@@ -103,7 +103,7 @@ def print_listing(
     where ``own_line`` (a path column) moves under its row when the row is too wide;
     otherwise fitted as :func:`print_table` fits it."""
     from kurt.cli import plain
-    from kurt.cli.fit import fit_table
+    from kurt.cli.fit import fit_table, tidied
 
     if not plain.use_plain(len(rows)):
         print_table(columns, rows, tidy=tidy)
@@ -120,6 +120,8 @@ def print_listing(
             tidy=tidy,
         )
         columns, cells, caption, below = fitted.columns, fitted.rows, fitted.caption, fitted.below
+    elif tidy:  # the own-line column keeps its cells; the rest lose empty and repeated ones
+        columns, cells, caption = tidied(columns, cells)
     text = plain.render(columns, cells, columns_wide=room, own_line=own_line)
     # Written as is: click.echo would scan every line for ANSI codes off a terminal.
     sys.stdout.write(text)
