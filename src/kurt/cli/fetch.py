@@ -78,7 +78,13 @@ def fetch_command(
     params: dict[str, Any] = {"urls": given, "engine": engine}
     if pending:
         params.update(pending=True, limit=limit)
-    asyncio.run(run_and_report(state.runtime, "fetch", params, as_json=as_json))
+    result = asyncio.run(run_and_report(state.runtime, "fetch", params, as_json=as_json))
+    if pending and not given and not result.data and not result.errors:
+        click.echo(
+            "note: no stored URL was waiting to be fetched (see them: kurt content list); "
+            "store more with: kurt map SOURCE",
+            err=True,
+        )
 
 
 def _with_stdin(urls: list[str]) -> list[str]:

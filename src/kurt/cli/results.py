@@ -20,8 +20,8 @@ from kurt.runtime import Runtime
 
 async def run_and_report(
     runtime: Runtime, name: str, params: dict[str, Any], *, as_json: bool
-) -> None:
-    """Run ``name``; print its result; exit 1 when it failed.
+) -> ToolResult:
+    """Run ``name``; print its result; exit 1 when it failed, else return it.
 
     Stdout carries Kurt's result only: whatever a skill prints while it is
     imported or run goes to stderr. A run refused or failing before the tool
@@ -51,6 +51,7 @@ async def run_and_report(
         )
     if not result.success:
         raise click.exceptions.Exit(1)
+    return result
 
 
 def warn_misspelt_variables(runtime: Runtime) -> None:

@@ -120,3 +120,19 @@ def test_outside_a_project_fetch_prints_results_and_says_nothing_was_stored(
         2,
         "Error: --limit counts stored URLs: it needs --pending\n",
     )
+
+
+def test_pending_with_nothing_waiting_says_so_and_how_to_store_more(
+    project: Path, tmp_path: Path, invoke: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project)
+    done = invoke("fetch", "--pending")
+    assert (done.exit_code, done.stdout) == (0, "")
+    assert done.stderr.endswith(
+        "note: no stored URL was waiting to be fetched (see them: kurt content list); "
+        "store more with: kurt map SOURCE\n"
+    )
+    one, _ = notes(tmp_path)
+    named = invoke("fetch", str(one), "--pending")  # something was asked for by name
+    assert named.exit_code == 0
+    assert "note:" not in named.stderr
