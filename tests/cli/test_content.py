@@ -72,6 +72,18 @@ def test_show_json_and_raw_give_the_stored_content(
     assert invoke("content", "show", A, "--raw").stdout == "line one\nline two"
 
 
+def test_raw_to_a_pipe_is_exactly_as_stored_control_characters_included(
+    stored: Path, invoke: Callable[..., Any]
+) -> None:
+    colored = "\x1b[31mred\x1b[0m\tand a bell\x07\n"
+    with Database(f"sqlite:///{stored / '.kurt' / 'kurt.sqlite'}") as db:
+        db.save_document(FetchResult(url=B, content=colored), engine="httpx")
+    assert invoke("content", "show", B, "--raw").stdout == colored
+    shown = invoke("content", "show", B).stdout  # not raw: made harmless, as everywhere
+    assert "\x1b" not in shown
+    assert "\\x1b[31mred" in shown
+
+
 def test_a_url_not_stored_is_an_error_that_says_how_to_look(
     stored: Path, invoke: Callable[..., Any]
 ) -> None:

@@ -280,7 +280,7 @@ def test_tool_list_config_skills_and_fetch_show_markup_as_text(hostile_project: 
 
 
 def test_only_the_table_and_progress_modules_use_rich() -> None:
-    """rich writes beneath the escaping (kurt.cli.streams.for_rich), so only the
+    """rich writes beneath the escaping (kurt.cli.streams.unescaped), so only the
     two modules that give it escaped Text may use it (see docs/architecture.md)."""
     import re
 

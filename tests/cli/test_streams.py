@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from controls import BIDI, OSC_0, obeyed
 from kurt import redaction
 from kurt.cli.escape import escape
-from kurt.cli.streams import SafeStream, for_rich, safe, safe_streams
+from kurt.cli.streams import SafeStream, safe, safe_streams, unescaped
 from kurt.redaction import MASK, remember
 
 
@@ -182,8 +182,8 @@ def test_what_rich_writes_is_masked_and_keeps_its_own_styles() -> None:
             with mock.patch("rich.console.Console.is_terminal", True):  # rich styles its header
                 print_table(["name", "token"], [["archive", "tok-hunter22"], ["other", "\x1b[2J"]])
                 console().print(Text("given as is: tok-hunter22", style="bold"))
-            assert for_rich(sys.stdout) is sys.stdout.for_rich  # type: ignore[attr-defined]
-        assert for_rich(sys.stdout) is out  # outside the block: the stream itself
+            assert unescaped(sys.stdout) is sys.stdout.unescaped  # type: ignore[attr-defined]
+        assert unescaped(sys.stdout) is out  # outside the block: the stream itself
     shown = written(out)
     assert "tok-hunter22" not in shown
     assert shown.count(MASK) == 2
@@ -200,7 +200,7 @@ def test_isatty_fileno_and_encoding_are_the_streams() -> None:
         with open(secondary, "w", encoding="utf-8", closefd=False) as terminal:
             stream = SafeStream(terminal)
             assert stream.isatty()
-            assert stream.for_rich.isatty()
+            assert stream.unescaped.isatty()
             assert stream.fileno() == secondary
             assert stream.encoding == "utf-8"
     finally:

@@ -107,10 +107,13 @@ def content_show(state: CliState, url: str, as_json: bool, raw: bool) -> None:
         print_json({**_fields(row), "content": row.content})
         return
     if raw:
+        from kurt.cli.streams import unescaped
+
         text = row.content or ""
         # Exactly as stored for a pipe or a file; a terminal is never sent its control codes.
-        sys.stdout.write(text if not sys.stdout.isatty() else clean(text, lines=True))
-        sys.stdout.flush()
+        out = sys.stdout if sys.stdout.isatty() else unescaped(sys.stdout)
+        out.write(text if out is not sys.stdout else clean(text, lines=True))
+        out.flush()
         return
     for name, value in _fields(row).items():
         if value is not None:

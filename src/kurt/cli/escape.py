@@ -18,7 +18,7 @@ line (a table cell).
   so a ``--json`` document passing through stays valid and means the same.
 
 Rich draws its own styles and cursor moves with escape sequences, so it
-writes beneath the escaping (:func:`kurt.cli.streams.for_rich`) and is given
+writes beneath the escaping (:func:`kurt.cli.streams.unescaped`) and is given
 escaped ``rich.text.Text`` only. Standard library only.
 """
 

@@ -37,15 +37,15 @@ def _stdout_is_tty() -> bool:
 
 def console(*, stderr: bool = False, width: int | None = None) -> Console:
     """A rich console for Kurt's tables: it writes redacted, unescaped text
-    (:func:`kurt.cli.streams.for_rich`: its own styles are escape sequences)
+    (:func:`kurt.cli.streams.unescaped`: its own styles are escape sequences)
     and reads no markup, emoji codes or highlighting into any text it is given;
     cells come as escaped ``Text``."""
     from rich.console import Console
 
-    from kurt.cli.streams import for_rich
+    from kurt.cli.streams import unescaped
 
     return Console(
-        file=for_rich(sys.stderr if stderr else sys.stdout),
+        file=unescaped(sys.stderr if stderr else sys.stdout),
         width=width,
         soft_wrap=False,
         markup=False,

@@ -24,7 +24,7 @@ def progress_bar(enabled: bool) -> Iterator[ProgressCallback | None]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
     from kurt.cli.plain import clean
-    from kurt.cli.streams import for_rich
+    from kurt.cli.streams import unescaped
 
     tasks: dict[str, TaskID] = {}
     # The item is a URL or path from outside: escaped, and no column reads markup.
@@ -33,7 +33,7 @@ def progress_bar(enabled: bool) -> Iterator[ProgressCallback | None]:
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.fields[item]}", style="dim", markup=False),
-        console=Console(file=for_rich(sys.stderr), markup=False, emoji=False, highlight=False),
+        console=Console(file=unescaped(sys.stderr), markup=False, emoji=False, highlight=False),
         transient=True,
     ) as bar:
 

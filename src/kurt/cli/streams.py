@@ -14,9 +14,11 @@ before escaping would have changed its spelling. No command can forget
 either step, and a new command needs nothing to get them.
 
 Rich draws its own styles and cursor moves with escape sequences, so it
-writes to :func:`for_rich` of the stream instead: redacted, not escaped.
+writes to :func:`unescaped` of the stream instead: redacted, not escaped.
 Only ``kurt.cli.output`` and ``kurt.cli.progress`` do that, with every cell
-passed as ``rich.text.Text`` made from escaped text (never a markup string).
+passed as ``rich.text.Text`` made from escaped text (never a markup string);
+and ``kurt content show --raw``, which writes stored text as it is to a pipe
+or a file (a terminal still gets it escaped).
 Standard library only.
 """
 
@@ -81,12 +83,12 @@ class _Shown(io.TextIOBase):
 
 class SafeStream(_Shown):
     """A text stream writing :func:`safe` text to ``stream``; its ``buffer``
-    does the same to bytes, and its ``for_rich`` side only redacts."""
+    does the same to bytes, and its ``unescaped`` side only redacts."""
 
     def __init__(self, stream: TextIO) -> None:
         super().__init__(stream, safe)
-        #: Where rich writes (see :func:`for_rich`).
-        self.for_rich = _Shown(stream, redact)
+        #: Where rich writes (see :func:`unescaped`).
+        self.unescaped = _Shown(stream, redact)
         self._buffer: _SafeBuffer | None = None
 
     @property
@@ -127,11 +129,12 @@ class _SafeBuffer(io.RawIOBase):
         """Nothing: the stream under it is borrowed, and stays open."""
 
 
-def for_rich(stream: TextIO) -> TextIO:
-    """Where rich writes instead of ``stream``: a :class:`SafeStream`'s redacted,
-    unescaped side (rich draws with escape sequences of its own and is given
-    escaped text only), else ``stream`` itself."""
-    return stream.for_rich if isinstance(stream, SafeStream) else stream
+def unescaped(stream: TextIO) -> TextIO:
+    """A :class:`SafeStream`'s redacted, unescaped side, else ``stream`` itself:
+    where rich writes (it draws with escape sequences of its own and is given
+    escaped text only), and where stored text goes exactly as stored to a pipe
+    or a file (``kurt content show --raw``, never to a terminal)."""
+    return stream.unescaped if isinstance(stream, SafeStream) else stream
 
 
 @contextlib.contextmanager
