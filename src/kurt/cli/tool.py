@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import click
 
 from kurt.cli.complete import names_of
 from kurt.cli.output import print_json, print_listing
+from kurt.cli.params import input_options, parse_params
 from kurt.cli.state import CliState
-from kurt.errors import UsageError
 from kurt.kinds import KINDS
 
 
@@ -99,61 +96,9 @@ def tool_info(state: CliState, name: str, as_json: bool) -> None:
             print_fields([("note", row["note"])], indent=13, margin="  ")
 
 
-def parse_params(pairs: tuple[str, ...], raw_input: str | None) -> dict[str, Any]:
-    """Merge ``--input JSON`` with ``-p key=value`` pairs (pairs win).
-
-    A value that looks like a JSON array or object is parsed as JSON; any other
-    value stays a string (the tool's InputModel converts "2" to 2 for an int).
-    A key given twice becomes a list.
-    """
-    params: dict[str, Any] = {}
-    if raw_input:
-        try:
-            loaded = json.loads(raw_input)
-        except json.JSONDecodeError as exc:
-            raise UsageError(
-                f"--input is not valid JSON: {exc.msg} at column {exc.colno}",
-                hint='pass an object, for example --input \'{"url": "https://example.com"}\'',
-            ) from None
-        if not isinstance(loaded, dict):
-            raise UsageError(
-                "--input must be a JSON object", hint="for example --input '{\"a\": 1}'"
-            )
-        params.update(loaded)
-    seen: set[str] = set()
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise UsageError(
-                f"-p expects key=value, got '{pair}'", hint="for example -p url=https://example.com"
-            )
-        parsed: Any = value
-        if value[:1] in "[{":
-            try:
-                parsed = json.loads(value)
-            except json.JSONDecodeError:
-                parsed = value
-        if key in seen:
-            current = params[key]
-            params[key] = [*current, parsed] if isinstance(current, list) else [current, parsed]
-        else:
-            params[key] = parsed
-            seen.add(key)
-    return params
-
-
 @tool_group.command("run")
 @click.argument("name", shell_complete=names_of("tool"))
-@click.option("--input", "raw_input", metavar="JSON", help="Input as a JSON object.")
-@click.option(
-    "-p",
-    "--param",
-    "pairs",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="One input field (repeatable).",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the ToolResult as JSON.")
+@input_options(what="Input", one="One input field")
 @click.pass_obj
 def tool_run(
     state: CliState, name: str, raw_input: str | None, pairs: tuple[str, ...], as_json: bool

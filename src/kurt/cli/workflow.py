@@ -8,6 +8,7 @@ import click
 
 from kurt.cli.complete import workflow_names
 from kurt.cli.output import print_json, print_listing
+from kurt.cli.params import input_options
 from kurt.cli.state import CliState
 
 if TYPE_CHECKING:
@@ -167,16 +168,7 @@ def _chosen(state: CliState, target: str | None) -> list[Loaded]:
 
 @workflow_group.command("run")
 @click.argument("name", shell_complete=workflow_names)
-@click.option("--input", "raw_input", metavar="JSON", help="Inputs as a JSON object.")
-@click.option(
-    "-p",
-    "--param",
-    "pairs",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="One workflow input (repeatable).",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the ToolResult as JSON.")
+@input_options(what="Inputs", one="One workflow input")
 @click.pass_obj
 def workflow_run(
     state: CliState, name: str, raw_input: str | None, pairs: tuple[str, ...], as_json: bool
@@ -194,8 +186,8 @@ def workflow_run(
     """
     import asyncio
 
+    from kurt.cli.params import parse_params
     from kurt.cli.results import refused_result, show_result
-    from kurt.cli.tool import parse_params
     from kurt.errors import KurtError, UsageError
     from kurt.workflows.inputs import resolve_inputs
     from kurt.workflows.load import pick_workflow
