@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from skill_helpers import write_skill
 
+from kurt.config.llm import ConfiguredModels
+from kurt.config.locations import Locations
+from kurt.errors import SkillError
 from kurt.skills import environment
-from kurt.skills.record import LINES, SkillProblem
+from kurt.skills.catalog.warm import warm_listing
+from kurt.skills.manager import SkillManager
+from kurt.skills.record import LINES, SkillProblem, SkillRecord
 
 F = "s/SKILL.md"
+
+
+@pytest.fixture
+def nowhere(kurt_home: Path) -> ConfiguredModels:
+    """The models of no project (and a user without kurt.toml): none."""
+    return ConfiguredModels(Locations(None, kurt_home))
 
 
 def messages(problems: list[SkillProblem]) -> list[str]:
@@ -82,7 +97,9 @@ def test_requires_env_reads_the_real_environment(monkeypatch: pytest.MonkeyPatch
     assert len(environment.check_requires_env(["KURT_TEST_TOKEN"], F, 4)) == 1
 
 
-def test_unmet_reads_the_facts_and_names_each_line(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unmet_reads_the_facts_and_names_each_line(
+    monkeypatch: pytest.MonkeyPatch, nowhere: ConfiguredModels
+) -> None:
     monkeypatch.delenv("KURT_SURELY_UNSET", raising=False)
     extra = {
         "requires_python": ">=99",
@@ -90,7 +107,7 @@ def test_unmet_reads_the_facts_and_names_each_line(monkeypatch: pytest.MonkeyPat
         "requires_env": ["KURT_SURELY_UNSET"],
         LINES: {"requires_python": 4, "requires": 5, "requires_env": 6},
     }
-    found = environment.unmet(extra, F)
+    found = environment.unmet(extra, F, models=nowhere)
     assert [(p.file, p.line) for p in found] == [(F, 4), (F, 5), (F, 6)]
     assert str(found[2]) == (
         f"{F}:6: environment variable KURT_SURELY_UNSET is not set; "
@@ -98,18 +115,76 @@ def test_unmet_reads_the_facts_and_names_each_line(monkeypatch: pytest.MonkeyPat
     )
     assert "python -m pip install 'surely-not-installed-kurt-dist'" in str(found[1])
     # What the snapshot stores is enough to check again.
-    assert environment.unmet(environment.requirements(extra), F) == found
+    assert environment.unmet(environment.requirements(extra), F, models=nowhere) == found
 
 
-def test_a_skill_without_requirements_costs_nothing() -> None:
+def test_a_skill_without_requirements_costs_nothing(nowhere: ConfiguredModels) -> None:
     assert not environment.declares_requirements({"license": "MIT"})
-    assert environment.unmet({"license": "MIT"}, F) == []
+    assert environment.unmet({"license": "MIT"}, F, models=nowhere) == []
     script = (
         "import sys; from kurt.skills.environment import unmet;"
-        "unmet({'requires_env': ['HOME']}, 'x');"
-        "print('packaging' in sys.modules, 'importlib.metadata' in sys.modules)"
+        "from kurt.config.llm import ConfiguredModels; from kurt.config.locations import Locations;"
+        "models = ConfiguredModels(Locations.discover());"
+        "unmet({'requires_env': ['HOME']}, 'x', models=models);"
+        "print('packaging' in sys.modules, 'importlib.metadata' in sys.modules,"
+        " 'tomllib' in sys.modules)"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
-    assert done.stdout.split() == ["False", "False"]
+    assert done.stdout.split() == ["False", "False", "False"]  # nor is kurt.toml read
+
+
+# -- requires_llm: checked against the project the caller names --------------------------
+
+ASKER = "requires_llm: true\n"
+
+
+def test_requires_llm_reads_the_model_of_the_project_given(
+    make_project: Callable[..., Path], kurt_home: Path
+) -> None:
+    with_model = make_project("with", '[llm]\nmodel = "test"\n')
+    own_model = make_project("own", '[skills.asker.llm]\nmodel = "openai:gpt-4o-mini"\n')
+    without = make_project("without")
+    extra = {"requires_llm": True, LINES: {"requires_llm": 4}}
+
+    def problems(root: Path) -> list[str]:
+        models = ConfiguredModels(Locations(root, kurt_home))
+        return [str(p) for p in environment.unmet(extra, F, "asker", models=models)]
+
+    # In turn, in one process: no answer leaks from one project into the next.
+    for root, unmet in [(with_model, False), (without, True), (own_model, False)] * 2:
+        assert bool(problems(root)) is unmet, root
+    assert problems(without) == [
+        f"{F}:4: requires a language model (requires_llm), but no [llm] model is configured;"
+        ' set one in kurt.toml: [llm] model = "openai:gpt-4o-mini", or for this skill alone'
+        " under [skills.asker.llm] (see: kurt config llm)"
+    ]
+
+
+def test_two_projects_listed_in_one_process_each_get_their_own_answer(
+    make_project: Callable[..., Path], kurt_home: Path
+) -> None:
+    with_model = make_project("with", '[llm]\nmodel = "test"\n')
+    without = make_project("without")
+    for root in (with_model, without):
+        write_skill(root / "skills", "asker", manifest_extra=ASKER)
+
+    def statuses() -> list[object]:
+        # Both managers made before either lists: the second once told the
+        # process which project every check was for.
+        managers = [SkillManager(Locations(root, kurt_home)) for root in (with_model, without)]
+        return [manager.listing()[0]["status"] for manager in managers]
+
+    assert statuses() == ["ok", "unusable"]  # the full path (writes the snapshots)
+    assert statuses() == ["ok", "unusable"]  # the snapshot's fast path
+    warm = [warm_listing(str(root)) for root in (with_model, without, with_model)]
+    assert [json.loads(text)[0]["status"] for text in warm if text] == ["ok", "unusable", "ok"]
+    first, second = (SkillManager(Locations(root, kurt_home)) for root in (with_model, without))
+    first.check_environment(asker(first))  # usable: no error
+    with pytest.raises(SkillError, match="requires a language model"):
+        second.check_environment(asker(second))
+
+
+def asker(manager: SkillManager) -> SkillRecord:
+    return next(record for record in manager.records if record.name == "asker")

@@ -301,7 +301,7 @@ def skill_validate(
     """Check skills (default: every discovered skill); exit 1 on any error.
 
     Checks the manifest, the environment (requires_python, requires,
-    requires_env), each implements class in skill.py (statically), and, where
+    requires_env, requires_llm), each implements class in skill.py (statically), and, where
     the skill's code may run (a trusted project; user, installed and built-in
     skills), imports it to prove its classes register.
 
@@ -319,6 +319,7 @@ def skill_validate(
     manager = runtime.skills
     reports: list[Report] = []
     pending = _targets(manager, targets)
+    models = manager.models()  # requires_llm: this project's [llm] model
     if any(manager.is_trusted(r) and r.provides for r, found in pending if found):
         runtime.prepare_registries()  # built-ins first: a skill may not take their names
     for record, discovered in pending:
@@ -331,7 +332,13 @@ def skill_validate(
         elif shadowed:
             reason = f"it is shadowed by {record.shadowed_by}"
         reports.append(
-            validate(record, importer=importer, agentskills=agentskills, static_reason=reason)
+            validate(
+                record,
+                importer=importer,
+                models=models,
+                agentskills=agentskills,
+                static_reason=reason,
+            )
         )
     if as_json:
         print_json([report.to_json() for report in reports])

@@ -12,6 +12,11 @@ Only skills that declare requirements pay for them: ``packaging`` is imported
 for the first ``requires_python`` or ``requires``, ``importlib.metadata`` for
 the first ``requires`` (never the distributions themselves), and the kurt.toml
 files are read for ``[llm] model`` only for a skill declaring ``requires_llm``.
+
+``requires_llm`` depends on a project too: every check is given ``models``
+(:class:`kurt.config.llm.ConfiguredModels`) by the caller that knows which
+project it checks for (the skill manager, the warm listing), which asks it
+only for such a skill.
 """
 
 from __future__ import annotations
@@ -25,24 +30,12 @@ from typing import TYPE_CHECKING, Any
 from kurt.skills.record import ERROR, LINES, SkillProblem
 
 if TYPE_CHECKING:
-    from kurt.config.locations import Locations
+    from kurt.config.llm import ConfiguredModels
     from kurt.skills.manifest.frontmatter import FrontMatter
     from kurt.skills.record import SkillRecord
 
 #: The manifest keys these rules read (in ``SkillRecord.extra``).
 KEYS = ("requires_python", "requires", "requires_env", "requires_llm")
-
-#: The project whose ``[llm] model`` ``requires_llm`` is checked against: its
-#: Locations, or the ``--project`` given (set by :func:`use_project`; ``None``:
-#: found as ``kurt`` finds it, from KURT_PROJECT_ROOT or the current folder).
-_PROJECT: list[Locations | str | None] = [None]
-
-
-def use_project(project: Locations | str | None) -> None:
-    """Check ``requires_llm`` against ``project``'s configuration from now on
-    (the skill manager and the warm listing say which project they list)."""
-    _PROJECT[0] = project
-
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -60,10 +53,17 @@ def requirements(extra: Mapping[str, Any]) -> dict[str, Any]:
     return found
 
 
-def unmet(extra: Mapping[str, Any], manifest: str, skill: str | None = None) -> list[SkillProblem]:
-    """Every requirement of a skill this machine does not meet, each naming
-    ``manifest`` and the line of its key; ``extra`` holds the manifest's facts
-    (``skill``: its name, whose own ``[skills.NAME.llm]`` may set a model)."""
+def unmet(
+    extra: Mapping[str, Any],
+    manifest: str,
+    skill: str | None = None,
+    *,
+    models: ConfiguredModels,
+) -> list[SkillProblem]:
+    """Every requirement of a skill this machine (and, for ``requires_llm``, the
+    project of ``models``) does not meet, each naming ``manifest`` and the line
+    of its key; ``extra`` holds the manifest's facts (``skill``: its name, whose
+    own ``[skills.NAME.llm]`` may set a model)."""
     if not declares_requirements(extra):
         return []
     lines = extra.get(LINES) or {}
@@ -74,25 +74,36 @@ def unmet(extra: Mapping[str, Any], manifest: str, skill: str | None = None) -> 
         *check_requires(extra.get("requires") or [], manifest, lines.get("requires")),
         *check_requires_env(extra.get("requires_env") or [], manifest, lines.get("requires_env")),
         *check_requires_llm(
-            extra.get("requires_llm") is True, manifest, lines.get("requires_llm"), skill=skill
+            extra.get("requires_llm") is True,
+            manifest,
+            lines.get("requires_llm"),
+            models=models,
+            skill=skill,
         ),
     ]
 
 
-def environment_problems(record: SkillRecord) -> list[SkillProblem]:
+def environment_problems(record: SkillRecord, models: ConfiguredModels) -> list[SkillProblem]:
     """:func:`unmet` for a record, from its cached facts: no manifest is parsed again."""
-    return unmet(record.extra, str(record.manifest_path), record.name)
+    return unmet(record.extra, str(record.manifest_path), record.name, models=models)
 
 
-def environment_checks(front: FrontMatter, manifest: Mapping[str, Any]) -> list[SkillProblem]:
-    """Every rule that depends on this machine, for a manifest just parsed."""
+def environment_checks(
+    front: FrontMatter, manifest: Mapping[str, Any], models: ConfiguredModels
+) -> list[SkillProblem]:
+    """Every rule that depends on this machine (and on the project of
+    ``models``), for a manifest just parsed."""
     file, at = str(front.path), front.line_of
     return [
         *check_requires_python(manifest["requires_python"], file, at("requires_python")),
         *check_requires(manifest["requires"], file, at("requires")),
         *check_requires_env(manifest["requires_env"], file, at("requires_env")),
         *check_requires_llm(
-            manifest["requires_llm"] is True, file, at("requires_llm"), skill=manifest["name"]
+            manifest["requires_llm"] is True,
+            file,
+            at("requires_llm"),
+            models=models,
+            skill=manifest["name"],
         ),
     ]
 
@@ -175,19 +186,18 @@ def check_requires_llm(
     file: str | None,
     line: int | None,
     *,
-    locations: Locations | None = None,
+    models: ConfiguredModels,
     skill: str | None = None,
 ) -> list[SkillProblem]:
-    """A skill declaring ``requires_llm: true`` has a model to ask: ``[llm]
-    model`` is set (in ``locations``' kurt.toml files or the environment)."""
+    """A skill declaring ``requires_llm: true`` has a model to ask: ``models``
+    (its project's ``[skills.<skill>.llm]`` or ``[llm]``, or the environment)
+    names one."""
     if not required:
         return []
-    from kurt.config.llm import configured_model
     from kurt.errors import KurtError
 
     try:
-        where = locations if locations is not None else _project_locations()
-        model = configured_model(where, skill if isinstance(skill, str) else None)
+        model = models(skill if isinstance(skill, str) else None)
     except KurtError:  # an unreadable kurt.toml: the command reports it itself
         model = None
     if model is not None:
@@ -200,15 +210,6 @@ def check_requires_llm(
         else 'set one in kurt.toml: [llm] model = "openai:gpt-4o-mini" (see: kurt config llm)'
     )
     return [SkillProblem(ERROR, message, file, line, hint)]
-
-
-def _project_locations() -> Locations:
-    from kurt.config.locations import Locations
-
-    project = _PROJECT[0]
-    if project is None or isinstance(project, str):
-        return Locations.discover(project)
-    return project
 
 
 def _install_hint(requirement: Any) -> str:

@@ -50,6 +50,7 @@ from kurt.skills.catalog.search import BUILTIN_DIR
 
 if TYPE_CHECKING:
     # Not imported at run time: the warm listing path needs none of them.
+    from kurt.config.llm import ConfiguredModels
     from kurt.core.lifespan import SkillLifespan
     from kurt.routing import Candidate
     from kurt.skills.catalog.warm import CommandRow, ConfigRow, ProvidedRow, QuickCatalog
@@ -73,9 +74,6 @@ class SkillManager:
         use_cache: bool = True,
     ) -> None:
         self.locations = locations
-        from kurt.skills.environment import use_project
-
-        use_project(locations)  # whose [llm] model requires_llm is checked against
         # The kurt.toml stamps are taken *before* the files are read: an edit in
         # between then shows as a changed stamp, never as a stale listing.
         self._config_stamps: str | None = None
@@ -150,7 +148,9 @@ class SkillManager:
             )
             from kurt.skills.catalog.precedence import apply_state
 
-            records = apply_state(full.records, self.config, trusted=self._shown_trusted)
+            records = apply_state(
+                full.records, self.config, self.models(), trusted=self._shown_trusted
+            )
             self._full = Catalog(records, full.providers, full.stamps, full.listing)
             self._quick = self._full
         return self._full
@@ -466,11 +466,19 @@ class SkillManager:
                 hint=f"run: kurt skill validate {_known_as(record)}",
             )
 
+    def models(self) -> ConfiguredModels:
+        """What ``requires_llm`` is checked against: this project's ``[llm]
+        model`` and each skill's own (kurt.toml read anew by each new one)."""
+        from kurt.config.llm import ConfiguredModels
+
+        return ConfiguredModels(self.locations)
+
     def check_environment(self, record: SkillRecord) -> None:
-        """``requires_python``, ``requires`` and ``requires_env`` hold on this machine."""
+        """``requires_python``, ``requires``, ``requires_env`` and ``requires_llm``
+        hold on this machine, for this project."""
         from kurt.skills.environment import environment_problems
 
-        problems = environment_problems(record)
+        problems = environment_problems(record, self.models())
         if problems:
             self._unusable(record, problems)
 

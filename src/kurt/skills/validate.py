@@ -20,11 +20,14 @@ reported as warnings, prefixed ``kurt:``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kurt.errors import SkillError
 from kurt.skills.catalog.search import Candidate, manifest_stat
 from kurt.skills.record import ERROR, WARNING, SkillProblem, SkillRecord
+
+if TYPE_CHECKING:
+    from kurt.config.llm import ConfiguredModels
 
 
 class Report(NamedTuple):
@@ -77,15 +80,17 @@ def validate(
     record: SkillRecord,
     *,
     importer: Any | None,
+    models: ConfiguredModels,
     agentskills: bool = False,
     static_reason: str | None = None,
 ) -> Report:
     """Validate ``record``; ``importer(record)`` imports its code (``None``: static
-    only, for ``static_reason``, by default an untrusted project)."""
+    only, for ``static_reason``, by default an untrusted project); ``models``:
+    the project's, which ``requires_llm`` is checked against."""
     from kurt.skills.environment import environment_problems
 
     problems = list(record.problems)
-    problems += environment_problems(record)
+    problems += environment_problems(record, models)
     problems += _code_problems(record)
     imported = False
     checked = "static"

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from kurt.config.llm import ConfiguredModels
+from kurt.config.locations import Locations
 from kurt.errors import ManifestError, SkillError
 from kurt.skills import codecheck, environment
 from kurt.skills.catalog import precedence
@@ -327,6 +329,11 @@ def test_manifest_checks_for_a_package_skill_use_the_entry_point_name(tmp_path: 
     assert [p.severity for p in problems] == ["warning"]  # implements nothing
 
 
+def nowhere(home: Path) -> ConfiguredModels:
+    """The models of no project: none (these skills do not ask one)."""
+    return ConfiguredModels(Locations(None, home))
+
+
 def test_a_healthy_skill_has_no_problems(tmp_path: Path) -> None:
     root, front, manifest = skill(
         tmp_path,
@@ -346,7 +353,7 @@ def test_a_healthy_skill_has_no_problems(tmp_path: Path) -> None:
         "from kurt import Tool\n\nclass ArchiveTool(Tool): ...\n",
     )
     assert checks.manifest_checks(root, front, manifest) == []
-    assert environment.environment_checks(front, manifest) == []
+    assert environment.environment_checks(front, manifest, nowhere(tmp_path)) == []
     assert codecheck.code_checks(root, front, manifest) == []
 
 
@@ -367,7 +374,7 @@ def test_environment_and_code_checks_point_at_their_keys(tmp_path: Path) -> None
         """,
         "x = 1\n",
     )
-    env = environment.environment_checks(front, manifest)
+    env = environment.environment_checks(front, manifest, nowhere(tmp_path))
     assert [p.line for p in env] == [4, 5, 6]
     [code] = codecheck.code_checks(root, front, manifest)
     assert code.line == 8  # the implements item naming the missing class

@@ -53,7 +53,13 @@ from kurt.skills.catalog.snapshot import FORMAT
 
 if TYPE_CHECKING:
     from kurt.skills.catalog.precedence import Index
-    from kurt.skills.catalog.warm import CommandRow, ConfigRow, ProvidedRow, QuickCatalog
+    from kurt.skills.catalog.warm import (
+        CommandRow,
+        ConfigRow,
+        Project,
+        ProvidedRow,
+        QuickCatalog,
+    )
     from kurt.skills.record import SkillRecord
 
 
@@ -194,6 +200,7 @@ def _load_catalog(
         _write(path, root_stamps, stamps, packages, stored)
     catalog = _catalog(stored)
     if use_cache and (changed or write_derived):
+        from kurt.config.llm import ConfiguredModels
         from kurt.skills.catalog.snapshot import write_derived as write_files
 
         pointer = None
@@ -207,9 +214,16 @@ def _load_catalog(
             path_stamps=stamps,
             pointer=pointer,
             untrusted=untrusted,
+            models=ConfiguredModels(locations),
         )
         catalog = catalog._replace(listing=listing)
     return catalog
+
+
+def project_of(locations: Locations) -> Project:
+    """``locations`` as the warm path names a project (:data:`kurt.skills.catalog.warm.Project`)."""
+    root = locations.project_root
+    return (str(root) if root is not None else None, str(locations.home))
 
 
 def _pointer_path(locations: Locations, builtin_dir: Path | None) -> str:
@@ -246,7 +260,8 @@ def fast_listing(
     ):
         return None
     roots = search_roots(locations, config, builtin_dir)
-    return from_snapshot(listing_file(cache_file(locations, roots)), roots, config, untrusted)
+    path = listing_file(cache_file(locations, roots))
+    return from_snapshot(path, roots, project_of(locations), config, untrusted)
 
 
 def fast_provided(
@@ -267,7 +282,8 @@ def fast_provided(
     ):
         return None
     roots = search_roots(locations, config, builtin_dir)
-    return from_snapshot(listing_file(cache_file(locations, roots)), roots, config)
+    path = listing_file(cache_file(locations, roots))
+    return from_snapshot(path, roots, config, project_of(locations))
 
 
 def fast_commands(
@@ -289,7 +305,8 @@ def fast_commands(
     ):
         return None
     roots = search_roots(locations, config, builtin_dir)
-    return from_snapshot(listing_file(cache_file(locations, roots)), roots, config, untrusted)
+    path = listing_file(cache_file(locations, roots))
+    return from_snapshot(path, roots, config, untrusted, project_of(locations))
 
 
 def fast_config_rows(
@@ -310,7 +327,9 @@ def fast_config_rows(
     ):
         return None
     roots = search_roots(locations, config, builtin_dir)
-    return config_rows(listing_file(cache_file(locations, roots)), roots, config)
+    return config_rows(
+        listing_file(cache_file(locations, roots)), roots, config, project_of(locations)
+    )
 
 
 def load_quick(
@@ -324,7 +343,7 @@ def load_quick(
     roots = search_roots(locations, config, builtin_dir)
     path = index_file(cache_file(locations, roots))
     found = [(root.source, str(root.path)) for root in roots]
-    return read_index(path, config, found, path_stamps())
+    return read_index(path, config, found, path_stamps(), project_of(locations))
 
 
 def _catalog(stored: list[_Stored]) -> Catalog:

@@ -28,7 +28,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kurt.config.skills import SkillsConfig
 from kurt.errors import SkillError
@@ -45,6 +45,9 @@ from kurt.skills.record import (
     SkillRecord,
 )
 from kurt.skills.status import STATUS_INVALID, STATUS_OK, STATUS_SHADOWED, status_of
+
+if TYPE_CHECKING:
+    from kurt.config.llm import ConfiguredModels
 
 Index = dict[str, dict[str, list[str]]]
 
@@ -252,12 +255,14 @@ def _requirements(records: list[SkillRecord]) -> list[SkillRecord]:
 def apply_state(
     records: list[SkillRecord],
     config: SkillsConfig,
+    models: ConfiguredModels,
     *,
     trusted: Callable[[SkillRecord], bool] | None = None,
 ) -> list[SkillRecord]:
     """Each record's ``enabled`` and ``reason`` from kurt.toml, what this machine
-    lacks to run it, whether its code may run here (``trusted``; default: yes),
-    and its final status (:func:`kurt.skills.status.status_of`).
+    (and the project of ``models``, for ``requires_llm``) lacks to run it,
+    whether its code may run here (``trusted``; default: yes), and its final
+    status (:func:`kurt.skills.status.status_of`).
 
     A clash with a skill of the same source is an error only while that
     skill is enabled. The environment is checked only for skills that could
@@ -273,9 +278,10 @@ def apply_state(
             problems = (*problems, *(clash.problem(record.source, manifest) for clash in live))
         shadowed = record.status == STATUS_SHADOWED
         valid = record.status != STATUS_INVALID and not live
-        unmet = (
-            tuple(unmet_here(record.extra, str(record.manifest_path), record.name)) if valid else ()
-        )
+        unmet: tuple[SkillProblem, ...] = ()
+        if valid:
+            manifest = str(record.manifest_path)
+            unmet = tuple(unmet_here(record.extra, manifest, record.name, models=models))
         status = status_of(shadowed=shadowed, enabled=enabled, valid=valid, runnable=not unmet)
         out.append(
             record._replace(

@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
+    from kurt.config.llm import ConfiguredModels
     from kurt.config.skills import SkillsConfig
     from kurt.skills.catalog.cache import Catalog
     from kurt.skills.catalog.precedence import Index
@@ -329,11 +330,13 @@ def write_derived(
     path_stamps: list[list[Any]],
     pointer: PointerTarget | None,
     untrusted: frozenset[str],
+    models: ConfiguredModels,
 ) -> str:
     """Write the run index and the listing snapshot beside the cache file
     ``cache`` (and the pointer, when given) for ``catalog``, whose records are
     before enabled state and in the order of ``stored_keys``; return the
-    listing as JSON text as if kurt.toml enabled or disabled nothing."""
+    listing as JSON text as if kurt.toml enabled or disabled nothing (what
+    its skills lack to run checked against ``models``' project)."""
 
     from kurt.config.skills import SkillsConfig
     from kurt.skills.catalog.precedence import apply_state
@@ -351,7 +354,7 @@ def write_derived(
     # Rows as if kurt.toml enabled or disabled nothing (the warm path applies
     # the real state to them). Only a clash's error depends on that state.
     clashing = any(record.clashes for record in catalog.records)
-    shown = apply_state(catalog.records, SkillsConfig()) if clashing else catalog.records
+    shown = apply_state(catalog.records, SkillsConfig(), models) if clashing else catalog.records
     rows = [record.to_json() for record in shown]
     texts = default_texts(rows)
     # The warm path re-renders only the rows kurt.toml names, but disabling

@@ -55,31 +55,38 @@ if TYPE_CHECKING:
     from kurt.skills.record import SkillRecord
 
 if TYPE_CHECKING:
+    from kurt.config.llm import ConfiguredModels
+
     State = Callable[[str], tuple[bool, str]]
+    #: The project a listing is for, as strings (this module's currency: it
+    #: builds no path): its root (``None``: none) and the user's Kurt home.
+    #: ``requires_llm`` reads its ``[llm] model`` (:func:`_models`).
+    Project = tuple[str | None, str]
 
 
 def fast_listing(
     path: Path,
     roots: list[SearchRoot],
+    project: Project,
     config: SkillsConfig | None = None,
     untrusted: frozenset[str] = frozenset(),
 ) -> str | None:
-    """The JSON array of ``kurt skill list --json``, or ``None`` when the
-    snapshot at ``path`` is missing, unreadable or no longer true; the enabled
-    state comes from ``config``, and skills found in the ``untrusted`` root
-    folders are listed as not trusted."""
+    """The JSON array of ``kurt skill list --json`` for ``project``, or
+    ``None`` when the snapshot at ``path`` is missing, unreadable or no longer
+    true; the enabled state comes from ``config``, and skills found in the
+    ``untrusted`` root folders are listed as not trusted."""
     state = config.state if config is not None and has_state(config) else None
     found = [(root.source, str(root.path), str(root.path) not in untrusted) for root in roots]
-    return answer(str(path), found, state)
+    return answer(str(path), found, state, project)
 
 
 def fast_provided(
-    path: Path, roots: list[SearchRoot], config: SkillsConfig
+    path: Path, roots: list[SearchRoot], config: SkillsConfig, project: Project
 ) -> list[ProvidedRow] | None:
     """:func:`provided_rows` once kurt.toml has been read (as :func:`fast_listing`)."""
     state = config.state if has_state(config) else None
     found = [(root.source, str(root.path), True) for root in roots]
-    return provided_rows(str(path), found, state)
+    return provided_rows(str(path), found, state, project)
 
 
 def has_state(config: SkillsConfig) -> bool:
@@ -136,17 +143,20 @@ def _open(path: str, roots: list[tuple[str, str, bool]]) -> _Snapshot | None:
     return _Snapshot(parts, header, [owner < 0 or roots[owner][2] for owner in owners])
 
 
-def answer(path: str, roots: list[tuple[str, str, bool]], state: State | None) -> str | None:
+def answer(
+    path: str, roots: list[tuple[str, str, bool]], state: State | None, project: Project
+) -> str | None:
     """The listing from the snapshot at ``path`` if a scan of ``roots`` (source,
     folder, whether its skills are trusted) matches it; ``state`` gives each
-    skill's enabled state (``None``: every skill enabled by default)."""
+    skill's enabled state (``None``: every skill enabled by default), and
+    ``project`` the ``[llm] model`` its ``requires_llm`` skills need."""
     found = _open(path, roots)
     if found is None:
         return None
     if not found.count:
         return "[]"
     count, body, trusted = found.count, found.body, found.trusted
-    unmet = _unmet(found.needs, found.names.split(SEP)) if found.needs else {}
+    unmet = _unmet(found.needs, found.names.split(SEP), project) if found.needs else {}
     if state is None and not unmet and all(trusted):
         return "[" + body.replace("\n", ", ") + "]"
     names = found.names.split(SEP)
@@ -166,7 +176,7 @@ ProvidedRow = tuple[str, str, str, str]
 
 
 def provided_rows(
-    path: str, roots: list[tuple[str, str, bool]], state: State | None
+    path: str, roots: list[tuple[str, str, bool]], state: State | None, project: Project
 ) -> list[ProvidedRow] | None:
     """Every name a skill provides, with the first of its providers (in
     priority order) whose status is ``ok``, from the snapshot at ``path``;
@@ -179,7 +189,7 @@ def provided_rows(
         return []
     import json
 
-    states = _states(found, state)
+    states = _states(found, state, project)
     if states is None:
         return None
     names = found.names.split(SEP)
@@ -214,30 +224,36 @@ def invalid_names(
     return [name for name, status in zip(names, stored, strict=True) if status == STATUS_INVALID]
 
 
-#: The ``--project`` of the listing :func:`_pointed` answers (empty: the
-#: manager's, which it tells :mod:`kurt.skills.environment` itself).
-_POINTED: list[str | None] = []
-
-
-def _unmet(needs_text: str, names: list[str] | None = None) -> dict[int, list[str]] | None:
-    """Row -> what this machine lacks to run it, for the skills that declare
-    requirements (checked now: the environment is never cached)."""
+def _unmet(needs_text: str, names: list[str], project: Project) -> dict[int, list[str]] | None:
+    """Row -> what this machine (and ``project``) lacks to run it, for the
+    skills that declare requirements (checked now: the environment is never
+    cached); ``names``: each row's skill."""
     import json
 
-    from kurt.skills.environment import unmet, use_project
+    from kurt.skills.environment import unmet
 
-    if _POINTED:
-        use_project(_POINTED[0])  # requires_llm reads that project's [llm]
-
+    models = _models(project)
     try:
         needs = json.loads(needs_text)
         found = {
-            int(row): unmet(extra, manifest, names[int(row)] if names else None)
+            int(row): unmet(extra, manifest, names[int(row)], models=models)
             for row, (manifest, extra) in needs.items()
         }
-    except (ValueError, TypeError, AttributeError):
+    except (ValueError, TypeError, AttributeError, IndexError):
         return None
     return {row: [str(p) for p in problems] for row, problems in found.items() if problems}
+
+
+def _models(project: Project) -> ConfiguredModels:
+    """What ``requires_llm`` is checked against in ``project`` (kurt.toml is
+    read only if a skill declaring it is checked)."""
+    from pathlib import Path
+
+    from kurt.config.llm import ConfiguredModels
+    from kurt.config.locations import Locations
+
+    root, home = project
+    return ConfiguredModels(Locations(Path(root) if root is not None else None, Path(home)))
 
 
 def _row(text: str, enabled: bool, reason: str, unmet: list[str] | None, trusted: bool) -> str:
@@ -263,13 +279,16 @@ def _row(text: str, enabled: bool, reason: str, unmet: list[str] | None, trusted
 
 
 def _states(
-    found: _Snapshot, state: State | None, unmet: dict[int, list[str]] | None = None
+    found: _Snapshot,
+    state: State | None,
+    project: Project,
+    unmet: dict[int, list[str]] | None = None,
 ) -> list[tuple[bool, str, str]] | None:
     """Each row's enabled state, its reason and its status, decided now by
     :func:`status_of` (kurt.toml and the environment are never cached);
     ``unmet``: :func:`_unmet` of the snapshot when already checked."""
     if unmet is None:
-        unmet = _unmet(found.needs, found.names.split(SEP)) if found.needs else {}
+        unmet = _unmet(found.needs, found.names.split(SEP), project) if found.needs else {}
     names = found.names.split(SEP)
     stored = found.statuses.split(SEP)
     if unmet is None or len(names) != found.count or len(stored) != found.count:
@@ -295,7 +314,7 @@ CommandRow = tuple[str, str, str, str, bool]
 
 
 def command_rows(
-    path: str, roots: list[tuple[str, str, bool]], state: State | None
+    path: str, roots: list[tuple[str, str, bool]], state: State | None, project: Project
 ) -> list[CommandRow] | None:
     """Every command of a valid, unshadowed skill, from the snapshot at
     ``path`` (``None`` when it is missing or no longer true); each skill's
@@ -305,7 +324,7 @@ def command_rows(
         return None
     if not found.count or not found.commands:
         return []
-    states = _states(found, state)
+    states = _states(found, state, project)
     if states is None:
         return None
     names = found.names.split(SEP)
@@ -332,12 +351,16 @@ def command_rows(
 
 
 def fast_commands(
-    path: Path, roots: list[SearchRoot], config: SkillsConfig, untrusted: frozenset[str]
+    path: Path,
+    roots: list[SearchRoot],
+    config: SkillsConfig,
+    untrusted: frozenset[str],
+    project: Project,
 ) -> list[CommandRow] | None:
     """:func:`command_rows` once kurt.toml has been read (as :func:`fast_listing`)."""
     state = config.state if has_state(config) else None
     found = [(root.source, str(root.path), str(root.path) not in untrusted) for root in roots]
-    return command_rows(str(path), found, state)
+    return command_rows(str(path), found, state, project)
 
 
 def warm_commands(project: str | None) -> list[CommandRow] | None:
@@ -354,7 +377,7 @@ if TYPE_CHECKING:
 
 
 def config_rows(
-    path: Path, roots: list[SearchRoot], config: SkillsConfig
+    path: Path, roots: list[SearchRoot], config: SkillsConfig, project: Project
 ) -> list[ConfigRow] | None:
     """Every discovered skill (shadowed ones too) as ``kurt config skills``
     needs it, from the snapshot at ``path``, or ``None`` when it is missing or
@@ -366,7 +389,7 @@ def config_rows(
         return []
     import json
 
-    states = _states(found, config.state if has_state(config) else None)
+    states = _states(found, config.state if has_state(config) else None, project)
     names = found.names.split(SEP)
     try:
         details = json.loads(found.details)
@@ -389,7 +412,9 @@ def config_rows(
 Table = tuple[list[list[str]], bool, bool]
 
 
-def table_rows(path: str, roots: list[tuple[str, str, bool]], state: State | None) -> Table | None:
+def table_rows(
+    path: str, roots: list[tuple[str, str, bool]], state: State | None, project: Project
+) -> Table | None:
     """The human table from the snapshot's cells, with each row's status
     decided now (:func:`_states`) and marked when it needs ``kurt trust``;
     ``None`` when the snapshot is missing, no longer true, empty or holds no
@@ -397,10 +422,10 @@ def table_rows(path: str, roots: list[tuple[str, str, bool]], state: State | Non
     found = _open(path, roots)
     if found is None or not found.count or not found.cells:
         return None
-    unmet = _unmet(found.needs, found.names.split(SEP)) if found.needs else {}
+    unmet = _unmet(found.needs, found.names.split(SEP), project) if found.needs else {}
     if unmet is None:
         return None
-    states = _states(found, state, unmet)
+    states = _states(found, state, project, unmet)
     cells = found.cells.split(SEP)
     if states is None or len(cells) != found.count:
         return None
@@ -442,15 +467,17 @@ def warm_invalid(project: str | None) -> list[str] | None:
     """:func:`invalid_names` for ``--project project`` from the pointer, as
     :func:`warm_provided`."""
     found = _pointed(project)
-    return invalid_names(*found) if found is not None else None
+    return invalid_names(*found[:3]) if found is not None else None
 
 
-def _pointed(project: str | None) -> tuple[str, list[tuple[str, str, bool]], State | None] | None:
-    """The snapshot, roots and enabled state the pointer of ``project`` records,
-    if kurt.toml and the trust record are as they were."""
+def _pointed(
+    project: str | None,
+) -> tuple[str, list[tuple[str, str, bool]], State | None, Project] | None:
+    """The snapshot, roots and enabled state the pointer of ``--project
+    project`` records, and that project, if kurt.toml and the trust record are
+    as they were."""
     from kurt.config.locations import cache_text, home_text, project_root_text
 
-    _POINTED[:] = [project]  # whose [llm] model requires_llm is checked against
     root = project_root_text(project)
     if root is False:
         return None
@@ -477,7 +504,7 @@ def _pointed(project: str | None) -> tuple[str, list[tuple[str, str, bool]], Sta
         enabled = frozenset(enabled_text[1:].split(SEP)) - {""} if enabled_text != "-" else None
         disabled = frozenset(disabled_text.split(SEP)) - {""}
         state = SkillsConfig(enabled=enabled, disabled=disabled).state
-    return os.path.join(cache_dir, "skills", name), roots, state
+    return os.path.join(cache_dir, "skills", name), roots, state, (project_root, home)
 
 
 def _trust_record_corrupt(home: str) -> bool:
@@ -498,12 +525,16 @@ def _trust_record_corrupt(home: str) -> bool:
 
 
 class QuickCatalog:
-    """The index as the manager uses it: names, providers, records on demand."""
+    """The index as the manager uses it: names, providers, records on demand
+    (with the enabled state of ``config`` and what they lack in ``project``)."""
 
-    def __init__(self, providers: Index, texts: dict[str, str], config: SkillsConfig) -> None:
+    def __init__(
+        self, providers: Index, texts: dict[str, str], config: SkillsConfig, project: Project
+    ) -> None:
         self.providers = providers
         self._texts = texts
         self._config = config
+        self._project = project
         self._decoded: dict[str, tuple[SkillRecord, tuple[int, int] | None]] = {}
 
     def find(self, name: str) -> SkillRecord | None:
@@ -530,7 +561,8 @@ class QuickCatalog:
             stamp = data.get("stamp")
             record = SkillRecord.from_plain(data)
             found = (int(stamp[0]), int(stamp[1])) if stamp else None
-            self._decoded[name] = (apply_state([record], self._config)[0], found)
+            applied = apply_state([record], self._config, _models(self._project))[0]
+            self._decoded[name] = (applied, found)
         return self._decoded[name]
 
 
@@ -539,9 +571,11 @@ def read_index(
     config: SkillsConfig,
     roots: list[tuple[str, str]],
     path_stamps: list[list[Any]],
+    project: Project,
 ) -> QuickCatalog | None:
     """The index at ``path`` if a scan of ``roots`` (source, folder) now finds
-    every skill as it was; ``None`` otherwise (or if unreadable)."""
+    every skill as it was; ``None`` otherwise (or if unreadable). Its records
+    are for ``project``."""
     import json
 
     try:
@@ -561,7 +595,7 @@ def read_index(
         texts = dict(zip(names, lines, strict=True))
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
         return None
-    return QuickCatalog(providers, texts, config)
+    return QuickCatalog(providers, texts, config, project)
 
 
 def _stamp(record: SkillRecord) -> tuple[int, int] | None:
