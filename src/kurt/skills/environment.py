@@ -31,7 +31,6 @@ from kurt.skills.record import ERROR, LINES, SkillProblem
 
 if TYPE_CHECKING:
     from kurt.config.llm import ConfiguredModels
-    from kurt.skills.manifest.frontmatter import FrontMatter
     from kurt.skills.record import SkillRecord
 
 #: The manifest keys these rules read (in ``SkillRecord.extra``).
@@ -86,26 +85,6 @@ def unmet(
 def environment_problems(record: SkillRecord, models: ConfiguredModels) -> list[SkillProblem]:
     """:func:`unmet` for a record, from its cached facts: no manifest is parsed again."""
     return unmet(record.extra, str(record.manifest_path), record.name, models=models)
-
-
-def environment_checks(
-    front: FrontMatter, manifest: Mapping[str, Any], models: ConfiguredModels
-) -> list[SkillProblem]:
-    """Every rule that depends on this machine (and on the project of
-    ``models``), for a manifest just parsed."""
-    file, at = str(front.path), front.line_of
-    return [
-        *check_requires_python(manifest["requires_python"], file, at("requires_python")),
-        *check_requires(manifest["requires"], file, at("requires")),
-        *check_requires_env(manifest["requires_env"], file, at("requires_env")),
-        *check_requires_llm(
-            manifest["requires_llm"] is True,
-            file,
-            at("requires_llm"),
-            models=models,
-            skill=manifest["name"],
-        ),
-    ]
 
 
 def check_requires_python(

@@ -13,9 +13,11 @@ from kurt.config.locations import Locations
 from kurt.errors import ManifestError, SkillError
 from kurt.skills import codecheck, environment
 from kurt.skills.catalog import precedence
+from kurt.skills.catalog.search import Candidate
 from kurt.skills.manifest import rules as checks
 from kurt.skills.manifest.frontmatter import FrontMatter, read_front_matter
 from kurt.skills.manifest.model import Implementation, SettingSpec, parse_manifest
+from kurt.skills.manifest.read import read_facts
 from kurt.skills.manifest.rules import Problem
 
 F = Path("s/SKILL.md")
@@ -225,6 +227,15 @@ def skill(
     return root, front, parse_manifest(front, path).to_cache()
 
 
+def machine_checks(root: Path, tmp_path: Path) -> list[Any]:
+    """The environment checks of the skill at ``root``, from its facts as the
+    catalog reads and caches them (no manifest parsed again)."""
+    facts = read_facts(Candidate("project", root, root / "SKILL.md"))
+    return environment.unmet(
+        facts["extra"], str(root / "SKILL.md"), facts["name"], models=nowhere(tmp_path)
+    )
+
+
 def command(name: str, entry: str = "cli:main") -> dict[str, Any]:
     return {"name": name, "entry": entry, "help": None}
 
@@ -353,7 +364,7 @@ def test_a_healthy_skill_has_no_problems(tmp_path: Path) -> None:
         "from kurt import Tool\n\nclass ArchiveTool(Tool): ...\n",
     )
     assert checks.manifest_checks(root, front, manifest) == []
-    assert environment.environment_checks(front, manifest, nowhere(tmp_path)) == []
+    assert machine_checks(root, tmp_path) == []
     assert codecheck.code_checks(root, front, manifest) == []
 
 
@@ -374,7 +385,7 @@ def test_environment_and_code_checks_point_at_their_keys(tmp_path: Path) -> None
         """,
         "x = 1\n",
     )
-    env = environment.environment_checks(front, manifest, nowhere(tmp_path))
+    env = machine_checks(root, tmp_path)
     assert [p.line for p in env] == [4, 5, 6]
     [code] = codecheck.code_checks(root, front, manifest)
     assert code.line == 8  # the implements item naming the missing class
