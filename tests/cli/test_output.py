@@ -6,6 +6,7 @@ broken in two, and a long URL is shortened in its middle, never wrapped."""
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 from collections.abc import Callable
@@ -36,7 +37,7 @@ def demo(tmp_path: Path, kurt_home: Path) -> Path:
 def too_long(output: str) -> list[str]:
     """Lines over 80 columns, but a path or URL alone on its own line."""
     return [
-        line for line in output.splitlines() if len(line) > 80 and not re.fullmatch(r"\s+\S+", line)
+        line for line in output.splitlines() if len(line) > 80 and not re.fullmatch(r"\s*\S+", line)
     ]
 
 
@@ -69,9 +70,9 @@ COMMANDS: list[tuple[list[str], list[list[str]] | list[str]]] = [
     (["tool", "list"], ["kind", "name", "skill", "description"]),
     (["tool", "info", "fetch"], ["field", "type", "required", "default", "description"]),
     (["map", "examples/site"], ["url"]),
-    (
+    (  # the rows are too wide with their URLs: each URL goes whole under its row
         ["fetch", "examples/site/index.html", "examples/site/guide/compost.md"],
-        ["url", "title", "length", "content_type"],
+        ["title", "length", "content_type"],
     ),
 ]
 
@@ -91,11 +92,15 @@ def test_the_demo_at_80_columns_breaks_no_header_and_no_word(
         if args[0] == "map":
             urls = [line for line in out.splitlines() if line.startswith("file://")]
             assert len(urls) == 5
-            for url in urls:  # whole, or shortened in the middle: both ends shown
-                assert ELLIPSIS not in url or re.fullmatch(r"file:///\S+…\S+\.(html|txt|md)", url)
+            for url in urls:  # whole: what a user copies
+                assert ELLIPSIS not in url
+                assert re.fullmatch(r"file:///\S+\.(html|txt|md)", url)
             # The column that repeats one value in every row is a caption.
             assert re.search(r"^engine: folder", out, re.M), out
             assert re.search(r"^source:", out, re.M), out
+        if args[0] == "fetch":
+            for path in args[1:]:
+                assert f"  {(demo / path).as_uri()}\n" in out, out
         if args[:2] == ["skill", "info"]:
             assert "source: project  required: no  secret: no" in out
 
@@ -114,3 +119,27 @@ def test_a_long_problem_is_printed_under_the_skills_table_not_wrapped_in_a_cell(
     problem = out[out.index("\nsite-digest:") + 1 :]
     assert "unknown setting 'skills.site-digest.colour'" in " ".join(problem.split())
     assert "hint: settings of 'site-digest': label, max_words" in problem
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_in_a_terminal_urls_too_wide_for_a_table_stay_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kurt.cli.output import print_listing
+
+    monkeypatch.setenv("COLUMNS", "80")
+    long = [
+        f"https://docs.example.test/guides/very/deep/section-{n}/chapter/page.html"
+        for n in range(2)
+    ]
+    for urls, drawn in ((long, False), (["https://a.test/1", "https://a.test/2"], True)):
+        screen = Terminal()
+        monkeypatch.setattr("sys.stdout", screen)
+        print_listing(["url", "title"], [[url, "A title"] for url in urls], own_line="url")
+        shown = screen.getvalue()
+        assert all(url in shown for url in urls)  # never shortened in the middle
+        assert ("┃" in shown) is drawn  # a rich table only while the URLs fit in it

@@ -100,16 +100,17 @@ def print_listing(
 ) -> None:
     """Print a listing that grows with the number of skills: a rich table in a
     terminal while it fits a screen, else plain aligned text (:mod:`kurt.cli.plain`),
-    where ``own_line`` (a path column) moves under its row when the row is too wide;
-    otherwise fitted as :func:`print_table` fits it."""
+    where ``own_line`` (a path or URL column) moves under its row when the row is
+    too wide, so that it stays whole (also in a terminal: a rich table would
+    shorten it); otherwise fitted as :func:`print_table` fits it."""
     from kurt.cli import plain
     from kurt.cli.fit import fit_table, tidied
 
-    if not plain.use_plain(len(rows)):
-        print_table(columns, rows, tidy=tidy)
-        return
     room = plain.width()
     cells = [["" if cell is None else str(cell) for cell in row] for row in rows]
+    if not plain.use_plain(len(rows)) and not (own_line and _too_wide(columns, cells, room)):
+        print_table(columns, rows, tidy=tidy)
+        return
     caption: list[str] = []
     below: list[str] = []
     if own_line is None:
@@ -127,6 +128,12 @@ def print_listing(
     sys.stdout.write(text)
     sys.stdout.flush()
     _print_notes(caption, below, room)
+
+
+def _too_wide(columns: Sequence[str], cells: Sequence[Sequence[str]], room: int) -> bool:
+    """Whether a rich table of ``cells`` at their natural widths exceeds ``room``."""
+    natural = [max(len(c) for c in column) for column in zip(columns, *cells, strict=True)]
+    return sum(natural) + 3 * len(natural) + 1 > room
 
 
 def print_fields(fields: Sequence[tuple[str, Any]], *, indent: int, margin: str = "") -> None:

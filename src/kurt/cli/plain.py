@@ -85,7 +85,8 @@ def render(
     body = [list(row) for row in rows] if printable else [[clean(c) for c in row] for row in rows]
     natural = [max([len(cell) for cell in column]) for column in zip(header, *body, strict=True)]
     moved: int | None = None
-    if own_line is not None and _total(natural) > columns_wide:
+    if own_line is not None and len(header) > 1 and _total(natural) > columns_wide:
+        # Under its row; a column alone is on its own line already, and stays whole.
         moved = header.index(own_line)
         header = header[:moved] + header[moved + 1 :]
         natural = natural[:moved] + natural[moved + 1 :]

@@ -145,7 +145,8 @@ def show_items(items: list[dict[str, Any]]) -> None:
         columns = _columns(items)
         rows = [[_cell(item.get(c)) for c in columns] for item in items]
         # tidy: a column with one value in every row (map's source) becomes a caption.
-        print_listing(columns, rows, tidy=True)
+        # A URL is what a user copies: kept whole, under its row when the row is too wide.
+        print_listing(columns, rows, own_line="url" if "url" in columns else None, tidy=True)
 
 
 DEBUG_HINT = "run again with --debug to see where it was raised"
