@@ -49,6 +49,17 @@ COMMANDS: list[tuple[str, list[str], float | None, bool]] = [
 ]
 SCALING = 2.0  # at 10,000 skills, at most this times the figure at 1000
 
+# What any tool run imports and does before Kurt's own work: the libraries a run
+# needs (a tool's input is a pydantic model) and one model built and validated.
+FLOOR = "the floor of a run (click, asyncio, pydantic, attrs, one model)"
+FLOOR_CODE = (
+    "import asyncio, attrs, click\n"
+    "from pydantic import BaseModel\n"
+    "class Input(BaseModel):\n"
+    "    text: str\n"
+    "Input(text='x')\n"
+)
+
 
 def kurt_script() -> list[str]:
     script = Path(PY).parent / "kurt"
@@ -76,6 +87,7 @@ def measure(count: int, rounds: int, work: Path) -> dict[str, tuple[float, float
     subprocess.run([*kurt, "trust", str(project)], env=env, check=True, capture_output=True)
     runs = {name: [*kurt, "--project", str(project), *args] for name, args, _, _ in COMMANDS}
     runs["kurt --version"] = [*kurt, "--version"]  # as typed: the fast path needs no option
+    runs[FLOOR] = [PY, "-c", FLOOR_CODE]
     runs["kurt --help"] = [*kurt, "--help"]
     for args in runs.values():  # warm every cache once
         subprocess.run(args, env=env, check=True, capture_output=True)
@@ -123,6 +135,12 @@ def main() -> None:
             missed += verdict == "MISSED"
             line += f" {growth:.2f}x | {f'<= {SCALING}x' if read_only else ''} | {verdict} |"
         print(line)
+    floor_ms, floor_ratio = results[small][FLOOR]
+    run_ms, _ = results[small]["kurt tool run NAME --json"]
+    print(
+        f"\n{FLOOR}: {floor_ms:.0f} ms, {floor_ratio:.2f}x `import click`; "
+        f"`kurt tool run` is {run_ms / floor_ms:.2f}x that floor"
+    )
     sys.exit(1 if missed else 0)
 
 
