@@ -143,3 +143,21 @@ def test_in_a_terminal_urls_too_wide_for_a_table_stay_whole(
         shown = screen.getvalue()
         assert all(url in shown for url in urls)  # never shortened in the middle
         assert ("┃" in shown) is drawn  # a rich table only while the URLs fit in it
+
+
+def test_a_url_column_with_one_value_in_every_row_becomes_the_caption(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kurt.cli.output import print_listing
+
+    monkeypatch.setenv("COLUMNS", "24")  # the rows are too wide: the URL would move
+    url = "https://docs.example.test/guides/very/deep/section/chapter/page.html"
+    print_listing(
+        ["url", "part", "text"],
+        [[url, "1", "First part of the page"], [url, "2", "Second part of the page"]],
+        own_line="url",
+        tidy=True,
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["part", "text"]
+    assert url in lines[-1]

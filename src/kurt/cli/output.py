@@ -121,8 +121,10 @@ def print_listing(
             tidy=tidy,
         )
         columns, cells, caption, below = fitted.columns, fitted.rows, fitted.caption, fitted.below
-    elif tidy:  # the own-line column keeps its cells; the rest lose empty and repeated ones
+    elif tidy:  # empty and repeated columns give way, as fit_table does
         columns, cells, caption = tidied(columns, cells)
+        if own_line not in columns:  # one URL in every row: the caption holds it
+            own_line = None
     text = plain.render(columns, cells, columns_wide=room, own_line=own_line)
     # Written as is: click.echo would scan every line for ANSI codes off a terminal.
     sys.stdout.write(text)
