@@ -40,12 +40,34 @@ def progress_bar(enabled: bool) -> Iterator[ProgressCallback | None]:
         def on_progress(event: ProgressEvent) -> None:
             key = f"{event.tool}:{event.stage}"
             if key not in tasks:
-                tasks[key] = bar.add_task(clean(key), total=event.total, item="")
+                tasks[key] = bar.add_task(clean(label(event)), total=event.total, item="")
+            label_width = max(len(task.description) for task in bar.tasks)
             bar.update(
                 tasks[key],
                 completed=event.current,
                 total=event.total,
-                item=clean(event.item or ""),
+                item=shown_item(event.item, bar.console.width - label_width),
             )
 
         yield on_progress
+
+
+# What a line holds beside the label and the item: the bar (40), the count
+# (``1234/5678``) and the gaps between columns.
+_BAR_AND_COUNT = 40 + 12 + 3
+
+
+def label(event: ProgressEvent) -> str:
+    """``fetch``, or ``workflow: map`` when the stage is not the tool's own name."""
+    if not event.stage or event.stage == event.tool:
+        return event.tool
+    return f"{event.tool}: {event.stage}"
+
+
+def shown_item(item: str | None, room: int) -> str:
+    """The item (a URL or a path) cleaned and shortened in its middle to fit the
+    ``room`` left beside the label, so that the bar and the count stay in view."""
+    from kurt.cli.fit import shorten
+    from kurt.cli.plain import clean
+
+    return shorten(clean(item or ""), max(room - _BAR_AND_COUNT, 12))
