@@ -25,7 +25,7 @@ def test_the_label_is_the_tool_and_its_stage_only_when_they_differ() -> None:
 
 def test_a_long_item_is_shortened_in_its_middle_and_never_obeyed() -> None:
     shown = shown_item(LONG, 80 - len("fetch"))
-    assert len(shown) == 80 - len("fetch") - 55
+    assert len(shown) == 80 - len("fetch") - 42  # beside a bar of 30 and a count
     assert shown.startswith("file:///")
     assert shown.endswith("compost.md")
     assert shown_item("evil\x1b]0;title\x07", 80) == "evil\\x1b]0;title\\x07"

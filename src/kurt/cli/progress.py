@@ -30,7 +30,7 @@ def progress_bar(enabled: bool) -> Iterator[ProgressCallback | None]:
     # The item is a URL or path from outside: escaped, and no column reads markup.
     with Progress(
         TextColumn("{task.description}", markup=False),
-        BarColumn(),
+        BarColumn(bar_width=_BAR),
         MofNCompleteColumn(),
         TextColumn("{task.fields[item]}", style="dim", markup=False),
         console=Console(file=unescaped(sys.stderr), markup=False, emoji=False, highlight=False),
@@ -52,9 +52,10 @@ def progress_bar(enabled: bool) -> Iterator[ProgressCallback | None]:
         yield on_progress
 
 
-# What a line holds beside the label and the item: the bar (40), the count
-# (``1234/5678``) and the gaps between columns.
-_BAR_AND_COUNT = 40 + 12 + 3
+# What a line holds beside the label and the item: the bar, the count
+# (``1234/5678``) and the gaps between the four columns.
+_BAR = 30
+_BAR_AND_COUNT = _BAR + 9 + 3
 
 
 def label(event: ProgressEvent) -> str:

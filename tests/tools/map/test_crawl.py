@@ -148,7 +148,9 @@ def test_each_visited_page_moves_the_progress(
         return await mapper.map(site("/"), attrs.evolve(context, progress=events.append))
 
     result = arun(run, map={"max_depth": 2})
-    assert [(e.stage, e.current) for e in events] == [("map", n) for n in range(1, 5)]
+    assert [(e.stage, e.current, e.total) for e in events] == [
+        ("crawl", n, None) for n in range(1, 5)
+    ]
     assert {e.item for e in events} == {site(p) for p in ("/", "/a", "/b", "/c")}
     assert result.metadata["visited"] == 4
 

@@ -72,8 +72,9 @@ class CrawlMapper(BaseMapper):
                             return None
                     finally:
                         visited += 1
-                        # The map tool's own bar (stage "map"): it counts pages as they come.
-                        event = ProgressEvent(tool="map", stage="map", current=visited, item=url)
+                        # A bar of its own beside the map tool's (one source): the pages
+                        # visited as they come, of a total nobody knows in advance.
+                        event = ProgressEvent(tool="map", stage="crawl", current=visited, item=url)
                         report(on_progress, event)
                 return [] if got is None else await asyncio.to_thread(_links, got.body, got.url)
 
