@@ -32,7 +32,7 @@ settings:
 WHERE = "skills/page-stats/SKILL.md:11"
 INVALID = (
     "skill 'page-stats' is invalid: invalid YAML in front matter: "
-    "while parsing a flow mapping, did not find expected ',' or '}'"
+    "while parsing a flow mapping (begun on line 10), did not find expected ',' or '}'"
 )
 
 

@@ -35,8 +35,8 @@ def two(make_project: Callable[..., Path], kurt_home: Path) -> tuple[Path, Path,
 def note(project: Path, user: Path) -> str:
     return (
         f"note: the project skill 'word-count' ({project / 'SKILL.md'}:5) is invalid: "
-        "invalid YAML in front matter: while parsing a flow sequence, did not find "
-        f"expected ',' or ']'; using the user skill at {user}\n"
+        "invalid YAML in front matter: while parsing a flow sequence (begun on line 4), "
+        f"did not find expected ',' or ']'; using the user skill at {user}\n"
     )
 
 

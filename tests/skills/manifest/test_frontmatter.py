@@ -93,7 +93,11 @@ def test_an_empty_body_is_fine() -> None:
         ("---\n---\n", "front matter is empty", 2),
         ("---\n- a\n- b\n---\n", "must be a YAML mapping", 2),
         ("---\njust text\n---\n", "must be a YAML mapping", 2),
-        ("---\nname: x\ndescription: [unclosed\n---\n", "invalid YAML", 4),
+        (  # reported where it was found, and where what is unclosed began
+            "---\nname: x\ndescription: [unclosed\n---\n",
+            "invalid YAML in front matter: while parsing a flow sequence (begun on line 3)",
+            4,
+        ),
         ("---\nname: x\n  bad: indent\n---\n", "invalid YAML", 3),
         ("---\nname: x\nname: y\n---\n", "duplicate key 'name' (first at line 2)", 3),
         ("---\n1: x\n---\n", "keys must be strings, found '1'", 2),

@@ -427,7 +427,12 @@ def _tag_error(tag: str, path: Path, line: int) -> ManifestError:
 def _yaml_problem(exc: yaml.YAMLError) -> str:
     if not isinstance(exc, yaml.MarkedYAMLError):
         return str(exc).split("\n")[0]
-    parts = [p for p in (exc.context, exc.problem) if p]
+    context = exc.context
+    started, found = exc.context_mark, exc.problem_mark
+    if context and started is not None and found is not None and started.line != found.line:
+        # "while parsing a flow sequence" began elsewhere: say where (SKILL.md lines).
+        context = f"{context} (begun on line {started.line + 2})"
+    parts = [p for p in (context, exc.problem) if p]
     return ", ".join(parts) if parts else "malformed YAML"
 
 
