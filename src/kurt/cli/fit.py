@@ -63,10 +63,7 @@ def fit_table(
     def cost(widths: Sequence[int]) -> int:
         return sum(widths) + per_column * len(widths) + once
 
-    natural = [
-        max(_longest_line(cell) for cell in [name, *(row[i] for row in table)])
-        for i, name in enumerate(names)
-    ]
+    natural = _natural(names, table)
     moved: list[str] = []
     out = [i for i, name in enumerate(names) if name in below and i > 0]
     left = room - cost([n for i, n in enumerate(natural) if i not in out]) - per_column
@@ -80,7 +77,9 @@ def fit_table(
     if cost(natural) <= room:
         return Fitted(names, table, natural, caption, moved)
     floor = [_longest_word(name) for name in names]
-    least = [max(floor[i], *(_longest_word(row[i]) for row in table)) for i in range(len(names))]
+    # Each cell's longest word, measured once (a listing may hold 10,000 rows).
+    words = [[_longest_word(cell) for cell in row] for row in table]
+    least = [max(floor[i], *(row[i] for row in words)) for i in range(len(names))]
     excess = cost(least) - room
     while excess > 0:
         # Shorten the words of the column with the most to give above its floor.
@@ -91,16 +90,13 @@ def fit_table(
         least[index] -= cut
         excess -= cut
     for i, limit in enumerate(least):
-        for row in table:
-            if _longest_word(row[i]) > limit:
+        for row, longest in zip(table, words, strict=True):
+            if longest[i] > limit:
                 row[i] = "\n".join(
                     " ".join(shorten(word, limit) for word in line.split(" "))
                     for line in row[i].split("\n")
                 )
-    natural = [
-        max(_longest_line(cell) for cell in [name, *(row[i] for row in table)])
-        for i, name in enumerate(names)
-    ]
+    natural = _natural(names, table)
     widths = shrink(natural, least, room - cost([0] * len(names)))
     return Fitted(names, table, widths, caption, moved)
 
@@ -187,9 +183,21 @@ def field_lines(label: str, value: str, *, room: int, indent: int) -> list[str]:
     return [label.rstrip(), *("  " + line for line in wrap(value, room - 2))]
 
 
+def _natural(names: Sequence[str], table: Sequence[Sequence[str]]) -> list[int]:
+    """Each column's width with no cell wrapped: its longest line, header included."""
+    return [
+        max(_longest_line(name), *(_longest_line(row[i]) for row in table))
+        for i, name in enumerate(names)
+    ]
+
+
 def _longest_line(text: str) -> int:
-    return max(len(line) for line in text.split("\n"))
+    if "\n" not in text:  # nearly every cell: no split
+        return len(text)
+    return max(map(len, text.split("\n")))
 
 
 def _longest_word(text: str) -> int:
-    return max(len(word) for word in text.replace("\n", " ").split(" "))
+    if " " not in text and "\n" not in text:
+        return len(text)
+    return max(map(len, text.replace("\n", " ").split(" ")))
