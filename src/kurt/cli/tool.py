@@ -25,14 +25,14 @@ def tool_list(state: CliState, as_json: bool) -> None:
     Skill-provided names come from their manifests; no skill code is imported.
     """
     from kurt.cli.tool_rows import rows_of, tool_rows
-    from kurt.skills.catalog.warm import warm_invalid, warm_provided
+    from kurt.skills.catalog.warm import warm_tools
     from kurt.skills.status import STATUS_INVALID
 
     # As `kurt skill list`: from the snapshot while kurt.toml and every
     # manifest are as they were (no configuration read, no record built),
     # else through the manager, which rebuilds it.
-    provided = warm_provided(state.project)
-    rows = rows_of(provided) if provided is not None else tool_rows(state.runtime.skills)
+    warm = warm_tools(state.project)
+    rows = rows_of(warm[0]) if warm is not None else tool_rows(state.runtime.skills)
     if as_json:
         print_json(rows)
         return
@@ -42,7 +42,7 @@ def tool_list(state: CliState, as_json: bool) -> None:
     )
     # An invalid skill's tools are not listed (they cannot run): say so, or a
     # user looking for one would take it for a missing name.
-    invalid = warm_invalid(state.project) if provided is not None else None
+    invalid = warm[1] if warm is not None else None
     if invalid is None:
         invalid = [r.name for r in state.runtime.skills.records if r.status == STATUS_INVALID]
     if invalid:

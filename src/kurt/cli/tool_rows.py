@@ -35,7 +35,7 @@ def rows_of(provided: Iterable[ProvidedRow]) -> list[Row]:
     """:func:`tool_rows` from the names skills provide (kind, name, skill,
     description: each name with the usable skill that wins it), as
     :meth:`SkillManager.provided_listing` or the warm snapshot
-    (:func:`kurt.skills.catalog.warm.warm_provided`) gives them."""
+    (:func:`kurt.skills.catalog.warm.warm_tools`) gives them."""
     rows: dict[tuple[str, str], Row] = {}
     for kind in KINDS:
         for name, description in OWN_DESCRIPTIONS[kind].items():

@@ -15,7 +15,7 @@ from kurt.config.locations import Locations
 from kurt.config.skills import read_skills_config
 from kurt.skills.catalog import cache, snapshot
 from kurt.skills.catalog.cache import load_quick
-from kurt.skills.catalog.warm import warm_listing, warm_provided, warm_table
+from kurt.skills.catalog.warm import warm_listing, warm_table, warm_tools
 from kurt.skills.manager import SkillManager
 
 
@@ -145,9 +145,12 @@ def test_the_provided_names_equal_the_full_path(
     assert winners.get(("tool", "needy")) == (None if "enabled" in toml else "backup")
     assert all(description for *_, description in truth)
     SkillManager(Locations(root, kurt_home)).listing()  # writes the snapshot and pointer
-    warm = warm_provided(str(root))
+    warm = warm_tools(str(root))
     assert warm is not None
-    assert sorted(warm) == truth
+    provided, invalid = warm
+    assert sorted(provided) == truth
+    records = full(root, kurt_home).records
+    assert invalid == [r.name for r in records if r.status == "invalid"]
     assert sorted(SkillManager(Locations(root, kurt_home)).provided_listing()) == truth
 
 

@@ -7,7 +7,7 @@ skill folder and manifest):
 - :func:`warm_listing`: ``kurt skill list --json`` from the pointer and the
   listing snapshot, importing neither the TOML parser nor the configuration;
 - :func:`fast_listing`: the same once kurt.toml has been read;
-- :func:`warm_provided`, :func:`provided_rows`: every name a skill provides
+- :func:`warm_tools`, :func:`provided_rows`: every name a skill provides
   and the skill that wins it (``kurt tool list``), the same two ways;
 - :func:`read_index`: the run index, for resolving a tool, fetcher or mapper
   name (:class:`QuickCatalog`), and ``kurt tool list``.
@@ -183,8 +183,13 @@ def provided_rows(
     ``None`` when the snapshot is missing or no longer true. Only the status
     of a provider is ever computed, by :func:`status_of` as on the full path."""
     found = _open(path, roots)
-    if found is None:
-        return None
+    return None if found is None else _provided_of(found, state, project)
+
+
+def _provided_of(
+    found: _Snapshot, state: State | None, project: Project
+) -> list[ProvidedRow] | None:
+    """:func:`provided_rows` of a snapshot already opened."""
     if not found.count or not found.provided:
         return []
     import json
@@ -209,19 +214,27 @@ def provided_rows(
 def invalid_names(
     path: str, roots: list[tuple[str, str, bool]], state: State | None
 ) -> list[str] | None:
-    """The skills of the snapshot at ``path`` that are invalid (what they provide
-    is left out of ``kurt tool list``), or ``None`` when the snapshot is missing
-    or no longer true. Validity is the manifest's: kurt.toml cannot change it."""
+    """The enabled skills of the snapshot at ``path`` that are invalid (what they
+    provide is left out of ``kurt tool list``), or ``None`` when the snapshot is
+    missing or no longer true. Validity is the manifest's; ``state`` (kurt.toml)
+    says which are enabled: a disabled skill is disabled first, as on the full path."""
     found = _open(path, roots)
-    if found is None:
-        return None
+    return None if found is None else _invalid_of(found, state)
+
+
+def _invalid_of(found: _Snapshot, state: State | None) -> list[str] | None:
+    """:func:`invalid_names` of a snapshot already opened."""
     if not found.count:
         return []
     names = found.names.split(SEP)
     stored = found.statuses.split(SEP)
     if len(names) != found.count or len(stored) != found.count:
         return None
-    return [name for name, status in zip(names, stored, strict=True) if status == STATUS_INVALID]
+    return [
+        name
+        for name, status in zip(names, stored, strict=True)
+        if status == STATUS_INVALID and (state is None or state(name)[0])
+    ]
 
 
 def _unmet(needs_text: str, names: list[str], project: Project) -> dict[int, list[str]] | None:
@@ -456,18 +469,19 @@ def warm_listing(project: str | None) -> str | None:
     return answer(*found) if found is not None else None
 
 
-def warm_provided(project: str | None) -> list[ProvidedRow] | None:
-    """:func:`provided_rows` for ``--project project`` from the pointer, as
-    :func:`warm_listing`: ``kurt tool list`` without reading kurt.toml."""
-    found = _pointed(project)
-    return provided_rows(*found) if found is not None else None
-
-
-def warm_invalid(project: str | None) -> list[str] | None:
-    """:func:`invalid_names` for ``--project project`` from the pointer, as
-    :func:`warm_provided`."""
-    found = _pointed(project)
-    return invalid_names(*found[:3]) if found is not None else None
+def warm_tools(project: str | None) -> tuple[list[ProvidedRow], list[str]] | None:
+    """:func:`provided_rows` and :func:`invalid_names` for ``--project
+    project`` from the pointer, as :func:`warm_listing`: ``kurt tool list``
+    without reading kurt.toml, from one scan of the skill folders."""
+    pointed = _pointed(project)
+    if pointed is None:
+        return None
+    path, roots, state, where = pointed
+    found = _open(path, roots)
+    if found is None:
+        return None
+    provided, invalid = _provided_of(found, state, where), _invalid_of(found, state)
+    return None if provided is None or invalid is None else (provided, invalid)
 
 
 def _pointed(
