@@ -264,12 +264,12 @@ def skills_report(state: CliState) -> dict[str, Any]:
 def _held_problems(config: SkillsConfig, name: str, schema: dict[str, Any]) -> list[str]:
     """The problems of an untrusted project's ``[skills.NAME]`` table, which
     is not applied (checked alone: what it would be once trusted)."""
+    held = config.held_tables.get(name)
+    if held is None:  # nearly always: asked once per skill, so before any import
+        return []
     from kurt.config.settings import inspect_settings
     from kurt.config.skills import SkillsConfig
 
-    held = config.held_tables.get(name)
-    if held is None:
-        return []
     alone = inspect_settings(name, schema, SkillsConfig(tables={name: (held,)}), {})
     missing = "missing required setting"  # set elsewhere once applied; not this table's problem
     return [f"not applied: {p}" for p in alone.problems if not p.startswith(missing)]
@@ -319,12 +319,15 @@ def _unread_settings(
     """For a skill with settings in kurt.toml whose SKILL.md could not be read:
     one problem per settings table saying they are not checked, and why; else
     ``None`` (only then is the full catalog scanned)."""
-    from kurt.errors import ConfigError
     from kurt.skills.status import STATUS_INVALID
 
-    tables = manager.config.settings_tables(name)
-    if status != STATUS_INVALID or settings or not tables:
+    if status != STATUS_INVALID or settings:  # nearly always: asked once per skill
         return None
+    tables = manager.config.settings_tables(name)
+    if not tables:
+        return None
+    from kurt.errors import ConfigError
+
     record = manager.unreadable(name)
     if record is None:
         return None
