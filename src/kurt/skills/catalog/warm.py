@@ -211,19 +211,11 @@ def _provided_of(
     return rows
 
 
-def invalid_names(
-    path: str, roots: list[tuple[str, str, bool]], state: State | None
-) -> list[str] | None:
-    """The enabled skills of the snapshot at ``path`` that are invalid (what they
-    provide is left out of ``kurt tool list``), or ``None`` when the snapshot is
-    missing or no longer true. Validity is the manifest's; ``state`` (kurt.toml)
-    says which are enabled: a disabled skill is disabled first, as on the full path."""
-    found = _open(path, roots)
-    return None if found is None else _invalid_of(found, state)
-
-
 def _invalid_of(found: _Snapshot, state: State | None) -> list[str] | None:
-    """:func:`invalid_names` of a snapshot already opened."""
+    """The enabled skills of a snapshot already opened that are invalid (what
+    they provide is left out of ``kurt tool list``), or ``None`` when it does
+    not hold together. Validity is the manifest's; ``state`` (kurt.toml) says
+    which are enabled: a disabled skill is disabled first, as on the full path."""
     if not found.count:
         return []
     names = found.names.split(SEP)
@@ -470,7 +462,7 @@ def warm_listing(project: str | None) -> str | None:
 
 
 def warm_tools(project: str | None) -> tuple[list[ProvidedRow], list[str]] | None:
-    """:func:`provided_rows` and :func:`invalid_names` for ``--project
+    """:func:`provided_rows` and the invalid skills it leaves out for ``--project
     project`` from the pointer, as :func:`warm_listing`: ``kurt tool list``
     without reading kurt.toml, from one scan of the skill folders."""
     pointed = _pointed(project)
