@@ -36,12 +36,15 @@ def progress_bar(enabled: bool) -> Iterator[ProgressCallback | None]:
         console=Console(file=unescaped(sys.stderr), markup=False, emoji=False, highlight=False),
         transient=True,
     ) as bar:
+        label_width = 0  # the widest label: the item gets what it leaves
 
         def on_progress(event: ProgressEvent) -> None:
+            nonlocal label_width
             key = f"{event.tool}:{event.stage}"
             if key not in tasks:
-                tasks[key] = bar.add_task(clean(label(event)), total=event.total, item="")
-            label_width = max(len(task.description) for task in bar.tasks)
+                text = clean(label(event))
+                tasks[key] = bar.add_task(text, total=event.total, item="")
+                label_width = max(label_width, len(text))
             bar.update(
                 tasks[key],
                 completed=event.current,
