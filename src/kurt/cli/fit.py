@@ -63,7 +63,7 @@ def fit_table(
     def cost(widths: Sequence[int]) -> int:
         return sum(widths) + per_column * len(widths) + once
 
-    natural = _natural(names, table)
+    natural = natural_widths(names, table)
     moved: list[str] = []
     out = [i for i, name in enumerate(names) if name in below and i > 0]
     left = room - cost([n for i, n in enumerate(natural) if i not in out]) - per_column
@@ -96,7 +96,7 @@ def fit_table(
                     " ".join(shorten(word, limit) for word in line.split(" "))
                     for line in row[i].split("\n")
                 )
-    natural = _natural(names, table)
+    natural = natural_widths(names, table)
     widths = shrink(natural, least, room - cost([0] * len(names)))
     return Fitted(names, table, widths, caption, moved)
 
@@ -183,7 +183,7 @@ def field_lines(label: str, value: str, *, room: int, indent: int) -> list[str]:
     return [label.rstrip(), *("  " + line for line in wrap(value, room - 2))]
 
 
-def _natural(names: Sequence[str], table: Sequence[Sequence[str]]) -> list[int]:
+def natural_widths(names: Sequence[str], table: Sequence[Sequence[str]]) -> list[int]:
     """Each column's width with no cell wrapped: its longest line, header included."""
     return [
         max(_longest_line(name), *(_longest_line(row[i]) for row in table))

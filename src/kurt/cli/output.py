@@ -133,9 +133,11 @@ def print_listing(
 
 
 def _too_wide(columns: Sequence[str], cells: Sequence[Sequence[str]], room: int) -> bool:
-    """Whether a rich table of ``cells`` at their natural widths exceeds ``room``."""
-    natural = [max(len(c) for c in column) for column in zip(columns, *cells, strict=True)]
-    return sum(natural) + 3 * len(natural) + 1 > room
+    """Whether a rich table of ``cells`` at their natural widths exceeds ``room``
+    (its boxes: three columns per cell and one, as :func:`print_table` counts)."""
+    from kurt.cli.fit import natural_widths
+
+    return sum(natural_widths(columns, cells)) + 3 * len(columns) + 1 > room
 
 
 def print_fields(fields: Sequence[tuple[str, Any]], *, indent: int, margin: str = "") -> None:
