@@ -111,8 +111,9 @@ def content_show(state: CliState, url: str, as_json: bool, raw: bool) -> None:
 
         text = row.content or ""
         # Exactly as stored for a pipe or a file; a terminal is never sent its control codes.
-        out = sys.stdout if sys.stdout.isatty() else unescaped(sys.stdout)
-        out.write(text if out is not sys.stdout else clean(text, lines=True))
+        terminal = sys.stdout.isatty()
+        out = sys.stdout if terminal else unescaped(sys.stdout)
+        out.write(clean(text, lines=True) if terminal else text)
         out.flush()
         return
     for name, value in _fields(row).items():
